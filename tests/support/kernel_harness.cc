@@ -1,0 +1,84 @@
+#include "kernel_harness.h"
+
+#include "qedge/cpu_ref/ref_kernels.h"
+
+namespace qedge::testing {
+
+Result<std::vector<TensorData>> run_ref_kernel(const std::string& op, const AttrMap& attrs,
+                                               const std::vector<std::optional<TensorData>>& inputs,
+                                               int num_outputs, int opset, const std::string& domain) {
+  static const KernelRegistry registry = [] {
+    KernelRegistry r;
+    ref::register_all(r);
+    return r;
+  }();
+  const KernelFactory* factory = registry.find(domain, op);
+  if (!factory) return Unsupported("no reference kernel for " + op);
+  std::unique_ptr<OpKernel> kernel = (*factory)();
+
+  std::vector<Tensor> in_views;
+  in_views.reserve(inputs.size());
+  for (const auto& in : inputs) in_views.push_back(in ? in->view() : Tensor{});
+  std::vector<Tensor> out_views(num_outputs);
+
+  KernelContext ctx;
+  ctx.op_type = op;
+  ctx.domain = domain;
+  ctx.opset = opset;
+  ctx.attrs = &attrs;
+  for (size_t i = 0; i < inputs.size(); ++i) ctx.inputs.push_back(inputs[i] ? &in_views[i] : nullptr);
+  for (auto& o : out_views) ctx.outputs.push_back(&o);
+
+  QEDGE_RETURN_IF_ERROR(kernel->prepare(ctx));
+  std::vector<TensorData> outs(num_outputs);
+  for (int i = 0; i < num_outputs; ++i) {
+    outs[i].dtype = out_views[i].dtype;
+    outs[i].shape = out_views[i].shape;
+    outs[i].bytes.assign(out_views[i].nbytes(), 0);
+    out_views[i].data = outs[i].bytes.data();
+  }
+  QEDGE_RETURN_IF_ERROR(kernel->run(ctx));
+  return outs;
+}
+
+Attr int_attr(const std::string& name, int64_t v) {
+  Attr a;
+  a.name = name;
+  a.kind = AttrKind::kInt;
+  a.i = v;
+  return a;
+}
+
+Attr float_attr(const std::string& name, float v) {
+  Attr a;
+  a.name = name;
+  a.kind = AttrKind::kFloat;
+  a.f = v;
+  return a;
+}
+
+Attr ints_attr(const std::string& name, std::vector<int64_t> v) {
+  Attr a;
+  a.name = name;
+  a.kind = AttrKind::kInts;
+  a.ints = std::move(v);
+  return a;
+}
+
+Attr floats_attr(const std::string& name, std::vector<float> v) {
+  Attr a;
+  a.name = name;
+  a.kind = AttrKind::kFloats;
+  a.floats = std::move(v);
+  return a;
+}
+
+Attr string_attr(const std::string& name, std::string v) {
+  Attr a;
+  a.name = name;
+  a.kind = AttrKind::kString;
+  a.s = std::move(v);
+  return a;
+}
+
+}  // namespace qedge::testing

@@ -1,0 +1,44 @@
+// Runs one reference kernel on owned tensors: the building block of kernel unit tests.
+#pragma once
+
+#include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "qedge/kernel_api/op_kernel.h"
+
+namespace qedge::testing {
+
+template <typename T>
+TensorData make_tensor(DType dtype, Dims shape, const std::vector<T>& values) {
+  TensorData t;
+  t.dtype = dtype;
+  t.shape = std::move(shape);
+  t.bytes.resize(values.size() * sizeof(T));
+  if (!values.empty()) std::memcpy(t.bytes.data(), values.data(), t.bytes.size());
+  return t;
+}
+
+template <typename T>
+std::vector<T> values_of(const TensorData& t) {
+  std::vector<T> v(t.bytes.size() / sizeof(T));
+  if (!v.empty()) std::memcpy(v.data(), t.bytes.data(), v.size() * sizeof(T));
+  return v;
+}
+
+// Prepares and runs the reference kernel for `op` (default domain unless `domain` is given).
+// Omitted optional inputs are std::nullopt.
+Result<std::vector<TensorData>> run_ref_kernel(const std::string& op, const AttrMap& attrs,
+                                               const std::vector<std::optional<TensorData>>& inputs,
+                                               int num_outputs = 1, int opset = 22,
+                                               const std::string& domain = "");
+
+// Attribute builders.
+Attr int_attr(const std::string& name, int64_t v);
+Attr float_attr(const std::string& name, float v);
+Attr ints_attr(const std::string& name, std::vector<int64_t> v);
+Attr floats_attr(const std::string& name, std::vector<float> v);
+Attr string_attr(const std::string& name, std::string v);
+
+}  // namespace qedge::testing
