@@ -1,3 +1,4 @@
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -33,7 +34,7 @@ Status run_dropout(KernelContext& ctx) {
   const Tensor& x = *ctx.input(0);
   const Tensor* ratio = ctx.input(1);
   const Tensor* training = ctx.input(2);
-  if (training != nullptr && training->data_as<bool>()[0]) {
+  if (training != nullptr && training->data_as<uint8_t>()[0] != 0) {
     const double r = ratio != nullptr ? read_as_double(ratio->dtype, ratio->data, 0) : 0.5;
     if (r != 0.0) {
       return Unsupported("Dropout with training_mode=true and ratio=" + std::to_string(r) +

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include <string>
 
 #include "common/broadcast.h"
@@ -33,13 +34,14 @@ Status run_where(KernelContext& ctx) {
   Tensor& z = *ctx.output(0);
   return visit_dtype<kAllTypes>(x.dtype, "Where", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    const bool* pc = cond.data_as<bool>();
+    // Read the condition as bytes so that a stray non-0/1 byte cannot be an invalid bool load.
+    const auto* pc = cond.data_as<uint8_t>();
     const T* px = x.data_as<T>();
     const T* py = y.data_as<T>();
     T* out = z.data_as<T>();
     for_each_broadcast<3>(z.shape, {&cond.shape, &x.shape, &y.shape},
                           [&](int64_t i, const std::array<int64_t, 3>& off) {
-                            out[i] = pc[off[0]] ? px[off[1]] : py[off[2]];
+                            out[i] = pc[off[0]] != 0 ? px[off[1]] : py[off[2]];
                           });
     return Status::Ok();
   });

@@ -78,6 +78,18 @@ TEST(MathCast, RejectsUnsupportedTarget) {
   ASSERT_FALSE(bad.ok());
 }
 
+TEST(MathCast, TypeNameBeforeOpset6) {
+  AttrMap attrs;
+  attrs.set(string_attr("to", "INT32"));
+  auto x = make_tensor<float>(DType::kFloat32, {2}, {2.9f, -2.9f});
+  auto out = run_ref_kernel("Cast", attrs, {x}, 1, 1);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(values_of<int32_t>(out->at(0)), (std::vector<int32_t>{2, -2}));
+  AttrMap unknown;
+  unknown.set(string_attr("to", "QUATERNION"));
+  EXPECT_FALSE(run_ref_kernel("Cast", unknown, {x}, 1, 1).ok());
+}
+
 TEST(MathCast, CastLikeTakesTargetTypeFromSecondInput) {
   auto x = make_tensor<float>(DType::kFloat32, {2}, {1.5f, -300});
   auto like = make_tensor<int16_t>(DType::kInt16, {0}, {});
