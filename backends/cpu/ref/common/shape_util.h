@@ -2,6 +2,7 @@
 // copies, reading shape/axes/index inputs, axis normalization and an index odometer.
 #pragma once
 
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -117,6 +118,17 @@ inline Status run_copy_input(KernelContext& ctx) {
   const Tensor& x = *ctx.input(0);
   copy_bytes(ctx.output(0)->data, x.data, x.nbytes());
   return Status::Ok();
+}
+
+// Three-way compare with NaN ordered after every number and equal to itself, so sorting has a
+// strict weak order whatever the data.
+template <typename C>
+int compare_values(C a, C b) {
+  if constexpr (std::is_floating_point_v<C>) {
+    const bool na = std::isnan(a), nb = std::isnan(b);
+    if (na || nb) return na == nb ? 0 : (na ? 1 : -1);
+  }
+  return a < b ? -1 : (b < a ? 1 : 0);
 }
 
 }  // namespace qedge::ref
