@@ -25,7 +25,7 @@ class CompressKernel : public OpKernel {
       view_ = {x.numel()};
     }
     const int64_t dim = view_[axis_];
-    const bool* c = cond.data_as<bool>();
+    const auto* c = cond.data_as<uint8_t>();  // bytes, so a stray value is not an invalid bool
     kept_.clear();
     for (int64_t i = 0; i < cond.numel(); ++i) {
       if (!c[i]) continue;

@@ -8,7 +8,7 @@ Status prepare(KernelContext& ctx) {
   const Tensor& x = *ctx.input(0);
   if (x.rank() != 2) return InvalidModel("EyeLike input must be 2-D, got " + dims_to_string(x.shape));
   const int64_t dt = ctx.attr().get_int("dtype", static_cast<int64_t>(x.dtype));
-  if (dt < 0 || !dtype_is_valid(static_cast<int>(dt))) {
+  if (dt < 0 || dt > kMaxDTypeValue || !dtype_is_valid(static_cast<int>(dt))) {
     return InvalidModel("EyeLike dtype " + std::to_string(dt) + " is not a valid element type");
   }
   const DType out = static_cast<DType>(dt);

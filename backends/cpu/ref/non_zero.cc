@@ -13,7 +13,9 @@ class NonZeroKernel : public OpKernel {
     QEDGE_RETURN_IF_ERROR(visit_dtype<kAllTypes>(x.dtype, "NonZero", [](auto) { return Status::Ok(); }));
     QEDGE_RETURN_IF_ERROR(require_value(ctx, 0));
     found_.clear();
-    QEDGE_RETURN_IF_ERROR(visit_dtype<kAllTypes>(x.dtype, "NonZero", [&](auto tag) {
+    // Bools are read as bytes, so that a stray value is not an invalid bool.
+    const DType read_type = x.dtype == DType::kBool ? DType::kUint8 : x.dtype;
+    QEDGE_RETURN_IF_ERROR(visit_dtype<kNumericTypes>(read_type, "NonZero", [&](auto tag) {
       using T = typename decltype(tag)::type;
       const T* p = x.data_as<T>();
       const int64_t n = x.numel();

@@ -42,6 +42,10 @@ class SliceKernel : public OpKernel {
       const int64_t dim = x.shape[a];
       const int64_t step = steps[i];
       if (step == 0) return InvalidArgument("Slice step for axis " + std::to_string(a) + " is 0");
+      if (dim == 0) {
+        out[a] = 0;
+        continue;
+      }
       int64_t start = starts[i] < 0 ? starts[i] + dim : starts[i];
       int64_t end = ends[i] < 0 ? ends[i] + dim : ends[i];
       // Clamp as the spec says: [0, dim] going forward, [-1, dim - 1] going backward.

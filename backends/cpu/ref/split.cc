@@ -11,6 +11,7 @@ class SplitKernel : public OpKernel {
     QEDGE_RETURN_IF_ERROR(element_bytes(ctx, x.dtype).status());
     QEDGE_ASSIGN_OR_RETURN(axis_, normalize_axis(ctx.attr().get_int("axis", 0), x.rank(), "Split axis"));
     const int n = ctx.num_outputs();
+    if (n < 1) return InvalidModel("Split must declare at least one output");
     const int64_t dim = x.shape[axis_];
     std::vector<int64_t> sizes;
     if (ctx.opset < 13) {

@@ -26,7 +26,9 @@ class UniqueKernel : public OpKernel {
     const int64_t inner = dims_product(view_, axis_ + 1, view_.size());
     // Lexicographic compare of slices a and b: elements in (outer, inner) order.
     std::function<int(int64_t, int64_t)> compare;
-    QEDGE_RETURN_IF_ERROR(visit_dtype<kAllTypes>(x.dtype, "Unique", [&](auto tag) {
+    // Bools compare as bytes, so that a stray value is not an invalid bool.
+    const DType cmp_type = x.dtype == DType::kBool ? DType::kUint8 : x.dtype;
+    QEDGE_RETURN_IF_ERROR(visit_dtype<kNumericTypes>(cmp_type, "Unique", [&](auto tag) {
       using T = typename decltype(tag)::type;
       const T* p = x.data_as<T>();
       compare = [p, outer, dim, inner](int64_t a, int64_t b) {

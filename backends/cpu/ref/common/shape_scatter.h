@@ -29,10 +29,15 @@ using ScatterPairs = std::vector<std::pair<int64_t, int64_t>>;
 
 inline Status apply_scatter(const KernelContext& ctx, ScatterReduction red, Tensor& out, const Tensor& updates,
                             const ScatterPairs& pairs, int64_t slice) {
-  if (red != ScatterReduction::kNone && out.dtype == DType::kBool) {
-    return Unsupported(op_name(ctx) + " reductions do not support bool");
+  if (red == ScatterReduction::kNone) {
+    const size_t esize = dtype_bits(out.dtype) / 8;
+    for (const auto& [dst, src] : pairs) {
+      copy_bytes(static_cast<uint8_t*>(out.data) + dst * esize, static_cast<const uint8_t*>(updates.data) + src * esize,
+                 slice * esize);
+    }
+    return Status::Ok();
   }
-  return visit_dtype<kAllTypes>(out.dtype, op_name(ctx).c_str(), [&](auto tag) {
+  return visit_dtype<kNumericTypes>(out.dtype, op_name(ctx).c_str(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     using C = compute_t<T>;
     T* o = out.data_as<T>();
@@ -42,14 +47,12 @@ inline Status apply_scatter(const KernelContext& ctx, ScatterReduction red, Tens
         const C a = static_cast<C>(o[dst + i]);
         const C b = static_cast<C>(u[src + i]);
         C v = b;
-        if constexpr (!std::is_same_v<T, bool>) {
-          switch (red) {
-            case ScatterReduction::kNone: break;
-            case ScatterReduction::kAdd: v = wrap_add(a, b); break;
-            case ScatterReduction::kMul: v = wrap_mul(a, b); break;
-            case ScatterReduction::kMax: v = std::max(a, b); break;
-            case ScatterReduction::kMin: v = std::min(a, b); break;
-          }
+        switch (red) {
+          case ScatterReduction::kNone: break;
+          case ScatterReduction::kAdd: v = wrap_add(a, b); break;
+          case ScatterReduction::kMul: v = wrap_mul(a, b); break;
+          case ScatterReduction::kMax: v = std::max(a, b); break;
+          case ScatterReduction::kMin: v = std::min(a, b); break;
         }
         o[dst + i] = to_storage<T>(v);
       }
