@@ -1,50 +1,15 @@
-// Direct (im2col-free) convolution loops shared by Conv and ConvInteger, plus the compute-buffer
-// helpers the nn kernels use to work in one accumulator type A (float for the 16-bit floats).
+// Direct (im2col-free) convolution loops shared by Conv and ConvInteger.
 #pragma once
 
 #include <algorithm>
 #include <type_traits>
 #include <vector>
 
-#include "dispatch.h"
 #include "int_math.h"
+#include "nn_compute.h"
 #include "nn_geometry.h"
 
 namespace qedge::ref {
-
-// The tensor's values as A: the data itself when T is A, otherwise converted into `buf`.
-template <typename A, typename T>
-const A* nn_as_compute(const Tensor& t, std::vector<A>* buf) {
-  if constexpr (std::is_same_v<A, T>) {
-    return t.data_as<T>();
-  } else {
-    const T* p = t.data_as<T>();
-    const int64_t n = t.numel();
-    buf->resize(static_cast<size_t>(n));
-    for (int64_t i = 0; i < n; ++i) (*buf)[i] = static_cast<A>(static_cast<compute_t<T>>(p[i]));
-    return buf->data();
-  }
-}
-
-// Where a kernel computing in A writes: the output itself when T is A, otherwise `buf`, which
-// nn_store then rounds into the output.
-template <typename A, typename T>
-A* nn_compute_out(Tensor& t, std::vector<A>* buf) {
-  if constexpr (std::is_same_v<A, T>) {
-    return t.data_as<T>();
-  } else {
-    buf->assign(static_cast<size_t>(t.numel()), A(0));
-    return buf->data();
-  }
-}
-
-template <typename A, typename T>
-void nn_store(Tensor& t, const std::vector<A>& buf) {
-  if constexpr (!std::is_same_v<A, T>) {
-    T* p = t.data_as<T>();
-    for (size_t i = 0; i < buf.size(); ++i) p[i] = to_storage<T>(buf[i]);
-  }
-}
 
 // Grouped convolution, x [N, C, in...], w [M, C/group, kernel...], bias [M] or null, y [N, M, out...]:
 //   y[n, m, o] = bias[m] + sum_{c, k} w[m, c, k] * x[n, group_of(m) * C/group + c, o * stride - pad + k * dilation]
