@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dispatch.h"
+#include "kernel_util.h"
 #include "qedge/kernel_api/op_kernel.h"
 
 namespace qedge::ref {
