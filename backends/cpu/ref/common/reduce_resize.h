@@ -116,6 +116,35 @@ inline ResizeAxisTaps resize_axis_taps(const ResizeParams& p, int64_t in, int64_
   return t;
 }
 
+// Sum over the cartesian product of per-axis taps of (product of tap weights) * value(offset),
+// where offset = sum of tap index * stride. A tap index of -1 stands for a zero (padding) value.
+template <typename Value>
+double separable_sum(const std::vector<const std::vector<int64_t>*>& index,
+                     const std::vector<const std::vector<double>*>& weight, const std::vector<int64_t>& strides,
+                     Value&& value) {
+  const size_t rank = index.size();
+  std::vector<size_t> tap(rank, 0);
+  for (size_t d = 0; d < rank; ++d) {
+    if (index[d]->empty()) return 0.0;
+  }
+  double acc = 0.0;
+  while (true) {
+    double w = 1.0;
+    int64_t off = 0;
+    bool zero = false;
+    for (size_t d = 0; d < rank; ++d) {
+      const int64_t i = (*index[d])[tap[d]];
+      zero = zero || i < 0;
+      w *= (*weight[d])[tap[d]];
+      off += i * strides[d];
+    }
+    if (!zero) acc += w * value(off);
+    size_t d = rank;
+    while (d > 0 && ++tap[d - 1] == index[d - 1]->size()) tap[--d] = 0;
+    if (d == 0) return acc;
+  }
+}
+
 // Resizes x into y (shapes already set) given per-axis scales and the roi (2*rank values or empty).
 template <typename T>
 void resize_nd(const ResizeParams& p, const Tensor& x, Tensor& y, const std::vector<double>& scales,
@@ -132,30 +161,20 @@ void resize_nd(const ResizeParams& p, const Tensor& x, Tensor& y, const std::vec
   T* out = y.data_as<T>();
   const int64_t total = y.numel();
   std::vector<int64_t> pos(rank, 0);
-  std::vector<size_t> tap(rank, 0);
+  std::vector<const std::vector<int64_t>*> tap_index(rank);
+  std::vector<const std::vector<double>*> tap_weight(rank);
   for (int64_t o = 0; o < total; ++o) {
     bool outside = false;
     for (int d = 0; d < rank; ++d) outside = outside || taps[d].outside[pos[d]];
     double acc = p.extrapolation;
     if (!outside) {
-      // Odometer over the cartesian product of this element's taps.
-      acc = 0.0;
-      std::fill(tap.begin(), tap.end(), 0);
-      while (true) {
-        double w = 1.0;
-        int64_t off = 0;
-        for (int d = 0; d < rank; ++d) {
-          w *= taps[d].weight[pos[d]][tap[d]];
-          off += taps[d].index[pos[d]][tap[d]] * strides[d];
-        }
-        acc += w * static_cast<double>(static_cast<compute_t<T>>(in[off]));
-        int d = rank - 1;
-        for (; d >= 0; --d) {
-          if (++tap[d] < taps[d].index[pos[d]].size()) break;
-          tap[d] = 0;
-        }
-        if (d < 0) break;
+      for (int d = 0; d < rank; ++d) {
+        tap_index[d] = &taps[d].index[pos[d]];
+        tap_weight[d] = &taps[d].weight[pos[d]];
       }
+      acc = separable_sum(tap_index, tap_weight, strides, [&](int64_t off) {
+        return static_cast<double>(static_cast<compute_t<T>>(in[off]));
+      });
     }
     out[o] = saturate_round<T>(acc);
     for (int d = rank - 1; d >= 0; --d) {
