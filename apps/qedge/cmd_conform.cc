@@ -82,9 +82,12 @@ void collect_cases(const std::string& path, std::vector<std::string>* out) {
   }
 }
 
-// Per-case tolerance overrides from ONNX's own test data (data/real/*/data.json).
-Tolerance tolerance_for(const std::string& name, Tolerance t, bool user_rtol) {
-  if (!user_rtol && base_name(name) == "light_densenet121") t.rtol = 2e-3;
+// Per-case tolerance overrides that ONNX itself applies: data/real/*/data.json gives densenet121 rtol 2e-3,
+// and ONNX's reference-backend test loosens atol for test_dft* to 1e-6 on Linux.
+Tolerance tolerance_for(const std::string& name, Tolerance t, bool user_rtol, bool user_atol) {
+  const std::string base = base_name(name);
+  if (!user_rtol && base == "light_densenet121") t.rtol = 2e-3;
+  if (!user_atol && base.rfind("test_dft", 0) == 0) t.atol = 1e-6;
   return t;
 }
 
@@ -231,7 +234,7 @@ int cmd_conform(int argc, char** argv) {
     while (next < cases.size() && static_cast<int>(window.size()) < jobs) {
       window.emplace_back();
       window.back().dir = cases[next++];
-      start_case(window.back(), tolerance_for(case_name(window.back().dir), tol, args.has("--rtol")));
+      start_case(window.back(), tolerance_for(case_name(window.back().dir), tol, args.has("--rtol"), args.has("--atol")));
     }
     for (Running& r : window) poll_case(r, timeout_s);
     while (!window.empty() && window.front().done) {

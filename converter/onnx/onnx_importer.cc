@@ -87,6 +87,7 @@ class Importer {
 
  private:
   Status read_value_type(const onnx::ValueInfoProto& vi, bool pin, IrTensor* t) {
+    if (!vi.has_type()) return Status::Ok();  // subgraph inputs may leave their type to inference
     if (!vi.type().has_tensor_type()) {
       return Unsupported("value '" + vi.name() + "' is not a tensor (sequence, map and optional types are not supported)");
     }

@@ -47,8 +47,8 @@ class Writer {
     std::vector<uint8_t> out(segments.empty() ? b_.GetSize() : data_start + data_end, 0);
     std::memcpy(out.data(), b_.GetBufferPointer(), b_.GetSize());
     for (size_t k = 0; k < order_.size(); ++k) {
-      const IrTensor& t = model_.tensors[order_[k]];
-      if (!is_stored_constant(t)) continue;
+      const IrTensor& t = tensor_at(order_[k]);
+      if (!t.is_constant) continue;
       const fb::Segment& seg = segments[segment_of_[k]];
       if (!t.value.bytes.empty()) std::memcpy(out.data() + data_start + seg.offset(), t.value.bytes.data(), t.value.bytes.size());
     }
@@ -56,8 +56,6 @@ class Writer {
   }
 
  private:
-  static bool is_stored_constant(const IrTensor& t) { return t.is_constant; }
-
   int file_index(int ir_index) {
     if (ir_index < 0) return -1;
     auto it = index_.find(ir_index);
