@@ -45,5 +45,9 @@ check "inspect --json" 0 "$qedge" inspect "$tmp/m.qedge" --json
 /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["arena_bytes"] > 0 and d["tensors"]' "$tmp/out" \
   || { echo "FAIL: inspect --json is not valid JSON with tensors"; failures=$((failures + 1)); }
 
+embed=$(dirname "$qedge")/qedge_embed_example
+check "C embedding example" 0 "$embed" "$tmp/m.qedge"
+grep -q "probabilities: 1 10 = " "$tmp/out" || { echo "FAIL: embedding example printed no output"; failures=$((failures + 1)); }
+
 echo "$failures failure(s)"
 [ "$failures" = 0 ]
