@@ -43,9 +43,10 @@ class MelWeightMatrixKernel : public OpKernel {
     std::vector<int64_t> bin(static_cast<size_t>(mel_bins_ + 2));
     for (int64_t i = 0; i < mel_bins_ + 2; ++i) {
       const double hz = 700.0 * (std::pow(10.0, (static_cast<double>(i) * step + low_mel) / 2595.0) - 1.0);
-      const double b = std::floor(static_cast<double>(dft_length_ + 1) * hz / static_cast<double>(sample_rate_));
-      // Bins beyond the spectrogram only matter for bounds; keep the integer conversion in range.
-      bin[i] = static_cast<int64_t>(std::min(std::max(b, -1.0), static_cast<double>(rows)));
+      double b = std::floor(static_cast<double>(dft_length_ + 1) * hz / static_cast<double>(sample_rate_));
+      // Bins beyond the spectrogram (or NaN edges) only matter for bounds; keep the conversion in range.
+      if (!(b >= -1.0)) b = -1.0;
+      bin[i] = static_cast<int64_t>(std::min(b, static_cast<double>(rows)));
     }
     std::vector<double> w(static_cast<size_t>(rows * mel_bins_), 0.0);
     auto set = [&](int64_t row, int64_t col, double v) {
