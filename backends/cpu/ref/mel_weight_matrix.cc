@@ -57,7 +57,8 @@ class MelWeightMatrixKernel : public OpKernel {
       if (center == lo) {
         set(center, i, 1.0);
       } else {
-        for (int64_t j = lo; j <= center; ++j) set(j, i, static_cast<double>(j - lo) / static_cast<double>(center - lo));
+        for (int64_t j = lo; j <= center; ++j)
+          set(j, i, static_cast<double>(j - lo) / static_cast<double>(center - lo));
       }
       for (int64_t j = center; j < hi; ++j) set(j, i, static_cast<double>(hi - j) / static_cast<double>(hi - center));
     }

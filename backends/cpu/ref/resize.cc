@@ -131,8 +131,8 @@ class ResizeKernel : public OpKernel {
     params_.exclude_outside = a.get_int("exclude_outside", 0) != 0;
     params_.extrapolation = a.get_float("extrapolation_value", 0.0f);
     params_.antialias = a.get_int("antialias", 0) != 0;
-    static const char* const kCoords[] = {"half_pixel", "half_pixel_symmetric", "pytorch_half_pixel",
-                                          "align_corners", "asymmetric", "tf_crop_and_resize"};
+    static const char* const kCoords[] = {"half_pixel",    "half_pixel_symmetric", "pytorch_half_pixel",
+                                          "align_corners", "asymmetric",           "tf_crop_and_resize"};
     if (std::none_of(std::begin(kCoords), std::end(kCoords), [&](const char* c) { return params_.coord == c; })) {
       return InvalidArgument("Resize coordinate_transformation_mode '" + params_.coord + "' is not supported");
     }

@@ -29,7 +29,8 @@ class RoiAlignKernel : public OpKernel {
     const std::string mode = a.get_string("mode", "avg");
     if (mode != "avg" && mode != "max") return InvalidArgument("RoiAlign mode '" + mode + "' is not supported");
     max_ = mode == "max";
-    const std::string coord = a.get_string("coordinate_transformation_mode", ctx.opset < 16 ? "output_half_pixel" : "half_pixel");
+    const std::string coord =
+        a.get_string("coordinate_transformation_mode", ctx.opset < 16 ? "output_half_pixel" : "half_pixel");
     if (coord != "half_pixel" && coord != "output_half_pixel") {
       return InvalidArgument("RoiAlign coordinate_transformation_mode '" + coord + "' is not supported");
     }
@@ -120,9 +121,11 @@ class RoiAlignKernel : public OpKernel {
         for (int64_t pw = 0; pw < out_w_; ++pw) {
           std::vector<Sample> samples;
           for (int64_t iy = 0; iy < grid_h; ++iy) {
-            const double sy = y0 + static_cast<double>(ph) * bin_h + (static_cast<double>(iy) + 0.5) * bin_h / static_cast<double>(grid_h);
+            const double sy = y0 + static_cast<double>(ph) * bin_h +
+                              (static_cast<double>(iy) + 0.5) * bin_h / static_cast<double>(grid_h);
             for (int64_t ix = 0; ix < grid_w; ++ix) {
-              const double sx = x0 + static_cast<double>(pw) * bin_w + (static_cast<double>(ix) + 0.5) * bin_w / static_cast<double>(grid_w);
+              const double sx = x0 + static_cast<double>(pw) * bin_w +
+                                (static_cast<double>(ix) + 0.5) * bin_w / static_cast<double>(grid_w);
               samples.push_back(bilinear(sy, sx, h, w));
             }
           }

@@ -97,8 +97,8 @@ inline ResizeAxisTaps resize_axis_taps(const ResizeParams& p, int64_t in, int64_
     double sum = 0.0;
     for (int64_t k = 0; k < n; ++k) {
       const double d = (static_cast<double>(start + k) - ratio) * s;
-      double w = p.mode == ResizeParams::Mode::kLinear ? std::max(0.0, 1.0 - std::fabs(d))
-                                                       : resize_cubic_kernel(d, p.cubic_a);
+      double w =
+          p.mode == ResizeParams::Mode::kLinear ? std::max(0.0, 1.0 - std::fabs(d)) : resize_cubic_kernel(d, p.cubic_a);
       const int64_t i = static_cast<int64_t>(base) + start + k;
       if (p.exclude_outside && (i < 0 || i >= in)) w = 0.0;
       if (w == 0.0) continue;
@@ -172,9 +172,8 @@ void resize_nd(const ResizeParams& p, const Tensor& x, Tensor& y, const std::vec
         tap_index[d] = &taps[d].index[pos[d]];
         tap_weight[d] = &taps[d].weight[pos[d]];
       }
-      acc = separable_sum(tap_index, tap_weight, strides, [&](int64_t off) {
-        return static_cast<double>(static_cast<compute_t<T>>(in[off]));
-      });
+      acc = separable_sum(tap_index, tap_weight, strides,
+                          [&](int64_t off) { return static_cast<double>(static_cast<compute_t<T>>(in[off])); });
     }
     out[o] = saturate_round<T>(acc);
     for (int d = rank - 1; d >= 0; --d) {

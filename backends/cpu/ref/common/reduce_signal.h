@@ -73,8 +73,8 @@ class WindowKernel : public OpKernel {
       return InvalidArgument(std::string(ctx.op_type) + " output_datatype " + std::to_string(dt) + " is invalid");
     }
     const DType out = static_cast<DType>(dt);
-    QEDGE_RETURN_IF_ERROR(visit_dtype<kNumericTypes>(out, std::string(ctx.op_type).c_str(),
-                                                     [](auto) { return Status::Ok(); }));
+    QEDGE_RETURN_IF_ERROR(
+        visit_dtype<kNumericTypes>(out, std::string(ctx.op_type).c_str(), [](auto) { return Status::Ok(); }));
     periodic_ = ctx.attr().get_int("periodic", 1) != 0;
     set_output(ctx, 0, out, {size});
     return Status::Ok();

@@ -89,7 +89,8 @@ TEST(RefQLinearMatMul, BroadcastsBatchAndRequantizes) {
   auto out = run_ref_kernel("QLinearMatMul", {}, {a, f32(1), u8(0), b, f32(1), u8(0), f32(2), u8(1)});
   ASSERT_TRUE(out.ok()) << out.status().message();
   EXPECT_EQ(out->at(0).shape, (Dims{2, 1, 1}));
-  EXPECT_EQ(values_of<uint8_t>(out->at(0)), (std::vector<uint8_t>{2, 4}));  // rint(3/2 + 1), rint(7/2 + 1): ties to even
+  EXPECT_EQ(values_of<uint8_t>(out->at(0)),
+            (std::vector<uint8_t>{2, 4}));  // rint(3/2 + 1), rint(7/2 + 1): ties to even
   auto bad = make_tensor<uint8_t>(DType::kUint8, {3, 1}, {1, 1, 1});
   EXPECT_FALSE(run_ref_kernel("QLinearMatMul", {}, {a, f32(1), u8(0), bad, f32(1), u8(0), f32(2), u8(1)}).ok());
 }
