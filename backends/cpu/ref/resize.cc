@@ -6,13 +6,6 @@ namespace qedge::ref {
 
 namespace {
 
-// Reads a float tensor (scales, roi) of any float type as doubles.
-std::vector<double> read_doubles(const Tensor& t) {
-  std::vector<double> v(static_cast<size_t>(t.numel()));
-  for (int64_t i = 0; i < t.numel(); ++i) v[i] = read_as_double(t.dtype, t.data, i);
-  return v;
-}
-
 class ResizeKernel : public OpKernel {
  public:
   Status prepare(KernelContext& ctx) override {

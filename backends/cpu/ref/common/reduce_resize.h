@@ -183,6 +183,13 @@ void resize_nd(const ResizeParams& p, const Tensor& x, Tensor& y, const std::vec
   }
 }
 
+// Reads a float tensor (scales, roi) of any float type as doubles.
+inline std::vector<double> read_doubles(const Tensor& t) {
+  std::vector<double> v(static_cast<size_t>(t.numel()));
+  for (int64_t i = 0; i < t.numel(); ++i) v[i] = read_as_double(t.dtype, t.data, i);
+  return v;
+}
+
 // Output size for a scale: floor(in * scale), computed in double like the reference.
 inline Result<int64_t> resize_scaled_size(int64_t in, double scale, const std::string& op) {
   const double v = std::floor(static_cast<double>(in) * scale);

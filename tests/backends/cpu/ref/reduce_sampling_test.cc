@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "../../../support/kernel_harness.h"
 
 namespace qedge::testing {
@@ -27,6 +29,20 @@ TEST(RefGridSample, RejectsGridOfWrongRank) {
   EXPECT_FALSE(run_ref_kernel("GridSample", {}, {x, grid}).ok());
 }
 
+TEST(RefGridSample, HostileCoordinatesReadPadding) {
+  auto x = make_tensor<float>(DType::kFloat32, {1, 1, 2, 2}, {1, 2, 3, 4});
+  const float nan = std::nanf("");
+  auto grid = make_tensor<float>(DType::kFloat32, {1, 1, 2, 2}, {nan, 0, 1e30f, -1e30f});
+  for (const char* pad : {"zeros", "border", "reflection"}) {
+    for (const char* mode : {"nearest", "linear", "cubic"}) {
+      AttrMap attrs;
+      attrs.set(string_attr("padding_mode", pad));
+      attrs.set(string_attr("mode", mode));
+      EXPECT_TRUE(run_ref_kernel("GridSample", attrs, {x, grid}).ok()) << pad << " " << mode;
+    }
+  }
+}
+
 TEST(RefAffineGrid, IdentityThetaGivesBaseGrid) {
   auto theta = make_tensor<float>(DType::kFloat32, {1, 2, 3}, {1, 0, 0, 0, 1, 0});
   auto size = make_tensor<int64_t>(DType::kInt64, {4}, {1, 1, 1, 2});
@@ -50,6 +66,12 @@ TEST(RefRoiAlign, AveragesBinAndChecksBatchIndex) {
   EXPECT_FLOAT_EQ(values_of<float>(out->at(0))[0], 2.5f);
   auto bad = make_tensor<int64_t>(DType::kInt64, {1}, {3});
   EXPECT_FALSE(run_ref_kernel("RoiAlign", attrs, {x, rois, bad}, 1, 16).ok());
+  // NaN and huge rois sample nothing rather than reading out of bounds.
+  attrs.set(int_attr("sampling_ratio", 0));
+  auto hostile = make_tensor<float>(DType::kFloat32, {1, 4}, {std::nanf(""), 0, 1e30f, 1e30f});
+  EXPECT_TRUE(run_ref_kernel("RoiAlign", attrs, {x, hostile, idx}, 1, 16).ok());
+  auto huge = make_tensor<float>(DType::kFloat32, {1, 4}, {0, 0, 1e30f, 1e30f});
+  EXPECT_FALSE(run_ref_kernel("RoiAlign", attrs, {x, huge, idx}, 1, 16).ok());
 }
 
 TEST(RefNonMaxSuppression, SuppressesOverlapsPerClass) {
