@@ -3,6 +3,7 @@
 // an output element is the sum over the cartesian product of its per-axis taps.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
