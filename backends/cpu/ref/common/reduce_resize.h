@@ -119,12 +119,13 @@ inline ResizeAxisTaps resize_axis_taps(const ResizeParams& p, int64_t in, int64_
 
 // Sum over the cartesian product of per-axis taps of (product of tap weights) * value(offset),
 // where offset = sum of tap index * stride. A tap index of -1 stands for a zero (padding) value.
+// `tap` is scratch, so that callers looping over many elements allocate it once.
 template <typename Value>
 double separable_sum(const std::vector<const std::vector<int64_t>*>& index,
                      const std::vector<const std::vector<double>*>& weight, const std::vector<int64_t>& strides,
-                     Value&& value) {
+                     std::vector<size_t>& tap, Value&& value) {
   const size_t rank = index.size();
-  std::vector<size_t> tap(rank, 0);
+  tap.assign(rank, 0);
   for (size_t d = 0; d < rank; ++d) {
     if (index[d]->empty()) return 0.0;
   }
@@ -164,6 +165,7 @@ void resize_nd(const ResizeParams& p, const Tensor& x, Tensor& y, const std::vec
   std::vector<int64_t> pos(rank, 0);
   std::vector<const std::vector<int64_t>*> tap_index(rank);
   std::vector<const std::vector<double>*> tap_weight(rank);
+  std::vector<size_t> tap;
   for (int64_t o = 0; o < total; ++o) {
     bool outside = false;
     for (int d = 0; d < rank; ++d) outside = outside || taps[d].outside[pos[d]];
@@ -173,7 +175,7 @@ void resize_nd(const ResizeParams& p, const Tensor& x, Tensor& y, const std::vec
         tap_index[d] = &taps[d].index[pos[d]];
         tap_weight[d] = &taps[d].weight[pos[d]];
       }
-      acc = separable_sum(tap_index, tap_weight, strides,
+      acc = separable_sum(tap_index, tap_weight, strides, tap,
                           [&](int64_t off) { return static_cast<double>(static_cast<compute_t<T>>(in[off])); });
     }
     out[o] = saturate_round<T>(acc);
