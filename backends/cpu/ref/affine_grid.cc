@@ -63,7 +63,8 @@ class AffineGridKernel : public OpKernel {
           }
           for (int r = 0; r < s; ++r) {
             double v = 0.0;
-            for (int c = 0; c <= s; ++c) v += static_cast<double>(static_cast<compute_t<T>>(th[r * (s + 1) + c])) * coord[c];
+            for (int c = 0; c <= s; ++c)
+              v += static_cast<double>(static_cast<compute_t<T>>(th[r * (s + 1) + c])) * coord[c];
             py[(n * points + p) * s + r] = to_storage<T>(v);
           }
         }

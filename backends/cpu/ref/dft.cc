@@ -38,7 +38,7 @@ class DftKernel : public OpKernel {
     if (ctx.input(1) != nullptr && ctx.input(1)->numel() > 0) {
       QEDGE_RETURN_IF_ERROR(read_scalar_int(ctx, 1, "dft_length", &n_));
     }
-    if (n_ <= 0 || n_ > kMaxElements) {
+    if (n_ <= 0 || n_ > kMaxDftLength) {
       return InvalidArgument("DFT length " + std::to_string(n_) + " is invalid for input " + dims_to_string(x.shape));
     }
     Dims out = x.shape;

@@ -33,8 +33,8 @@ Status run_dynamic_quantize(KernelContext& ctx) {
   uint8_t* y = ctx.output(0)->data_as<uint8_t>();
   for (int64_t i = 0; i < x.numel(); ++i) {
     y[i] = scale == 0.0f ? 0
-                         : static_cast<uint8_t>(quant_saturate(DType::kUint8, std::nearbyint(px[i] / scale) +
-                                                                                  static_cast<double>(zp)));
+                         : static_cast<uint8_t>(
+                               quant_saturate(DType::kUint8, std::nearbyint(px[i] / scale) + static_cast<double>(zp)));
   }
   *ctx.output(1)->data_as<float>() = scale;
   *ctx.output(2)->data_as<uint8_t>() = static_cast<uint8_t>(zp);

@@ -123,6 +123,7 @@ class GridSampleKernel : public OpKernel {
     std::vector<std::vector<double>> w(r);
     std::vector<const std::vector<int64_t>*> idx_p(r);
     std::vector<const std::vector<double>*> w_p(r);
+    std::vector<size_t> tap;
     for (int d = 0; d < r; ++d) {
       idx_p[d] = &idx[d];
       w_p[d] = &w[d];
@@ -138,7 +139,7 @@ class GridSampleKernel : public OpKernel {
         }
         for (int64_t c = 0; c < channels; ++c) {
           const T* src = px + (n * channels + c) * plane;
-          const double v = separable_sum(idx_p, w_p, strides, [&](int64_t off) {
+          const double v = separable_sum(idx_p, w_p, strides, tap, [&](int64_t off) {
             return static_cast<double>(static_cast<compute_t<T>>(src[off]));
           });
           py[(n * channels + c) * points + p] = to_storage<T>(v);

@@ -15,16 +15,14 @@ class MelWeightMatrixKernel : public OpKernel {
     QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 5));
     QEDGE_RETURN_IF_ERROR(read_scalar_int(ctx, 0, "num_mel_bins", &mel_bins_));
     QEDGE_RETURN_IF_ERROR(read_scalar_int(ctx, 1, "dft_length", &dft_length_));
-    QEDGE_RETURN_IF_ERROR(read_scalar_int(ctx, 2, "sample_rate", &sample_rate_));
     for (int i : {3, 4}) {
       if (ctx.input(i)->numel() != 1 || !dtype_is_float(ctx.input(i)->dtype)) {
         return InvalidArgument("MelWeightMatrix edge frequencies must be float scalars");
       }
     }
-    if (mel_bins_ <= 0 || dft_length_ <= 0 || sample_rate_ <= 0 || mel_bins_ > kMaxElements / (dft_length_ / 2 + 1)) {
-      return InvalidArgument("MelWeightMatrix needs positive num_mel_bins, dft_length and sample_rate, got " +
-                             std::to_string(mel_bins_) + ", " + std::to_string(dft_length_) + ", " +
-                             std::to_string(sample_rate_));
+    if (mel_bins_ <= 0 || dft_length_ <= 0 || mel_bins_ > kMaxElements / (dft_length_ / 2 + 1)) {
+      return InvalidArgument("MelWeightMatrix needs positive num_mel_bins and dft_length, got " +
+                             std::to_string(mel_bins_) + " and " + std::to_string(dft_length_));
     }
     const int64_t dt = ctx.attr().get_int("output_datatype", 1);
     const DType out = dtype_is_valid(static_cast<int>(dt)) ? static_cast<DType>(dt) : DType::kUndefined;
@@ -34,6 +32,12 @@ class MelWeightMatrixKernel : public OpKernel {
   }
 
   Status run(KernelContext& ctx) override {
+    // The sample rate only scales values, so it is read here rather than in prepare.
+    int64_t sample_rate = 0;
+    QEDGE_RETURN_IF_ERROR(read_scalar_int(ctx, 2, "sample_rate", &sample_rate));
+    if (sample_rate <= 0) {
+      return InvalidArgument("MelWeightMatrix sample_rate must be positive, got " + std::to_string(sample_rate));
+    }
     const double lower = read_as_double(ctx.input(3)->dtype, ctx.input(3)->data, 0);
     const double upper = read_as_double(ctx.input(4)->dtype, ctx.input(4)->data, 0);
     const int64_t rows = dft_length_ / 2 + 1;
@@ -43,9 +47,10 @@ class MelWeightMatrixKernel : public OpKernel {
     std::vector<int64_t> bin(static_cast<size_t>(mel_bins_ + 2));
     for (int64_t i = 0; i < mel_bins_ + 2; ++i) {
       const double hz = 700.0 * (std::pow(10.0, (static_cast<double>(i) * step + low_mel) / 2595.0) - 1.0);
-      const double b = std::floor(static_cast<double>(dft_length_ + 1) * hz / static_cast<double>(sample_rate_));
-      // Bins beyond the spectrogram only matter for bounds; keep the integer conversion in range.
-      bin[i] = static_cast<int64_t>(std::min(std::max(b, -1.0), static_cast<double>(rows)));
+      double b = std::floor(static_cast<double>(dft_length_ + 1) * hz / static_cast<double>(sample_rate));
+      // Bins beyond the spectrogram (or NaN edges) only matter for bounds; keep the conversion in range.
+      if (!(b >= -1.0)) b = -1.0;
+      bin[i] = static_cast<int64_t>(std::min(b, static_cast<double>(rows)));
     }
     std::vector<double> w(static_cast<size_t>(rows * mel_bins_), 0.0);
     auto set = [&](int64_t row, int64_t col, double v) {
@@ -56,7 +61,8 @@ class MelWeightMatrixKernel : public OpKernel {
       if (center == lo) {
         set(center, i, 1.0);
       } else {
-        for (int64_t j = lo; j <= center; ++j) set(j, i, static_cast<double>(j - lo) / static_cast<double>(center - lo));
+        for (int64_t j = lo; j <= center; ++j)
+          set(j, i, static_cast<double>(j - lo) / static_cast<double>(center - lo));
       }
       for (int64_t j = center; j < hi; ++j) set(j, i, static_cast<double>(hi - j) / static_cast<double>(hi - center));
     }
@@ -70,7 +76,7 @@ class MelWeightMatrixKernel : public OpKernel {
   }
 
  private:
-  int64_t mel_bins_ = 0, dft_length_ = 0, sample_rate_ = 0;
+  int64_t mel_bins_ = 0, dft_length_ = 0;
 };
 
 }  // namespace

@@ -54,10 +54,12 @@ class NonMaxSuppressionKernel : public OpKernel {
     const bool has_score_th = ctx.input(4) != nullptr && ctx.input(4)->numel() > 0;
     if (ctx.input(2) != nullptr && ctx.input(2)->numel() > 0) {
       std::vector<int64_t> v;
-      QEDGE_RETURN_IF_ERROR(read_int_values(ctx.input(2)->dtype, ctx.input(2)->data, 1, "max_output_boxes_per_class", &v));
+      QEDGE_RETURN_IF_ERROR(
+          read_int_values(ctx.input(2)->dtype, ctx.input(2)->data, 1, "max_output_boxes_per_class", &v));
       max_out = v[0];
     }
-    if (ctx.input(3) != nullptr && ctx.input(3)->numel() > 0) iou_th = read_as_double(ctx.input(3)->dtype, ctx.input(3)->data, 0);
+    if (ctx.input(3) != nullptr && ctx.input(3)->numel() > 0)
+      iou_th = read_as_double(ctx.input(3)->dtype, ctx.input(3)->data, 0);
     if (has_score_th) score_th = read_as_double(ctx.input(4)->dtype, ctx.input(4)->data, 0);
     const bool center = ctx.attr().get_int("center_point_box", 0) != 0;
 

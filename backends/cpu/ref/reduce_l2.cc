@@ -12,8 +12,6 @@ struct Sqrt {
 }  // namespace
 
 // Floats only: the square root of an integer sum has no exact integer result to wrap.
-void register_reduce_l2(KernelRegistry& r) {
-  register_reduce<SumRule<kFloatTypes, Square, Sqrt>>(r, "ReduceL2");
-}
+void register_reduce_l2(KernelRegistry& r) { register_reduce<SumRule<kFloatTypes, Square, Sqrt>>(r, "ReduceL2"); }
 
 }  // namespace qedge::ref

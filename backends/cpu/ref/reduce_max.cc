@@ -4,8 +4,6 @@
 
 namespace qedge::ref {
 
-void register_reduce_max(KernelRegistry& r) {
-  register_reduce<ExtremeRule<std::greater<>, true>>(r, "ReduceMax");
-}
+void register_reduce_max(KernelRegistry& r) { register_reduce<ExtremeRule<std::greater<>, true>>(r, "ReduceMax"); }
 
 }  // namespace qedge::ref

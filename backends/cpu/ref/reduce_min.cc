@@ -4,8 +4,6 @@
 
 namespace qedge::ref {
 
-void register_reduce_min(KernelRegistry& r) {
-  register_reduce<ExtremeRule<std::less<>, false>>(r, "ReduceMin");
-}
+void register_reduce_min(KernelRegistry& r) { register_reduce<ExtremeRule<std::less<>, false>>(r, "ReduceMin"); }
 
 }  // namespace qedge::ref

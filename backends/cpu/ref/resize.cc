@@ -6,13 +6,6 @@ namespace qedge::ref {
 
 namespace {
 
-// Reads a float tensor (scales, roi) of any float type as doubles.
-std::vector<double> read_doubles(const Tensor& t) {
-  std::vector<double> v(static_cast<size_t>(t.numel()));
-  for (int64_t i = 0; i < t.numel(); ++i) v[i] = read_as_double(t.dtype, t.data, i);
-  return v;
-}
-
 class ResizeKernel : public OpKernel {
  public:
   Status prepare(KernelContext& ctx) override {
@@ -131,8 +124,8 @@ class ResizeKernel : public OpKernel {
     params_.exclude_outside = a.get_int("exclude_outside", 0) != 0;
     params_.extrapolation = a.get_float("extrapolation_value", 0.0f);
     params_.antialias = a.get_int("antialias", 0) != 0;
-    static const char* const kCoords[] = {"half_pixel", "half_pixel_symmetric", "pytorch_half_pixel",
-                                          "align_corners", "asymmetric", "tf_crop_and_resize"};
+    static const char* const kCoords[] = {"half_pixel",    "half_pixel_symmetric", "pytorch_half_pixel",
+                                          "align_corners", "asymmetric",           "tf_crop_and_resize"};
     if (std::none_of(std::begin(kCoords), std::end(kCoords), [&](const char* c) { return params_.coord == c; })) {
       return InvalidArgument("Resize coordinate_transformation_mode '" + params_.coord + "' is not supported");
     }

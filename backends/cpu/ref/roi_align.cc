@@ -29,7 +29,8 @@ class RoiAlignKernel : public OpKernel {
     const std::string mode = a.get_string("mode", "avg");
     if (mode != "avg" && mode != "max") return InvalidArgument("RoiAlign mode '" + mode + "' is not supported");
     max_ = mode == "max";
-    const std::string coord = a.get_string("coordinate_transformation_mode", ctx.opset < 16 ? "output_half_pixel" : "half_pixel");
+    const std::string coord =
+        a.get_string("coordinate_transformation_mode", ctx.opset < 16 ? "output_half_pixel" : "half_pixel");
     if (coord != "half_pixel" && coord != "output_half_pixel") {
       return InvalidArgument("RoiAlign coordinate_transformation_mode '" + coord + "' is not supported");
     }
@@ -38,7 +39,8 @@ class RoiAlignKernel : public OpKernel {
     out_w_ = a.get_int("output_width", 1);
     sampling_ = a.get_int("sampling_ratio", 0);
     scale_ = a.get_float("spatial_scale", 1.0f);
-    if (out_h_ <= 0 || out_w_ <= 0 || sampling_ < 0 || out_h_ > kMaxElements || out_w_ > kMaxElements) {
+    if (out_h_ <= 0 || out_w_ <= 0 || sampling_ < 0 || sampling_ > kMaxSamplesPerBin || out_h_ > kMaxElements ||
+        out_w_ > kMaxElements) {
       return InvalidArgument("RoiAlign output_height/output_width must be positive and sampling_ratio >= 0");
     }
     Dims out = {rois.shape[0], x.shape[1], out_h_, out_w_};
@@ -59,8 +61,7 @@ class RoiAlignKernel : public OpKernel {
       }
     }
     return visit_dtype<kFloatTypes>(x.dtype, "RoiAlign", [&](auto tag) {
-      compute<typename decltype(tag)::type>(x, *ctx.input(1), batch, *ctx.output(0));
-      return Status::Ok();
+      return compute<typename decltype(tag)::type>(x, *ctx.input(1), batch, *ctx.output(0));
     });
   }
 
@@ -98,7 +99,7 @@ class RoiAlignKernel : public OpKernel {
   }
 
   template <typename T>
-  void compute(const Tensor& x, const Tensor& rois, const std::vector<int64_t>& batch, Tensor& y) const {
+  Status compute(const Tensor& x, const Tensor& rois, const std::vector<int64_t>& batch, Tensor& y) const {
     const int64_t channels = x.shape[1], h = x.shape[2], w = x.shape[3];
     const T* px = x.data_as<T>();
     const T* pr = rois.data_as<T>();
@@ -115,14 +116,20 @@ class RoiAlignKernel : public OpKernel {
       const double bin_h = rh / static_cast<double>(out_h_), bin_w = rw / static_cast<double>(out_w_);
       const int64_t grid_h = sampling_ > 0 ? sampling_ : adaptive_grid(bin_h);
       const int64_t grid_w = sampling_ > 0 ? sampling_ : adaptive_grid(bin_w);
+      if (grid_h * grid_w > kMaxSamplesPerBin) {
+        return Unsupported("RoiAlign roi " + std::to_string(r) + " needs " + std::to_string(grid_h) + "x" +
+                           std::to_string(grid_w) + " samples per bin, more than this kernel takes");
+      }
       const double count = static_cast<double>(std::max<int64_t>(grid_h * grid_w, 1));
       for (int64_t ph = 0; ph < out_h_; ++ph) {
         for (int64_t pw = 0; pw < out_w_; ++pw) {
           std::vector<Sample> samples;
           for (int64_t iy = 0; iy < grid_h; ++iy) {
-            const double sy = y0 + static_cast<double>(ph) * bin_h + (static_cast<double>(iy) + 0.5) * bin_h / static_cast<double>(grid_h);
+            const double sy = y0 + static_cast<double>(ph) * bin_h +
+                              (static_cast<double>(iy) + 0.5) * bin_h / static_cast<double>(grid_h);
             for (int64_t ix = 0; ix < grid_w; ++ix) {
-              const double sx = x0 + static_cast<double>(pw) * bin_w + (static_cast<double>(ix) + 0.5) * bin_w / static_cast<double>(grid_w);
+              const double sx = x0 + static_cast<double>(pw) * bin_w +
+                                (static_cast<double>(ix) + 0.5) * bin_w / static_cast<double>(grid_w);
               samples.push_back(bilinear(sy, sx, h, w));
             }
           }
@@ -144,7 +151,11 @@ class RoiAlignKernel : public OpKernel {
         }
       }
     }
+    return Status::Ok();
   }
+
+  // Bounds the work per output bin (and keeps grid products far from overflow).
+  static constexpr int64_t kMaxSamplesPerBin = int64_t{1} << 20;
 
   bool max_ = false;
   bool half_pixel_ = true;

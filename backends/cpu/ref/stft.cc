@@ -35,7 +35,7 @@ class StftKernel : public OpKernel {
       }
       frame_ = fl;
     }
-    if (frame_ <= 0 || frame_ > x.shape[1] || step_ <= 0) {
+    if (frame_ <= 0 || frame_ > x.shape[1] || frame_ > kMaxDftLength || step_ <= 0) {
       return InvalidArgument("STFT needs 0 < frame_length <= signal length and frame_step > 0, got frame_length " +
                              std::to_string(frame_) + ", frame_step " + std::to_string(step_) + ", signal " +
                              dims_to_string(x.shape));

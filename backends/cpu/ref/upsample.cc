@@ -27,7 +27,7 @@ class UpsampleKernel : public OpKernel {
       QEDGE_RETURN_IF_ERROR(require_value(ctx, 1));
       const Tensor& s = *ctx.input(1);
       if (!dtype_is_float(s.dtype)) return InvalidArgument("Upsample scales must be float");
-      for (int64_t i = 0; i < s.numel(); ++i) scales_.push_back(read_as_double(s.dtype, s.data, i));
+      scales_ = read_doubles(s);
     }
     if (static_cast<int>(scales_.size()) != x.rank()) {
       return InvalidArgument("Upsample needs one scale per dimension of " + dims_to_string(x.shape) + ", got " +

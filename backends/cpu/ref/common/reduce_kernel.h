@@ -120,7 +120,7 @@ void register_reduce(KernelRegistry& r, const std::string& op, int axes_input_op
   r.add("", op, [axes_input_opset] { return std::make_unique<ReduceKernel<Rule>>(axes_input_opset); });
 }
 
-// Rules that only differ in what they fold: sum of f(x), then g(sum, count).
+// Identity values of empty max / min reductions.
 template <typename A>
 A reduce_lowest() {
   if constexpr (std::is_same_v<A, bool>) {

@@ -12,69 +12,75 @@
 
 namespace qedge::ref {
 
-inline bool is_quant_dtype(DType t) {
+struct QuantRange {
+  int64_t lo = 0;
+  int64_t hi = 0;  // 0 for types that are not quantized integer types
+};
+
+inline QuantRange quant_range(DType t) {
   switch (t) {
     case DType::kInt8:
+      return {INT8_MIN, INT8_MAX};
     case DType::kUint8:
+      return {0, UINT8_MAX};
     case DType::kInt16:
+      return {INT16_MIN, INT16_MAX};
     case DType::kUint16:
+      return {0, UINT16_MAX};
     case DType::kInt32:
+      return {INT32_MIN, INT32_MAX};
     case DType::kInt4:
+      return {-8, 7};
     case DType::kUint4:
-      return true;
+      return {0, 15};
     default:
-      return false;
+      return {};
   }
 }
 
-inline int64_t quant_min(DType t) {
-  switch (t) {
-    case DType::kInt8: return INT8_MIN;
-    case DType::kInt16: return INT16_MIN;
-    case DType::kInt32: return INT32_MIN;
-    case DType::kInt4: return -8;
-    default: return 0;
-  }
-}
-
-inline int64_t quant_max(DType t) {
-  switch (t) {
-    case DType::kInt8: return INT8_MAX;
-    case DType::kUint8: return UINT8_MAX;
-    case DType::kInt16: return INT16_MAX;
-    case DType::kUint16: return UINT16_MAX;
-    case DType::kInt32: return INT32_MAX;
-    case DType::kInt4: return 7;
-    case DType::kUint4: return 15;
-    default: return 0;
-  }
-}
+inline bool is_quant_dtype(DType t) { return quant_range(t).hi > 0; }
 
 // Element i of a quantized tensor (int4/uint4 packed two per byte, low nibble first).
 inline int64_t quant_read(DType t, const void* data, int64_t i) {
   switch (t) {
-    case DType::kInt8: return static_cast<const int8_t*>(data)[i];
-    case DType::kUint8: return static_cast<const uint8_t*>(data)[i];
-    case DType::kInt16: return static_cast<const int16_t*>(data)[i];
-    case DType::kUint16: return static_cast<const uint16_t*>(data)[i];
-    case DType::kInt32: return static_cast<const int32_t*>(data)[i];
+    case DType::kInt8:
+      return static_cast<const int8_t*>(data)[i];
+    case DType::kUint8:
+      return static_cast<const uint8_t*>(data)[i];
+    case DType::kInt16:
+      return static_cast<const int16_t*>(data)[i];
+    case DType::kUint16:
+      return static_cast<const uint16_t*>(data)[i];
+    case DType::kInt32:
+      return static_cast<const int32_t*>(data)[i];
     case DType::kInt4:
     case DType::kUint4: {
       const int v = (static_cast<const uint8_t*>(data)[i / 2] >> (4 * (i % 2))) & 0xf;
       return t == DType::kInt4 && v >= 8 ? v - 16 : v;
     }
-    default: return 0;
+    default:
+      return 0;
   }
 }
 
 // Writes an in-range value to element i.
 inline void quant_write(DType t, void* data, int64_t i, int64_t v) {
   switch (t) {
-    case DType::kInt8: static_cast<int8_t*>(data)[i] = static_cast<int8_t>(v); break;
-    case DType::kUint8: static_cast<uint8_t*>(data)[i] = static_cast<uint8_t>(v); break;
-    case DType::kInt16: static_cast<int16_t*>(data)[i] = static_cast<int16_t>(v); break;
-    case DType::kUint16: static_cast<uint16_t*>(data)[i] = static_cast<uint16_t>(v); break;
-    case DType::kInt32: static_cast<int32_t*>(data)[i] = static_cast<int32_t>(v); break;
+    case DType::kInt8:
+      static_cast<int8_t*>(data)[i] = static_cast<int8_t>(v);
+      break;
+    case DType::kUint8:
+      static_cast<uint8_t*>(data)[i] = static_cast<uint8_t>(v);
+      break;
+    case DType::kInt16:
+      static_cast<int16_t*>(data)[i] = static_cast<int16_t>(v);
+      break;
+    case DType::kUint16:
+      static_cast<uint16_t*>(data)[i] = static_cast<uint16_t>(v);
+      break;
+    case DType::kInt32:
+      static_cast<int32_t*>(data)[i] = static_cast<int32_t>(v);
+      break;
     case DType::kInt4:
     case DType::kUint4: {
       uint8_t& b = static_cast<uint8_t*>(data)[i / 2];
@@ -82,17 +88,19 @@ inline void quant_write(DType t, void* data, int64_t i, int64_t v) {
       b = static_cast<uint8_t>((b & ~(0xf << shift)) | ((static_cast<unsigned>(v) & 0xfu) << shift));
       break;
     }
-    default: break;
+    default:
+      break;
   }
 }
 
 // round half to even, then saturate to the range of t. NaN maps to 0.
 inline int64_t quant_saturate(DType t, double v) {
   if (std::isnan(v)) return 0;
-  const double r = std::nearbyint(v);
-  if (r <= static_cast<double>(quant_min(t))) return quant_min(t);
-  if (r >= static_cast<double>(quant_max(t))) return quant_max(t);
-  return static_cast<int64_t>(r);
+  const QuantRange r = quant_range(t);
+  const double q = std::nearbyint(v);
+  if (q <= static_cast<double>(r.lo)) return r.lo;
+  if (q >= static_cast<double>(r.hi)) return r.hi;
+  return static_cast<int64_t>(q);
 }
 
 // Rounds a float result to the precision of storage type S (the scale type), as numpy computes

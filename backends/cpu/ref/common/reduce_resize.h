@@ -3,6 +3,7 @@
 // an output element is the sum over the cartesian product of its per-axis taps.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -97,8 +98,8 @@ inline ResizeAxisTaps resize_axis_taps(const ResizeParams& p, int64_t in, int64_
     double sum = 0.0;
     for (int64_t k = 0; k < n; ++k) {
       const double d = (static_cast<double>(start + k) - ratio) * s;
-      double w = p.mode == ResizeParams::Mode::kLinear ? std::max(0.0, 1.0 - std::fabs(d))
-                                                       : resize_cubic_kernel(d, p.cubic_a);
+      double w =
+          p.mode == ResizeParams::Mode::kLinear ? std::max(0.0, 1.0 - std::fabs(d)) : resize_cubic_kernel(d, p.cubic_a);
       const int64_t i = static_cast<int64_t>(base) + start + k;
       if (p.exclude_outside && (i < 0 || i >= in)) w = 0.0;
       if (w == 0.0) continue;
@@ -118,12 +119,13 @@ inline ResizeAxisTaps resize_axis_taps(const ResizeParams& p, int64_t in, int64_
 
 // Sum over the cartesian product of per-axis taps of (product of tap weights) * value(offset),
 // where offset = sum of tap index * stride. A tap index of -1 stands for a zero (padding) value.
+// `tap` is scratch, so that callers looping over many elements allocate it once.
 template <typename Value>
 double separable_sum(const std::vector<const std::vector<int64_t>*>& index,
                      const std::vector<const std::vector<double>*>& weight, const std::vector<int64_t>& strides,
-                     Value&& value) {
+                     std::vector<size_t>& tap, Value&& value) {
   const size_t rank = index.size();
-  std::vector<size_t> tap(rank, 0);
+  tap.assign(rank, 0);
   for (size_t d = 0; d < rank; ++d) {
     if (index[d]->empty()) return 0.0;
   }
@@ -163,6 +165,7 @@ void resize_nd(const ResizeParams& p, const Tensor& x, Tensor& y, const std::vec
   std::vector<int64_t> pos(rank, 0);
   std::vector<const std::vector<int64_t>*> tap_index(rank);
   std::vector<const std::vector<double>*> tap_weight(rank);
+  std::vector<size_t> tap;
   for (int64_t o = 0; o < total; ++o) {
     bool outside = false;
     for (int d = 0; d < rank; ++d) outside = outside || taps[d].outside[pos[d]];
@@ -172,9 +175,8 @@ void resize_nd(const ResizeParams& p, const Tensor& x, Tensor& y, const std::vec
         tap_index[d] = &taps[d].index[pos[d]];
         tap_weight[d] = &taps[d].weight[pos[d]];
       }
-      acc = separable_sum(tap_index, tap_weight, strides, [&](int64_t off) {
-        return static_cast<double>(static_cast<compute_t<T>>(in[off]));
-      });
+      acc = separable_sum(tap_index, tap_weight, strides, tap,
+                          [&](int64_t off) { return static_cast<double>(static_cast<compute_t<T>>(in[off])); });
     }
     out[o] = saturate_round<T>(acc);
     for (int d = rank - 1; d >= 0; --d) {
@@ -182,6 +184,13 @@ void resize_nd(const ResizeParams& p, const Tensor& x, Tensor& y, const std::vec
       pos[d] = 0;
     }
   }
+}
+
+// Reads a float tensor (scales, roi) of any float type as doubles.
+inline std::vector<double> read_doubles(const Tensor& t) {
+  std::vector<double> v(static_cast<size_t>(t.numel()));
+  for (int64_t i = 0; i < t.numel(); ++i) v[i] = read_as_double(t.dtype, t.data, i);
+  return v;
 }
 
 // Output size for a scale: floor(in * scale), computed in double like the reference.

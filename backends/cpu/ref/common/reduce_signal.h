@@ -14,19 +14,29 @@
 namespace qedge::ref {
 
 constexpr double kPi = 3.14159265358979323846;
+// Longest transform accepted: keeps (k * t) mod n products within int64.
+constexpr int64_t kMaxDftLength = int64_t{1} << 30;
 
-// out[k] = sum_{t < min(len, n)} in[t] * exp(-+2 pi i k t / n) for k in [0, bins);
-// the input is zero-padded or truncated to n. The angle uses (k * t) mod n to stay exact.
+// exp(sign * 2 pi i m / n) for m in [0, n); quarter turns are exact so that real signals keep
+// exactly zero imaginary parts where they should.
+inline std::complex<double> twiddle(int64_t m, int64_t n, double sign) {
+  if ((4 * m) % n == 0) {
+    static const std::complex<double> kQuarter[4] = {{1, 0}, {0, 1}, {-1, 0}, {0, -1}};
+    const int64_t q = 4 * m / n;
+    return kQuarter[sign > 0 ? q : (4 - q) % 4];
+  }
+  return std::polar(1.0, sign * 2.0 * kPi * static_cast<double>(m) / static_cast<double>(n));
+}
+
+// out[k] = sum_{t < min(len, n)} in[t] * exp(-+2 pi i k t / n) for k in [0, bins); the input is
+// zero-padded or truncated to n. The angle uses (k * t) mod n to stay exact.
 inline void direct_dft(const std::complex<double>* in, int64_t len, int64_t n, int64_t bins, bool inverse,
                        std::complex<double>* out) {
-  const double sign = inverse ? 2.0 : -2.0;
+  const double sign = inverse ? 1.0 : -1.0;
   const int64_t used = std::min(len, n);
   for (int64_t k = 0; k < bins; ++k) {
     std::complex<double> acc = 0.0;
-    for (int64_t t = 0; t < used; ++t) {
-      const double angle = sign * kPi * static_cast<double>((k % n) * t % n) / static_cast<double>(n);
-      acc += in[t] * std::polar(1.0, angle);
-    }
+    for (int64_t t = 0; t < used; ++t) acc += in[t] * twiddle((k % n) * t % n, n, sign);
     out[k] = acc;
   }
 }
@@ -63,8 +73,8 @@ class WindowKernel : public OpKernel {
       return InvalidArgument(std::string(ctx.op_type) + " output_datatype " + std::to_string(dt) + " is invalid");
     }
     const DType out = static_cast<DType>(dt);
-    QEDGE_RETURN_IF_ERROR(visit_dtype<kNumericTypes>(out, std::string(ctx.op_type).c_str(),
-                                                     [](auto) { return Status::Ok(); }));
+    QEDGE_RETURN_IF_ERROR(
+        visit_dtype<kNumericTypes>(out, std::string(ctx.op_type).c_str(), [](auto) { return Status::Ok(); }));
     periodic_ = ctx.attr().get_int("periodic", 1) != 0;
     set_output(ctx, 0, out, {size});
     return Status::Ok();

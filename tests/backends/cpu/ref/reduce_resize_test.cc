@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include "../../../support/kernel_harness.h"
 
 namespace qedge::testing {
@@ -51,6 +54,32 @@ TEST(RefUpsample, NearestFloorsCoordinates) {
   EXPECT_EQ(values_of<float>(out->at(0)), (std::vector<float>{1, 1, 1, 2, 2, 2}));
   auto bad = make_tensor<float>(DType::kFloat32, {2}, {3, 3});
   EXPECT_FALSE(run_ref_kernel("Upsample", {}, {x, bad}, 1, 9).ok());
+}
+
+TEST(RefResize, Opset10TakesScalesAsSecondInput) {
+  auto x = make_tensor<float>(DType::kFloat32, {2}, {1, 2});
+  auto scales = make_tensor<float>(DType::kFloat32, {1}, {2});
+  auto out = run_ref_kernel("Resize", {}, {x, scales}, 1, 10);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(values_of<float>(out->at(0)), (std::vector<float>{1, 1, 2, 2}));
+}
+
+TEST(RefResize, RejectsNonFiniteScales) {
+  auto x = make_tensor<float>(DType::kFloat32, {2}, {1, 2});
+  for (float s : {std::nanf(""), std::numeric_limits<float>::infinity(), -1.0f}) {
+    auto scales = make_tensor<float>(DType::kFloat32, {1}, {s});
+    EXPECT_FALSE(run_ref_kernel("Resize", {}, {x, std::nullopt, scales}, 1, 13).ok()) << s;
+  }
+}
+
+TEST(RefUpsample, Opset7ScalesAttribute) {
+  AttrMap attrs;
+  attrs.set(floats_attr("scales", {1, 2}));
+  attrs.set(string_attr("mode", "linear"));
+  auto x = make_tensor<float>(DType::kFloat32, {1, 2}, {0, 2});
+  auto out = run_ref_kernel("Upsample", attrs, {x}, 1, 7);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(values_of<float>(out->at(0)), (std::vector<float>{0, 1, 2, 2}));
 }
 
 }  // namespace
