@@ -12,8 +12,6 @@ Status prepare_cast_like(KernelContext& ctx) {
 
 }  // namespace
 
-void register_cast_like(KernelRegistry& r) {
-  register_function_kernel(r, "CastLike", prepare_cast_like, run_cast);
-}
+void register_cast_like(KernelRegistry& r) { register_function_kernel(r, "CastLike", prepare_cast_like, run_cast); }
 
 }  // namespace qedge::ref
