@@ -5,9 +5,7 @@
 namespace qedge::ref {
 
 void register_asin(KernelRegistry& r) {
-  register_unary<kFloatTypes>(r, "Asin", [](auto x, const UnaryParams&) {
-    return std::asin(x);
-  });
+  register_unary<kFloatTypes>(r, "Asin", [](auto x, const UnaryParams&) { return std::asin(x); });
 }
 
 }  // namespace qedge::ref

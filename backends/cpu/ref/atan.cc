@@ -5,9 +5,7 @@
 namespace qedge::ref {
 
 void register_atan(KernelRegistry& r) {
-  register_unary<kFloatTypes>(r, "Atan", [](auto x, const UnaryParams&) {
-    return std::atan(x);
-  });
+  register_unary<kFloatTypes>(r, "Atan", [](auto x, const UnaryParams&) { return std::atan(x); });
 }
 
 }  // namespace qedge::ref

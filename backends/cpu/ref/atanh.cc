@@ -5,9 +5,7 @@
 namespace qedge::ref {
 
 void register_atanh(KernelRegistry& r) {
-  register_unary<kFloatTypes>(r, "Atanh", [](auto x, const UnaryParams&) {
-    return std::atanh(x);
-  });
+  register_unary<kFloatTypes>(r, "Atanh", [](auto x, const UnaryParams&) { return std::atanh(x); });
 }
 
 }  // namespace qedge::ref

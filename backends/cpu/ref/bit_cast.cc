@@ -12,7 +12,7 @@ Status prepare_bit_cast(KernelContext& ctx) {
   QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 1));
   const Tensor& x = *ctx.input(0);
   const int64_t to = ctx.attr().get_int("to", 0);
-  if (!dtype_is_valid(static_cast<int>(to))) {
+  if (to <= 0 || to > kMaxDTypeValue) {
     return InvalidModel("BitCast attribute to=" + std::to_string(to) + " is not a valid element type");
   }
   const DType target = static_cast<DType>(to);

@@ -5,9 +5,7 @@
 namespace qedge::ref {
 
 void register_ceil(KernelRegistry& r) {
-  register_unary<kFloatTypes>(r, "Ceil", [](auto x, const UnaryParams&) {
-    return std::ceil(x);
-  });
+  register_unary<kFloatTypes>(r, "Ceil", [](auto x, const UnaryParams&) { return std::ceil(x); });
 }
 
 }  // namespace qedge::ref

@@ -11,9 +11,7 @@ void register_celu(KernelRegistry& r) {
       [](auto x, const UnaryParams& p) {
         return std::max(0.0, static_cast<double>(x)) + std::min(0.0, p.alpha * std::expm1(x / p.alpha));
       },
-      [](const AttrMap& a, UnaryParams* p) {
-        p->alpha = a.get_float("alpha", 1.0f);
-      });
+      [](const AttrMap& a, UnaryParams* p) { p->alpha = a.get_float("alpha", 1.0f); });
 }
 
 }  // namespace qedge::ref

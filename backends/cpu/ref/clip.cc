@@ -20,8 +20,8 @@ Status prepare_clip(KernelContext& ctx) {
     if (bound == nullptr) continue;
     const char* name = i == 1 ? "min" : "max";
     if (bound->dtype != x.dtype) {
-      return InvalidModel(std::string("Clip ") + name + " has type " + dtype_name(bound->dtype) +
-                          ", input has " + dtype_name(x.dtype));
+      return InvalidModel(std::string("Clip ") + name + " has type " + dtype_name(bound->dtype) + ", input has " +
+                          dtype_name(x.dtype));
     }
     if (bound->numel() != 1) {
       return InvalidArgument(std::string("Clip ") + name + " must be a scalar, got shape " +

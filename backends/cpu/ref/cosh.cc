@@ -5,9 +5,7 @@
 namespace qedge::ref {
 
 void register_cosh(KernelRegistry& r) {
-  register_unary<kFloatTypes>(r, "Cosh", [](auto x, const UnaryParams&) {
-    return std::cosh(x);
-  });
+  register_unary<kFloatTypes>(r, "Cosh", [](auto x, const UnaryParams&) { return std::cosh(x); });
 }
 
 }  // namespace qedge::ref

@@ -22,8 +22,8 @@ Status prepare_dropout(KernelContext& ctx) {
   }
   const Tensor* training = ctx.input(2);
   if (training != nullptr && (training->dtype != DType::kBool || training->numel() != 1)) {
-    return InvalidModel(std::string("Dropout training_mode must be a bool scalar, got ") +
-                        dtype_name(training->dtype) + " " + dims_to_string(training->shape));
+    return InvalidModel(std::string("Dropout training_mode must be a bool scalar, got ") + dtype_name(training->dtype) +
+                        " " + dims_to_string(training->shape));
   }
   set_output(ctx, 0, x.dtype, x.shape);
   if (ctx.num_outputs() > 1) set_output(ctx, 1, ctx.opset >= 10 ? DType::kBool : x.dtype, x.shape);

@@ -5,9 +5,7 @@
 namespace qedge::ref {
 
 void register_floor(KernelRegistry& r) {
-  register_unary<kFloatTypes>(r, "Floor", [](auto x, const UnaryParams&) {
-    return std::floor(x);
-  });
+  register_unary<kFloatTypes>(r, "Floor", [](auto x, const UnaryParams&) { return std::floor(x); });
 }
 
 }  // namespace qedge::ref

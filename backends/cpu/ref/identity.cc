@@ -19,8 +19,6 @@ Status run_identity(KernelContext& ctx) {
 
 }  // namespace
 
-void register_identity(KernelRegistry& r) {
-  register_function_kernel(r, "Identity", prepare_identity, run_identity);
-}
+void register_identity(KernelRegistry& r) { register_function_kernel(r, "Identity", prepare_identity, run_identity); }
 
 }  // namespace qedge::ref

@@ -5,9 +5,7 @@
 namespace qedge::ref {
 
 void register_log(KernelRegistry& r) {
-  register_unary<kFloatTypes>(r, "Log", [](auto x, const UnaryParams&) {
-    return std::log(x);
-  });
+  register_unary<kFloatTypes>(r, "Log", [](auto x, const UnaryParams&) { return std::log(x); });
 }
 
 }  // namespace qedge::ref

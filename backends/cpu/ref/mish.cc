@@ -6,9 +6,7 @@
 namespace qedge::ref {
 
 void register_mish(KernelRegistry& r) {
-  register_unary<kFloatTypes>(r, "Mish", [](auto x, const UnaryParams&) {
-    return x * std::tanh(softplus(x));
-  });
+  register_unary<kFloatTypes>(r, "Mish", [](auto x, const UnaryParams&) { return x * std::tanh(softplus(x)); });
 }
 
 }  // namespace qedge::ref

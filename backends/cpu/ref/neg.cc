@@ -4,9 +4,7 @@
 namespace qedge::ref {
 
 void register_neg(KernelRegistry& r) {
-  register_unary<kFloatTypes | kSignedIntTypes>(r, "Neg", [](auto x, const UnaryParams&) {
-    return negate(x);
-  });
+  register_unary<kFloatTypes | kSignedIntTypes>(r, "Neg", [](auto x, const UnaryParams&) { return negate(x); });
 }
 
 }  // namespace qedge::ref

@@ -4,9 +4,7 @@
 namespace qedge::ref {
 
 void register_sigmoid(KernelRegistry& r) {
-  register_unary<kFloatTypes>(r, "Sigmoid", [](auto x, const UnaryParams&) {
-    return sigmoid(x);
-  });
+  register_unary<kFloatTypes>(r, "Sigmoid", [](auto x, const UnaryParams&) { return sigmoid(x); });
 }
 
 }  // namespace qedge::ref

@@ -5,9 +5,7 @@
 namespace qedge::ref {
 
 void register_sin(KernelRegistry& r) {
-  register_unary<kFloatTypes>(r, "Sin", [](auto x, const UnaryParams&) {
-    return std::sin(x);
-  });
+  register_unary<kFloatTypes>(r, "Sin", [](auto x, const UnaryParams&) { return std::sin(x); });
 }
 
 }  // namespace qedge::ref

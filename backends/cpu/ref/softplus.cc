@@ -4,9 +4,7 @@
 namespace qedge::ref {
 
 void register_softplus(KernelRegistry& r) {
-  register_unary<kFloatTypes>(r, "Softplus", [](auto x, const UnaryParams&) {
-    return softplus(x);
-  });
+  register_unary<kFloatTypes>(r, "Softplus", [](auto x, const UnaryParams&) { return softplus(x); });
 }
 
 }  // namespace qedge::ref

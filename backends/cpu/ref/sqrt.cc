@@ -5,9 +5,7 @@
 namespace qedge::ref {
 
 void register_sqrt(KernelRegistry& r) {
-  register_unary<kFloatTypes>(r, "Sqrt", [](auto x, const UnaryParams&) {
-    return std::sqrt(x);
-  });
+  register_unary<kFloatTypes>(r, "Sqrt", [](auto x, const UnaryParams&) { return std::sqrt(x); });
 }
 
 }  // namespace qedge::ref

@@ -39,10 +39,9 @@ Status run_where(KernelContext& ctx) {
     const T* px = x.data_as<T>();
     const T* py = y.data_as<T>();
     T* out = z.data_as<T>();
-    for_each_broadcast<3>(z.shape, {&cond.shape, &x.shape, &y.shape},
-                          [&](int64_t i, const std::array<int64_t, 3>& off) {
-                            out[i] = pc[off[0]] != 0 ? px[off[1]] : py[off[2]];
-                          });
+    for_each_broadcast<3>(
+        z.shape, {&cond.shape, &x.shape, &y.shape},
+        [&](int64_t i, const std::array<int64_t, 3>& off) { out[i] = pc[off[0]] != 0 ? px[off[1]] : py[off[2]]; });
     return Status::Ok();
   });
 }

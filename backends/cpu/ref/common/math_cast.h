@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dispatch.h"
+#include "kernel_util.h"
 #include "math_scalar.h"
 #include "qedge/kernel_api/tensor.h"
 
@@ -92,5 +93,18 @@ inline Status cast_tensor(const Tensor& x, Tensor& y) {
   }
   return Status::Ok();
 }
+
+// prepare for Cast and CastLike once the target type is known: X's shape with element type `target`.
+inline Status prepare_cast_output(KernelContext& ctx, DType target) {
+  const Tensor& x = *ctx.input(0);
+  if (!castable(x.dtype) || !castable(target)) {
+    return Unsupported(std::string(ctx.op_type) + " from " + dtype_name(x.dtype) + " to " + dtype_name(target) +
+                       " is not supported");
+  }
+  set_output(ctx, 0, target, x.shape);
+  return Status::Ok();
+}
+
+inline Status run_cast(KernelContext& ctx) { return cast_tensor(*ctx.input(0), *ctx.output(0)); }
 
 }  // namespace qedge::ref

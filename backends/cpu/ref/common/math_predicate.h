@@ -15,8 +15,8 @@ class PredicateKernel : public OpKernel {
   Status prepare(KernelContext& ctx) override {
     QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 1));
     const Tensor& x = *ctx.input(0);
-    QEDGE_RETURN_IF_ERROR(visit_dtype<Set>(x.dtype, std::string(ctx.op_type).c_str(),
-                                           [](auto) { return Status::Ok(); }));
+    QEDGE_RETURN_IF_ERROR(
+        visit_dtype<Set>(x.dtype, std::string(ctx.op_type).c_str(), [](auto) { return Status::Ok(); }));
     if (reader_) reader_(ctx.attr(), &params_);
     set_output(ctx, 0, DType::kBool, x.shape);
     return Status::Ok();

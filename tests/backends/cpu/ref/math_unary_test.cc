@@ -85,6 +85,15 @@ TEST(MathUnary, IntegerAbsAndNegWrap) {
   EXPECT_EQ(values_of<int8_t>(neg->at(0)), (std::vector<int8_t>{-128, 5, -7}));
 }
 
+TEST(MathUnary, ShrinkOnIntegers) {
+  AttrMap attrs;
+  attrs.set(float_attr("lambd", 1.0f));
+  attrs.set(float_attr("bias", 1.0f));
+  auto out = run_ref_kernel("Shrink", attrs, {make_tensor<int32_t>(DType::kInt32, {4}, {-5, -1, 1, 5})});
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(values_of<int32_t>(out->at(0)), (std::vector<int32_t>{-4, 0, 0, 4}));
+}
+
 TEST(MathUnary, Float16ComputesInFloat) {
   auto x = make_tensor<Float16>(DType::kFloat16, {2}, {Float16(4.0f), Float16(0.25f)});
   auto out = run_ref_kernel("Sqrt", {}, {x});
