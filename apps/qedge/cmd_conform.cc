@@ -27,6 +27,7 @@ const char* kHelp =
     "usage: qedge conform PATH... [--json] [--rtol R] [--atol A] [--jobs N] [--timeout S] [--expect FILE]\n"
     "\n"
     "PATH is a case folder in the ONNX backend-test layout (model.onnx + test_data_set_N/) or a folder of them.\n"
+    "A folder with test_data_set_N/ and exactly one other .onnx file is a case too (QONNX model collections).\n"
     "Each case is converted, run and compared with its reference outputs (ONNX's tolerances: rtol 1e-3, atol 1e-7,\n"
     "unless overridden). Prints 'PASS|FAIL|UNSUPPORTED <name> <reason>' per case, then 'N passed, M failed, K unsupported'.\n"
     "\n"
@@ -43,10 +44,7 @@ bool is_dir(const std::string& p) {
   return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-bool is_case(const std::string& p) {
-  struct stat st;
-  return stat((p + "/model.onnx").c_str(), &st) == 0;
-}
+bool is_case(const std::string& p) { return !case_model_path(p).empty(); }
 
 std::string base_name(std::string p) {
   while (p.size() > 1 && p.back() == '/') p.pop_back();

@@ -75,7 +75,7 @@ std::string compare(const TensorData& actual, const TensorData& expected, const 
   return buf;
 }
 
-CaseResult run_data_set(const std::string& case_dir, const std::string& set_dir, const std::vector<std::string>& input_names,
+CaseResult run_data_set(const std::string& model_path, const std::string& set_dir, const std::vector<std::string>& input_names,
                         const Tolerance& tol) {
   std::vector<TensorData> inputs;
   ConvertOptions options;
@@ -87,7 +87,7 @@ CaseResult run_data_set(const std::string& case_dir, const std::string& set_dir,
     options.input_shapes[input_names[k]] = t->shape;
     inputs.push_back(std::move(t).value());
   }
-  auto converted = convert_onnx_file(case_dir + "/model.onnx", options);
+  auto converted = convert_onnx_file(model_path, options);
   if (!converted.ok()) return from_status(converted.status(), "convert");
   Model model;
   if (Error e = model.load_memory(converted->bytes.data(), converted->bytes.size())) return from_error(e, "load");
@@ -132,6 +132,22 @@ namespace {
 CaseResult run_case(const std::string& case_dir, const Tolerance& tol);
 }  // namespace
 
+std::string case_model_path(const std::string& case_dir) {
+  if (exists(case_dir + "/model.onnx")) return case_dir + "/model.onnx";
+  if (data_sets(case_dir).empty()) return "";
+  std::string found;
+  if (DIR* d = opendir(case_dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      const std::string name = e->d_name;
+      if (name.size() > 5 && name.compare(name.size() - 5, 5, ".onnx") == 0) {
+        found = found.empty() ? case_dir + "/" + name : "ambiguous";
+      }
+    }
+    closedir(d);
+  }
+  return found == "ambiguous" ? "" : found;
+}
+
 CaseResult run_conformance_case(const std::string& case_dir, const Tolerance& tol) {
   try {
     return run_case(case_dir, tol);
@@ -145,9 +161,10 @@ CaseResult run_conformance_case(const std::string& case_dir, const Tolerance& to
 namespace {
 
 CaseResult run_case(const std::string& case_dir, const Tolerance& tol) {
+  const std::string model_path = case_model_path(case_dir);
   onnx::ModelProto proto;
-  Status s = conv::load_model_proto(case_dir + "/model.onnx", &proto);
-  if (!s.ok()) return from_status(s, "load model.onnx");
+  Status s = conv::load_model_proto(model_path, &proto);
+  if (!s.ok()) return from_status(s, "load " + model_path);
   std::vector<std::string> input_names;
   for (const auto& in : proto.graph().input()) {
     bool is_initializer = false;
@@ -166,7 +183,7 @@ CaseResult run_case(const std::string& case_dir, const Tolerance& tol) {
   const auto sets = data_sets(case_dir);
   if (sets.empty()) return failed("no test_data_set_* folder");
   for (const std::string& set : sets) {
-    CaseResult r = run_data_set(case_dir, set, input_names, tol);
+    CaseResult r = run_data_set(model_path, set, input_names, tol);
     if (r.status != CaseStatus::kPass) return r;
   }
   return {CaseStatus::kPass, ""};

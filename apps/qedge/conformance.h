@@ -19,5 +19,8 @@ struct Tolerance {
 };
 
 CaseResult run_conformance_case(const std::string& case_dir, const Tolerance& tol);
+// The model of a case folder: model.onnx, or else the only .onnx file beside test_data_set_* folders.
+// Empty when the folder is not a case.
+std::string case_model_path(const std::string& case_dir);
 
 }  // namespace qedge::cli

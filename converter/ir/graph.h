@@ -10,6 +10,9 @@
 
 namespace qedge::conv {
 
+// The one domain QONNX/FINN quantization ops live in after canonicalization.
+constexpr const char* kQonnxDomain = "qonnx.custom_op.general";
+
 struct IrTensor {
   std::string name;
   DType dtype = DType::kUndefined;

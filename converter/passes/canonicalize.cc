@@ -1,4 +1,6 @@
-// Canonicalize: removes nodes that only forward a value, so later passes and kernels see fewer forms.
+// Canonicalize: rewrites equivalent forms into one, so later passes and kernels see fewer forms.
+//  - QONNX/FINN quantization ops, found in the wild under several domains (qonnx.custom_op.general,
+//    finn.custom_op.general, onnx.brevitas, finn, and even ""), move to kQonnxDomain; IntQuant becomes Quant.
 //  - Identity, and inference-mode Dropout whose mask nobody reads, are dropped and their consumers read the
 //    input directly (a graph output keeps its node, since the output needs its own name).
 // Constant nodes need no rewrite here: constant folding evaluates them like any other node.
@@ -8,6 +10,15 @@
 
 namespace qedge::conv {
 namespace {
+
+bool is_qonnx_alias(const IrNode& n) {
+  static const char* const kDomains[] = {kQonnxDomain, "finn.custom_op.general", "onnx.brevitas", "finn", ""};
+  static const char* const kOps[] = {"Quant", "IntQuant", "BipolarQuant", "Trunc", "FloatQuant", "MultiThreshold"};
+  bool domain = false, op = false;
+  for (const char* d : kDomains) domain |= n.domain == d;
+  for (const char* o : kOps) op |= n.op_type == o;
+  return domain && op;
+}
 
 bool is_forwarding(const IrModel& m, const IrNode& n, const std::vector<bool>& graph_output) {
   if (!n.domain.empty() || n.inputs.empty() || n.inputs[0] < 0 || n.outputs.empty() || n.outputs[0] < 0) return false;
@@ -42,6 +53,10 @@ Status canonicalize(IrModel& model, PassContext& ctx) {
   for (IrGraph& g : model.graphs) {
     std::vector<IrNode> kept;
     for (IrNode& n : g.nodes) {
+      if (is_qonnx_alias(n)) {
+        n.domain = kQonnxDomain;
+        if (n.op_type == "IntQuant") n.op_type = "Quant";
+      }
       if (is_forwarding(model, n, graph_output)) {
         forward[n.outputs[0]] = n.inputs[0];
         ctx.changed = true;
