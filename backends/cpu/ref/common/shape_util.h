@@ -113,6 +113,22 @@ inline int64_t dims_product(const Dims& dims, size_t begin, size_t end) {
   return p;
 }
 
+// Along one axis, copies slice src_k of `src` to slice dst_k of `dst` for each (dst_k, src_k) = pos(k),
+// k in [0, count), in each of `outer` leading rows. A slice is `slice_bytes` bytes; the axis holds
+// src_dim slices in `src` and dst_dim in `dst`.
+template <typename Pos>
+void copy_axis_slices(void* dst, int64_t dst_dim, const void* src, int64_t src_dim, int64_t outer, int64_t slice_bytes,
+                      int64_t count, Pos pos) {
+  auto* d = static_cast<uint8_t*>(dst);
+  const auto* s = static_cast<const uint8_t*>(src);
+  for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t k = 0; k < count; ++k) {
+      const auto [dk, sk] = pos(k);
+      copy_bytes(d + (o * dst_dim + dk) * slice_bytes, s + (o * src_dim + sk) * slice_bytes, slice_bytes);
+    }
+  }
+}
+
 // Kernels whose output is the input's bytes under a new shape (Reshape, Flatten, Squeeze, ...).
 inline Status run_copy_input(KernelContext& ctx) {
   const Tensor& x = *ctx.input(0);
