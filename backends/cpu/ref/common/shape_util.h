@@ -23,6 +23,12 @@ inline Result<size_t> element_bytes(const KernelContext& ctx, DType t) {
   return static_cast<size_t>(bits / 8);
 }
 
+// For kernels that copy the whole buffer unchanged: any type with a storage size, packed int4 included.
+inline Status require_storable(const KernelContext& ctx, DType t) {
+  if (dtype_bits(t) == 0) return unsupported_type(op_name(ctx).c_str(), t);
+  return Status::Ok();
+}
+
 // Copies element `src_i` of `src` to element `dst_i` of `dst` (elements of `esize` bytes).
 inline void copy_element(void* dst, int64_t dst_i, const void* src, int64_t src_i, size_t esize) {
   std::memcpy(static_cast<uint8_t*>(dst) + dst_i * esize, static_cast<const uint8_t*>(src) + src_i * esize, esize);

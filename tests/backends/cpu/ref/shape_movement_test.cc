@@ -55,6 +55,14 @@ TEST(ShapeReshape, UnknownShapeValuesNeedValues) {
   EXPECT_EQ(kernel->prepare(ctx).code(), StatusCode::kNeedsValues);
 }
 
+TEST(ShapeReshape, PackedInt4CopiesBytes) {
+  // Three int4 values packed low nibble first: 1, -2, 3 -> bytes 0xE1, 0x03.
+  auto out = run_ref_kernel("Reshape", {}, {make_tensor<uint8_t>(DType::kInt4, {3}, {0xE1, 0x03}), i64({2}, {3, 1})});
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(out->at(0).shape, (Dims{3, 1}));
+  EXPECT_EQ(values_of<uint8_t>(out->at(0)), (std::vector<uint8_t>{0xE1, 0x03}));
+}
+
 TEST(ShapeFlatten, NegativeAxisCountsFromRank) {
   AttrMap a;
   a.set(int_attr("axis", -1));
