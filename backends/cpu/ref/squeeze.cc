@@ -13,8 +13,8 @@ Status prepare(KernelContext& ctx) {
     have_axes = ctx.attr().has("axes");
     axes = ctx.attr().get_ints("axes");
   } else if (ctx.input(1) != nullptr) {
-    have_axes = true;
     QEDGE_RETURN_IF_ERROR(read_int_input(ctx, 1, &axes));
+    have_axes = !axes.empty();  // an empty axes input squeezes every 1, like an absent one
   }
   std::vector<bool> drop(x.shape.size(), false);
   if (have_axes) {
