@@ -33,6 +33,7 @@ const char* kHelp =
     "  --json          print a JSON object with every case instead of lines\n"
     "  --jobs N        cases run in parallel (default 1)\n"
     "  --timeout S     seconds per case before it counts as failed (default 300)\n"
+    "  --only FILE     run only the cases FILE names (one 'suite/case' per line, e.g. node/test_abs)\n"
     "  --expect FILE   FILE lists case names (e.g. node/test_abs) that must pass; exit 1 if any does not\n"
     "\n"
     "Exit status: 0 when no case failed (with --expect: when every expected case passed), 1 otherwise.\n";
@@ -81,9 +82,12 @@ void collect_cases(const std::string& path, std::vector<std::string>* out) {
   }
 }
 
-// Per-case tolerance overrides from ONNX's own test data (data/real/*/data.json).
-Tolerance tolerance_for(const std::string& name, Tolerance t, bool user_rtol) {
-  if (!user_rtol && base_name(name) == "light_densenet121") t.rtol = 2e-3;
+// Per-case tolerance overrides that ONNX itself applies: data/real/*/data.json gives densenet121 rtol 2e-3,
+// and ONNX's reference-backend test loosens atol for test_dft* to 1e-6 on Linux.
+Tolerance tolerance_for(const std::string& name, Tolerance t, bool user_rtol, bool user_atol) {
+  const std::string base = base_name(name);
+  if (!user_rtol && base == "light_densenet121") t.rtol = 2e-3;
+  if (!user_atol && base.rfind("test_dft", 0) == 0) t.atol = 1e-6;
   return t;
 }
 
@@ -187,7 +191,7 @@ std::string json_escape(const std::string& s) {
 }  // namespace
 
 int cmd_conform(int argc, char** argv) {
-  Args args(argc, argv, {"--rtol", "--atol", "--jobs", "--timeout", "--expect"}, {"--json", "--help"});
+  Args args(argc, argv, {"--rtol", "--atol", "--jobs", "--timeout", "--expect", "--only"}, {"--json", "--help"});
   if (args.has("--help")) {
     std::fputs(kHelp, stdout);
     return 0;
@@ -206,13 +210,18 @@ int cmd_conform(int argc, char** argv) {
     if (!is_dir(p)) return fail("conform", "no such folder: " + p);
     collect_cases(p, &cases);
   }
-  std::set<std::string> expected;
-  if (args.has("--expect")) {
-    std::ifstream f(args.get("--expect"));
-    if (!f) return fail("conform", "cannot read " + args.get("--expect"));
+  std::set<std::string> expected, only;
+  for (auto [flag, names] : {std::make_pair("--expect", &expected), std::make_pair("--only", &only)}) {
+    if (!args.has(flag)) continue;
+    std::ifstream f(args.get(flag));
+    if (!f) return fail("conform", "cannot read " + args.get(flag));
     for (std::string line; std::getline(f, line);) {
-      if (!line.empty() && line[0] != '#') expected.insert(line);
+      if (!line.empty() && line[0] != '#') names->insert(line);
     }
+  }
+  if (args.has("--only")) {
+    cases.erase(std::remove_if(cases.begin(), cases.end(), [&](const std::string& c) { return !only.count(case_name(c)); }),
+                cases.end());
   }
 
   int passed = 0, failed = 0, unsupported = 0;
@@ -225,7 +234,7 @@ int cmd_conform(int argc, char** argv) {
     while (next < cases.size() && static_cast<int>(window.size()) < jobs) {
       window.emplace_back();
       window.back().dir = cases[next++];
-      start_case(window.back(), tolerance_for(case_name(window.back().dir), tol, args.has("--rtol")));
+      start_case(window.back(), tolerance_for(case_name(window.back().dir), tol, args.has("--rtol"), args.has("--atol")));
     }
     for (Running& r : window) poll_case(r, timeout_s);
     while (!window.empty() && window.front().done) {

@@ -47,7 +47,7 @@ class Importer {
       t.shape = t.value.shape;
       t.shape_known = true;
       t.is_constant = true;
-      scope.define(t.name, model_->add_tensor(std::move(t)));
+      scope.define(init.name(), model_->add_tensor(std::move(t)));
       initializer_names.insert(init.name());
     }
     if (g.sparse_initializer_size() > 0) {
@@ -87,6 +87,7 @@ class Importer {
 
  private:
   Status read_value_type(const onnx::ValueInfoProto& vi, bool pin, IrTensor* t) {
+    if (!vi.has_type()) return Status::Ok();  // subgraph inputs may leave their type to inference
     if (!vi.type().has_tensor_type()) {
       return Unsupported("value '" + vi.name() + "' is not a tensor (sequence, map and optional types are not supported)");
     }

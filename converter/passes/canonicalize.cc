@@ -1,59 +1,63 @@
-// Canonicalize: rewrites equivalent forms into one so later passes and kernels see fewer variants.
-//  - Constant nodes become constant tensors.
-#include <cstring>
+// Canonicalize: removes nodes that only forward a value, so later passes and kernels see fewer forms.
+//  - Identity, and inference-mode Dropout whose mask nobody reads, are dropped and their consumers read the
+//    input directly (a graph output keeps its node, since the output needs its own name).
+// Constant nodes need no rewrite here: constant folding evaluates them like any other node.
+#include <map>
 
 #include "passes/pass.h"
 
 namespace qedge::conv {
 namespace {
 
-template <typename T>
-TensorData make_data(DType dtype, Dims shape, const std::vector<T>& values) {
-  TensorData d;
-  d.dtype = dtype;
-  d.shape = std::move(shape);
-  d.bytes.resize(values.size() * sizeof(T));
-  if (!values.empty()) std::memcpy(d.bytes.data(), values.data(), d.bytes.size());
-  return d;
+bool is_forwarding(const IrModel& m, const IrNode& n, const std::vector<bool>& graph_output) {
+  if (!n.domain.empty() || n.inputs.empty() || n.inputs[0] < 0 || n.outputs.empty() || n.outputs[0] < 0) return false;
+  if (graph_output[n.outputs[0]]) return false;
+  if (n.op_type == "Identity") return n.inputs.size() == 1;
+  if (n.op_type != "Dropout") return false;
+  if (n.outputs.size() > 1 && n.outputs[1] >= 0) return false;  // mask requested
+  if (n.inputs.size() > 2 && n.inputs[2] >= 0) {
+    const IrTensor& training = m.tensors[n.inputs[2]];
+    return training.is_constant && !training.value.bytes.empty() && training.value.bytes[0] == 0;
+  }
+  return true;
 }
 
-Result<TensorData> constant_value(const IrNode& n) {
-  if (n.attrs.all().size() != 1) {
-    return InvalidModel(node_context(n) + "Constant needs exactly one value attribute");
+void mark_outputs(const IrModel& m, std::vector<bool>* graph_output) {
+  for (const IrGraph& g : m.graphs) {
+    for (int o : g.outputs) (*graph_output)[o] = true;
   }
-  const Attr& a = n.attrs.all()[0];
-  if (a.name == "value" && a.kind == AttrKind::kTensor) return a.tensor;
-  if (a.name == "value_float" && a.kind == AttrKind::kFloat) return make_data<float>(DType::kFloat32, {}, {a.f});
-  if (a.name == "value_floats" && a.kind == AttrKind::kFloats) {
-    return make_data<float>(DType::kFloat32, {static_cast<int64_t>(a.floats.size())}, a.floats);
-  }
-  if (a.name == "value_int" && a.kind == AttrKind::kInt) return make_data<int64_t>(DType::kInt64, {}, {a.i});
-  if (a.name == "value_ints" && a.kind == AttrKind::kInts) {
-    return make_data<int64_t>(DType::kInt64, {static_cast<int64_t>(a.ints.size())}, a.ints);
-  }
-  return Unsupported(node_context(n) + "Constant attribute '" + a.name + "' is not supported");
+}
+
+int resolve(const std::map<int, int>& forward, int t) {
+  for (auto it = forward.find(t); it != forward.end(); it = forward.find(t)) t = it->second;
+  return t;
 }
 
 }  // namespace
 
 Status canonicalize(IrModel& model, PassContext& ctx) {
-  for (auto& graph : model.graphs) {
+  std::vector<bool> graph_output(model.tensors.size(), false);
+  mark_outputs(model, &graph_output);
+  std::map<int, int> forward;  // removed output -> the value it forwarded
+  for (IrGraph& g : model.graphs) {
     std::vector<IrNode> kept;
-    for (auto& n : graph.nodes) {
-      if (n.op_type == "Constant" && n.domain.empty() && n.outputs.size() == 1 && n.outputs[0] >= 0) {
-        QEDGE_ASSIGN_OR_RETURN(TensorData value, constant_value(n));
-        IrTensor& t = model.tensors[n.outputs[0]];
-        t.dtype = value.dtype;
-        t.shape = value.shape;
-        t.shape_known = true;
-        t.is_constant = true;
-        t.value = std::move(value);
+    for (IrNode& n : g.nodes) {
+      if (is_forwarding(model, n, graph_output)) {
+        forward[n.outputs[0]] = n.inputs[0];
         ctx.changed = true;
         continue;
       }
       kept.push_back(std::move(n));
     }
-    graph.nodes = std::move(kept);
+    g.nodes = std::move(kept);
+  }
+  if (forward.empty()) return Status::Ok();
+  for (IrGraph& g : model.graphs) {
+    for (IrNode& n : g.nodes) {
+      for (int& i : n.inputs) {
+        if (i >= 0) i = resolve(forward, i);
+      }
+    }
   }
   return Status::Ok();
 }

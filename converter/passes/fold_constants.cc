@@ -41,6 +41,7 @@ Status fold_constants(IrModel& model, PassContext& ctx) {
     for (int i : n.inputs) {
       if (i >= 0) in_bytes += model.tensors[i].value.bytes.size();
     }
+    for (const Attr& a : n.attrs.all()) in_bytes += a.tensor.bytes.size();
     for (int o : n.outputs) out_bytes += dtype_storage_bytes(model.tensors[o].dtype, num_elements(model.tensors[o].shape));
     Status s = eval.prepare();
     if (s.ok() && out_bytes > kMaxFoldedBytes && out_bytes > in_bytes) s = Unsupported("too large to fold");

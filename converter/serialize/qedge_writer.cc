@@ -31,6 +31,7 @@ class Writer {
     std::vector<fb::Segment> segments;
     uint64_t data_size = 0;
     for (size_t k = 0; k < order_.size(); ++k) tensors.push_back(write_tensor(order_[k], &segments, &data_size));
+    const uint64_t data_end = segments.empty() ? 0 : segments.back().offset() + segments.back().size();
     std::vector<flatbuffers::Offset<fb::OpsetImport>> opsets;
     for (const auto& kv : model_.opsets) {
       opsets.push_back(fb::CreateOpsetImport(b_, b_.CreateString(kv.first), kv.second));
@@ -41,12 +42,13 @@ class Writer {
                                  b_.CreateVector(opsets));
     b_.FinishSizePrefixed(model, fb::ModelIdentifier());
 
+    // The file ends where its last segment ends (no trailing padding), so any truncation is detectable.
     const size_t data_start = format::data_region_offset(b_.GetSize() - sizeof(uint32_t));
-    std::vector<uint8_t> out(data_start + data_size, 0);
+    std::vector<uint8_t> out(segments.empty() ? b_.GetSize() : data_start + data_end, 0);
     std::memcpy(out.data(), b_.GetBufferPointer(), b_.GetSize());
     for (size_t k = 0; k < order_.size(); ++k) {
-      const IrTensor& t = model_.tensors[order_[k]];
-      if (!is_stored_constant(t)) continue;
+      const IrTensor& t = tensor_at(order_[k]);
+      if (!t.is_constant) continue;
       const fb::Segment& seg = segments[segment_of_[k]];
       if (!t.value.bytes.empty()) std::memcpy(out.data() + data_start + seg.offset(), t.value.bytes.data(), t.value.bytes.size());
     }
@@ -54,8 +56,6 @@ class Writer {
   }
 
  private:
-  static bool is_stored_constant(const IrTensor& t) { return t.is_constant; }
-
   int file_index(int ir_index) {
     if (ir_index < 0) return -1;
     auto it = index_.find(ir_index);
