@@ -25,8 +25,8 @@ class ConcatKernel : public OpKernel {
       bool same = t->rank() == first.rank();
       for (int d = 0; same && d < first.rank(); ++d) same = d == axis_ || t->shape[d] == first.shape[d];
       if (!same) {
-        return ShapeMismatch("Concat input shapes " + dims_to_string(first.shape) + " and " +
-                             dims_to_string(t->shape) + " differ outside axis " + std::to_string(axis_));
+        return ShapeMismatch("Concat input shapes " + dims_to_string(first.shape) + " and " + dims_to_string(t->shape) +
+                             " differ outside axis " + std::to_string(axis_));
       }
       out[axis_] += t->shape[axis_];
     }

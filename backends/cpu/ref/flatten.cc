@@ -12,8 +12,8 @@ Status prepare(KernelContext& ctx) {
   int64_t axis = ctx.attr().get_int("axis", 1);
   if (axis < 0) axis += x.rank();
   if (axis < 0 || axis > x.rank()) {
-    return InvalidModel("Flatten axis " + std::to_string(ctx.attr().get_int("axis", 1)) + " is out of range for input shape " +
-                        dims_to_string(x.shape));
+    return InvalidModel("Flatten axis " + std::to_string(ctx.attr().get_int("axis", 1)) +
+                        " is out of range for input shape " + dims_to_string(x.shape));
   }
   const size_t a = static_cast<size_t>(axis);
   set_output(ctx, 0, x.dtype, {dims_product(x.shape, 0, a), dims_product(x.shape, a, x.shape.size())});

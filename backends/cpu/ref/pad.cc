@@ -80,8 +80,8 @@ class PadKernel : public OpKernel {
       for (int i = 0; i < rank; ++i) axes.push_back(i);
     }
     if (pads.size() != 2 * axes.size()) {
-      return InvalidModel("Pad pads has " + std::to_string(pads.size()) + " values for " +
-                          std::to_string(axes.size()) + " axes of input shape " + dims_to_string(x.shape));
+      return InvalidModel("Pad pads has " + std::to_string(pads.size()) + " values for " + std::to_string(axes.size()) +
+                          " axes of input shape " + dims_to_string(x.shape));
     }
     QEDGE_ASSIGN_OR_RETURN(std::vector<int> norm, normalize_axes(ctx, axes, rank));
     begin_.assign(rank, 0);

@@ -4,8 +4,7 @@ namespace qedge::ref {
 namespace {
 
 // Resolves ONNX's 0 (copy the input dim, unless allowzero) and -1 (infer) in a target shape.
-Result<Dims> resolve_reshape(const Dims& in, const std::vector<int64_t>& target,
-                             bool allowzero) {
+Result<Dims> resolve_reshape(const Dims& in, const std::vector<int64_t>& target, bool allowzero) {
   Dims out(target.begin(), target.end());
   int infer = -1;
   int64_t known = 1;

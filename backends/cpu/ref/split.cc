@@ -25,8 +25,8 @@ class SplitKernel : public OpKernel {
         const int64_t chunk = (dim + n - 1) / n;
         const int64_t last = dim - chunk * (n - 1);
         if (last < 0) {
-          return InvalidArgument("Split cannot split a dim of " + std::to_string(dim) + " into " +
-                                 std::to_string(n) + " outputs");
+          return InvalidArgument("Split cannot split a dim of " + std::to_string(dim) + " into " + std::to_string(n) +
+                                 " outputs");
         }
         sizes.assign(n, chunk);
         sizes.back() = last;

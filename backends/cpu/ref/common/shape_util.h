@@ -51,8 +51,9 @@ inline Status read_int_input(const KernelContext& ctx, int i, std::vector<int64_
 // Validates a computed output shape (no negative dims, element count in range).
 inline Status check_shape(const KernelContext& ctx, const Dims& dims) {
   auto n = checked_num_elements(dims);
-  if (!n.ok()) return InvalidArgument(op_name(ctx) + " output shape " + dims_to_string(dims) + ": " +
-                                      n.status().message());
+  if (!n.ok()) {
+    return InvalidArgument(op_name(ctx) + " output shape " + dims_to_string(dims) + ": " + n.status().message());
+  }
   return Status::Ok();
 }
 

@@ -55,8 +55,8 @@ TEST(ShapeExtremes, IndicesAtInt64Limits) {
   EXPECT_FALSE(run_ref_kernel("ReverseSequence", {}, {f32({2, 1}, {1, 2}), i64({1}, {kMax})}).ok());
   AttrMap circular;
   circular.set(string_attr("mode", "circular"));
-  auto ts = run_ref_kernel("TensorScatter", circular, {f32({1, 2, 1}, {1, 2}), f32({1, 1, 1}, {9}), i64({1}, {kMax})},
-                           1, 24);
+  auto ts =
+      run_ref_kernel("TensorScatter", circular, {f32({1, 2, 1}, {1, 2}), f32({1, 1, 1}, {9}), i64({1}, {kMax})}, 1, 24);
   ASSERT_TRUE(ts.ok()) << ts.status().message();
   EXPECT_EQ(values_of<float>(ts->at(0)), (std::vector<float>{1, 9}));  // kMax % 2 == 1
 }

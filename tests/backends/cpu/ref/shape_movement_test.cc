@@ -133,9 +133,9 @@ TEST(ShapeSplit, SizesFromAttributeMustSumToDim) {
 }
 
 TEST(ShapeSlice, NegativeStepAndClamping) {
-  auto out = run_ref_kernel("Slice", {},
-                            {f32({2, 4}, iota_f(8)), i64({2}, {0, -1}), i64({2}, {100, -1000}), i64({2}, {0, 1}),
-                             i64({2}, {1, -2})});
+  auto out = run_ref_kernel(
+      "Slice", {},
+      {f32({2, 4}, iota_f(8)), i64({2}, {0, -1}), i64({2}, {100, -1000}), i64({2}, {0, 1}), i64({2}, {1, -2})});
   ASSERT_TRUE(out.ok()) << out.status().message();
   EXPECT_EQ(out->at(0).shape, (Dims{2, 2}));
   EXPECT_EQ(values_of<float>(out->at(0)), (std::vector<float>{3, 1, 7, 5}));
@@ -148,8 +148,8 @@ TEST(ShapeSlice, OldOpsetAttributesAndZeroStep) {
   auto out = run_ref_kernel("Slice", a, {f32({4}, {1, 2, 3, 4})}, 1, 9);
   ASSERT_TRUE(out.ok()) << out.status().message();
   EXPECT_EQ(values_of<float>(out->at(0)), (std::vector<float>{2, 3}));
-  auto bad = run_ref_kernel("Slice", {}, {f32({4}, {1, 2, 3, 4}), i64({1}, {0}), i64({1}, {4}), i64({1}, {0}),
-                                          i64({1}, {0})});
+  auto bad =
+      run_ref_kernel("Slice", {}, {f32({4}, {1, 2, 3, 4}), i64({1}, {0}), i64({1}, {4}), i64({1}, {0}), i64({1}, {0})});
   EXPECT_FALSE(bad.ok());
 }
 
