@@ -44,15 +44,10 @@ class CompressKernel : public OpKernel {
   Status run(KernelContext& ctx) override {
     const Tensor& x = *ctx.input(0);
     Tensor& y = *ctx.output(0);
-    const int64_t outer = dims_product(view_, 0, axis_);
-    const int64_t inner = dims_product(view_, axis_ + 1, view_.size()) * esize_;
-    const int64_t dim = view_[axis_];
     const int64_t n = static_cast<int64_t>(kept_.size());
-    const auto* src = static_cast<const uint8_t*>(x.data);
-    auto* dst = static_cast<uint8_t*>(y.data);
-    for (int64_t o = 0; o < outer; ++o) {
-      for (int64_t j = 0; j < n; ++j) copy_bytes(dst + (o * n + j) * inner, src + (o * dim + kept_[j]) * inner, inner);
-    }
+    copy_axis_slices(y.data, n, x.data, view_[axis_], dims_product(view_, 0, axis_),
+                     dims_product(view_, axis_ + 1, view_.size()) * esize_, n,
+                     [this](int64_t k) { return std::pair<int64_t, int64_t>(k, kept_[k]); });
     return Status::Ok();
   }
 

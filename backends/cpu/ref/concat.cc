@@ -25,8 +25,8 @@ class ConcatKernel : public OpKernel {
       bool same = t->rank() == first.rank();
       for (int d = 0; same && d < first.rank(); ++d) same = d == axis_ || t->shape[d] == first.shape[d];
       if (!same) {
-        return ShapeMismatch("Concat input shapes " + dims_to_string(first.shape) + " and " +
-                             dims_to_string(t->shape) + " differ outside axis " + std::to_string(axis_));
+        return ShapeMismatch("Concat input shapes " + dims_to_string(first.shape) + " and " + dims_to_string(t->shape) +
+                             " differ outside axis " + std::to_string(axis_));
       }
       out[axis_] += t->shape[axis_];
     }
@@ -36,20 +36,15 @@ class ConcatKernel : public OpKernel {
 
   Status run(KernelContext& ctx) override {
     Tensor& y = *ctx.output(0);
-    const size_t esize = dtype_bits(y.dtype) / 8;
     const int64_t outer = dims_product(y.shape, 0, axis_);
-    const int64_t inner = dims_product(y.shape, axis_ + 1, y.shape.size());
-    const int64_t out_row = y.shape[axis_] * inner;
-    auto* dst = static_cast<uint8_t*>(y.data);
-    int64_t col = 0;  // start of this input's block within an output row
+    const int64_t slice = dims_product(y.shape, axis_ + 1, y.shape.size()) * (dtype_bits(y.dtype) / 8);
+    int64_t start = 0;  // where this input's slices begin along the output axis
     for (int i = 0; i < ctx.num_inputs(); ++i) {
       const Tensor& t = *ctx.input(i);
-      const int64_t row = t.shape[axis_] * inner;
-      const auto* src = static_cast<const uint8_t*>(t.data);
-      for (int64_t o = 0; o < outer; ++o) {
-        copy_bytes(dst + (o * out_row + col) * esize, src + o * row * esize, row * esize);
-      }
-      col += row;
+      const int64_t n = t.shape[axis_];
+      copy_axis_slices(y.data, y.shape[axis_], t.data, n, outer, slice, n,
+                       [start](int64_t k) { return std::pair<int64_t, int64_t>(start + k, k); });
+      start += n;
     }
     return Status::Ok();
   }

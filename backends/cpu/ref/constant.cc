@@ -34,8 +34,7 @@ class ConstantKernel : public OpKernel {
     } else if (a.has("value_string") || a.has("value_strings")) {
       return Unsupported("Constant of string type is not supported");
     } else {
-      return Unsupported("Constant needs a value, value_float(s) or value_int(s) attribute (sparse_value is "
-                         "not supported)");
+      return Unsupported("Constant needs value, value_float(s) or value_int(s) (sparse_value is not supported)");
     }
     if (value_.bytes.size() != dtype_storage_bytes(value_.dtype, num_elements(value_.shape))) {
       return InvalidModel("Constant value holds " + std::to_string(value_.bytes.size()) + " bytes for shape " +

@@ -4,7 +4,8 @@ namespace qedge::ref {
 namespace {
 
 Status run(KernelContext& ctx) {
-  return run_cumulative(ctx, [](auto acc, auto v) { return wrap_mul(acc, v); }, 1);
+  return run_cumulative(
+      ctx, [](auto acc, auto v) { return wrap_mul(acc, v); }, 1);
 }
 
 }  // namespace

@@ -4,7 +4,8 @@ namespace qedge::ref {
 namespace {
 
 Status run(KernelContext& ctx) {
-  return run_cumulative(ctx, [](auto acc, auto v) { return wrap_add(acc, v); }, 0);
+  return run_cumulative(
+      ctx, [](auto acc, auto v) { return wrap_add(acc, v); }, 0);
 }
 
 }  // namespace

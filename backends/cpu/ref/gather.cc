@@ -25,18 +25,16 @@ class GatherKernel : public OpKernel {
     const Tensor& x = *ctx.input(0);
     const Tensor& ind = *ctx.input(1);
     Tensor& y = *ctx.output(0);
-    const int64_t outer = dims_product(x.shape, 0, axis_);
-    const int64_t inner = dims_product(x.shape, axis_ + 1, x.shape.size());
     const int64_t dim = x.shape[axis_];
     const int64_t n = ind.numel();
-    const auto* src = static_cast<const uint8_t*>(x.data);
-    auto* dst = static_cast<uint8_t*>(y.data);
+    std::vector<int64_t> picked(n);
     for (int64_t j = 0; j < n; ++j) {
-      QEDGE_ASSIGN_OR_RETURN(int64_t k, read_index(ctx, ind, j, dim));
-      for (int64_t o = 0; o < outer; ++o) {
-        copy_bytes(dst + (o * n + j) * inner * esize_, src + (o * dim + k) * inner * esize_, inner * esize_);
-      }
+      QEDGE_ASSIGN_OR_RETURN(picked[j], read_index(ctx, ind, j, dim));
     }
+    // The output holds the n picked slices where the input's axis was.
+    copy_axis_slices(y.data, n, x.data, dim, dims_product(x.shape, 0, axis_),
+                     dims_product(x.shape, axis_ + 1, x.shape.size()) * esize_, n,
+                     [&picked](int64_t k) { return std::pair<int64_t, int64_t>(k, picked[k]); });
     return Status::Ok();
   }
 

@@ -16,7 +16,8 @@ class OneHotKernel : public OpKernel {
     QEDGE_RETURN_IF_ERROR(visit_dtype<kNumericTypes>(ind.dtype, "OneHot indices", [](auto) { return Status::Ok(); }));
     QEDGE_RETURN_IF_ERROR(visit_dtype<kNumericTypes>(depth.dtype, "OneHot depth", [](auto) { return Status::Ok(); }));
     if (depth.numel() != 1) return InvalidModel("OneHot depth must hold one value, got " + dims_to_string(depth.shape));
-    if (values.numel() != 2) return InvalidModel("OneHot values must hold [off, on], got " + dims_to_string(values.shape));
+    if (values.numel() != 2)
+      return InvalidModel("OneHot values must hold [off, on], got " + dims_to_string(values.shape));
     QEDGE_RETURN_IF_ERROR(require_value(ctx, 1));
     const double d = read_as_double(depth.dtype, depth.data, 0);
     if (!(d >= 1 && d < static_cast<double>(kMaxElements))) {

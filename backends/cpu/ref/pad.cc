@@ -75,13 +75,18 @@ class PadKernel : public OpKernel {
       QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 2));
       QEDGE_RETURN_IF_ERROR(read_int_input(ctx, 1, &pads));
       if (ctx.input(3) != nullptr) QEDGE_RETURN_IF_ERROR(read_int_input(ctx, 3, &axes));
+      const Tensor* value = ctx.input(2);
+      if (value != nullptr && (value->dtype != x.dtype || value->numel() > 1)) {
+        return InvalidModel(std::string("Pad constant_value must be one ") + dtype_name(x.dtype) + " value, got " +
+                            dtype_name(value->dtype) + " " + dims_to_string(value->shape));
+      }
     }
     if (axes.empty()) {
       for (int i = 0; i < rank; ++i) axes.push_back(i);
     }
     if (pads.size() != 2 * axes.size()) {
-      return InvalidModel("Pad pads has " + std::to_string(pads.size()) + " values for " +
-                          std::to_string(axes.size()) + " axes of input shape " + dims_to_string(x.shape));
+      return InvalidModel("Pad pads has " + std::to_string(pads.size()) + " values for " + std::to_string(axes.size()) +
+                          " axes of input shape " + dims_to_string(x.shape));
     }
     QEDGE_ASSIGN_OR_RETURN(std::vector<int> norm, normalize_axes(ctx, axes, rank));
     begin_.assign(rank, 0);
@@ -108,10 +113,8 @@ class PadKernel : public OpKernel {
     const Tensor& x = *ctx.input(0);
     Tensor& y = *ctx.output(0);
     const Tensor* value = ctx.input(2);
-    if (ctx.opset >= 11 && value != nullptr && value->numel() > 0) {
-      if (value->dtype != x.dtype) return InvalidModel("Pad constant_value type differs from data type");
-      std::memcpy(fill_.data(), value->data, esize_);
-    }
+    // The fill value is read here, not in prepare: the output shape does not depend on it.
+    if (ctx.opset >= 11 && value != nullptr && value->numel() > 0) std::memcpy(fill_.data(), value->data, esize_);
     const std::vector<int64_t> strides = row_major_strides(x.shape);
     for_each_index(y.shape, [&](const std::vector<int64_t>& idx, int64_t o) {
       int64_t off = 0;

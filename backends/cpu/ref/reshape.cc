@@ -4,8 +4,7 @@ namespace qedge::ref {
 namespace {
 
 // Resolves ONNX's 0 (copy the input dim, unless allowzero) and -1 (infer) in a target shape.
-Result<Dims> resolve_reshape(const Dims& in, const std::vector<int64_t>& target,
-                             bool allowzero) {
+Result<Dims> resolve_reshape(const Dims& in, const std::vector<int64_t>& target, bool allowzero) {
   Dims out(target.begin(), target.end());
   int infer = -1;
   int64_t known = 1;
@@ -44,7 +43,7 @@ Result<Dims> resolve_reshape(const Dims& in, const std::vector<int64_t>& target,
 Status prepare(KernelContext& ctx) {
   QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 1));
   const Tensor& x = *ctx.input(0);
-  QEDGE_RETURN_IF_ERROR(element_bytes(ctx, x.dtype).status());
+  QEDGE_RETURN_IF_ERROR(require_storable(ctx, x.dtype));
   std::vector<int64_t> target;
   if (ctx.opset < 5) {
     target = ctx.attr().get_ints("shape");

@@ -12,8 +12,10 @@ class ReverseSequenceKernel : public OpKernel {
     QEDGE_ASSIGN_OR_RETURN(esize_, element_bytes(ctx, x.dtype));
     QEDGE_RETURN_IF_ERROR(require_index_type(ctx, lens, "sequence_lens"));
     if (x.rank() < 2) return InvalidModel("ReverseSequence input must have rank >= 2");
-    QEDGE_ASSIGN_OR_RETURN(batch_axis_, normalize_axis(ctx.attr().get_int("batch_axis", 1), 2, "ReverseSequence batch_axis"));
-    QEDGE_ASSIGN_OR_RETURN(time_axis_, normalize_axis(ctx.attr().get_int("time_axis", 0), 2, "ReverseSequence time_axis"));
+    QEDGE_ASSIGN_OR_RETURN(batch_axis_,
+                           normalize_axis(ctx.attr().get_int("batch_axis", 1), 2, "ReverseSequence batch_axis"));
+    QEDGE_ASSIGN_OR_RETURN(time_axis_,
+                           normalize_axis(ctx.attr().get_int("time_axis", 0), 2, "ReverseSequence time_axis"));
     if (batch_axis_ == time_axis_) return InvalidModel("ReverseSequence batch_axis and time_axis are equal");
     if (lens.shape != Dims{x.shape[batch_axis_]}) {
       return ShapeMismatch("ReverseSequence sequence_lens shape " + dims_to_string(lens.shape) +

@@ -19,7 +19,8 @@ class SpaceToDepthKernel : public OpKernel {
     p_.h = x.shape[2];
     p_.w = x.shape[3];
     auto depth = checked_num_elements({p_.c, p_.b, p_.b});
-    if (!depth.ok()) return InvalidArgument("SpaceToDepth output channels overflow for shape " + dims_to_string(x.shape));
+    if (!depth.ok())
+      return InvalidArgument("SpaceToDepth output channels overflow for shape " + dims_to_string(x.shape));
     const Dims out = {p_.n, *depth, p_.h / p_.b, p_.w / p_.b};
     QEDGE_RETURN_IF_ERROR(check_shape(ctx, out));
     set_output(ctx, 0, x.dtype, out);

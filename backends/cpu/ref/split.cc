@@ -25,8 +25,8 @@ class SplitKernel : public OpKernel {
         const int64_t chunk = (dim + n - 1) / n;
         const int64_t last = dim - chunk * (n - 1);
         if (last < 0) {
-          return InvalidArgument("Split cannot split a dim of " + std::to_string(dim) + " into " +
-                                 std::to_string(n) + " outputs");
+          return InvalidArgument("Split cannot split a dim of " + std::to_string(dim) + " into " + std::to_string(n) +
+                                 " outputs");
         }
         sizes.assign(n, chunk);
         sizes.back() = last;
@@ -61,20 +61,15 @@ class SplitKernel : public OpKernel {
 
   Status run(KernelContext& ctx) override {
     const Tensor& x = *ctx.input(0);
-    const size_t esize = dtype_bits(x.dtype) / 8;
     const int64_t outer = dims_product(x.shape, 0, axis_);
-    const int64_t inner = dims_product(x.shape, axis_ + 1, x.shape.size());
-    const int64_t in_row = x.shape[axis_] * inner;
-    const auto* src = static_cast<const uint8_t*>(x.data);
-    int64_t col = 0;
+    const int64_t slice = dims_product(x.shape, axis_ + 1, x.shape.size()) * (dtype_bits(x.dtype) / 8);
+    int64_t start = 0;  // where this output's slices begin along the input axis
     for (int i = 0; i < ctx.num_outputs(); ++i) {
       Tensor& y = *ctx.output(i);
-      const int64_t row = y.shape[axis_] * inner;
-      auto* dst = static_cast<uint8_t*>(y.data);
-      for (int64_t o = 0; o < outer; ++o) {
-        copy_bytes(dst + o * row * esize, src + (o * in_row + col) * esize, row * esize);
-      }
-      col += row;
+      const int64_t n = y.shape[axis_];
+      copy_axis_slices(y.data, n, x.data, x.shape[axis_], outer, slice, n,
+                       [start](int64_t k) { return std::pair<int64_t, int64_t>(k, start + k); });
+      start += n;
     }
     return Status::Ok();
   }

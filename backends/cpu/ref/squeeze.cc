@@ -6,15 +6,15 @@ namespace {
 Status prepare(KernelContext& ctx) {
   QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 1));
   const Tensor& x = *ctx.input(0);
-  QEDGE_RETURN_IF_ERROR(element_bytes(ctx, x.dtype).status());
+  QEDGE_RETURN_IF_ERROR(require_storable(ctx, x.dtype));
   std::vector<int64_t> axes;
   bool have_axes = false;
   if (ctx.opset < 13) {
     have_axes = ctx.attr().has("axes");
     axes = ctx.attr().get_ints("axes");
   } else if (ctx.input(1) != nullptr) {
-    have_axes = true;
     QEDGE_RETURN_IF_ERROR(read_int_input(ctx, 1, &axes));
+    have_axes = !axes.empty();  // an empty axes input squeezes every 1, like an absent one
   }
   std::vector<bool> drop(x.shape.size(), false);
   if (have_axes) {

@@ -26,8 +26,8 @@ class TensorScatterKernel : public OpKernel {
       ok = d == axis_ ? upd.shape[d] <= past.shape[d] : upd.shape[d] == past.shape[d];
     }
     if (!ok) {
-      return ShapeMismatch("TensorScatter update shape " + dims_to_string(upd.shape) + " does not fit past_cache shape " +
-                           dims_to_string(past.shape));
+      return ShapeMismatch("TensorScatter update shape " + dims_to_string(upd.shape) +
+                           " does not fit past_cache shape " + dims_to_string(past.shape));
     }
     if (const Tensor* w = ctx.input(2)) {
       QEDGE_RETURN_IF_ERROR(require_index_type(ctx, *w, "write_indices"));

@@ -87,15 +87,10 @@ class UniqueKernel : public OpKernel {
 
   Status run(KernelContext& ctx) override {
     const Tensor& x = *ctx.input(0);
-    const int64_t outer = dims_product(view_, 0, axis_);
-    const int64_t dim = view_[axis_];
-    const int64_t inner = dims_product(view_, axis_ + 1, view_.size()) * esize_;
     const int64_t u = static_cast<int64_t>(first_.size());
-    const auto* src = static_cast<const uint8_t*>(x.data);
-    auto* dst = static_cast<uint8_t*>(ctx.output(0)->data);
-    for (int64_t o = 0; o < outer; ++o) {
-      for (int64_t k = 0; k < u; ++k) copy_bytes(dst + (o * u + k) * inner, src + (o * dim + first_[k]) * inner, inner);
-    }
+    copy_axis_slices(ctx.output(0)->data, u, x.data, view_[axis_], dims_product(view_, 0, axis_),
+                     dims_product(view_, axis_ + 1, view_.size()) * esize_, u,
+                     [this](int64_t k) { return std::pair<int64_t, int64_t>(k, first_[k]); });
     const std::vector<int64_t>* extra[] = {&first_, &inverse_, &counts_};
     for (int i = 1; i < ctx.num_outputs() && i < 4; ++i) {
       copy_bytes(ctx.output(i)->data, extra[i - 1]->data(), extra[i - 1]->size() * sizeof(int64_t));

@@ -6,7 +6,7 @@ namespace {
 Status prepare(KernelContext& ctx) {
   QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 1));
   const Tensor& x = *ctx.input(0);
-  QEDGE_RETURN_IF_ERROR(element_bytes(ctx, x.dtype).status());
+  QEDGE_RETURN_IF_ERROR(require_storable(ctx, x.dtype));
   std::vector<int64_t> axes;
   if (ctx.opset < 13) {
     axes = ctx.attr().get_ints("axes");

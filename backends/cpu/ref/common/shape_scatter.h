@@ -48,11 +48,20 @@ inline Status apply_scatter(const KernelContext& ctx, ScatterReduction red, Tens
         const C b = static_cast<C>(u[src + i]);
         C v = b;
         switch (red) {
-          case ScatterReduction::kNone: break;
-          case ScatterReduction::kAdd: v = wrap_add(a, b); break;
-          case ScatterReduction::kMul: v = wrap_mul(a, b); break;
-          case ScatterReduction::kMax: v = std::max(a, b); break;
-          case ScatterReduction::kMin: v = std::min(a, b); break;
+          case ScatterReduction::kNone:
+            break;
+          case ScatterReduction::kAdd:
+            v = wrap_add(a, b);
+            break;
+          case ScatterReduction::kMul:
+            v = wrap_mul(a, b);
+            break;
+          case ScatterReduction::kMax:
+            v = std::max(a, b);
+            break;
+          case ScatterReduction::kMin:
+            v = std::min(a, b);
+            break;
         }
         o[dst + i] = to_storage<T>(v);
       }

@@ -23,6 +23,12 @@ inline Result<size_t> element_bytes(const KernelContext& ctx, DType t) {
   return static_cast<size_t>(bits / 8);
 }
 
+// For kernels that copy the whole buffer unchanged: any type with a storage size, packed int4 included.
+inline Status require_storable(const KernelContext& ctx, DType t) {
+  if (dtype_bits(t) == 0) return unsupported_type(op_name(ctx).c_str(), t);
+  return Status::Ok();
+}
+
 // Copies element `src_i` of `src` to element `dst_i` of `dst` (elements of `esize` bytes).
 inline void copy_element(void* dst, int64_t dst_i, const void* src, int64_t src_i, size_t esize) {
   std::memcpy(static_cast<uint8_t*>(dst) + dst_i * esize, static_cast<const uint8_t*>(src) + src_i * esize, esize);
@@ -45,8 +51,9 @@ inline Status read_int_input(const KernelContext& ctx, int i, std::vector<int64_
 // Validates a computed output shape (no negative dims, element count in range).
 inline Status check_shape(const KernelContext& ctx, const Dims& dims) {
   auto n = checked_num_elements(dims);
-  if (!n.ok()) return InvalidArgument(op_name(ctx) + " output shape " + dims_to_string(dims) + ": " +
-                                      n.status().message());
+  if (!n.ok()) {
+    return InvalidArgument(op_name(ctx) + " output shape " + dims_to_string(dims) + ": " + n.status().message());
+  }
   return Status::Ok();
 }
 
@@ -111,6 +118,22 @@ inline int64_t dims_product(const Dims& dims, size_t begin, size_t end) {
   int64_t p = 1;
   for (size_t i = begin; i < end && i < dims.size(); ++i) p *= dims[i];
   return p;
+}
+
+// Along one axis, copies slice src_k of `src` to slice dst_k of `dst` for each (dst_k, src_k) = pos(k),
+// k in [0, count), in each of `outer` leading rows. A slice is `slice_bytes` bytes; the axis holds
+// src_dim slices in `src` and dst_dim in `dst`.
+template <typename Pos>
+void copy_axis_slices(void* dst, int64_t dst_dim, const void* src, int64_t src_dim, int64_t outer, int64_t slice_bytes,
+                      int64_t count, Pos pos) {
+  auto* d = static_cast<uint8_t*>(dst);
+  const auto* s = static_cast<const uint8_t*>(src);
+  for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t k = 0; k < count; ++k) {
+      const auto [dk, sk] = pos(k);
+      copy_bytes(d + (o * dst_dim + dk) * slice_bytes, s + (o * src_dim + sk) * slice_bytes, slice_bytes);
+    }
+  }
 }
 
 // Kernels whose output is the input's bytes under a new shape (Reshape, Flatten, Squeeze, ...).

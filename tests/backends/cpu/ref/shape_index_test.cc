@@ -71,8 +71,8 @@ TEST(ShapeScatter, OldNameOverwrites) {
 TEST(ShapeScatterND, UpdatesSlicesWithMul) {
   AttrMap a;
   a.set(string_attr("reduction", "mul"));
-  auto out = run_ref_kernel("ScatterND", a, {f32({2, 2}, {1, 2, 3, 4}), i64({1, 1}, {1}), f32({1, 2}, {10, 100})}, 1,
-                            18);
+  auto out =
+      run_ref_kernel("ScatterND", a, {f32({2, 2}, {1, 2, 3, 4}), i64({1, 1}, {1}), f32({1, 2}, {10, 100})}, 1, 18);
   ASSERT_TRUE(out.ok()) << out.status().message();
   EXPECT_EQ(values_of<float>(out->at(0)), (std::vector<float>{1, 2, 30, 400}));
   EXPECT_FALSE(run_ref_kernel("ScatterND", a, {f32({2, 2}, {1, 2, 3, 4}), i64({1, 1}, {1}), f32({2}, {1, 2})}).ok());
@@ -160,8 +160,8 @@ TEST(ShapeUnique, RowsAlongAxis) {
 TEST(ShapeTopK, TiesKeepLowerIndexFirst) {
   AttrMap a;
   a.set(int_attr("largest", 1));
-  auto out = run_ref_kernel("TopK", a,
-                            {make_tensor<uint64_t>(DType::kUint64, {4}, {3, 7, 3, 7}), i64({1}, {3})}, 2, 11);
+  auto out =
+      run_ref_kernel("TopK", a, {make_tensor<uint64_t>(DType::kUint64, {4}, {3, 7, 3, 7}), i64({1}, {3})}, 2, 11);
   ASSERT_TRUE(out.ok()) << out.status().message();
   EXPECT_EQ(values_of<uint64_t>(out->at(0)), (std::vector<uint64_t>{7, 7, 3}));
   EXPECT_EQ(values_of<int64_t>(out->at(1)), (std::vector<int64_t>{1, 3, 0}));

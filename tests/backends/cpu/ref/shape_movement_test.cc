@@ -55,6 +55,14 @@ TEST(ShapeReshape, UnknownShapeValuesNeedValues) {
   EXPECT_EQ(kernel->prepare(ctx).code(), StatusCode::kNeedsValues);
 }
 
+TEST(ShapeReshape, PackedInt4CopiesBytes) {
+  // Three int4 values packed low nibble first: 1, -2, 3 -> bytes 0xE1, 0x03.
+  auto out = run_ref_kernel("Reshape", {}, {make_tensor<uint8_t>(DType::kInt4, {3}, {0xE1, 0x03}), i64({2}, {3, 1})});
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(out->at(0).shape, (Dims{3, 1}));
+  EXPECT_EQ(values_of<uint8_t>(out->at(0)), (std::vector<uint8_t>{0xE1, 0x03}));
+}
+
 TEST(ShapeFlatten, NegativeAxisCountsFromRank) {
   AttrMap a;
   a.set(int_attr("axis", -1));
@@ -125,9 +133,9 @@ TEST(ShapeSplit, SizesFromAttributeMustSumToDim) {
 }
 
 TEST(ShapeSlice, NegativeStepAndClamping) {
-  auto out = run_ref_kernel("Slice", {},
-                            {f32({2, 4}, iota_f(8)), i64({2}, {0, -1}), i64({2}, {100, -1000}), i64({2}, {0, 1}),
-                             i64({2}, {1, -2})});
+  auto out = run_ref_kernel(
+      "Slice", {},
+      {f32({2, 4}, iota_f(8)), i64({2}, {0, -1}), i64({2}, {100, -1000}), i64({2}, {0, 1}), i64({2}, {1, -2})});
   ASSERT_TRUE(out.ok()) << out.status().message();
   EXPECT_EQ(out->at(0).shape, (Dims{2, 2}));
   EXPECT_EQ(values_of<float>(out->at(0)), (std::vector<float>{3, 1, 7, 5}));
@@ -140,8 +148,8 @@ TEST(ShapeSlice, OldOpsetAttributesAndZeroStep) {
   auto out = run_ref_kernel("Slice", a, {f32({4}, {1, 2, 3, 4})}, 1, 9);
   ASSERT_TRUE(out.ok()) << out.status().message();
   EXPECT_EQ(values_of<float>(out->at(0)), (std::vector<float>{2, 3}));
-  auto bad = run_ref_kernel("Slice", {}, {f32({4}, {1, 2, 3, 4}), i64({1}, {0}), i64({1}, {4}), i64({1}, {0}),
-                                          i64({1}, {0})});
+  auto bad =
+      run_ref_kernel("Slice", {}, {f32({4}, {1, 2, 3, 4}), i64({1}, {0}), i64({1}, {4}), i64({1}, {0}), i64({1}, {0})});
   EXPECT_FALSE(bad.ok());
 }
 

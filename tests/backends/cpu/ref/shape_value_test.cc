@@ -60,10 +60,10 @@ TEST(ShapeRange, IntegerNegativeDeltaAndHalf) {
   ASSERT_TRUE(out.ok()) << out.status().message();
   EXPECT_EQ(values_of<int32_t>(out->at(0)), (std::vector<int32_t>{10, 7}));
   const auto h = [](float f) { return Float16(f); };
-  auto half = run_ref_kernel("Range", {},
-                             {make_tensor<Float16>(DType::kFloat16, {}, {h(1)}),
-                              make_tensor<Float16>(DType::kFloat16, {}, {h(2)}),
-                              make_tensor<Float16>(DType::kFloat16, {}, {h(0.25f)})});
+  auto half = run_ref_kernel(
+      "Range", {},
+      {make_tensor<Float16>(DType::kFloat16, {}, {h(1)}), make_tensor<Float16>(DType::kFloat16, {}, {h(2)}),
+       make_tensor<Float16>(DType::kFloat16, {}, {h(0.25f)})});
   ASSERT_TRUE(half.ok()) << half.status().message();
   ASSERT_EQ(half->at(0).shape, (Dims{4}));
   EXPECT_EQ(static_cast<float>(values_of<Float16>(half->at(0))[3]), 1.75f);
@@ -101,8 +101,8 @@ TEST(ShapeCumSum, ExclusiveReverse) {
 }
 
 TEST(ShapeCumProd, AlongAxisOneAndWraps) {
-  auto out = run_ref_kernel("CumProd", {}, {make_tensor<double>(DType::kFloat64, {2, 2}, {1, 2, 3, 4}), i64({}, {-1})},
-                            1, 26);
+  auto out =
+      run_ref_kernel("CumProd", {}, {make_tensor<double>(DType::kFloat64, {2, 2}, {1, 2, 3, 4}), i64({}, {-1})}, 1, 26);
   ASSERT_TRUE(out.ok()) << out.status().message();
   EXPECT_EQ(values_of<double>(out->at(0)), (std::vector<double>{1, 2, 3, 12}));
   // int8 products wrap around as in numpy: 16 * 16 = 256 -> 0.
