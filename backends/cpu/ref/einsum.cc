@@ -119,7 +119,9 @@ class EinsumKernel : public OpKernel {
       for (int j = 0; j < ellipsis_rank; ++j) out.push_back(kEllipsisBase + j);
       std::vector<int> count(kEllipsisBase, 0);
       for (const auto& t : terms) {
-        for (int l : t) count[l] += l >= 0 ? 1 : 0;
+        for (int l : t) {
+          if (l >= 0) ++count[l];
+        }
       }
       // ASCII order: upper-case letters (ids 26-51) before lower-case ones.
       for (int l = 26; l < kEllipsisBase; ++l) {
