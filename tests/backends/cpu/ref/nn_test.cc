@@ -372,5 +372,37 @@ TEST(NnDeformConv, ZeroOffsetIsPlainConv) {
   expect_near(values_of<float>(shifted->at(0)), {1.5f + 10, 3.5f + 20});
 }
 
+TEST(NnErrors, BadAttributesAndShapesAreErrors) {
+  auto x = make_tensor<float>(DType::kFloat32, {1, 1, 4, 4}, iota(16));
+  auto w = make_tensor<float>(DType::kFloat32, {1, 1, 2, 2}, iota(4));
+  AttrMap zero_stride;
+  zero_stride.set(ints_attr("strides", {0, 1}));
+  EXPECT_FALSE(run_ref_kernel("Conv", zero_stride, {x, w}).ok());
+  AttrMap short_pads;
+  short_pads.set(ints_attr("pads", {1, 1}));
+  EXPECT_FALSE(run_ref_kernel("Conv", short_pads, {x, w}).ok());
+  AttrMap huge_pads;
+  huge_pads.set(ints_attr("kernel_shape", {2, 2}));
+  huge_pads.set(ints_attr("pads", {2000000000, 2000000000, 2000000000, 2000000000}));
+  EXPECT_FALSE(run_ref_kernel("MaxPool", huge_pads, {x}).ok());
+  AttrMap huge_stride;
+  huge_stride.set(ints_attr("strides", {2000000000, 2000000000}));
+  EXPECT_FALSE(
+      run_ref_kernel("ConvTranspose", huge_stride, {make_tensor<float>(DType::kFloat32, {1, 1, 200000, 200000}, {}), w})
+          .ok());
+  AttrMap two_ellipses;
+  two_ellipses.set(string_attr("equation", "...i...->i"));
+  EXPECT_FALSE(run_ref_kernel("Einsum", two_ellipses, {x}, 1, 12).ok());
+  AttrMap unknown_out;
+  unknown_out.set(string_attr("equation", "abcd->z"));
+  EXPECT_FALSE(run_ref_kernel("Einsum", unknown_out, {x}, 1, 12).ok());
+  auto block = make_tensor<int64_t>(DType::kInt64, {2}, {3, 3});
+  EXPECT_FALSE(run_ref_kernel("Col2Im", {},
+                              {make_tensor<float>(DType::kFloat32, {1, 4, 4}, iota(16)),
+                               make_tensor<int64_t>(DType::kInt64, {2}, {2, 2}), block},
+                              1, 18)
+                   .ok());
+}
+
 }  // namespace
 }  // namespace qedge::testing
