@@ -44,6 +44,9 @@ Result<ConvertResult> convert_onnx_file(const std::string& onnx_path, const Conv
   }();
   size_t nodes_before = model.main().nodes.size();
   QEDGE_RETURN_IF_ERROR(conv::run_standard_passes(model, registry));
+  for (auto& graph : model.graphs) {
+    for (auto& node : graph.nodes) node.backend = options.backend;
+  }
   ConvertResult result;
   result.folded_nodes = static_cast<int>(nodes_before - model.main().nodes.size());
   result.report = make_report(model);

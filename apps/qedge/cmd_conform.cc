@@ -33,6 +33,7 @@ const char* kHelp =
     "  --json          print a JSON object with every case instead of lines\n"
     "  --jobs N        cases run in parallel (default 1)\n"
     "  --timeout S     seconds per case before it counts as failed (default 300)\n"
+    "  --only FILE     run only the cases FILE names (one 'suite/case' per line, e.g. node/test_abs)\n"
     "  --expect FILE   FILE lists case names (e.g. node/test_abs) that must pass; exit 1 if any does not\n"
     "\n"
     "Exit status: 0 when no case failed (with --expect: when every expected case passed), 1 otherwise.\n";
@@ -187,7 +188,7 @@ std::string json_escape(const std::string& s) {
 }  // namespace
 
 int cmd_conform(int argc, char** argv) {
-  Args args(argc, argv, {"--rtol", "--atol", "--jobs", "--timeout", "--expect"}, {"--json", "--help"});
+  Args args(argc, argv, {"--rtol", "--atol", "--jobs", "--timeout", "--expect", "--only"}, {"--json", "--help"});
   if (args.has("--help")) {
     std::fputs(kHelp, stdout);
     return 0;
@@ -206,13 +207,18 @@ int cmd_conform(int argc, char** argv) {
     if (!is_dir(p)) return fail("conform", "no such folder: " + p);
     collect_cases(p, &cases);
   }
-  std::set<std::string> expected;
-  if (args.has("--expect")) {
-    std::ifstream f(args.get("--expect"));
-    if (!f) return fail("conform", "cannot read " + args.get("--expect"));
+  std::set<std::string> expected, only;
+  for (auto [flag, names] : {std::make_pair("--expect", &expected), std::make_pair("--only", &only)}) {
+    if (!args.has(flag)) continue;
+    std::ifstream f(args.get(flag));
+    if (!f) return fail("conform", "cannot read " + args.get(flag));
     for (std::string line; std::getline(f, line);) {
-      if (!line.empty() && line[0] != '#') expected.insert(line);
+      if (!line.empty() && line[0] != '#') names->insert(line);
     }
+  }
+  if (args.has("--only")) {
+    cases.erase(std::remove_if(cases.begin(), cases.end(), [&](const std::string& c) { return !only.count(case_name(c)); }),
+                cases.end());
   }
 
   int passed = 0, failed = 0, unsupported = 0;

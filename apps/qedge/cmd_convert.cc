@@ -16,12 +16,13 @@ const char* kHelp =
     "\n"
     "  -o FILE                    output path (required)\n"
     "  --input-shape NAME=DIMS    pin a dynamic input shape, e.g. input=1x3x224x224 (repeatable)\n"
+    "  --backend NAME             backend every node prefers (default cpu; nodes it cannot run fall back to cpu)\n"
     "  --report                   print, per node: op, backend, output precision and shapes, notes\n";
 
 }  // namespace
 
 int cmd_convert(int argc, char** argv) {
-  Args args(argc, argv, {"--input-shape"}, {"--report", "--help"});
+  Args args(argc, argv, {"--input-shape", "--backend"}, {"--report", "--help"});
   if (args.has("--help")) {
     std::fputs(kHelp, stdout);
     return 0;
@@ -31,6 +32,7 @@ int cmd_convert(int argc, char** argv) {
   const std::string out = args.get("-o");
   if (out.empty()) return usage_error("convert", "missing -o OUT.qedge");
   ConvertOptions options;
+  options.backend = args.get("--backend", "cpu");
   for (const std::string& spec : args.all("--input-shape")) {
     const auto eq = spec.find('=');
     if (eq == std::string::npos) return usage_error("convert", "--input-shape expects NAME=DIMS, got '" + spec + "'");

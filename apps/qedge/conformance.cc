@@ -128,7 +128,23 @@ CaseResult run_data_set(const std::string& case_dir, const std::string& set_dir,
 
 }  // namespace
 
+namespace {
+CaseResult run_case(const std::string& case_dir, const Tolerance& tol);
+}  // namespace
+
 CaseResult run_conformance_case(const std::string& case_dir, const Tolerance& tol) {
+  try {
+    return run_case(case_dir, tol);
+  } catch (const std::bad_alloc&) {
+    return failed("out of memory");
+  } catch (const std::exception& e) {
+    return failed(std::string("exception: ") + e.what());
+  }
+}
+
+namespace {
+
+CaseResult run_case(const std::string& case_dir, const Tolerance& tol) {
   onnx::ModelProto proto;
   Status s = conv::load_model_proto(case_dir + "/model.onnx", &proto);
   if (!s.ok()) return from_status(s, "load model.onnx");
@@ -136,7 +152,16 @@ CaseResult run_conformance_case(const std::string& case_dir, const Tolerance& to
   for (const auto& in : proto.graph().input()) {
     bool is_initializer = false;
     for (const auto& init : proto.graph().initializer()) is_initializer |= init.name() == in.name();
-    if (!is_initializer) input_names.push_back(in.name());
+    if (is_initializer) continue;
+    if (!in.type().has_tensor_type()) {
+      return {CaseStatus::kUnsupported, "input '" + in.name() + "' is not a tensor (sequence and optional types are not supported)"};
+    }
+    input_names.push_back(in.name());
+  }
+  for (const auto& out : proto.graph().output()) {
+    if (!out.type().has_tensor_type()) {
+      return {CaseStatus::kUnsupported, "output '" + out.name() + "' is not a tensor (sequence and optional types are not supported)"};
+    }
   }
   const auto sets = data_sets(case_dir);
   if (sets.empty()) return failed("no test_data_set_* folder");
@@ -147,4 +172,5 @@ CaseResult run_conformance_case(const std::string& case_dir, const Tolerance& to
   return {CaseStatus::kPass, ""};
 }
 
+}  // namespace
 }  // namespace qedge::cli

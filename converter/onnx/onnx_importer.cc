@@ -47,7 +47,7 @@ class Importer {
       t.shape = t.value.shape;
       t.shape_known = true;
       t.is_constant = true;
-      scope.define(t.name, model_->add_tensor(std::move(t)));
+      scope.define(init.name(), model_->add_tensor(std::move(t)));
       initializer_names.insert(init.name());
     }
     if (g.sparse_initializer_size() > 0) {

@@ -65,6 +65,15 @@ Result<TensorData> tensor_from_proto(const onnx::TensorProto& proto, const std::
   } else if (proto.has_raw_data()) {
     t.bytes.assign(proto.raw_data().begin(), proto.raw_data().end());
   } else {
+    const int64_t stored = proto.float_data_size() + proto.double_data_size() + proto.int32_data_size() +
+                           proto.int64_data_size() + proto.uint64_data_size();
+    if (n > 0 && stored == 0) return InvalidModel("tensor '" + what + "' has no data");
+    // Typed fields hold at most two values per element (complex), so a count far beyond that is corrupt;
+    // checking before allocating keeps a hostile shape from exhausting memory.
+    if (stored < n && !(t.dtype == DType::kInt4 || t.dtype == DType::kUint4)) {
+      return InvalidModel("tensor '" + what + "' has " + std::to_string(stored) + " values but shape " +
+                          dims_to_string(t.shape) + " needs " + std::to_string(n));
+    }
     t.bytes.assign(want, 0);
     uint8_t* dst = t.bytes.data();
     switch (t.dtype) {
@@ -132,10 +141,6 @@ Result<TensorData> tensor_from_proto(const onnx::TensorProto& proto, const std::
       default:
         return Unsupported("tensor '" + what + "': data type " + dtype_name(t.dtype) + " is not supported");
     }
-    if (n == 0) return t;
-    const bool has_any = proto.float_data_size() || proto.double_data_size() || proto.int32_data_size() ||
-                         proto.int64_data_size() || proto.uint64_data_size();
-    if (!has_any) return InvalidModel("tensor '" + what + "' has no data");
   }
   if (t.bytes.size() != want) {
     return InvalidModel("tensor '" + what + "' has " + std::to_string(t.bytes.size()) + " bytes of data, but shape " +

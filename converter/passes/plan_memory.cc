@@ -52,7 +52,9 @@ Status plan_memory(IrModel& model, PassContext&) {
       }
     }
   }
-  for (int o : main.outputs) last_use[o] = steps;  // outputs are read after the last step
+  // Outputs are read after the last step; inputs stay intact so a session can run again without new inputs.
+  for (int o : main.outputs) last_use[o] = steps;
+  for (int i : main.inputs) last_use[i] = steps;
 
   std::vector<Interval> intervals;
   for (size_t t = 0; t < model.tensors.size(); ++t) {

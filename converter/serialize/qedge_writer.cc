@@ -31,6 +31,7 @@ class Writer {
     std::vector<fb::Segment> segments;
     uint64_t data_size = 0;
     for (size_t k = 0; k < order_.size(); ++k) tensors.push_back(write_tensor(order_[k], &segments, &data_size));
+    const uint64_t data_end = segments.empty() ? 0 : segments.back().offset() + segments.back().size();
     std::vector<flatbuffers::Offset<fb::OpsetImport>> opsets;
     for (const auto& kv : model_.opsets) {
       opsets.push_back(fb::CreateOpsetImport(b_, b_.CreateString(kv.first), kv.second));
@@ -41,8 +42,9 @@ class Writer {
                                  b_.CreateVector(opsets));
     b_.FinishSizePrefixed(model, fb::ModelIdentifier());
 
+    // The file ends where its last segment ends (no trailing padding), so any truncation is detectable.
     const size_t data_start = format::data_region_offset(b_.GetSize() - sizeof(uint32_t));
-    std::vector<uint8_t> out(data_start + data_size, 0);
+    std::vector<uint8_t> out(segments.empty() ? b_.GetSize() : data_start + data_end, 0);
     std::memcpy(out.data(), b_.GetBufferPointer(), b_.GetSize());
     for (size_t k = 0; k < order_.size(); ++k) {
       const IrTensor& t = model_.tensors[order_[k]];

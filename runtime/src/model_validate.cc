@@ -1,5 +1,6 @@
 #include "model_validate.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -166,6 +167,19 @@ Status validate_model(const fb::Model& m, size_t data_size) {
   if (arena > (uint64_t{1} << 40)) return InvalidModel("arena of " + std::to_string(arena) + " bytes is implausibly large");
   const size_t n = m.tensors() ? m.tensors()->size() : 0;
   for (size_t i = 0; i < n; ++i) QEDGE_RETURN_IF_ERROR(validate_tensor(m, static_cast<int>(i), data_size, arena));
+  // The arena is exactly what the plan uses: a larger one would only waste memory at load.
+  uint64_t used = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const fb::Tensor& t = *m.tensors()->Get(i);
+    if (t.arena_offset() < 0) continue;
+    Dims shape(t.shape()->begin(), t.shape()->end());
+    const uint64_t bytes = dtype_storage_bytes(static_cast<DType>(t.dtype()), num_elements(shape));
+    used = std::max<uint64_t>(used, static_cast<uint64_t>(t.arena_offset()) + format::align_up(std::max<uint64_t>(bytes, 1), format::kSegmentAlignment));
+  }
+  if (arena > used) {
+    return InvalidModel("arena of " + std::to_string(arena) + " bytes is larger than the " + std::to_string(used) +
+                        " bytes its plan uses");
+  }
   GraphChecker checker(m);
   const fb::Graph& main = *m.graphs()->Get(0);
   if (main.inputs()) {

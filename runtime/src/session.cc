@@ -113,7 +113,6 @@ Status Session::init(const BackendRegistry& backends) {
     arena_ = static_cast<uint8_t*>(std::aligned_alloc(format::kSegmentAlignment,
                                                       format::align_up(arena_bytes_, format::kSegmentAlignment)));
     if (!arena_) return Status(StatusCode::kOutOfMemory, "cannot allocate the " + std::to_string(arena_bytes_) + "-byte arena");
-    std::memset(arena_, 0, arena_bytes_);
   }
   if (options_.num_threads > 1) pool_ = std::make_unique<WorkerPool>(options_.num_threads);
 
@@ -137,6 +136,7 @@ Status Session::init(const BackendRegistry& backends) {
   const fb::Graph& main = *m.graphs()->Get(0);
   if (main.inputs()) inputs_.assign(main.inputs()->begin(), main.inputs()->end());
   if (main.outputs()) outputs_.assign(main.outputs()->begin(), main.outputs()->end());
+  input_set_.assign(inputs_.size(), false);
   for (int i : inputs_) {
     declared_input_shapes_.push_back(values_[i].tensor.shape);
     if (!values_[i].shape_static) values_[i].tensor.shape.clear();  // set by set_input
@@ -309,15 +309,13 @@ Status Session::set_input(int index, DType dtype, const Dims& shape, const void*
   v.tensor.shape = shape;
   if (v.arena_offset < 0) QEDGE_RETURN_IF_ERROR(ensure_heap(v));
   if (bytes) std::memcpy(v.tensor.data, data, bytes);
+  input_set_[index] = true;
   return Status::Ok();
 }
 
 Status Session::run() {
   for (size_t k = 0; k < inputs_.size(); ++k) {
-    const Value& v = values_[inputs_[k]];
-    const bool unset = v.tensor.shape.size() != declared_input_shapes_[k].size() ||
-                       (v.tensor.data == nullptr && v.tensor.numel() > 0);
-    if (unset) return InvalidArgument("input '" + v.name + "' was not set");
+    if (!input_set_[k]) return InvalidArgument("input '" + values_[inputs_[k]].name + "' was not set");
   }
   for (Step& step : graphs_[0]->steps) step.ms = 0.0;
   QEDGE_RETURN_IF_ERROR(run_graph(*graphs_[0]));

@@ -77,6 +77,7 @@ class Session : public SubgraphRunner {
   std::vector<int> inputs_;
   std::vector<int> outputs_;
   std::vector<Dims> declared_input_shapes_;
+  std::vector<bool> input_set_;
   std::vector<std::unique_ptr<GraphExec>> graphs_;
   uint8_t* arena_ = nullptr;
   uint64_t arena_bytes_ = 0;

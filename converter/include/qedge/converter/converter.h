@@ -14,6 +14,8 @@ namespace qedge {
 struct ConvertOptions {
   // Pins dynamic input dimensions: name -> full shape.
   std::map<std::string, Dims> input_shapes;
+  // Backend every node prefers ("cpu" by default); the runtime falls back to cpu per node.
+  std::string backend = "cpu";
 };
 
 // One line of `qedge convert --report`.
