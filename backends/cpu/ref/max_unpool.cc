@@ -33,6 +33,7 @@ class MaxUnpoolKernel : public OpKernel {
       if (d < 0) return InvalidArgument("MaxUnpool pads exceed the unpooled size in spatial dim " + std::to_string(i));
       default_shape_.push_back(d);
     }
+    QEDGE_RETURN_IF_ERROR(checked_num_elements(default_shape_).status());
     Dims shape = default_shape_;
     if (const Tensor* os = ctx.input(2)) {
       QEDGE_RETURN_IF_ERROR(require_value(ctx, 2));
