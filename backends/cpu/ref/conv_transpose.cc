@@ -17,9 +17,9 @@ class ConvTransposeKernel : public OpKernel {
     group_ = ctx.attr().get_int("group", 1);
     if (w.dtype != x.dtype || w.rank() != x.rank() || group_ < 1 || w.shape[0] != x.shape[1] ||
         x.shape[1] % group_ != 0) {
-      return ShapeMismatch("ConvTranspose weight " + std::string(dtype_name(w.dtype)) + " " +
-                           dims_to_string(w.shape) + " with group " + std::to_string(group_) +
-                           " does not fit input " + dtype_name(x.dtype) + " " + dims_to_string(x.shape));
+      return ShapeMismatch("ConvTranspose weight " + std::string(dtype_name(w.dtype)) + " " + dims_to_string(w.shape) +
+                           " with group " + std::to_string(group_) + " does not fit input " + dtype_name(x.dtype) +
+                           " " + dims_to_string(x.shape));
     }
     maps_ = w.shape[1] * group_;
     const Tensor* b = ctx.input(2);
@@ -43,7 +43,8 @@ class ConvTransposeKernel : public OpKernel {
     for (size_t j = 0; j < nd; ++j) {
       const int i = static_cast<int>(kNnMaxSpatial - nd + j);
       // Size of the full (unpadded) scatter.
-      const int64_t full = g_.stride[i] * (g_.in[i] - 1) + output_padding[j] + g_.extent(i);
+      int64_t full;
+      QEDGE_RETURN_IF_ERROR(nn_scatter_size(ctx, g_.in[i], g_.stride[i], output_padding[j] + g_.extent(i), &full));
       if (!output_shape.empty() || same) {
         // The padding is whatever turns the full size into the requested one, split as the spec says.
         const int64_t want = !output_shape.empty() ? output_shape[j] : g_.in[i] * g_.stride[i];
@@ -64,6 +65,7 @@ class ConvTransposeKernel : public OpKernel {
         return InvalidArgument("ConvTranspose pads exceed the output size in spatial dim " + std::to_string(j));
       }
     }
+    QEDGE_RETURN_IF_ERROR(nn_check_out_size(ctx, g_));
     set_output(ctx, 0, x.dtype, nn_nc_shape(x.shape[0], maps_, g_.out_dims()));
     return Status::Ok();
   }

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "common/int_math.h"
 #include "common/dispatch.h"
+#include "common/int_math.h"
 #include "common/kernel_util.h"
 
 namespace qedge::ref {
@@ -108,8 +108,9 @@ class EinsumKernel : public OpKernel {
         if (l == -2) {
           for (int j = 0; j < ellipsis_rank; ++j) out.push_back(kEllipsisBase + j);
         } else if (size[l] == -1 || std::count(out.begin(), out.end(), l) > 0) {
-          return InvalidModel("Einsum output label '" + std::string(1, eq[arrow + 2]) +
-                              "...' is repeated or missing from the inputs in '" + eq + "'");
+          const char name = static_cast<char>(l < 26 ? 'a' + l : 'A' + (l - 26));
+          return InvalidModel("Einsum output label '" + std::string(1, name) +
+                              "' is repeated or missing from the inputs in '" + eq + "'");
         } else {
           out.push_back(l);
         }
@@ -118,7 +119,9 @@ class EinsumKernel : public OpKernel {
       for (int j = 0; j < ellipsis_rank; ++j) out.push_back(kEllipsisBase + j);
       std::vector<int> count(kEllipsisBase, 0);
       for (const auto& t : terms) {
-        for (int l : t) count[l] += l >= 0 ? 1 : 0;
+        for (int l : t) {
+          if (l >= 0) ++count[l];
+        }
       }
       // ASCII order: upper-case letters (ids 26-51) before lower-case ones.
       for (int l = 26; l < kEllipsisBase; ++l) {
@@ -146,7 +149,11 @@ class EinsumKernel : public OpKernel {
         strides_[o][pos] += rs[d];
       }
     }
-    set_output(ctx, 0, type, Dims(extent_.begin(), extent_.begin() + num_out_));
+    // Both the output and the summed index space must be countable without overflow.
+    const Dims out_shape(extent_.begin(), extent_.begin() + num_out_);
+    QEDGE_RETURN_IF_ERROR(checked_num_elements(out_shape).status());
+    QEDGE_RETURN_IF_ERROR(checked_num_elements(Dims(extent_.begin() + num_out_, extent_.end())).status());
+    set_output(ctx, 0, type, out_shape);
     return Status::Ok();
   }
 

@@ -27,10 +27,13 @@ class MaxUnpoolKernel : public OpKernel {
     QEDGE_RETURN_IF_ERROR(nn_window_attrs(ctx, in_spatial, ctx.attr().get_ints("kernel_shape"), &g));
     default_shape_ = {x.shape[0], x.shape[1]};
     for (int i = kNnMaxSpatial - g.nd; i < kNnMaxSpatial; ++i) {
-      const int64_t d = (g.in[i] - 1) * g.stride[i] + g.kernel[i] - g.pad_begin[i] - g.pad_end[i];
+      int64_t d;
+      QEDGE_RETURN_IF_ERROR(nn_scatter_size(ctx, g.in[i], g.stride[i], g.kernel[i], &d));
+      d -= g.pad_begin[i] + g.pad_end[i];
       if (d < 0) return InvalidArgument("MaxUnpool pads exceed the unpooled size in spatial dim " + std::to_string(i));
       default_shape_.push_back(d);
     }
+    QEDGE_RETURN_IF_ERROR(checked_num_elements(default_shape_).status());
     Dims shape = default_shape_;
     if (const Tensor* os = ctx.input(2)) {
       QEDGE_RETURN_IF_ERROR(require_value(ctx, 2));

@@ -71,7 +71,8 @@ inline void nn_int8_minus_zero_point(const Tensor& t, const Tensor* zp, int64_t 
     using T = typename decltype(tag)::type;
     const T* p = t.data_as<T>();
     for (int64_t i = 0; i < n; ++i) {
-      const int32_t z = zp_len == 0 ? 0 : static_cast<int32_t>(zp->data_as<T>()[zp_len > 1 ? (i / zp_step) % zp_len : 0]);
+      const int32_t z =
+          zp_len == 0 ? 0 : static_cast<int32_t>(zp->data_as<T>()[zp_len > 1 ? (i / zp_step) % zp_len : 0]);
       (*out)[i] = static_cast<int32_t>(p[i]) - z;
     }
   };

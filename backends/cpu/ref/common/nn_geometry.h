@@ -67,8 +67,8 @@ inline Status nn_window_attrs(const KernelContext& ctx, const Dims& in_spatial, 
                        dims_to_string(in_spatial));
   }
   if (static_cast<int>(kernel.size()) != nd) {
-    return InvalidModel(nn_op(ctx) + " kernel shape " + dims_to_string(kernel) + " does not match input spatial shape " +
-                        dims_to_string(in_spatial));
+    return InvalidModel(nn_op(ctx) + " kernel shape " + dims_to_string(kernel) +
+                        " does not match input spatial shape " + dims_to_string(in_spatial));
   }
   std::vector<int64_t> strides, dilations, pads;
   QEDGE_RETURN_IF_ERROR(nn_read_ints(ctx, "strides", nd, 1, 1, &strides));
@@ -87,6 +87,24 @@ inline Status nn_window_attrs(const KernelContext& ctx, const Dims& in_spatial, 
     g->pad_begin[off + i] = pads[i];
     g->pad_end[off + i] = pads[nd + i];
   }
+  return Status::Ok();
+}
+
+// Output sizes come from attributes, so their product is checked like any tensor's element count.
+inline Status nn_check_out_size(const KernelContext& ctx, const NnGeometry& g) {
+  Result<int64_t> n = checked_num_elements(g.out_dims());
+  if (!n.ok()) return InvalidArgument(nn_op(ctx) + " output spatial shape: " + n.status().message());
+  return Status::Ok();
+}
+
+// Size of a window scattered `stride` apart over `in` positions, (in - 1) * stride + extent, as
+// ConvTranspose and MaxUnpool grow their input; an error when it exceeds any tensor's size.
+inline Status nn_scatter_size(const KernelContext& ctx, int64_t in, int64_t stride, int64_t extent, int64_t* size) {
+  if (in > 0 && in - 1 > (kMaxElements - extent) / stride) {
+    return InvalidArgument(nn_op(ctx) + " output size " + std::to_string(in) + " x stride " + std::to_string(stride) +
+                           " is too large");
+  }
+  *size = in > 0 ? (in - 1) * stride + extent : 0;
   return Status::Ok();
 }
 
@@ -120,7 +138,7 @@ inline Status nn_forward_output(const KernelContext& ctx, bool ceil_mode, NnGeom
     if (ceil_mode && (out - 1) * s >= in + g->pad_begin[i]) --out;
     g->out[i] = out;
   }
-  return Status::Ok();
+  return nn_check_out_size(ctx, *g);
 }
 
 // First and one-past-last output index o in [0, out) whose input position o * stride + offset lies

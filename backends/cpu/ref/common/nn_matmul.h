@@ -45,7 +45,7 @@ void nn_gemm_rows(int64_t row_begin, int64_t row_end, int64_t n, int64_t k, NnMa
 // Shapes of a numpy matmul: a [..., M, K] (or [K]), b [..., K, N] (or [K]).
 struct NnMatMulShape {
   int64_t m = 1, k = 1, n = 1;
-  Dims batch;            // broadcast batch dims
+  Dims batch;             // broadcast batch dims
   Dims a_batch, b_batch;  // each operand's batch dims
   Dims out;
 };
@@ -72,6 +72,8 @@ inline Status nn_matmul_shape(const std::string& op, const Dims& a, const Dims& 
   s->out = s->batch;
   if (a.size() > 1) s->out.push_back(s->m);
   if (b.size() > 1) s->out.push_back(s->n);
+  Result<int64_t> count = checked_num_elements(s->out);
+  if (!count.ok()) return InvalidArgument(op + " output shape: " + count.status().message());
   return Status::Ok();
 }
 
@@ -82,8 +84,8 @@ void nn_matmul(const KernelContext& ctx, const NnMatMulShape& s, const A* a, con
   const int64_t batches = num_elements(s.batch);
   std::vector<int64_t> a_off(batches), b_off(batches);
   const Dims one{1};
-  for_each_broadcast<2>(s.batch.empty() ? one : s.batch, {s.a_batch.empty() ? &one : &s.a_batch,
-                                                          s.b_batch.empty() ? &one : &s.b_batch},
+  for_each_broadcast<2>(s.batch.empty() ? one : s.batch,
+                        {s.a_batch.empty() ? &one : &s.a_batch, s.b_batch.empty() ? &one : &s.b_batch},
                         [&](int64_t i, const std::array<int64_t, 2>& off) {
                           a_off[i] = off[0];
                           b_off[i] = off[1];

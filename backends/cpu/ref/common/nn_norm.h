@@ -59,8 +59,8 @@ class NnLayerNormKernel : public OpKernel {
     const Tensor& x = *ctx.input(0);
     const std::string op(ctx.op_type);
     QEDGE_RETURN_IF_ERROR(visit_dtype<kFloatTypes>(x.dtype, op.c_str(), [](auto) { return Status::Ok(); }));
-    QEDGE_ASSIGN_OR_RETURN(const int axis, normalize_axis(ctx.attr().get_int("axis", -1), x.rank(),
-                                                          (op + " axis").c_str()));
+    QEDGE_ASSIGN_OR_RETURN(const int axis,
+                           normalize_axis(ctx.attr().get_int("axis", -1), x.rank(), (op + " axis").c_str()));
     epsilon_ = ctx.attr().get_float("epsilon", 1e-5f);
     row_shape_.assign(x.shape.begin() + axis, x.shape.end());
     QEDGE_RETURN_IF_ERROR(nn_check_broadcast_param(ctx, 1, x, row_shape_));

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cmath>
-#include <limits>
 #include <string>
 
 #include "dispatch.h"
@@ -26,6 +25,46 @@ inline Status nn_pool_check_type(const KernelContext& ctx, NnPool kind, DType t)
   return ok ? visit_dtype<kFloatTypes | kIntTypes>(t, nn_op(ctx).c_str(), [](auto) { return Status::Ok(); })
             : unsupported_type(nn_op(ctx).c_str(), t);
 }
+
+// Folds the values of one window: max, sum (divided by the count at the end) or sum of |v|^p
+// (then the p-th root). A is float, or double for double tensors.
+template <NnPool Kind, typename A>
+class NnPoolReducer {
+ public:
+  explicit NnPoolReducer(double p) : p_(p) {}
+
+  // Adds v; true when v became the maximum (where MaxPool's Indices point).
+  bool add(A v) {
+    if constexpr (Kind == NnPool::kMax) {
+      if (count_++ > 0 && !(v > acc_)) return false;
+      acc_ = v;
+      return true;
+    } else {
+      ++count_;
+      acc_ += Kind == NnPool::kAverage ? v : static_cast<A>(std::pow(std::fabs(v), p_));
+      return false;
+    }
+  }
+
+  int64_t count() const { return count_; }
+
+  // The pooled value; `divisor` is the element count an average divides by. An empty max window
+  // gives 0: -inf would not convert to the integer types MaxPool accepts.
+  A result(int64_t divisor) const {
+    if constexpr (Kind == NnPool::kMax) {
+      return count_ > 0 ? acc_ : A(0);
+    } else if constexpr (Kind == NnPool::kAverage) {
+      return divisor > 0 ? acc_ / static_cast<A>(divisor) : A(0);
+    } else {
+      return static_cast<A>(std::pow(acc_, 1.0 / p_));
+    }
+  }
+
+ private:
+  double p_;
+  A acc_ = A(0);
+  int64_t count_ = 0;
+};
 
 template <NnPool Kind>
 class NnPoolKernel : public OpKernel {
@@ -74,8 +113,8 @@ class NnPoolKernel : public OpKernel {
         for (int64_t ow = 0; ow < g_.out[2]; ++ow, ++o) {
           const NnDims3 start{od * g_.stride[0] - g_.pad_begin[0], oh * g_.stride[1] - g_.pad_begin[1],
                               ow * g_.stride[2] - g_.pad_begin[2]};
-          A acc = Kind == NnPool::kMax ? -std::numeric_limits<A>::infinity() : A(0);
-          int64_t best = -1, valid = 0, padded = 0;
+          NnPoolReducer<Kind, A> red(p_);
+          int64_t best = -1, padded = 0;
           for (int64_t kd = 0; kd < g_.kernel[0]; ++kd) {
             const int64_t id = start[0] + kd * g_.dilation[0];
             for (int64_t kh = 0; kh < g_.kernel[1]; ++kh) {
@@ -90,31 +129,14 @@ class NnPoolKernel : public OpKernel {
                 }
                 padded += in_pad ? 1 : 0;
                 if (!inside) continue;
-                ++valid;
                 const int64_t idx = (id * g_.in[1] + ih) * g_.in[2] + iw;
-                const A v = static_cast<A>(static_cast<compute_t<T>>(xp[idx]));
-                if constexpr (Kind == NnPool::kMax) {
-                  if (best < 0 || v > acc) {
-                    acc = v;
-                    best = column_major_ ? id + (ih + iw * g_.in[1]) * g_.in[0] : idx;
-                  }
-                } else if constexpr (Kind == NnPool::kAverage) {
-                  acc += v;
-                } else {
-                  acc += static_cast<A>(std::pow(std::fabs(v), p_));
+                if (red.add(static_cast<A>(static_cast<compute_t<T>>(xp[idx])))) {
+                  best = column_major_ ? id + (ih + iw * g_.in[1]) * g_.in[0] : idx;
                 }
               }
             }
           }
-          if constexpr (Kind == NnPool::kAverage) {
-            const int64_t count = count_include_pad_ ? padded : valid;
-            acc = count > 0 ? acc / static_cast<A>(count) : A(0);
-          } else if constexpr (Kind == NnPool::kLp) {
-            acc = static_cast<A>(std::pow(acc, 1.0 / p_));
-          } else if constexpr (!is_float_v<T>) {
-            if (valid == 0) acc = A(0);  // an all-padding window: -inf does not convert to an integer
-          }
-          out[o] = to_storage<T>(acc);
+          out[o] = to_storage<T>(red.result(count_include_pad_ ? padded : red.count()));
           if (indices) indices[plane * g_.out_size() + o] = best < 0 ? -1 : plane * g_.in_size() + best;
         }
       }
@@ -152,23 +174,9 @@ class NnGlobalPoolKernel : public OpKernel {
       const T* in = x.data_as<T>();
       T* out = ctx.output(0)->template data_as<T>();
       for (int64_t pl = 0; pl < planes; ++pl) {
-        A acc = Kind == NnPool::kMax ? -std::numeric_limits<A>::infinity() : A(0);
-        for (int64_t i = 0; i < size; ++i) {
-          const A v = static_cast<A>(static_cast<compute_t<T>>(in[pl * size + i]));
-          if constexpr (Kind == NnPool::kMax) {
-            acc = v > acc ? v : acc;
-          } else if constexpr (Kind == NnPool::kAverage) {
-            acc += v;
-          } else {
-            acc += static_cast<A>(std::pow(std::fabs(v), p_));
-          }
-        }
-        if constexpr (Kind == NnPool::kAverage) {
-          acc = size > 0 ? acc / static_cast<A>(size) : A(0);
-        } else if constexpr (Kind == NnPool::kLp) {
-          acc = static_cast<A>(std::pow(acc, 1.0 / p_));
-        }
-        out[pl] = to_storage<T>(acc);
+        NnPoolReducer<Kind, A> red(p_);
+        for (int64_t i = 0; i < size; ++i) red.add(static_cast<A>(static_cast<compute_t<T>>(in[pl * size + i])));
+        out[pl] = to_storage<T>(red.result(size));
       }
       return Status::Ok();
     });

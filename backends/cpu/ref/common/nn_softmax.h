@@ -25,8 +25,8 @@ class NnSoftmaxKernel : public OpKernel {
     QEDGE_RETURN_IF_ERROR(visit_dtype<kFloatTypes>(x.dtype, op.c_str(), [](auto) { return Status::Ok(); }));
     const bool coerce_2d = ctx.opset < 13;
     const int rank = std::max(x.rank(), coerce_2d ? 1 : 0);
-    QEDGE_ASSIGN_OR_RETURN(const int axis, normalize_axis(ctx.attr().get_int("axis", coerce_2d ? 1 : -1), rank,
-                                                          (op + " axis").c_str()));
+    QEDGE_ASSIGN_OR_RETURN(
+        const int axis, normalize_axis(ctx.attr().get_int("axis", coerce_2d ? 1 : -1), rank, (op + " axis").c_str()));
     outer_ = len_ = inner_ = 1;
     for (int d = 0; d < x.rank(); ++d) {
       if (d < axis) {
