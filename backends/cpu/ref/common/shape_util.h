@@ -1,0 +1,134 @@
+// Helpers shared by the data-movement ("shape" family) reference kernels: byte-wise element
+// copies, reading shape/axes/index inputs, axis normalization and an index odometer.
+#pragma once
+
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "dispatch.h"
+#include "kernel_util.h"
+#include "qedge/kernel_api/op_kernel.h"
+
+namespace qedge::ref {
+
+inline std::string op_name(const KernelContext& ctx) { return std::string(ctx.op_type); }
+
+// Bytes per element for kernels that move elements without looking at them; an error for
+// sub-byte and string types, which cannot be addressed one element at a time.
+inline Result<size_t> element_bytes(const KernelContext& ctx, DType t) {
+  const int bits = dtype_bits(t);
+  if (bits < 8 || t == DType::kString) return unsupported_type(op_name(ctx).c_str(), t);
+  return static_cast<size_t>(bits / 8);
+}
+
+// Copies element `src_i` of `src` to element `dst_i` of `dst` (elements of `esize` bytes).
+inline void copy_element(void* dst, int64_t dst_i, const void* src, int64_t src_i, size_t esize) {
+  std::memcpy(static_cast<uint8_t*>(dst) + dst_i * esize, static_cast<const uint8_t*>(src) + src_i * esize, esize);
+}
+
+// memcpy that tolerates the null data pointers of empty tensors.
+inline void copy_bytes(void* dst, const void* src, size_t n) {
+  if (n > 0) std::memcpy(dst, src, n);
+}
+
+// Reads the int32/int64 values of input i (which must be present); the output shape depends on
+// them, so this calls require_value first.
+inline Status read_int_input(const KernelContext& ctx, int i, std::vector<int64_t>* out) {
+  QEDGE_RETURN_IF_ERROR(require_value(ctx, i));
+  const Tensor& t = *ctx.input(i);
+  const std::string what = op_name(ctx) + " input " + std::to_string(i);
+  return read_int_values(t.dtype, t.data, t.numel(), what.c_str(), out);
+}
+
+// Validates a computed output shape (no negative dims, element count in range).
+inline Status check_shape(const KernelContext& ctx, const Dims& dims) {
+  auto n = checked_num_elements(dims);
+  if (!n.ok()) return InvalidArgument(op_name(ctx) + " output shape " + dims_to_string(dims) + ": " +
+                                      n.status().message());
+  return Status::Ok();
+}
+
+// Normalizes a list of axes against `rank`; duplicates are an error.
+inline Result<std::vector<int>> normalize_axes(const KernelContext& ctx, const std::vector<int64_t>& axes, int rank) {
+  std::vector<int> out;
+  std::vector<bool> seen(static_cast<size_t>(rank), false);
+  for (int64_t a : axes) {
+    const std::string what = op_name(ctx) + " axes";
+    QEDGE_ASSIGN_OR_RETURN(int n, normalize_axis(a, rank, what.c_str()));
+    if (seen[n]) return InvalidModel(op_name(ctx) + " axes contain axis " + std::to_string(a) + " twice");
+    seen[n] = true;
+    out.push_back(n);
+  }
+  return out;
+}
+
+// Reads an index from an int32/int64 tensor, wraps a negative one by `dim` (ONNX semantics) and
+// checks the result lies in [0, dim).
+inline Result<int64_t> read_index(const KernelContext& ctx, const Tensor& indices, int64_t i, int64_t dim) {
+  int64_t v = indices.dtype == DType::kInt64 ? indices.data_as<int64_t>()[i]
+                                             : static_cast<int64_t>(indices.data_as<int32_t>()[i]);
+  const int64_t raw = v;
+  if (v < 0) v += dim;
+  if (v < 0 || v >= dim) {
+    return InvalidArgument(op_name(ctx) + " index " + std::to_string(raw) + " is out of range for a dimension of " +
+                           std::to_string(dim));
+  }
+  return v;
+}
+
+inline Status require_index_type(const KernelContext& ctx, const Tensor& t, const char* what) {
+  if (t.dtype != DType::kInt32 && t.dtype != DType::kInt64) {
+    return InvalidModel(op_name(ctx) + " " + what + " must be int32 or int64, got " + dtype_name(t.dtype));
+  }
+  return Status::Ok();
+}
+
+// Visits every index of `dims` in row-major order: fn(const std::vector<int64_t>& idx, int64_t flat).
+template <typename F>
+void for_each_index(const Dims& dims, F&& fn) {
+  const int64_t total = num_elements(dims);
+  std::vector<int64_t> idx(dims.size(), 0);
+  for (int64_t flat = 0; flat < total; ++flat) {
+    fn(static_cast<const std::vector<int64_t>&>(idx), flat);
+    for (int d = static_cast<int>(dims.size()) - 1; d >= 0; --d) {
+      if (++idx[d] < dims[d]) break;
+      idx[d] = 0;
+    }
+  }
+}
+
+// Flat offset of `idx` given row-major strides.
+inline int64_t offset_of(const std::vector<int64_t>& idx, const std::vector<int64_t>& strides) {
+  int64_t off = 0;
+  for (size_t d = 0; d < idx.size(); ++d) off += idx[d] * strides[d];
+  return off;
+}
+
+// Product of dims[begin, end).
+inline int64_t dims_product(const Dims& dims, size_t begin, size_t end) {
+  int64_t p = 1;
+  for (size_t i = begin; i < end && i < dims.size(); ++i) p *= dims[i];
+  return p;
+}
+
+// Kernels whose output is the input's bytes under a new shape (Reshape, Flatten, Squeeze, ...).
+inline Status run_copy_input(KernelContext& ctx) {
+  const Tensor& x = *ctx.input(0);
+  copy_bytes(ctx.output(0)->data, x.data, x.nbytes());
+  return Status::Ok();
+}
+
+// Three-way compare with NaN ordered after every number and equal to itself, so sorting has a
+// strict weak order whatever the data.
+template <typename C>
+int compare_values(C a, C b) {
+  if constexpr (std::is_floating_point_v<C>) {
+    const bool na = std::isnan(a), nb = std::isnan(b);
+    if (na || nb) return na == nb ? 0 : (na ? 1 : -1);
+  }
+  return a < b ? -1 : (b < a ? 1 : 0);
+}
+
+}  // namespace qedge::ref

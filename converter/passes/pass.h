@@ -1,0 +1,38 @@
+// The pass interface and the state passes share.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "qedge/kernel_api/op_kernel.h"
+
+namespace qedge::conv {
+
+struct PassContext {
+  const KernelRegistry* registry = nullptr;
+  // Problems found by passes that keep going so that a user sees all of them at once.
+  std::vector<Status> problems;
+  // Set by a pass that changed the graph (fixpoint passes loop on it).
+  bool changed = false;
+};
+
+using PassFn = Status (*)(IrModel& model, PassContext& ctx);
+
+struct Pass {
+  const char* name;
+  PassFn run;
+};
+
+// The passes, one file each.
+Status canonicalize(IrModel& model, PassContext& ctx);
+Status infer_shapes(IrModel& model, PassContext& ctx);
+Status fold_constants(IrModel& model, PassContext& ctx);
+Status remove_dead_nodes(IrModel& model, PassContext& ctx);
+Status plan_memory(IrModel& model, PassContext& ctx);
+
+// Runs the standard pipeline: canonicalize, then shape inference and constant folding to a fixpoint,
+// then dead-node removal and memory planning.
+Status run_standard_passes(IrModel& model, const KernelRegistry& registry);
+
+}  // namespace qedge::conv

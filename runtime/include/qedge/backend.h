@@ -1,0 +1,57 @@
+// The one interface between the runtime and a backend. A backend answers a capability query per node and
+// creates kernels (prepare + run) for the nodes it accepts; the runtime falls back to the cpu backend for
+// every node another backend declines. Backends never include each other, and adding one does not touch
+// the interpreter: it registers itself in a BackendRegistry.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "qedge/kernel_api/op_kernel.h"
+
+namespace qedge {
+
+// What a backend sees of a node when asked whether it can run it.
+struct NodeDesc {
+  std::string_view name;
+  std::string_view op_type;
+  std::string_view domain;
+  int opset = 0;
+  const AttrMap* attrs = nullptr;
+  std::vector<DType> input_dtypes;  // kUndefined for omitted inputs or not yet known
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string_view name() const = 0;
+  // False when the device is missing (no GPU, no driver): the runtime then never asks supports().
+  virtual bool is_available() const { return true; }
+  // Capability query for one node.
+  virtual bool supports(const NodeDesc& node) const = 0;
+  // Creates the kernel for a node this backend supports. Kernels read and write host memory; a device
+  // backend copies to and from its buffers inside the kernel (or keeps them resident across a run of its nodes).
+  virtual Result<std::unique_ptr<OpKernel>> create_kernel(const NodeDesc& node) = 0;
+};
+
+class BackendRegistry {
+ public:
+  void add(std::unique_ptr<Backend> backend) { backends_.push_back(std::move(backend)); }
+  Backend* find(std::string_view name) const {
+    for (const auto& b : backends_) {
+      if (b->name() == name) return b.get();
+    }
+    return nullptr;
+  }
+  const std::vector<std::unique_ptr<Backend>>& all() const { return backends_; }
+
+ private:
+  std::vector<std::unique_ptr<Backend>> backends_;
+};
+
+// The backends compiled into this build, cpu first (the fallback for every node).
+const BackendRegistry& builtin_backends();
+
+}  // namespace qedge
