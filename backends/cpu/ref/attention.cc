@@ -95,7 +95,8 @@ class AttentionKernel : public OpKernel {
     }
     causal_ = ctx.attr().get_int("is_causal", 0) != 0;
     softcap_ = ctx.attr().get_float("softcap", 0.0f);
-    scale_ = ctx.attr().has("scale") ? ctx.attr().get_float("scale", 1.0f) : 1.0 / std::sqrt(static_cast<double>(head_));
+    scale_ =
+        ctx.attr().has("scale") ? ctx.attr().get_float("scale", 1.0f) : 1.0 / std::sqrt(static_cast<double>(head_));
 
     set_output(ctx, 0, q.dtype,
                three_d_ ? Dims{batch_, q_len_, q_heads_ * v_head_} : Dims{batch_, q_heads_, q_len_, v_head_});
@@ -228,7 +229,8 @@ class AttentionKernel : public OpKernel {
           for (int64_t d = 0; d < v_head_; ++d) {
             double acc = 0;
             for (int64_t j = 0; j < total_; ++j) {
-              acc += prob[j] * static_cast<double>(static_cast<C>(values[((b * kv_heads_ + kh) * total_ + j) * v_head_ + d]));
+              acc += prob[j] *
+                     static_cast<double>(static_cast<C>(values[((b * kv_heads_ + kh) * total_ + j) * v_head_ + d]));
             }
             y[index(b, h, i, d, q_heads_, q_len_, v_head_)] = to_storage<T>(static_cast<C>(acc));
           }

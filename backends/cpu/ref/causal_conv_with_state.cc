@@ -17,8 +17,10 @@ Status prepare_causal_conv(KernelContext& ctx) {
   QEDGE_RETURN_IF_ERROR(visit_dtype<kFloatTypes>(x.dtype, "CausalConvWithState", [](auto) { return Status::Ok(); }));
   if (x.rank() != 3 || w.rank() != 3 || w.shape[0] != x.shape[1] || w.shape[1] != 1 || w.shape[2] < 1 ||
       w.dtype != x.dtype) {
-    return ShapeMismatch("CausalConvWithState needs input [batch, channels, length] and weight [channels, 1, k] "
-                         "of one type, got " + dims_to_string(x.shape) + " and " + dims_to_string(w.shape));
+    return ShapeMismatch(
+        "CausalConvWithState needs input [batch, channels, length] and weight [channels, 1, k] "
+        "of one type, got " +
+        dims_to_string(x.shape) + " and " + dims_to_string(w.shape));
   }
   const int64_t batch = x.shape[0], channels = x.shape[1], k = w.shape[2];
   const Tensor* bias = ctx.input(2);

@@ -24,7 +24,8 @@ class LinearAttentionKernel : public OpKernel {
     QEDGE_RETURN_IF_ERROR(visit_dtype<kFloatTypes>(q.dtype, "LinearAttention", [](auto) { return Status::Ok(); }));
     const std::string rule = ctx.attr().get_string("update_rule", "gated_delta");
     if (rule != "linear" && rule != "gated" && rule != "delta" && rule != "gated_delta") {
-      return InvalidModel("LinearAttention update_rule must be linear, gated, delta or gated_delta, got '" + rule + "'");
+      return InvalidModel("LinearAttention update_rule must be linear, gated, delta or gated_delta, got '" + rule +
+                          "'");
     }
     gated_ = rule == "gated" || rule == "gated_delta";
     delta_ = rule == "delta" || rule == "gated_delta";

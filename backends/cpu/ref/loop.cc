@@ -35,7 +35,8 @@ class LoopKernel : public SeqControlKernel {
     }
     std::vector<TensorData> carried;
     for (int i = 0; i < carried_count; ++i) {
-      if (ctx.input(2 + i) == nullptr) return InvalidModel("Loop loop-carried input " + std::to_string(i) + " is missing");
+      if (ctx.input(2 + i) == nullptr)
+        return InvalidModel("Loop loop-carried input " + std::to_string(i) + " is missing");
       QEDGE_RETURN_IF_ERROR(require_value(ctx, 2 + i));
       carried.push_back(seq_copy_tensor(*ctx.input(2 + i)));
     }

@@ -45,8 +45,8 @@ class RotaryEmbeddingKernel : public OpKernel {
       return InvalidModel("RotaryEmbedding rotary_embedding_dim " + std::to_string(rotary_dim_) +
                           " must be even and at most the head size " + std::to_string(head_size_));
     }
-    const Dims want = pos ? Dims{cos.rank() == 2 ? cos.shape[0] : -1, rotary_dim_ / 2}
-                          : Dims{batch_, seq_, rotary_dim_ / 2};
+    const Dims want =
+        pos ? Dims{cos.rank() == 2 ? cos.shape[0] : -1, rotary_dim_ / 2} : Dims{batch_, seq_, rotary_dim_ / 2};
     if (cos.shape != want) {
       return ShapeMismatch("RotaryEmbedding cos/sin cache must be " +
                            std::string(pos ? "[max_position, " : "[batch, seq, ") + std::to_string(rotary_dim_ / 2) +

@@ -79,7 +79,8 @@ class ScanKernel : public SeqControlKernel {
     const std::vector<int64_t> dirs = ctx.attr().get_ints("directions", std::vector<int64_t>(m, 0));
     if (static_cast<int>(dirs.size()) != m) return InvalidModel("Scan directions needs one entry per scan input");
     for (const TensorData& t : inputs) {
-      if (t.shape.empty() || t.shape[0] != inputs[0].shape[0] || (&t - inputs.data() >= states_ && t.shape.size() < 2)) {
+      if (t.shape.empty() || t.shape[0] != inputs[0].shape[0] ||
+          (&t - inputs.data() >= states_ && t.shape.size() < 2)) {
         return ShapeMismatch("Scan (opset 8) inputs need a common batch axis 0 and scan axis 1, got " +
                              dims_to_string(t.shape));
       }
@@ -128,8 +129,8 @@ class ScanKernel : public SeqControlKernel {
   }
 
   // Runs the body len times, updating states and stacking the scan outputs per out_axes_/out_dirs_.
-  Status iterate(KernelContext& ctx, std::vector<TensorData>* states, const std::vector<ScanInput>& scans,
-                 int64_t len, bool use_out_axes, std::vector<TensorData>* stacked) {
+  Status iterate(KernelContext& ctx, std::vector<TensorData>* states, const std::vector<ScanInput>& scans, int64_t len,
+                 bool use_out_axes, std::vector<TensorData>* stacked) {
     if (len == 0) return Unsupported("Scan over an empty sequence has no output shape");
     std::vector<std::vector<TensorData>> items(static_cast<size_t>(scan_outputs_));
     for (int64_t t = 0; t < len; ++t) {

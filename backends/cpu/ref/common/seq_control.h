@@ -120,7 +120,8 @@ class SeqControlKernel : public OpKernel {
  public:
   Status run(KernelContext& ctx) override {
     for (int i = 0; i < ctx.num_outputs() && i < static_cast<int>(results_.size()); ++i) {
-      if (!results_[i].bytes.empty()) std::memcpy(ctx.output(i)->data, results_[i].bytes.data(), results_[i].bytes.size());
+      if (!results_[i].bytes.empty())
+        std::memcpy(ctx.output(i)->data, results_[i].bytes.data(), results_[i].bytes.size());
     }
     return Status::Ok();
   }

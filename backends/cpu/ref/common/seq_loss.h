@@ -25,7 +25,8 @@ class SeqLossKernel : public OpKernel {
     if (target.dtype != DType::kInt32 && target.dtype != DType::kInt64) {
       return InvalidModel(op + " target must be int32 or int64, got " + dtype_name(target.dtype));
     }
-    if (x.rank() < 2) return ShapeMismatch(op + " input must have rank >= 2 (N, C, ...), got " + dims_to_string(x.shape));
+    if (x.rank() < 2)
+      return ShapeMismatch(op + " input must have rank >= 2 (N, C, ...), got " + dims_to_string(x.shape));
     Dims expect = x.shape;
     expect.erase(expect.begin() + 1);
     if (target.shape != expect) {

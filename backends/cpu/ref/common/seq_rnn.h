@@ -38,7 +38,11 @@ struct RnnActivation {
 
 class RecurrentKernel : public OpKernel {
  public:
-  explicit RecurrentKernel(RnnCell cell) : cell_(cell), gates_(cell == RnnCell::kRnn ? 1 : cell == RnnCell::kGru ? 3 : 4) {}
+  explicit RecurrentKernel(RnnCell cell)
+      : cell_(cell),
+        gates_(cell == RnnCell::kRnn   ? 1
+               : cell == RnnCell::kGru ? 3
+                                       : 4) {}
 
   Status prepare(KernelContext& ctx) override {
     const std::string op(ctx.op_type);
@@ -55,7 +59,8 @@ class RecurrentKernel : public OpKernel {
     reverse_ = dir == "reverse";
     dirs_ = dir == "bidirectional" ? 2 : 1;
     layout_ = a.get_int("layout", 0);
-    if (layout_ != 0 && layout_ != 1) return InvalidModel(op + " layout must be 0 or 1, got " + std::to_string(layout_));
+    if (layout_ != 0 && layout_ != 1)
+      return InvalidModel(op + " layout must be 0 or 1, got " + std::to_string(layout_));
     if (x.rank() != 3 || w.rank() != 3 || r.rank() != 3) {
       return ShapeMismatch(op + " X, W, R must be 3-D, got " + dims_to_string(x.shape) + ", " +
                            dims_to_string(w.shape) + ", " + dims_to_string(r.shape));
@@ -89,8 +94,7 @@ class RecurrentKernel : public OpKernel {
     linear_before_reset_ = a.get_int("linear_before_reset", 0) != 0;
     input_forget_ = a.get_int("input_forget", 0) != 0;
 
-    set_output(ctx, 0, x.dtype,
-               layout_ == 0 ? Dims{seq_, dirs_, batch_, hidden_} : Dims{batch_, seq_, dirs_, hidden_});
+    set_output(ctx, 0, x.dtype, layout_ == 0 ? Dims{seq_, dirs_, batch_, hidden_} : Dims{batch_, seq_, dirs_, hidden_});
     for (int i = 1; i < ctx.num_outputs(); ++i) set_output(ctx, i, x.dtype, state);
     return Status::Ok();
   }
@@ -147,12 +151,18 @@ class RecurrentKernel : public OpKernel {
       const std::string& k = act.name;
       double def_alpha = 0, def_beta = 0;
       bool uses_alpha = true, uses_beta = false;
-      if (k == "affine" || k == "scaledtanh") def_alpha = 1, uses_beta = true;
-      else if (k == "leakyrelu") def_alpha = 0.01;
-      else if (k == "thresholdedrelu" || k == "elu") def_alpha = 1.0;
-      else if (k == "hardsigmoid") def_alpha = 0.2, def_beta = 0.5, uses_beta = true;
-      else if (k == "sigmoid" || k == "tanh" || k == "relu" || k == "softsign" || k == "softplus") uses_alpha = false;
-      else return Unsupported(op + " does not support activation '" + n + "'");
+      if (k == "affine" || k == "scaledtanh")
+        def_alpha = 1, uses_beta = true;
+      else if (k == "leakyrelu")
+        def_alpha = 0.01;
+      else if (k == "thresholdedrelu" || k == "elu")
+        def_alpha = 1.0;
+      else if (k == "hardsigmoid")
+        def_alpha = 0.2, def_beta = 0.5, uses_beta = true;
+      else if (k == "sigmoid" || k == "tanh" || k == "relu" || k == "softsign" || k == "softplus")
+        uses_alpha = false;
+      else
+        return Unsupported(op + " does not support activation '" + n + "'");
       act.alpha = uses_alpha && ai < alphas.size() ? alphas[ai++] : def_alpha;
       act.beta = uses_beta && bi < betas.size() ? betas[bi++] : def_beta;
       acts_.push_back(act);
@@ -170,9 +180,7 @@ class RecurrentKernel : public OpKernel {
   }
 
   // Offset of (direction d, batch b) in a [dirs, batch, hidden] or (layout 1) [batch, dirs, hidden] state.
-  int64_t state_offset(int64_t d, int64_t b) const {
-    return (layout_ == 0 ? d * batch_ + b : b * dirs_ + d) * hidden_;
-  }
+  int64_t state_offset(int64_t d, int64_t b) const { return (layout_ == 0 ? d * batch_ + b : b * dirs_ + d) * hidden_; }
 
   template <typename T>
   void compute(KernelContext& ctx, const std::vector<int64_t>& lens) const {
@@ -183,7 +191,7 @@ class RecurrentKernel : public OpKernel {
     const int64_t gh = gates_ * hidden_;
     std::vector<double> y(static_cast<size_t>(seq_ * dirs_ * batch_ * hidden_), 0.0);
     std::vector<double> yh(static_cast<size_t>(dirs_ * batch_ * hidden_), 0.0), yc(yh.size(), 0.0);
-    std::vector<double> xw(gh), hr(gh), h(hidden_), c(hidden_), rh(hidden_);
+    std::vector<double> xw(gh), hr(gh), h(hidden_), c(hidden_);
     const size_t acts_per_dir = acts_.size() / dirs_;
     for (int64_t d = 0; d < dirs_; ++d) {
       const bool backward = reverse_ || d == 1;
@@ -209,9 +217,10 @@ class RecurrentKernel : public OpKernel {
             hr[g] = sh;
           }
           step_cell(act, rd, bias.empty() ? nullptr : bias.data() + d * 2 * gh + gh,
-                    peep.empty() ? nullptr : peep.data() + d * 3 * hidden_, xw, hr, &h, &c, &rh);
+                    peep.empty() ? nullptr : peep.data() + d * 3 * hidden_, xw, hr, &h, &c);
           for (int64_t k = 0; k < hidden_; ++k) {
-            const int64_t yo = layout_ == 0 ? ((t * dirs_ + d) * batch_ + b) * hidden_ : ((b * seq_ + t) * dirs_ + d) * hidden_;
+            const int64_t yo =
+                layout_ == 0 ? ((t * dirs_ + d) * batch_ + b) * hidden_ : ((b * seq_ + t) * dirs_ + d) * hidden_;
             y[yo + k] = h[k];
           }
         }
@@ -226,30 +235,32 @@ class RecurrentKernel : public OpKernel {
     if (ctx.num_outputs() > 2) store<T>(yc, ctx.output(2));
   }
 
-  double clip(double v) const { return has_clip_ ? std::clamp(v, -static_cast<double>(clip_), static_cast<double>(clip_)) : v; }
+  double clip(double v) const {
+    return has_clip_ ? std::clamp(v, -static_cast<double>(clip_), static_cast<double>(clip_)) : v;
+  }
 
   // One time step: updates h (and c for LSTM) from the gate pre-activations xw = W x + Wb and
   // hr = R h + Rb. GRU's hidden gate needs R itself (rd) when the reset applies before the product.
   void step_cell(const RnnActivation* act, const double* rd, const double* rb, const double* peep,
                  const std::vector<double>& xw, const std::vector<double>& hr, std::vector<double>* h,
-                 std::vector<double>* c, std::vector<double>* rh) const {
+                 std::vector<double>* c) const {
     const int64_t n = hidden_;
     if (cell_ == RnnCell::kRnn) {
       for (int64_t k = 0; k < n; ++k) (*h)[k] = act[0](clip(xw[k] + hr[k]));
     } else if (cell_ == RnnCell::kGru) {
       // Gate order z, r, h.
-      std::vector<double> z(n), hh(n);
+      std::vector<double> z(n), reset(n), hh(n);
       for (int64_t k = 0; k < n; ++k) {
         z[k] = act[0](clip(xw[k] + hr[k]));
-        (*rh)[k] = act[0](clip(xw[n + k] + hr[n + k]));  // reset gate
+        reset[k] = act[0](clip(xw[n + k] + hr[n + k]));
       }
       for (int64_t k = 0; k < n; ++k) {
         double rec;
         if (linear_before_reset_) {
-          rec = (*rh)[k] * hr[2 * n + k];
+          rec = reset[k] * hr[2 * n + k];
         } else {
           rec = rb ? rb[2 * n + k] : 0.0;
-          for (int64_t i = 0; i < n; ++i) rec += rd[(2 * n + k) * n + i] * (*rh)[i] * (*h)[i];
+          for (int64_t i = 0; i < n; ++i) rec += rd[(2 * n + k) * n + i] * reset[i] * (*h)[i];
         }
         hh[k] = act[1](clip(xw[2 * n + k] + rec));
       }
@@ -259,7 +270,9 @@ class RecurrentKernel : public OpKernel {
       for (int64_t k = 0; k < n; ++k) {
         const double cp = (*c)[k];
         const double ig = act[0](clip(xw[k] + hr[k] + (peep ? peep[k] * cp : 0.0)));
-        const double fg = input_forget_ ? 1.0 - ig : act[0](clip(xw[2 * n + k] + hr[2 * n + k] + (peep ? peep[2 * n + k] * cp : 0.0)));
+        const double fg = input_forget_
+                              ? 1.0 - ig
+                              : act[0](clip(xw[2 * n + k] + hr[2 * n + k] + (peep ? peep[2 * n + k] * cp : 0.0)));
         const double cand = act[1](clip(xw[3 * n + k] + hr[3 * n + k]));
         const double cn = fg * cp + ig * cand;
         const double og = act[0](clip(xw[n + k] + hr[n + k] + (peep ? peep[n + k] * cn : 0.0)));

@@ -141,8 +141,8 @@ TEST(SeqAttention, Float16) {
 }
 
 TEST(SeqAttention, Rejects3dWithoutHeads) {
-  auto out = run_ref_kernel("Attention", {}, {f32({1, 1, 2}, {1, 1}), f32({1, 1, 2}, {1, 1}), f32({1, 1, 2}, {1, 1})},
-                            1, 23);
+  auto out =
+      run_ref_kernel("Attention", {}, {f32({1, 1, 2}, {1, 1}), f32({1, 1, 2}, {1, 1}), f32({1, 1, 2}, {1, 1})}, 1, 23);
   ASSERT_FALSE(out.ok());
   EXPECT_NE(out.status().message().find("q_num_heads"), std::string::npos);
 }
@@ -186,8 +186,9 @@ TEST(SeqRnn, SequenceLensZeroPadsBatchwise) {
 TEST(SeqGru, ZeroWeightsHalveState) {
   // z = sigmoid(0) = 0.5 and the candidate is tanh(0) = 0, so each step halves h.
   auto x = f32({2, 1, 1}, {3, -3});
-  auto out = run_ref_kernel("GRU", {}, {x, f32({1, 3, 1}, {0, 0, 0}), f32({1, 3, 1}, {0, 0, 0}), std::nullopt,
-                                        std::nullopt, f32({1, 1, 1}, {1})}, 2);
+  auto out = run_ref_kernel(
+      "GRU", {},
+      {x, f32({1, 3, 1}, {0, 0, 0}), f32({1, 3, 1}, {0, 0, 0}), std::nullopt, std::nullopt, f32({1, 1, 1}, {1})}, 2);
   ASSERT_TRUE(out.ok()) << out.status().message();
   expect_near(values_of<float>(out->at(0)), {0.5f, 0.25f});
 }
@@ -197,17 +198,17 @@ TEST(SeqGru, LinearBeforeResetUsesRecurrentBias) {
   a.set(int_attr("linear_before_reset", 1));
   // Only the hidden gate's recurrent bias is set: candidate = tanh(r * Rbh) = tanh(0.5 * 2).
   auto b = f32({1, 6}, {0, 0, 0, 0, 0, 2});
-  auto out = run_ref_kernel("GRU", a, {f32({1, 1, 1}, {0}), f32({1, 3, 1}, {0, 0, 0}), f32({1, 3, 1}, {0, 0, 0}), b},
-                            1);
+  auto out =
+      run_ref_kernel("GRU", a, {f32({1, 1, 1}, {0}), f32({1, 3, 1}, {0, 0, 0}), f32({1, 3, 1}, {0, 0, 0}), b}, 1);
   ASSERT_TRUE(out.ok()) << out.status().message();
   expect_near(values_of<float>(out->at(0)), {0.5f * std::tanh(1.0f)});
 }
 
 TEST(SeqLstm, ZeroWeightsWithInitialCell) {
   // All gates are sigmoid(0) = 0.5 and the candidate is 0: c halves, h = 0.5 * tanh(c).
-  std::vector<std::optional<TensorData>> ins{f32({1, 1, 1}, {2}), f32({1, 4, 1}, {0, 0, 0, 0}),
-                                             f32({1, 4, 1}, {0, 0, 0, 0}), std::nullopt, std::nullopt,
-                                             f32({1, 1, 1}, {0}), f32({1, 1, 1}, {1})};
+  std::vector<std::optional<TensorData>> ins{
+      f32({1, 1, 1}, {2}), f32({1, 4, 1}, {0, 0, 0, 0}), f32({1, 4, 1}, {0, 0, 0, 0}), std::nullopt,
+      std::nullopt,        f32({1, 1, 1}, {0}),          f32({1, 1, 1}, {1})};
   auto out = run_ref_kernel("LSTM", {}, ins, 3);
   ASSERT_TRUE(out.ok()) << out.status().message();
   expect_near(values_of<float>(out->at(1)), {0.5f * std::tanh(0.5f)});
@@ -231,15 +232,16 @@ TEST(SeqRotaryEmbedding, QuarterTurnWithoutPositionIds) {
 }
 
 TEST(SeqRotaryEmbedding, RejectsOutOfRangePositionId) {
-  auto out = run_ref_kernel("RotaryEmbedding", {}, {f32({1, 1, 1, 2}, {1, 2}), f32({1, 1}, {0}), f32({1, 1}, {1}),
-                                                    i64({1, 1}, {7})}, 1, 23);
+  auto out = run_ref_kernel("RotaryEmbedding", {},
+                            {f32({1, 1, 1, 2}, {1, 2}), f32({1, 1}, {0}), f32({1, 1}, {1}), i64({1, 1}, {7})}, 1, 23);
   ASSERT_FALSE(out.ok());
   EXPECT_NE(out.status().message().find("7"), std::string::npos);
 }
 
 TEST(SeqCausalConvWithState, UsesPastStateAndReturnsPresent) {
-  auto out = run_ref_kernel("CausalConvWithState", {}, {f32({1, 1, 3}, {1, 2, 3}), f32({1, 1, 2}, {1, 10}),
-                                                        std::nullopt, f32({1, 1, 1}, {5})}, 2, 27);
+  auto out =
+      run_ref_kernel("CausalConvWithState", {},
+                     {f32({1, 1, 3}, {1, 2, 3}), f32({1, 1, 2}, {1, 10}), std::nullopt, f32({1, 1, 1}, {5})}, 2, 27);
   ASSERT_TRUE(out.ok()) << out.status().message();
   expect_near(values_of<float>(out->at(0)), {15, 21, 32});
   expect_near(values_of<float>(out->at(1)), {3});
@@ -342,7 +344,9 @@ TEST(SeqIf, RunsChosenBranch) {
   FakeRunner runner;
   AttrMap a;
   a.set(graph_attr("then_branch", runner.add(0, 1, [](auto&) { return std::vector<TensorData>{f32({2}, {1, 2})}; })));
-  a.set(graph_attr("else_branch", runner.add(0, 1, [](auto&) { return std::vector<TensorData>{f32({3}, {7, 8, 9})}; })));
+  a.set(graph_attr("else_branch", runner.add(0, 1, [](auto&) {
+    return std::vector<TensorData>{f32({3}, {7, 8, 9})};
+  })));
   auto out = run_control("If", a, {bools({}, {0})}, 1, &runner);
   ASSERT_TRUE(out.ok()) << out.status().message();
   EXPECT_EQ(out->at(0).shape, Dims{3});
@@ -367,8 +371,7 @@ TEST(SeqLoop, CarriesAndStacksScanOutputs) {
   });
   AttrMap a;
   a.set(graph_attr("body", body));
-  auto out = run_control("Loop", a, {i64({}, {3}), bools({}, {1}), f32({1}, {10})}, 2,
-                         &runner);
+  auto out = run_control("Loop", a, {i64({}, {3}), bools({}, {1}), f32({1}, {10})}, 2, &runner);
   ASSERT_TRUE(out.ok()) << out.status().message();
   EXPECT_EQ(values_of<float>(out->at(0)), (Floats{13}));
   EXPECT_EQ(out->at(1).shape, (Dims{3, 1}));
@@ -384,8 +387,7 @@ TEST(SeqLoop, StopsWhenBodyCondTurnsFalse) {
   });
   AttrMap a;
   a.set(graph_attr("body", body));
-  auto out = run_control("Loop", a, {std::nullopt, bools({}, {1}), f32({}, {0})}, 1,
-                         &runner);
+  auto out = run_control("Loop", a, {std::nullopt, bools({}, {1}), f32({}, {0})}, 1, &runner);
   ASSERT_TRUE(out.ok()) << out.status().message();
   EXPECT_EQ(values_of<float>(out->at(0)), (Floats{2}));
 }
@@ -413,7 +415,7 @@ TEST(SeqScan, Opset9AxesAndDirections) {
   AttrMap a;
   a.set(graph_attr("body", runner.add(2, 2, running_sum())));
   a.set(int_attr("num_scan_inputs", 1));
-  a.set(ints_attr("scan_input_axes", {1}));       // scan over the columns of x [2, 3]
+  a.set(ints_attr("scan_input_axes", {1}));        // scan over the columns of x [2, 3]
   a.set(ints_attr("scan_input_directions", {1}));  // last column first
   a.set(ints_attr("scan_output_axes", {-1}));
   auto out = run_control("Scan", a, {f32({2}, {0, 0}), f32({2, 3}, {1, 2, 3, 4, 5, 6})}, 2, &runner, 9);
@@ -429,8 +431,8 @@ TEST(SeqScan, Opset8BatchWithSequenceLens) {
   a.set(graph_attr("body", runner.add(2, 2, running_sum())));
   a.set(int_attr("num_scan_inputs", 1));
   // batch 2, seq 2, element [1]; the second batch entry has length 1 and gets zero padding.
-  auto out = run_control("Scan", a, {i64({2}, {2, 1}), f32({2, 1}, {0, 0}), f32({2, 2, 1}, {1, 2, 3, 4})}, 2, &runner,
-                         8);
+  auto out =
+      run_control("Scan", a, {i64({2}, {2, 1}), f32({2, 1}, {0, 0}), f32({2, 2, 1}, {1, 2, 3, 4})}, 2, &runner, 8);
   ASSERT_TRUE(out.ok()) << out.status().message();
   EXPECT_EQ(values_of<float>(out->at(0)), (Floats{3, 3}));
   EXPECT_EQ(out->at(1).shape, (Dims{2, 2, 1}));
