@@ -5,17 +5,30 @@
 namespace qedge {
 namespace {
 
+// Host memory throughout: a partition is just its nodes' kernels.
+class CpuPartition : public Partition {
+ public:
+  explicit CpuPartition(std::vector<std::unique_ptr<OpKernel>> kernels) : kernels_(std::move(kernels)) {}
+  Status prepare(int node, KernelContext& ctx) override { return kernels_[node]->prepare(ctx); }
+  Status run(int node, KernelContext& ctx) override { return kernels_[node]->run(ctx); }
+
+ private:
+  std::vector<std::unique_ptr<OpKernel>> kernels_;
+};
+
 class CpuBackend : public Backend {
  public:
   CpuBackend() { ref::register_all(kernels_); }
   std::string_view name() const override { return "cpu"; }
   bool supports(const NodeDesc& node) const override { return kernels_.find(node.domain, node.op_type) != nullptr; }
-  Result<std::unique_ptr<OpKernel>> create_kernel(const NodeDesc& node) override {
-    const KernelFactory* f = kernels_.find(node.domain, node.op_type);
-    if (!f) {
-      return Unsupported("node '" + std::string(node.name) + "': no cpu kernel for " + std::string(node.op_type));
+  Result<std::unique_ptr<Partition>> create_partition(const std::vector<NodeDesc>& nodes) override {
+    std::vector<std::unique_ptr<OpKernel>> kernels;
+    for (const NodeDesc& node : nodes) {
+      const KernelFactory* f = kernels_.find(node.domain, node.op_type);
+      if (!f) return Unsupported("node '" + std::string(node.name) + "': no cpu kernel for " + std::string(node.op_type));
+      kernels.push_back((*f)());
     }
-    return (*f)();
+    return std::unique_ptr<Partition>(std::make_unique<CpuPartition>(std::move(kernels)));
   }
 
  private:

@@ -7,8 +7,8 @@ class NullBackend : public Backend {
  public:
   std::string_view name() const override { return "null"; }
   bool supports(const NodeDesc&) const override { return false; }
-  Result<std::unique_ptr<OpKernel>> create_kernel(const NodeDesc& node) override {
-    return Unsupported("null backend cannot run node '" + std::string(node.name) + "'");
+  Result<std::unique_ptr<Partition>> create_partition(const std::vector<NodeDesc>& nodes) override {
+    return Unsupported("the null backend runs no nodes (asked for " + std::to_string(nodes.size()) + ")");
   }
 };
 

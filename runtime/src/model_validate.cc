@@ -39,7 +39,16 @@ Status validate_tensor(const fb::Model& m, int i, size_t data_size, uint64_t are
     if (!n.ok()) return InvalidModel(label + ": " + n.status().message());
     count = n.value();
   }
-  const size_t bytes = count >= 0 ? dtype_storage_bytes(dtype, count) : 0;
+  size_t bytes = count >= 0 ? dtype_storage_bytes(dtype, count) : 0;
+  if (t.layout() == fb::StorageLayout::PACKED_BITS) {
+    const int bits = t.quant() ? t.quant()->bit_width() : 0;
+    if (bits < 1 || bits > 8 || (dtype != DType::kInt8 && dtype != DType::kUint8)) {
+      return InvalidModel(label + " is bit-packed but is not an int8/uint8 tensor with a 1..8-bit quantization record");
+    }
+    bytes = count >= 0 ? static_cast<size_t>((static_cast<unsigned __int128>(count) * bits + 7) / 8) : 0;
+  } else if (t.layout() != fb::StorageLayout::NATURAL) {
+    return InvalidModel(label + " has an unknown storage layout");
+  }
   if (t.kind() == fb::TensorKind::CONSTANT) {
     if (!t.shape_static()) return InvalidModel(label + " is a constant without a static shape");
     if (dtype == DType::kUndefined || dtype == DType::kString) return InvalidModel(label + " is a constant of unsupported dtype");

@@ -12,7 +12,10 @@ struct Session::Step {
   std::string domain;
   std::string backend_name;
   AttrMap attrs;
-  std::unique_ptr<OpKernel> kernel;
+  Partition* partition = nullptr;
+  int index_in_partition = 0;
+  bool opens_partition = false;   // first node of its partition: begin_run before it
+  bool closes_partition = false;  // last node: end_run after it
   KernelContext ctx;
   std::vector<int> outputs;                    // value index per output, -1 for scratch
   std::vector<std::unique_ptr<Value>> scratch;  // unrequested optional outputs
@@ -22,6 +25,7 @@ struct Session::Step {
 
 struct Session::GraphExec {
   std::vector<Step> steps;
+  std::vector<std::unique_ptr<Partition>> partitions;
   std::vector<int> inputs;
   std::vector<int> outputs;
 };
@@ -125,6 +129,10 @@ Status Session::init(const BackendRegistry& backends) {
     v.tensor.dtype = static_cast<DType>(t.dtype());
     v.shape_static = t.shape_static();
     if (t.shape()) v.tensor.shape.assign(t.shape()->begin(), t.shape()->end());
+    if (t.layout() != fb::StorageLayout::NATURAL) {
+      // Kernels read natural-width elements; no kernel in this build consumes bit-packed data.
+      return Unsupported("tensor '" + v.name + "' is bit-packed, which no kernel in this build reads");
+    }
     if (t.kind() == fb::TensorKind::CONSTANT) {
       v.is_constant = true;
       v.tensor.data = const_cast<uint8_t*>(file_.segment_data(t.segment()));
@@ -159,6 +167,8 @@ Result<std::unique_ptr<Session::GraphExec>> Session::build_graph(int index, cons
   if (graph.outputs()) exec->outputs.assign(graph.outputs()->begin(), graph.outputs()->end());
   const size_t count = graph.nodes() ? graph.nodes()->size() : 0;
   exec->steps.resize(count);
+  std::vector<NodeDesc> descs(count);
+  std::vector<Backend*> chosen(count, nullptr);
   Backend* cpu = backends.find("cpu");
   for (size_t k = 0; k < count; ++k) {
     const fb::Node& node = *graph.nodes()->Get(k);
@@ -173,7 +183,7 @@ Result<std::unique_ptr<Session::GraphExec>> Session::build_graph(int index, cons
         step.attrs.set(std::move(attr));
       }
     }
-    NodeDesc desc;
+    NodeDesc& desc = descs[k];
     desc.name = step.name;
     desc.op_type = step.op_type;
     desc.domain = step.domain;
@@ -189,7 +199,7 @@ Result<std::unique_ptr<Session::GraphExec>> Session::build_graph(int index, cons
       return Unsupported(step_context(step.name, step.op_type) + "no backend in this build can run " + step.op_type +
                          (step.domain.empty() ? "" : " (domain " + step.domain + ")"));
     }
-    QEDGE_ASSIGN_OR_RETURN(step.kernel, backend->create_kernel(desc));
+    chosen[k] = backend;
     step.backend_name = std::string(backend->name());
 
     step.ctx.op_type = step.op_type;
@@ -222,6 +232,29 @@ Result<std::unique_ptr<Session::GraphExec>> Session::build_graph(int index, cons
     for (const auto& a : step.attrs.all()) is_static &= a.kind != AttrKind::kGraph;
     step.dynamic = !is_static;
   }
+  // Consecutive nodes on the same backend form one partition.
+  for (size_t begin = 0; begin < count;) {
+    size_t end = begin + 1;
+    while (end < count && chosen[end] == chosen[begin]) ++end;
+    std::vector<NodeDesc> part(descs.begin() + begin, descs.begin() + end);
+    auto partition = chosen[begin]->create_partition(part);
+    if (!partition.ok() && chosen[begin] != cpu) {
+      // A backend may still decline a whole partition (e.g. out of device memory): cpu takes it.
+      partition = cpu->create_partition(part);
+      for (size_t k = begin; k < end; ++k) exec->steps[k].backend_name = std::string(cpu->name());
+    }
+    if (!partition.ok()) {
+      return partition.status().with_context(step_context(exec->steps[begin].name, exec->steps[begin].op_type));
+    }
+    for (size_t k = begin; k < end; ++k) {
+      exec->steps[k].partition = partition.value().get();
+      exec->steps[k].index_in_partition = static_cast<int>(k - begin);
+    }
+    exec->steps[begin].opens_partition = true;
+    exec->steps[end - 1].closes_partition = true;
+    exec->partitions.push_back(std::move(partition).value());
+    begin = end;
+  }
   return exec;
 }
 
@@ -235,7 +268,7 @@ Status Session::prepare_step(Step& step) {
       planned.emplace_back(DType::kUndefined, Dims{});
     }
   }
-  Status s = step.kernel->prepare(step.ctx);
+  Status s = step.partition->prepare(step.index_in_partition, step.ctx);
   if (!s.ok()) return s.with_context(step_context(step.name, step.op_type));
   size_t scratch = 0;
   for (size_t i = 0; i < step.outputs.size(); ++i) {
@@ -261,14 +294,16 @@ Status Session::run_graph(GraphExec& g) {
   using Clock = std::chrono::steady_clock;
   for (Step& step : g.steps) {
     const auto start = options_.profile ? Clock::now() : Clock::time_point();
+    if (step.opens_partition) QEDGE_RETURN_IF_ERROR(step.partition->begin_run());
     if (step.dynamic) QEDGE_RETURN_IF_ERROR(prepare_step(step));
     for (const Tensor* in : step.ctx.inputs) {
       if (in && in->data == nullptr && in->numel() > 0) {
         return Internal(step_context(step.name, step.op_type) + "an input has no data");
       }
     }
-    Status s = step.kernel->run(step.ctx);
+    Status s = step.partition->run(step.index_in_partition, step.ctx);
     if (!s.ok()) return s.with_context(step_context(step.name, step.op_type));
+    if (step.closes_partition) QEDGE_RETURN_IF_ERROR(step.partition->end_run());
     if (options_.profile) step.ms += std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   }
   return Status::Ok();

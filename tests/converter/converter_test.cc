@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <fstream>
+
 #include "../support/kernel_harness.h"
 #include "../support/model_fixtures.h"
 #include "qedge/converter/converter.h"
@@ -125,6 +127,46 @@ TEST(Converter, InitializersListedAsInputsAreConstants) {
   b.input("bias", DType::kFloat32, {3});  // old exporters list initializers as inputs too
   auto r = convert_onnx_file(save(b), {});
   ASSERT_TRUE(r.ok()) << r.status().message();
+}
+
+// Initializer `bias` [3] stored in `file` next to the model at byte 8.
+OnnxBuilder model_with_external_bias(const std::string& file) {
+  OnnxBuilder b = add_relu_model();
+  auto* init = b.proto().mutable_graph()->mutable_initializer(0);
+  init->clear_raw_data();
+  init->set_data_location(onnx::TensorProto::EXTERNAL);
+  auto add_kv = [&](const char* k, const std::string& v) {
+    auto* kv = init->add_external_data();
+    kv->set_key(k);
+    kv->set_value(v);
+  };
+  add_kv("location", file);
+  add_kv("offset", "8");
+  add_kv("length", "12");
+  return b;
+}
+
+TEST(Converter, ReadsExternalData) {
+  const std::string dir = make_temp_dir();
+  const float values[3] = {1.0f, -2.0f, 0.5f};
+  {
+    std::ofstream f(dir + "/weights.bin", std::ios::binary);
+    f.write("12345678", 8);
+    f.write(reinterpret_cast<const char*>(values), sizeof values);
+  }
+  model_with_external_bias("weights.bin").save(dir + "/model.onnx");
+  auto r = convert_onnx_file(dir + "/model.onnx", {});
+  EXPECT_TRUE(r.ok()) << r.status().message();
+
+  model_with_external_bias("../escape.bin").save(dir + "/escape.onnx");
+  auto escape = convert_onnx_file(dir + "/escape.onnx", {});
+  ASSERT_FALSE(escape.ok());
+  EXPECT_NE(escape.status().message().find("escapes the model folder"), std::string::npos) << escape.status().message();
+
+  model_with_external_bias("missing.bin").save(dir + "/missing.onnx");
+  auto missing = convert_onnx_file(dir + "/missing.onnx", {});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("missing.bin"), std::string::npos) << missing.status().message();
 }
 
 }  // namespace

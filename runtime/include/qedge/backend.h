@@ -1,7 +1,7 @@
-// The one interface between the runtime and a backend. A backend answers a capability query per node and
-// creates kernels (prepare + run) for the nodes it accepts; the runtime falls back to the cpu backend for
-// every node another backend declines. Backends never include each other, and adding one does not touch
-// the interpreter: it registers itself in a BackendRegistry.
+// The one interface between the runtime and a backend. A backend answers a capability query per node; the
+// runtime groups consecutive accepted nodes into partitions, which the backend prepares as a unit, and falls
+// back to the cpu backend for every node another backend declines. Backends never include each other, and
+// adding one does not touch the interpreter: it registers itself in a BackendRegistry.
 #pragma once
 
 #include <memory>
@@ -23,6 +23,21 @@ struct NodeDesc {
   std::vector<DType> input_dtypes;  // kUndefined for omitted inputs or not yet known
 };
 
+// A run of consecutive nodes of one graph that one backend executes. Per run the runtime calls begin_run,
+// then prepare (when shapes are new) and run for each node in order, then end_run. Tensors in the kernel
+// contexts are host memory: a device backend uploads what its nodes read in begin_run or prepare, keeps
+// intermediate values on the device, and downloads what leaves the partition in end_run. Destroying the
+// partition releases everything it holds.
+class Partition {
+ public:
+  virtual ~Partition() = default;
+  virtual Status begin_run() { return Status::Ok(); }
+  // `node` indexes the nodes the partition was created for.
+  virtual Status prepare(int node, KernelContext& ctx) = 0;
+  virtual Status run(int node, KernelContext& ctx) = 0;
+  virtual Status end_run() { return Status::Ok(); }
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -31,9 +46,8 @@ class Backend {
   virtual bool is_available() const { return true; }
   // Capability query for one node.
   virtual bool supports(const NodeDesc& node) const = 0;
-  // Creates the kernel for a node this backend supports. Kernels read and write host memory; a device
-  // backend copies to and from its buffers inside the kernel (or keeps them resident across a run of its nodes).
-  virtual Result<std::unique_ptr<OpKernel>> create_kernel(const NodeDesc& node) = 0;
+  // Prepares a partition for nodes this backend supports, in execution order.
+  virtual Result<std::unique_ptr<Partition>> create_partition(const std::vector<NodeDesc>& nodes) = 0;
 };
 
 class BackendRegistry {
