@@ -247,6 +247,9 @@ def main():
                kernel_shape=[2, 2], pads=[1, 1, 0, 0], count_include_pad=1, channels_last=1)
     unary_case(out, "qlinear_softmax_u8", "QLinearSoftmax", u8, qrand(u8, (2, 3, 6)), (0.0625, 128),
                (1.0 / 256, 0), lambda v: softmax32(v, -1), axis=-1, opset=13)
+    # Softmax-11 semantics: the input is flattened to 2-D at axis and normalized over [axis:].
+    unary_case(out, "qlinear_softmax_i8_opset11_axis1", "QLinearSoftmax", i8, qrand(i8, (2, 3, 4)), (0.0625, 0),
+               (1.0 / 256, -128), lambda v: softmax32(v.reshape(2, 12), -1).reshape(2, 3, 4), axis=1, opset=11)
 
     # QLinearConcat: three inputs with their own parameters, requantized to Y's.
     xs = [qrand(u8, (2, s, 3)) for s in (1, 2, 3)]
@@ -259,6 +262,13 @@ def main():
     y = np.concatenate([req(deq(v, *q), *yq, u8) for v, q in zip(xs, xq)], axis=1)
     write_case(out, "qlinear_concat_u8", helper.make_node("QLinearConcat", names, ["Y"], domain=MS, axis=1),
                [("X%d" % i, v) for i, v in enumerate(xs)], [("Y", y)], inits)
+    xs = [qrand(i8, (2, 2, s)) for s in (2, 3)]
+    y = np.concatenate([req(deq(xs[0], 0.25, -4), 0.5, 3, i8), req(deq(xs[1], 1.0, 0), 0.5, 3, i8)], axis=-1)
+    inits = [scalar("y_scale", 0.5, F32), scalar("y_zp", 3, i8), scalar("s0", 0.25, F32), scalar("z0", -4, i8),
+             scalar("s1", 1.0, F32), scalar("z1", 0, i8)]
+    node = helper.make_node("QLinearConcat", ["y_scale", "y_zp", "X0", "s0", "z0", "X1", "s1", "z1"], ["Y"],
+                            domain=MS, axis=-1)
+    write_case(out, "qlinear_concat_i8_negative_axis", node, [("X0", xs[0]), ("X1", xs[1])], [("Y", y)], inits)
 
     qgemm_case(out, "qgemm_u8_float_out_trans_a", u8, u8, 3, 5, 4, 0.5, True, False, False, (4,), None)
     qgemm_case(out, "qgemm_i8_requant_trans_b_per_column", i8, i8, 4, 6, 3, 1.0, False, True, True, (4, 3),
