@@ -70,7 +70,10 @@ class ContribWrapKernel : public OpKernel {
 
   Status prepare(KernelContext& ctx) override {
     const std::string op(ctx.op_type);
-    if (ctx.num_outputs() != 1) return InvalidModel(op + " (" + std::string(ctx.domain) + ") has exactly one output");
+    if (ctx.num_outputs() != 1) {
+      return InvalidModel(op + " (domain " + std::string(ctx.domain) + ") must have exactly one output, got " +
+                          std::to_string(ctx.num_outputs()));
+    }
     QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 1));
     const DType xt = ctx.input(0)->dtype;
     if (spec_.quantized) {
