@@ -54,16 +54,21 @@ inline Result<double> read_qonnx_scalar(const KernelContext& ctx, int i, const c
   return qonnx_param_at(*t, 0);
 }
 
-// A bit-width input: a scalar holding a whole number in [1, max_bits]. In prepare an input whose value is
-// not known yet (computed in the graph) passes with 0; run always sees the value.
-inline Result<int> read_bit_width(const KernelContext& ctx, int i, const char* what, int max_bits) {
+// A scalar input holding a whole number in [lo, hi] (bit widths, minifloat field widths). In prepare an input
+// whose value is not known yet (computed in the graph) passes with 0; run always sees the value.
+inline Result<int> read_whole_scalar(const KernelContext& ctx, int i, const char* what, int lo, int hi) {
   QEDGE_ASSIGN_OR_RETURN(double v, read_qonnx_scalar(ctx, i, what));
   if (!ctx.input(i)->has_value) return 0;
-  if (!(v >= 1.0 && v <= max_bits) || std::floor(v) != v) {
-    return InvalidModel(qonnx_input_name(ctx, i, what) + " must be a whole number in [1, " +
-                        std::to_string(max_bits) + "], got " + std::to_string(v));
+  if (!(v >= lo && v <= hi) || std::floor(v) != v) {
+    return InvalidModel(qonnx_input_name(ctx, i, what) + " must be a whole number in [" + std::to_string(lo) + ", " +
+                        std::to_string(hi) + "], got " + std::to_string(v));
   }
   return static_cast<int>(v);
+}
+
+// A bit-width input: a positive whole number up to max_bits.
+inline Result<int> read_bit_width(const KernelContext& ctx, int i, const char* what, int max_bits) {
+  return read_whole_scalar(ctx, i, what, 1, max_bits);
 }
 
 // The rounding_mode attribute (default ROUND), validated.
