@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 bash scripts/install_deps.sh
 jobs=$(nproc)
 
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQEDGE_SANITIZE=address,undefined >/dev/null
+# -O1 with line tables: sanitizer reports stay readable and the build stays within CI's time.
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DCMAKE_C_FLAGS_DEBUG="-O1 -g1" \
+  -DQEDGE_SANITIZE=address,undefined >/dev/null
 cmake --build build-asan -j "$jobs"
 ctest --test-dir build-asan --output-on-failure -j "$jobs"
 

@@ -26,7 +26,8 @@ namespace {
 const char* kHelp =
     "usage: qedge conform PATH... [--json] [--rtol R] [--atol A] [--jobs N] [--timeout S] [--expect FILE]\n"
     "\n"
-    "PATH is a case folder in the ONNX backend-test layout (model.onnx + test_data_set_N/) or a folder of them.\n"
+    "PATH is a case folder in the ONNX backend-test layout (model.onnx + test_data_set_N/) or a folder with cases\n"
+    "anywhere below it.\n"
     "A folder with test_data_set_N/ and exactly one other .onnx file is a case too (QONNX model collections).\n"
     "Each case is converted, run and compared with its reference outputs (ONNX's tolerances: rtol 1e-3, atol 1e-7,\n"
     "unless overridden). Prints 'PASS|FAIL|UNSUPPORTED <name> <reason>' per case, then 'N passed, M failed, K unsupported'.\n"
@@ -61,11 +62,13 @@ std::string case_name(const std::string& dir) {
   return base_name(p.substr(0, slash)) + "/" + p.substr(slash + 1);
 }
 
-void collect_cases(const std::string& path, std::vector<std::string>* out) {
+// A case folder, or every case below a folder (depth-first, sorted, at most 8 levels down).
+void collect_cases(const std::string& path, std::vector<std::string>* out, int depth = 0) {
   if (is_case(path)) {
     out->push_back(path);
     return;
   }
+  if (depth >= 8) return;
   std::vector<std::string> children;
   if (DIR* d = opendir(path.c_str())) {
     while (dirent* e = readdir(d)) {
@@ -75,9 +78,7 @@ void collect_cases(const std::string& path, std::vector<std::string>* out) {
     closedir(d);
   }
   std::sort(children.begin(), children.end());
-  for (const auto& c : children) {
-    if (is_case(c)) out->push_back(c);
-  }
+  for (const auto& c : children) collect_cases(c, out, depth + 1);
 }
 
 // Per-case tolerance overrides that ONNX itself applies: data/real/*/data.json gives densenet121 rtol 2e-3,
