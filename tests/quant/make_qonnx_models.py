@@ -190,7 +190,11 @@ def probe_levels(lo, hi):
     ties = [lo - 1.5, lo - 0.5, lo + 0.5, lo + 1.5, hi - 1.5, hi - 0.5, hi + 0.5, hi + 1.5,
             -2.5, -1.5, -0.5, 0.5, 1.5, 2.5]
     other = [lo, hi, lo - 1, hi + 1, 0.0, -0.25, 0.25, 0.75, -0.75, 1.25, lo - 100, hi + 100]
-    return ties + other
+    # Just below a tie: in float32, 0.49999997 + 0.5 rounds up to 1, so HALF_UP gives 1 (as qonnx does);
+    # 1.4999999 + 0.5 is exact and gives 1.
+    below = [float(np.nextafter(np.float32(t), np.float32(0))) for t in (0.5, 1.5)]
+    near = below + [-v for v in below]
+    return ties + other + near
 
 
 def act_input(rng, lo, hi, scale, zeropt, shape, nan):
