@@ -10,20 +10,12 @@ namespace {
 
 constexpr std::array<int, 1> kParams{1};
 
-// A whole number in [lo, hi] (exponent / mantissa widths).
-Result<float> read_width(const KernelContext& ctx, int i, const char* what, double lo, double hi) {
-  QEDGE_ASSIGN_OR_RETURN(double v, read_qonnx_scalar(ctx, i, what));
-  if (ctx.input(i)->has_value && (!(v >= lo && v <= hi) || std::floor(v) != v)) {
-    return InvalidModel(qonnx_input_name(ctx, i, what) + " must be a whole number in [" + std::to_string(lo) + ", " +
-                        std::to_string(hi) + "], got " + std::to_string(v));
-  }
-  return static_cast<float>(v);
-}
-
 Result<quant::FloatQuantParams> float_quant_params(const KernelContext& ctx) {
   quant::FloatQuantParams p;
-  QEDGE_ASSIGN_OR_RETURN(p.exponent_bits, read_width(ctx, 2, "exponent_bitwidth", 1, 8));
-  QEDGE_ASSIGN_OR_RETURN(p.mantissa_bits, read_width(ctx, 3, "mantissa_bitwidth", 0, 23));
+  QEDGE_ASSIGN_OR_RETURN(const int exponent_bits, read_whole_scalar(ctx, 2, "exponent_bitwidth", 1, 8));
+  QEDGE_ASSIGN_OR_RETURN(const int mantissa_bits, read_whole_scalar(ctx, 3, "mantissa_bitwidth", 0, 23));
+  p.exponent_bits = static_cast<float>(exponent_bits);
+  p.mantissa_bits = static_cast<float>(mantissa_bits);
   p.exponent_bias = quant::default_exponent_bias(p.exponent_bits);
   if (ctx.input(4) != nullptr) {
     QEDGE_ASSIGN_OR_RETURN(double bias, read_qonnx_scalar(ctx, 4, "exponent_bias"));

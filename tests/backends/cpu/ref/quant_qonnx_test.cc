@@ -37,6 +37,20 @@ TEST(QuantQonnxQuant, PerChannelScaleBroadcastsAndInt64BitWidth) {
   EXPECT_EQ(values_of<float>(out->at(0)), (std::vector<float>{-2.0f, 0.25f, 1.75f, -3.0f, 0.5f, 2.0f}));
 }
 
+// QKeras-converted models store scale/zeropt as float64 or int64 scalars and the bit width as int64.
+TEST(QuantQonnxQuant, AcceptsQkerasParameterTypes) {
+  auto x = f32({3}, {0.3f, -1.0f, 9.0f});
+  auto scale = make_tensor<double>(DType::kFloat64, {}, {0.25});
+  auto zeropt = make_tensor<int64_t>(DType::kInt64, {}, {0});
+  auto bits = make_tensor<int64_t>(DType::kInt64, {}, {4});
+  auto out = run_qonnx("Quant", quant_attrs(0, 0), {x, scale, zeropt, bits});
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(values_of<float>(out->at(0)), (std::vector<float>{0.25f, 0.0f, 3.75f}));
+  auto bad = make_tensor<uint8_t>(DType::kUint8, {}, {1});
+  out = run_qonnx("Quant", quant_attrs(0, 0), {x, bad, zeropt, bits});
+  EXPECT_FALSE(out.ok());
+}
+
 TEST(QuantQonnxQuant, DefaultsAndBipolarSpecialCase) {
   auto x = f32({4}, {-0.2f, 0.0f, 0.7f, 5.0f});
   // No attributes: signed=1, narrow=0, ROUND; 2 bits -> [-2, 1].
