@@ -21,7 +21,6 @@ import shutil
 import sys
 
 import numpy as np
-import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 MODES = ["ROUND", "HALF_EVEN", "CEIL", "FLOOR", "UP", "DOWN", "HALF_UP", "HALF_DOWN"]
@@ -70,9 +69,7 @@ class Case:
         self.nodes = []
         self.inits = []
         self.opsets = {}  # custom domain -> version
-        self.input_name = "x"
-        self.input = None
-        self.output_name = None
+        self.input = None  # the value of graph input "x"
 
     def init(self, name, value):
         self.inits.append(numpy_helper.from_array(np.asarray(value), name))
@@ -87,7 +84,8 @@ class Case:
 
     def quant(self, x, y, bits, signed, narrow, mode, scale, zeropt=0.0, domain=DOMAINS[0],
               bits_dtype=np.float32, op="Quant"):
-        """A Quant (or IntQuant) node y = Q(x); a mode of None leaves rounding_mode out (default ROUND)."""
+        """A Quant (or IntQuant) node y = Q(x). bits is a number or the name of a tensor computed in the graph;
+        a mode of None leaves rounding_mode out (default ROUND)."""
         attrs = {"signed": int(signed), "narrow": int(narrow)}
         if mode is not None:
             attrs["rounding_mode"] = mode
@@ -96,9 +94,10 @@ class Case:
                          [y], domain, **attrs)
 
     def model(self, output_name, output_shape):
+        """The model with graph output output_name (the reference run needs no real shape)."""
         g = helper.make_graph(
             self.nodes, self.name,
-            [helper.make_tensor_value_info(self.input_name, TensorProto.FLOAT, list(self.input.shape))],
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(self.input.shape))],
             [helper.make_tensor_value_info(output_name, TensorProto.FLOAT, list(output_shape))],
             initializer=self.inits)
         opsets = [helper.make_opsetid("", ONNX_OPSET)]
@@ -340,7 +339,7 @@ def layer_case(rng, ref, kind, per_channel, bits, signed, narrow, mode, domain, 
         c.node("BipolarQuant", ["w", c.init("wq_scale", w_scale)], ["wq"], domain)
     else:
         c.quant("w", "wq", bits, signed, narrow, mode, w_scale, 0.0, domain, bits_dtype, op)
-    bias = f32(rng.randint(-2000, 2000, oc) * 2.0 ** -10)
+    bias = f32(rng.randint(-2000, 2000, oc) * 2.0 ** -10)  # for Gemm and Conv
     if kind == "matmul":
         c.node("MatMul", ["xq", "wq"], ["acc"])
     elif kind == "gemm":
