@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dispatch.h"
@@ -189,6 +190,21 @@ void copy_axis_slices(void* dst, int64_t dst_dim, const void* src, int64_t src_d
       copy_bytes(d + (o * dst_dim + dk) * slice_bytes, s + (o * src_dim + sk) * slice_bytes, slice_bytes);
     }
   }
+}
+
+// Prepare preamble of the kernels that copy elements of input 0 as the int values of input 1 direct
+// (Expand's shape, Tile's repeats): reads those values into *values.
+inline Status read_copy_plan(const KernelContext& ctx, std::vector<int64_t>* values) {
+  QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 2));
+  QEDGE_RETURN_IF_ERROR(element_bytes(ctx, ctx.input(0)->dtype).status());
+  return read_int_input(ctx, 1, values);
+}
+
+// Checks the shape of a copying kernel's output and sets output 0 to it, with input 0's type.
+inline Status set_copy_output(KernelContext& ctx, Dims out) {
+  QEDGE_RETURN_IF_ERROR(check_shape(ctx, out));
+  set_output(ctx, 0, ctx.input(0)->dtype, std::move(out));
+  return Status::Ok();
 }
 
 // Kernels whose output is the input's bytes under a new shape (Reshape, Flatten, Squeeze, ...).
