@@ -207,6 +207,26 @@ inline Status set_copy_output(KernelContext& ctx, Dims out) {
   return Status::Ok();
 }
 
+// Prepare preamble of the kernels that only reshape their one input (Flatten, Squeeze, Unsqueeze):
+// any type with a storage size.
+inline Status require_storable_input(const KernelContext& ctx) {
+  QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 1));
+  return require_storable(ctx, ctx.input(0)->dtype);
+}
+
+// Squeeze/Unsqueeze axes: the `axes` attribute before opset 13, then input 1 (which must be present
+// when input_required). Returns whether axes were given: an attribute present, or a non-empty input.
+inline Result<bool> read_reshape_axes(const KernelContext& ctx, bool input_required, std::vector<int64_t>* axes) {
+  if (ctx.opset < 13) {
+    *axes = ctx.attr().get_ints("axes");
+    return ctx.attr().has("axes");
+  }
+  if (input_required) QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 2));
+  if (ctx.input(1) == nullptr) return false;
+  QEDGE_RETURN_IF_ERROR(read_int_input(ctx, 1, axes));
+  return !axes->empty();
+}
+
 // Kernels whose output is the input's bytes under a new shape (Reshape, Flatten, Squeeze, ...).
 inline Status run_copy_input(KernelContext& ctx) {
   const Tensor& x = *ctx.input(0);
