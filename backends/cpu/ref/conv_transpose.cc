@@ -9,11 +9,9 @@ class ConvTransposeKernel : public OpKernel {
  public:
   Status prepare(KernelContext& ctx) override {
     Dims in_spatial;
-    QEDGE_RETURN_IF_ERROR(nn_spatial_input(ctx, 0, &in_spatial));
-    QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 2));
+    QEDGE_RETURN_IF_ERROR(nn_spatial_inputs(ctx, /*float_only=*/true, &in_spatial));
     const Tensor& x = *ctx.input(0);
     const Tensor& w = *ctx.input(1);
-    QEDGE_RETURN_IF_ERROR(visit_dtype<kFloatTypes>(x.dtype, "ConvTranspose", [](auto) { return Status::Ok(); }));
     group_ = ctx.attr().get_int("group", 1);
     if (w.dtype != x.dtype || w.rank() != x.rank() || group_ < 1 || w.shape[0] != x.shape[1] ||
         x.shape[1] % group_ != 0) {
@@ -91,41 +89,19 @@ class ConvTransposeKernel : public OpKernel {
   template <typename A>
   void scatter(const KernelContext& ctx, int64_t batch, int64_t channels, const A* x, const A* w, const A* bias,
                A* y) const {
-    const int64_t cg = channels / group_, mg = maps_ / group_;
-    const int64_t in_sz = g_.in_size(), out_sz = g_.out_size(), k_sz = g_.kernel_size();
-    ctx.parallel_for(batch * maps_, [&](int64_t begin, int64_t end) {
-      for (int64_t nm = begin; nm < end; ++nm) {
-        const int64_t n = nm / maps_, m = nm % maps_;
-        A* yp = y + nm * out_sz;
-        std::fill(yp, yp + out_sz, bias ? bias[m] : A(0));
-        for (int64_t ci = 0; ci < cg; ++ci) {
-          const int64_t c = (m / mg) * cg + ci;
-          const A* xp = x + (n * channels + c) * in_sz;
-          const A* wp = w + (c * mg + m % mg) * k_sz;
-          for (int64_t kd = 0; kd < g_.kernel[0]; ++kd) {
-            for (int64_t kh = 0; kh < g_.kernel[1]; ++kh) {
-              for (int64_t kw = 0; kw < g_.kernel[2]; ++kw) {
-                const A wv = wp[(kd * g_.kernel[1] + kh) * g_.kernel[2] + kw];
-                const int64_t off_w = kw * g_.dilation[2] - g_.pad_begin[2];
-                int64_t lo, hi;
-                nn_valid_range(off_w, g_.stride[2], g_.out[2], g_.in[2], &lo, &hi);
-                for (int64_t id = 0; id < g_.in[0]; ++id) {
-                  const int64_t od = id * g_.stride[0] + kd * g_.dilation[0] - g_.pad_begin[0];
-                  if (od < 0 || od >= g_.out[0]) continue;
-                  for (int64_t ih = 0; ih < g_.in[1]; ++ih) {
-                    const int64_t oh = ih * g_.stride[1] + kh * g_.dilation[1] - g_.pad_begin[1];
-                    if (oh < 0 || oh >= g_.out[1]) continue;
-                    A* yrow = yp + (od * g_.out[1] + oh) * g_.out[2];
-                    const A* xrow = xp + (id * g_.in[1] + ih) * g_.in[2];
-                    for (int64_t iw = lo; iw < hi; ++iw) yrow[iw * g_.stride[2] + off_w] += wv * xrow[iw];
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    });
+    const int64_t cg = channels / group_, mg = maps_ / group_, k_sz = g_.kernel_size();
+    auto plane = [&](A* yp, const A* xp, int64_t m, int64_t ci) {
+      const int64_t c = (m / mg) * cg + ci;
+      const A* wp = w + (c * mg + m % mg) * k_sz;
+      auto row = [&](int64_t tap, int64_t irow, int64_t orow, int64_t off_w, int64_t lo, int64_t hi) {
+        const A wv = wp[tap];
+        A* yrow = yp + orow;
+        const A* xrow = xp + irow;
+        for (int64_t iw = lo; iw < hi; ++iw) yrow[iw * g_.stride[2] + off_w] += wv * xrow[iw];
+      };
+      nn_for_each_window_row(g_, g_.in, g_.out, row);
+    };
+    nn_for_each_group_plane(ctx, batch, channels, maps_, group_, g_.in_size(), g_.out_size(), x, bias, y, plane);
   }
 
   NnGeometry g_;

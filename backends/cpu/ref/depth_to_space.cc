@@ -3,13 +3,11 @@
 namespace qedge::ref {
 namespace {
 
-class DepthToSpaceKernel : public OpKernel {
+class DepthToSpaceKernel : public SpaceDepthKernel</*ToSpace=*/true> {
  public:
   Status prepare(KernelContext& ctx) override {
-    QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 1));
+    QEDGE_RETURN_IF_ERROR(read_space_depth_input(ctx));
     const Tensor& x = *ctx.input(0);
-    QEDGE_ASSIGN_OR_RETURN(esize_, element_bytes(ctx, x.dtype));
-    QEDGE_ASSIGN_OR_RETURN(p_.b, read_blocksize(ctx, x));
     const std::string mode = ctx.attr().get_string("mode", "DCR");
     if (mode != "DCR" && mode != "CRD") return InvalidModel("DepthToSpace mode '" + mode + "' is not DCR or CRD");
     p_.crd = mode == "CRD";
@@ -21,22 +19,8 @@ class DepthToSpaceKernel : public OpKernel {
     p_.c = x.shape[1] / (p_.b * p_.b);
     p_.h = x.shape[2] * p_.b;
     p_.w = x.shape[3] * p_.b;
-    const Dims out = {p_.n, p_.c, p_.h, p_.w};
-    QEDGE_RETURN_IF_ERROR(check_shape(ctx, out));
-    set_output(ctx, 0, x.dtype, out);
-    return Status::Ok();
+    return set_space_depth_output(ctx, x.dtype, {p_.n, p_.c, p_.h, p_.w});
   }
-
-  Status run(KernelContext& ctx) override {
-    void* dst = ctx.output(0)->data;
-    const void* src = ctx.input(0)->data;
-    for_each_space_depth(p_, [&](int64_t space, int64_t depth) { copy_element(dst, space, src, depth, esize_); });
-    return Status::Ok();
-  }
-
- private:
-  size_t esize_ = 0;
-  SpaceDepthParams p_;
 };
 
 }  // namespace

@@ -31,8 +31,7 @@ class DequantizeLinearKernel : public OpKernel {
       out = static_cast<DType>(out_attr);
     }
     QEDGE_RETURN_IF_ERROR(visit_dtype<kFloatTypes>(out, "DequantizeLinear", [](auto) { return Status::Ok(); }));
-    QEDGE_RETURN_IF_ERROR(map_.init("DequantizeLinear", x.shape, scale.shape, ctx.attr().get_int("axis", 1),
-                                    ctx.attr().get_int("block_size", 0)));
+    QEDGE_RETURN_IF_ERROR(map_.init_from_attrs(ctx, "DequantizeLinear", x.shape, scale.shape));
     set_output(ctx, 0, out, x.shape);
     return Status::Ok();
   }
@@ -46,12 +45,9 @@ class DequantizeLinearKernel : public OpKernel {
       using T = typename decltype(tag)::type;
       using C = compute_t<T>;
       T* py = y.data_as<T>();
-      for (int64_t i = 0; i < x.numel(); ++i) {
-        const int64_t p = map_(i);
-        const int64_t z = zp != nullptr ? quant_read(zp->dtype, zp->data, p) : 0;
-        const C s = static_cast<C>(read_as_double(scale.dtype, scale.data, p));
+      map_.for_each_param<C>(x.numel(), scale, zp, [&](int64_t i, C s, int64_t z) {
         py[i] = to_storage<T>(static_cast<C>(quant_read(x.dtype, x.data, i) - z) * s);
-      }
+      });
       return Status::Ok();
     });
   }

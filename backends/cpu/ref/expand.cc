@@ -5,17 +5,12 @@ namespace qedge::ref {
 namespace {
 
 Status prepare(KernelContext& ctx) {
-  QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 2));
-  const Tensor& x = *ctx.input(0);
-  QEDGE_RETURN_IF_ERROR(element_bytes(ctx, x.dtype).status());
   std::vector<int64_t> shape;
-  QEDGE_RETURN_IF_ERROR(read_int_input(ctx, 1, &shape));
+  QEDGE_RETURN_IF_ERROR(read_copy_plan(ctx, &shape));
   QEDGE_RETURN_IF_ERROR(check_shape(ctx, shape));
   // Bidirectional broadcast: the output may be larger than `shape` along any axis.
-  QEDGE_ASSIGN_OR_RETURN(Dims out, broadcast_shapes(x.shape, shape));
-  QEDGE_RETURN_IF_ERROR(check_shape(ctx, out));
-  set_output(ctx, 0, x.dtype, std::move(out));
-  return Status::Ok();
+  QEDGE_ASSIGN_OR_RETURN(Dims out, broadcast_shapes(ctx.input(0)->shape, shape));
+  return set_copy_output(ctx, std::move(out));
 }
 
 Status run(KernelContext& ctx) {

@@ -4,9 +4,8 @@ namespace qedge::ref {
 namespace {
 
 Status prepare(KernelContext& ctx) {
-  QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 1));
+  QEDGE_RETURN_IF_ERROR(require_storable_input(ctx));
   const Tensor& x = *ctx.input(0);
-  QEDGE_RETURN_IF_ERROR(require_storable(ctx, x.dtype));
   // axis is in [-rank, rank]: it may equal the rank (everything goes to the first dim), and a
   // negative one counts from the rank.
   int64_t axis = ctx.attr().get_int("axis", 1);

@@ -6,13 +6,10 @@ namespace {
 class GatherKernel : public OpKernel {
  public:
   Status prepare(KernelContext& ctx) override {
-    QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 2));
+    QEDGE_ASSIGN_OR_RETURN(esize_, prepare_indexed_data(ctx, 2));
     const Tensor& x = *ctx.input(0);
     const Tensor& ind = *ctx.input(1);
-    QEDGE_ASSIGN_OR_RETURN(esize_, element_bytes(ctx, x.dtype));
-    QEDGE_RETURN_IF_ERROR(require_index_type(ctx, ind, "indices"));
-    if (x.rank() == 0) return InvalidModel("Gather data must have rank >= 1");
-    QEDGE_ASSIGN_OR_RETURN(axis_, normalize_axis(ctx.attr().get_int("axis", 0), x.rank(), "Gather axis"));
+    QEDGE_ASSIGN_OR_RETURN(axis_, read_data_axis(ctx, x));
     Dims out(x.shape.begin(), x.shape.begin() + axis_);
     out.insert(out.end(), ind.shape.begin(), ind.shape.end());
     out.insert(out.end(), x.shape.begin() + axis_ + 1, x.shape.end());

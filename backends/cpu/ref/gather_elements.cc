@@ -6,16 +6,11 @@ namespace {
 class GatherElementsKernel : public OpKernel {
  public:
   Status prepare(KernelContext& ctx) override {
-    QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 2));
+    QEDGE_ASSIGN_OR_RETURN(esize_, prepare_indexed_data(ctx, 2));
     const Tensor& x = *ctx.input(0);
     const Tensor& ind = *ctx.input(1);
-    QEDGE_ASSIGN_OR_RETURN(esize_, element_bytes(ctx, x.dtype));
-    QEDGE_RETURN_IF_ERROR(require_index_type(ctx, ind, "indices"));
-    if (x.rank() == 0) return InvalidModel("GatherElements data must have rank >= 1");
-    QEDGE_ASSIGN_OR_RETURN(axis_, normalize_axis(ctx.attr().get_int("axis", 0), x.rank(), "GatherElements axis"));
-    bool ok = ind.rank() == x.rank();
-    for (int d = 0; ok && d < x.rank(); ++d) ok = d == axis_ || ind.shape[d] <= x.shape[d];
-    if (!ok) {
+    QEDGE_ASSIGN_OR_RETURN(axis_, read_data_axis(ctx, x));
+    if (!indices_fit_data(ind.shape, x.shape, axis_)) {
       return ShapeMismatch("GatherElements indices shape " + dims_to_string(ind.shape) + " does not fit data shape " +
                            dims_to_string(x.shape));
     }
@@ -27,20 +22,8 @@ class GatherElementsKernel : public OpKernel {
     const Tensor& x = *ctx.input(0);
     const Tensor& ind = *ctx.input(1);
     Tensor& y = *ctx.output(0);
-    const std::vector<int64_t> strides = row_major_strides(x.shape);
-    Status status;
-    for_each_index(ind.shape, [&](const std::vector<int64_t>& idx, int64_t o) {
-      if (!status.ok()) return;
-      auto k = read_index(ctx, ind, o, x.shape[axis_]);
-      if (!k.ok()) {
-        status = k.status();
-        return;
-      }
-      // The element's own position, with the axis coordinate replaced by the index.
-      const int64_t off = offset_of(idx, strides) + (*k - idx[axis_]) * strides[axis_];
-      copy_element(y.data, o, x.data, off, esize_);
-    });
-    return status;
+    return for_each_axis_index(ctx, x, ind, axis_,
+                               [&](int64_t o, int64_t off) { copy_element(y.data, o, x.data, off, esize_); });
   }
 
  private:

@@ -8,11 +8,9 @@ namespace {
 class GatherNDKernel : public OpKernel {
  public:
   Status prepare(KernelContext& ctx) override {
-    QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 2));
+    QEDGE_ASSIGN_OR_RETURN(esize_, prepare_indexed_data(ctx, 2));
     const Tensor& x = *ctx.input(0);
     const Tensor& ind = *ctx.input(1);
-    QEDGE_ASSIGN_OR_RETURN(esize_, element_bytes(ctx, x.dtype));
-    QEDGE_RETURN_IF_ERROR(require_index_type(ctx, ind, "indices"));
     batch_ = ctx.attr().get_int("batch_dims", 0);
     const int64_t r = x.rank();
     const int64_t q = ind.rank();
@@ -48,11 +46,8 @@ class GatherNDKernel : public OpKernel {
     for (int64_t bi = 0; bi < batches; ++bi) {
       for (int64_t t = 0; t < tuples; ++t) {
         const int64_t tuple = (bi * tuples + t) * last_;
-        int64_t off = bi * batch_size;
-        for (int64_t k = 0; k < last_; ++k) {
-          QEDGE_ASSIGN_OR_RETURN(int64_t v, read_index(ctx, ind, tuple + k, x.shape[b + k]));
-          off += v * strides[b + k];
-        }
+        QEDGE_ASSIGN_OR_RETURN(int64_t off, index_tuple_offset(ctx, ind, tuple, last_, x.shape, strides, b));
+        off += bi * batch_size;
         copy_bytes(dst + (bi * tuples + t) * slice * esize_, src + off * esize_, slice * esize_);
       }
     }

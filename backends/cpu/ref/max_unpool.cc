@@ -13,11 +13,9 @@ class MaxUnpoolKernel : public OpKernel {
  public:
   Status prepare(KernelContext& ctx) override {
     Dims in_spatial;
-    QEDGE_RETURN_IF_ERROR(nn_spatial_input(ctx, 0, &in_spatial));
-    QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 2));
+    QEDGE_RETURN_IF_ERROR(nn_spatial_inputs(ctx, /*float_only=*/true, &in_spatial));
     const Tensor& x = *ctx.input(0);
     const Tensor& ind = *ctx.input(1);
-    QEDGE_RETURN_IF_ERROR(visit_dtype<kFloatTypes>(x.dtype, "MaxUnpool", [](auto) { return Status::Ok(); }));
     if (ind.dtype != DType::kInt64 || ind.shape != x.shape) {
       return ShapeMismatch("MaxUnpool indices must be int64 of the input's shape " + dims_to_string(x.shape) +
                            ", got " + dtype_name(ind.dtype) + " " + dims_to_string(ind.shape));

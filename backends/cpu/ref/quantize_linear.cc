@@ -31,8 +31,7 @@ class QuantizeLinearKernel : public OpKernel {
       }
       out_ = static_cast<DType>(out_attr);
     }
-    QEDGE_RETURN_IF_ERROR(map_.init("QuantizeLinear", x.shape, scale.shape, ctx.attr().get_int("axis", 1),
-                                    ctx.attr().get_int("block_size", 0)));
+    QEDGE_RETURN_IF_ERROR(map_.init_from_attrs(ctx, "QuantizeLinear", x.shape, scale.shape));
     set_output(ctx, 0, out_, x.shape);
     return Status::Ok();
   }
@@ -46,13 +45,10 @@ class QuantizeLinearKernel : public OpKernel {
       using T = typename decltype(tag)::type;
       using C = compute_t<T>;
       const T* px = x.data_as<T>();
-      for (int64_t i = 0; i < x.numel(); ++i) {
-        const int64_t p = map_(i);
-        const C s = static_cast<C>(read_as_double(scale.dtype, scale.data, p));
+      map_.for_each_param<C>(x.numel(), scale, zp, [&](int64_t i, C s, int64_t z) {
         const double q = std::nearbyint(static_cast<double>(static_cast<C>(px[i]) / s));
-        const double z = zp != nullptr ? static_cast<double>(quant_read(zp->dtype, zp->data, p)) : 0.0;
-        quant_write(out_, y, i, quant_saturate(out_, q + z));
-      }
+        quant_write(out_, y, i, quant_saturate(out_, q + static_cast<double>(z)));
+      });
       return Status::Ok();
     });
   }

@@ -8,14 +8,10 @@ namespace {
 class ScatterNDKernel : public OpKernel {
  public:
   Status prepare(KernelContext& ctx) override {
-    QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 3));
+    QEDGE_ASSIGN_OR_RETURN(red_, prepare_scatter(ctx));
     const Tensor& x = *ctx.input(0);
     const Tensor& ind = *ctx.input(1);
     const Tensor& upd = *ctx.input(2);
-    QEDGE_RETURN_IF_ERROR(element_bytes(ctx, x.dtype).status());
-    QEDGE_RETURN_IF_ERROR(require_index_type(ctx, ind, "indices"));
-    QEDGE_ASSIGN_OR_RETURN(red_, read_scatter_reduction(ctx));
-    if (upd.dtype != x.dtype) return InvalidModel("ScatterND updates type differs from data type");
     bool ok = x.rank() >= 1 && ind.rank() >= 1 && ind.shape.back() <= x.rank();
     if (ok) {
       Dims expect(ind.shape.begin(), ind.shape.end() - 1);
@@ -34,22 +30,16 @@ class ScatterNDKernel : public OpKernel {
   Status run(KernelContext& ctx) override {
     const Tensor& x = *ctx.input(0);
     const Tensor& ind = *ctx.input(1);
-    Tensor& y = *ctx.output(0);
     const int64_t k = ind.shape.back();
     const int64_t tuples = dims_product(ind.shape, 0, ind.shape.size() - 1);
     const int64_t slice = dims_product(x.shape, static_cast<size_t>(k), x.shape.size());
     const std::vector<int64_t> strides = row_major_strides(x.shape);
     ScatterPairs pairs;
     for (int64_t t = 0; t < tuples; ++t) {
-      int64_t off = 0;
-      for (int64_t j = 0; j < k; ++j) {
-        QEDGE_ASSIGN_OR_RETURN(int64_t v, read_index(ctx, ind, t * k + j, x.shape[j]));
-        off += v * strides[j];
-      }
+      QEDGE_ASSIGN_OR_RETURN(int64_t off, index_tuple_offset(ctx, ind, t * k, k, x.shape, strides, 0));
       pairs.emplace_back(off, t * slice);
     }
-    copy_bytes(y.data, x.data, x.nbytes());
-    return apply_scatter(ctx, red_, y, *ctx.input(2), pairs, slice);
+    return apply_scatter(ctx, red_, pairs, slice);
   }
 
  private:

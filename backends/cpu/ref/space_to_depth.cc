@@ -3,13 +3,12 @@
 namespace qedge::ref {
 namespace {
 
-class SpaceToDepthKernel : public OpKernel {
+// p_ is in DCR order, as SpaceToDepth defines it.
+class SpaceToDepthKernel : public SpaceDepthKernel</*ToSpace=*/false> {
  public:
   Status prepare(KernelContext& ctx) override {
-    QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 1));
+    QEDGE_RETURN_IF_ERROR(read_space_depth_input(ctx));
     const Tensor& x = *ctx.input(0);
-    QEDGE_ASSIGN_OR_RETURN(esize_, element_bytes(ctx, x.dtype));
-    QEDGE_ASSIGN_OR_RETURN(p_.b, read_blocksize(ctx, x));
     if (x.shape[2] % p_.b != 0 || x.shape[3] % p_.b != 0) {
       return ShapeMismatch("SpaceToDepth spatial dims of input shape " + dims_to_string(x.shape) +
                            " are not divisible by blocksize " + std::to_string(p_.b));
@@ -21,22 +20,8 @@ class SpaceToDepthKernel : public OpKernel {
     auto depth = checked_num_elements({p_.c, p_.b, p_.b});
     if (!depth.ok())
       return InvalidArgument("SpaceToDepth output channels overflow for shape " + dims_to_string(x.shape));
-    const Dims out = {p_.n, *depth, p_.h / p_.b, p_.w / p_.b};
-    QEDGE_RETURN_IF_ERROR(check_shape(ctx, out));
-    set_output(ctx, 0, x.dtype, out);
-    return Status::Ok();
+    return set_space_depth_output(ctx, x.dtype, {p_.n, *depth, p_.h / p_.b, p_.w / p_.b});
   }
-
-  Status run(KernelContext& ctx) override {
-    void* dst = ctx.output(0)->data;
-    const void* src = ctx.input(0)->data;
-    for_each_space_depth(p_, [&](int64_t space, int64_t depth) { copy_element(dst, depth, src, space, esize_); });
-    return Status::Ok();
-  }
-
- private:
-  size_t esize_ = 0;
-  SpaceDepthParams p_;  // DCR order, as SpaceToDepth defines it
 };
 
 }  // namespace

@@ -4,18 +4,11 @@ namespace qedge::ref {
 namespace {
 
 Status prepare(KernelContext& ctx) {
-  QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 1));
+  QEDGE_RETURN_IF_ERROR(require_storable_input(ctx));
   const Tensor& x = *ctx.input(0);
-  QEDGE_RETURN_IF_ERROR(require_storable(ctx, x.dtype));
   std::vector<int64_t> axes;
-  bool have_axes = false;
-  if (ctx.opset < 13) {
-    have_axes = ctx.attr().has("axes");
-    axes = ctx.attr().get_ints("axes");
-  } else if (ctx.input(1) != nullptr) {
-    QEDGE_RETURN_IF_ERROR(read_int_input(ctx, 1, &axes));
-    have_axes = !axes.empty();  // an empty axes input squeezes every 1, like an absent one
-  }
+  // An empty axes input squeezes every 1, like an absent one.
+  QEDGE_ASSIGN_OR_RETURN(const bool have_axes, read_reshape_axes(ctx, /*input_required=*/false, &axes));
   std::vector<bool> drop(x.shape.size(), false);
   if (have_axes) {
     QEDGE_ASSIGN_OR_RETURN(std::vector<int> norm, normalize_axes(ctx, axes, x.rank()));

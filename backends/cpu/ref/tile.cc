@@ -4,11 +4,9 @@ namespace qedge::ref {
 namespace {
 
 Status prepare(KernelContext& ctx) {
-  QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 2));
-  const Tensor& x = *ctx.input(0);
-  QEDGE_RETURN_IF_ERROR(element_bytes(ctx, x.dtype).status());
   std::vector<int64_t> repeats;
-  QEDGE_RETURN_IF_ERROR(read_int_input(ctx, 1, &repeats));
+  QEDGE_RETURN_IF_ERROR(read_copy_plan(ctx, &repeats));
+  const Tensor& x = *ctx.input(0);
   if (static_cast<int>(repeats.size()) != x.rank()) {
     return InvalidModel("Tile repeats has " + std::to_string(repeats.size()) + " values for input shape " +
                         dims_to_string(x.shape));
@@ -20,9 +18,7 @@ Status prepare(KernelContext& ctx) {
     if (!n.ok()) return InvalidArgument("Tile output is too large for repeats " + dims_to_string(repeats));
     out[d] = *n;
   }
-  QEDGE_RETURN_IF_ERROR(check_shape(ctx, out));
-  set_output(ctx, 0, x.dtype, std::move(out));
-  return Status::Ok();
+  return set_copy_output(ctx, std::move(out));
 }
 
 Status run(KernelContext& ctx) {

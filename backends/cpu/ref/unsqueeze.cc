@@ -4,16 +4,10 @@ namespace qedge::ref {
 namespace {
 
 Status prepare(KernelContext& ctx) {
-  QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 1));
+  QEDGE_RETURN_IF_ERROR(require_storable_input(ctx));
   const Tensor& x = *ctx.input(0);
-  QEDGE_RETURN_IF_ERROR(require_storable(ctx, x.dtype));
   std::vector<int64_t> axes;
-  if (ctx.opset < 13) {
-    axes = ctx.attr().get_ints("axes");
-  } else {
-    QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 2));
-    QEDGE_RETURN_IF_ERROR(read_int_input(ctx, 1, &axes));
-  }
+  QEDGE_RETURN_IF_ERROR(read_reshape_axes(ctx, /*input_required=*/true, &axes).status());
   // Axes index the output, whose rank is the input's plus the number of new dims.
   const int out_rank = x.rank() + static_cast<int>(axes.size());
   QEDGE_ASSIGN_OR_RETURN(std::vector<int> norm, normalize_axes(ctx, axes, out_rank));

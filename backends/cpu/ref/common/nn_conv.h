@@ -11,60 +11,55 @@
 
 namespace qedge::ref {
 
+// The plane loop of Conv and ConvTranspose, x [N, C, in...], y [N, M, out...] in `group` groups:
+// each (n, m) output plane is one task; it starts as bias[m] (0 without bias), then
+// fn(yp, xp, m, ci) runs for each input channel ci of m's group, yp and xp pointing at the planes
+// y[n, m] and x[n, group_of(m) * C/group + ci]. Tasks never write the same element.
+template <typename A, typename F>
+void nn_for_each_group_plane(const KernelContext& ctx, int64_t batch, int64_t channels, int64_t maps, int64_t group,
+                             int64_t in_sz, int64_t out_sz, const A* x, const A* bias, A* y, F&& fn) {
+  const int64_t cg = channels / group, mg = maps / group;
+  ctx.parallel_for(batch * maps, [&](int64_t begin, int64_t end) {
+    for (int64_t nm = begin; nm < end; ++nm) {
+      const int64_t n = nm / maps, m = nm % maps;
+      A* yp = y + nm * out_sz;
+      std::fill(yp, yp + out_sz, bias ? bias[m] : A(0));
+      for (int64_t ci = 0; ci < cg; ++ci) fn(yp, x + (n * channels + (m / mg) * cg + ci) * in_sz, m, ci);
+    }
+  });
+}
+
 // Grouped convolution, x [N, C, in...], w [M, C/group, kernel...], bias [M] or null, y [N, M, out...]:
 //   y[n, m, o] = bias[m] + sum_{c, k} w[m, c, k] * x[n, group_of(m) * C/group + c, o * stride - pad + k * dilation]
 // Each (n, m) output plane is one task; the innermost loop runs along the contiguous output row.
 template <typename A>
 void nn_conv_forward(const KernelContext& ctx, const NnGeometry& g, int64_t batch, int64_t channels, int64_t maps,
                      int64_t group, const A* x, const A* w, const A* bias, A* y) {
-  const int64_t cg = channels / group, mg = maps / group;
-  const int64_t in_sz = g.in_size(), out_sz = g.out_size(), k_sz = g.kernel_size();
-  ctx.parallel_for(batch * maps, [&](int64_t begin, int64_t end) {
-    for (int64_t nm = begin; nm < end; ++nm) {
-      const int64_t n = nm / maps, m = nm % maps;
-      A* yp = y + nm * out_sz;
-      std::fill(yp, yp + out_sz, bias ? bias[m] : A(0));
-      for (int64_t c = 0; c < cg; ++c) {
-        const A* xp = x + (n * channels + (m / mg) * cg + c) * in_sz;
-        const A* wp = w + (m * cg + c) * k_sz;
-        for (int64_t kd = 0; kd < g.kernel[0]; ++kd) {
-          for (int64_t kh = 0; kh < g.kernel[1]; ++kh) {
-            for (int64_t kw = 0; kw < g.kernel[2]; ++kw) {
-              const A wv = wp[(kd * g.kernel[1] + kh) * g.kernel[2] + kw];
-              const int64_t off_w = kw * g.dilation[2] - g.pad_begin[2];
-              int64_t lo, hi;
-              nn_valid_range(off_w, g.stride[2], g.in[2], g.out[2], &lo, &hi);
-              for (int64_t od = 0; od < g.out[0]; ++od) {
-                const int64_t id = od * g.stride[0] + kd * g.dilation[0] - g.pad_begin[0];
-                if (id < 0 || id >= g.in[0]) continue;
-                for (int64_t oh = 0; oh < g.out[1]; ++oh) {
-                  const int64_t ih = oh * g.stride[1] + kh * g.dilation[1] - g.pad_begin[1];
-                  if (ih < 0 || ih >= g.in[1]) continue;
-                  A* yrow = yp + (od * g.out[1] + oh) * g.out[2];
-                  const A* xrow = xp + (id * g.in[1] + ih) * g.in[2];
-                  if (g.stride[2] == 1) {
-                    for (int64_t ow = lo; ow < hi; ++ow) yrow[ow] = wrap_add(yrow[ow], wrap_mul(wv, xrow[ow + off_w]));
-                  } else {
-                    for (int64_t ow = lo; ow < hi; ++ow) {
-                      yrow[ow] = wrap_add(yrow[ow], wrap_mul(wv, xrow[ow * g.stride[2] + off_w]));
-                    }
-                  }
-                }
-              }
-            }
-          }
+  const int64_t cg = channels / group, k_sz = g.kernel_size();
+  auto plane = [&](A* yp, const A* xp, int64_t m, int64_t c) {
+    const A* wp = w + (m * cg + c) * k_sz;
+    auto row = [&](int64_t tap, int64_t orow, int64_t irow, int64_t off_w, int64_t lo, int64_t hi) {
+      const A wv = wp[tap];
+      A* yrow = yp + orow;
+      const A* xrow = xp + irow;
+      if (g.stride[2] == 1) {
+        for (int64_t ow = lo; ow < hi; ++ow) yrow[ow] = wrap_add(yrow[ow], wrap_mul(wv, xrow[ow + off_w]));
+      } else {
+        for (int64_t ow = lo; ow < hi; ++ow) {
+          yrow[ow] = wrap_add(yrow[ow], wrap_mul(wv, xrow[ow * g.stride[2] + off_w]));
         }
       }
-    }
-  });
+    };
+    nn_for_each_window_row(g, g.out, g.in, row);
+  };
+  nn_for_each_group_plane(ctx, batch, channels, maps, group, g.in_size(), g.out_size(), x, bias, y, plane);
 }
 
 // Shape checks shared by Conv and ConvInteger: x [N, C, in...], w [M, C/group, kernel...]; fills the
 // geometry (kernel from w, checked against kernel_shape) and sets output 0 to [N, M, out...].
 inline Status nn_conv_prepare(KernelContext& ctx, DType out_type, NnGeometry* g, int64_t* group) {
   Dims in_spatial;
-  QEDGE_RETURN_IF_ERROR(nn_spatial_input(ctx, 0, &in_spatial));
-  QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 2));
+  QEDGE_RETURN_IF_ERROR(nn_spatial_inputs(ctx, /*float_only=*/false, &in_spatial));
   const Tensor& x = *ctx.input(0);
   const Tensor& w = *ctx.input(1);
   if (w.rank() != x.rank()) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "dispatch.h"
 #include "kernel_util.h"
 #include "qedge/kernel_api/op_kernel.h"
 
@@ -149,6 +150,34 @@ inline void nn_valid_range(int64_t offset, int64_t stride, int64_t in, int64_t o
   if (*lo > *hi) *lo = *hi;
 }
 
+// The window walk of Conv (a = output, b = input) and ConvTranspose (a = input, b = output): for
+// each kernel tap k and each row of `a` whose matching row of `b` (b = a * stride - pad_begin +
+// k * dilation) is in range, calls fn(tap, a_row, b_row, off_w, lo, hi): tap the flat kernel index,
+// a_row and b_row the flat offsets of the two rows, and w in [lo, hi) the positions along the row
+// of `a` whose b position w * stride + off_w lies within b's row.
+template <typename F>
+void nn_for_each_window_row(const NnGeometry& g, const NnDims3& a, const NnDims3& b, F&& fn) {
+  for (int64_t kd = 0; kd < g.kernel[0]; ++kd) {
+    for (int64_t kh = 0; kh < g.kernel[1]; ++kh) {
+      for (int64_t kw = 0; kw < g.kernel[2]; ++kw) {
+        const int64_t tap = (kd * g.kernel[1] + kh) * g.kernel[2] + kw;
+        const int64_t off_w = kw * g.dilation[2] - g.pad_begin[2];
+        int64_t lo, hi;
+        nn_valid_range(off_w, g.stride[2], b[2], a[2], &lo, &hi);
+        for (int64_t ad = 0; ad < a[0]; ++ad) {
+          const int64_t bd = ad * g.stride[0] + kd * g.dilation[0] - g.pad_begin[0];
+          if (bd < 0 || bd >= b[0]) continue;
+          for (int64_t ah = 0; ah < a[1]; ++ah) {
+            const int64_t bh = ah * g.stride[1] + kh * g.dilation[1] - g.pad_begin[1];
+            if (bh < 0 || bh >= b[1]) continue;
+            fn(tap, (ad * a[1] + ah) * a[2], (bd * b[1] + bh) * b[2], off_w, lo, hi);
+          }
+        }
+      }
+    }
+  }
+}
+
 // Shape [N, C, spatial...] of a conv/pool output.
 inline Dims nn_nc_shape(int64_t n, int64_t c, const Dims& spatial) {
   Dims d{n, c};
@@ -166,6 +195,16 @@ inline Status nn_spatial_input(const KernelContext& ctx, int i, Dims* spatial) {
   }
   spatial->assign(t->shape.begin() + 2, t->shape.end());
   return Status::Ok();
+}
+
+// Prepare preamble of the spatial kernels with a second input (Conv, ConvInteger, ConvTranspose,
+// MaxUnpool): input 0 is [N, C, spatial...] (its spatial dims go to *spatial), input 1 is present,
+// and with float_only input 0 has a float type.
+inline Status nn_spatial_inputs(const KernelContext& ctx, bool float_only, Dims* spatial) {
+  QEDGE_RETURN_IF_ERROR(nn_spatial_input(ctx, 0, spatial));
+  QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 2));
+  if (!float_only) return Status::Ok();
+  return visit_dtype<kFloatTypes>(ctx.input(0)->dtype, nn_op(ctx).c_str(), [](auto) { return Status::Ok(); });
 }
 
 }  // namespace qedge::ref

@@ -19,11 +19,24 @@ inline double nn_pool_p(const AttrMap& a) {
   return p->kind == AttrKind::kFloat ? static_cast<double>(p->f) : static_cast<double>(p->i);
 }
 
+// Reads p into *p; for the Lp pools it must be positive.
+inline Status nn_read_pool_p(const KernelContext& ctx, NnPool kind, double* p) {
+  *p = nn_pool_p(ctx.attr());
+  if (kind == NnPool::kLp && !(*p > 0)) return InvalidModel(nn_op(ctx) + " attribute p must be positive");
+  return Status::Ok();
+}
+
 // Element types each pool accepts: MaxPool also takes int8/uint8.
 inline Status nn_pool_check_type(const KernelContext& ctx, NnPool kind, DType t) {
   const bool ok = dtype_is_float(t) || (kind == NnPool::kMax && (t == DType::kInt8 || t == DType::kUint8));
   return ok ? visit_dtype<kFloatTypes | kIntTypes>(t, nn_op(ctx).c_str(), [](auto) { return Status::Ok(); })
             : unsupported_type(nn_op(ctx).c_str(), t);
+}
+
+// Checks pool input 0 ([N, C, spatial...] of a type `kind` accepts) and returns its spatial dims.
+inline Status nn_pool_input(const KernelContext& ctx, NnPool kind, Dims* in_spatial) {
+  QEDGE_RETURN_IF_ERROR(nn_spatial_input(ctx, 0, in_spatial));
+  return nn_pool_check_type(ctx, kind, ctx.input(0)->dtype);
 }
 
 // Folds the values of one window: max, sum (divided by the count at the end) or sum of |v|^p
@@ -71,15 +84,13 @@ class NnPoolKernel : public OpKernel {
  public:
   Status prepare(KernelContext& ctx) override {
     Dims in_spatial;
-    QEDGE_RETURN_IF_ERROR(nn_spatial_input(ctx, 0, &in_spatial));
+    QEDGE_RETURN_IF_ERROR(nn_pool_input(ctx, Kind, &in_spatial));
     const Tensor& x = *ctx.input(0);
-    QEDGE_RETURN_IF_ERROR(nn_pool_check_type(ctx, Kind, x.dtype));
     if (!ctx.attr().has("kernel_shape")) return InvalidModel(nn_op(ctx) + " requires attribute kernel_shape");
     QEDGE_RETURN_IF_ERROR(nn_window_attrs(ctx, in_spatial, ctx.attr().get_ints("kernel_shape"), &g_));
     QEDGE_RETURN_IF_ERROR(nn_forward_output(ctx, ctx.attr().get_int("ceil_mode", 0) != 0, &g_));
     count_include_pad_ = ctx.attr().get_int("count_include_pad", 0) != 0;
-    p_ = nn_pool_p(ctx.attr());
-    if (Kind == NnPool::kLp && !(p_ > 0)) return InvalidModel(nn_op(ctx) + " attribute p must be positive");
+    QEDGE_RETURN_IF_ERROR(nn_read_pool_p(ctx, Kind, &p_));
     column_major_ = ctx.attr().get_int("storage_order", 0) == 1;
     const Dims shape = nn_nc_shape(x.shape[0], x.shape[1], g_.out_dims());
     set_output(ctx, 0, x.dtype, shape);
@@ -155,11 +166,9 @@ class NnGlobalPoolKernel : public OpKernel {
  public:
   Status prepare(KernelContext& ctx) override {
     Dims in_spatial;
-    QEDGE_RETURN_IF_ERROR(nn_spatial_input(ctx, 0, &in_spatial));
+    QEDGE_RETURN_IF_ERROR(nn_pool_input(ctx, NnPool::kAverage, &in_spatial));  // global pools take floats only
     const Tensor& x = *ctx.input(0);
-    QEDGE_RETURN_IF_ERROR(nn_pool_check_type(ctx, NnPool::kAverage, x.dtype));
-    p_ = nn_pool_p(ctx.attr());
-    if (Kind == NnPool::kLp && !(p_ > 0)) return InvalidModel(nn_op(ctx) + " attribute p must be positive");
+    QEDGE_RETURN_IF_ERROR(nn_read_pool_p(ctx, Kind, &p_));
     set_output(ctx, 0, x.dtype, nn_nc_shape(x.shape[0], x.shape[1], Dims(in_spatial.size(), 1)));
     return Status::Ok();
   }

@@ -145,6 +145,23 @@ class QuantParamMap {
     return Status::Ok();
   }
 
+  // init with the axis and block_size attributes (QuantizeLinear, DequantizeLinear).
+  Status init_from_attrs(const KernelContext& ctx, const std::string& op, const Dims& x, const Dims& scale) {
+    return init(op, x, scale, ctx.attr().get_int("axis", 1), ctx.attr().get_int("block_size", 0));
+  }
+
+  // Visits the n elements of x as fn(i, s, z): s its scale (in compute type C) and z its zero point
+  // (0 without one).
+  template <typename C, typename F>
+  void for_each_param(int64_t n, const Tensor& scale, const Tensor* zp, F&& fn) const {
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t p = (*this)(i);
+      const C s = static_cast<C>(read_as_double(scale.dtype, scale.data, p));
+      const int64_t z = zp != nullptr ? quant_read(zp->dtype, zp->data, p) : 0;
+      fn(i, s, z);
+    }
+  }
+
   int64_t operator()(int64_t i) const {
     if (axis_ < 0) return 0;
     if (block_ == 0) return (i / inner_) % x_[axis_];

@@ -23,12 +23,26 @@ inline Result<ScatterReduction> read_scatter_reduction(const KernelContext& ctx)
   return InvalidModel(op_name(ctx) + " reduction '" + r + "' is not one of none, add, mul, max, min");
 }
 
+// Checks shared by the scatter kernels: data, int32/int64 indices and updates of data's type;
+// returns the reduction attribute.
+inline Result<ScatterReduction> prepare_scatter(const KernelContext& ctx) {
+  QEDGE_RETURN_IF_ERROR(prepare_indexed_data(ctx, 3).status());
+  QEDGE_ASSIGN_OR_RETURN(ScatterReduction red, read_scatter_reduction(ctx));
+  if (ctx.input(2)->dtype != ctx.input(0)->dtype) {
+    return InvalidModel(op_name(ctx) + " updates type differs from data type");
+  }
+  return red;
+}
+
 // Each pair (dst, src) combines `slice` consecutive update elements starting at src into the
 // output starting at dst, in order (so duplicate indices reduce, or the last write wins).
 using ScatterPairs = std::vector<std::pair<int64_t, int64_t>>;
 
-inline Status apply_scatter(const KernelContext& ctx, ScatterReduction red, Tensor& out, const Tensor& updates,
-                            const ScatterPairs& pairs, int64_t slice) {
+// Output 0 = data (input 0), then the pairs of updates (input 2) combined into it.
+inline Status apply_scatter(KernelContext& ctx, ScatterReduction red, const ScatterPairs& pairs, int64_t slice) {
+  Tensor& out = *ctx.output(0);
+  const Tensor& updates = *ctx.input(2);
+  copy_bytes(out.data, ctx.input(0)->data, ctx.input(0)->nbytes());
   if (red == ScatterReduction::kNone) {
     const size_t esize = dtype_bits(out.dtype) / 8;
     for (const auto& [dst, src] : pairs) {
@@ -74,20 +88,12 @@ inline Status apply_scatter(const KernelContext& ctx, ScatterReduction red, Tens
 class ScatterElementsKernel : public OpKernel {
  public:
   Status prepare(KernelContext& ctx) override {
-    QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 3));
+    QEDGE_ASSIGN_OR_RETURN(red_, prepare_scatter(ctx));
     const Tensor& x = *ctx.input(0);
     const Tensor& ind = *ctx.input(1);
     const Tensor& upd = *ctx.input(2);
-    QEDGE_RETURN_IF_ERROR(element_bytes(ctx, x.dtype).status());
-    QEDGE_RETURN_IF_ERROR(require_index_type(ctx, ind, "indices"));
-    QEDGE_ASSIGN_OR_RETURN(red_, read_scatter_reduction(ctx));
-    if (upd.dtype != x.dtype) return InvalidModel(op_name(ctx) + " updates type differs from data type");
-    if (x.rank() == 0) return InvalidModel(op_name(ctx) + " data must have rank >= 1");
-    const std::string what = op_name(ctx) + " axis";
-    QEDGE_ASSIGN_OR_RETURN(axis_, normalize_axis(ctx.attr().get_int("axis", 0), x.rank(), what.c_str()));
-    bool ok = ind.shape == upd.shape && ind.rank() == x.rank();
-    for (int d = 0; ok && d < x.rank(); ++d) ok = d == axis_ || ind.shape[d] <= x.shape[d];
-    if (!ok) {
+    QEDGE_ASSIGN_OR_RETURN(axis_, read_data_axis(ctx, x));
+    if (ind.shape != upd.shape || !indices_fit_data(ind.shape, x.shape, axis_)) {
       return ShapeMismatch(op_name(ctx) + " indices shape " + dims_to_string(ind.shape) + " and updates shape " +
                            dims_to_string(upd.shape) + " do not fit data shape " + dims_to_string(x.shape));
     }
@@ -98,22 +104,10 @@ class ScatterElementsKernel : public OpKernel {
   Status run(KernelContext& ctx) override {
     const Tensor& x = *ctx.input(0);
     const Tensor& ind = *ctx.input(1);
-    Tensor& y = *ctx.output(0);
-    const std::vector<int64_t> strides = row_major_strides(x.shape);
     ScatterPairs pairs;
-    Status status;
-    for_each_index(ind.shape, [&](const std::vector<int64_t>& idx, int64_t i) {
-      if (!status.ok()) return;
-      auto k = read_index(ctx, ind, i, x.shape[axis_]);
-      if (!k.ok()) {
-        status = k.status();
-        return;
-      }
-      pairs.emplace_back(offset_of(idx, strides) + (*k - idx[axis_]) * strides[axis_], i);
-    });
-    QEDGE_RETURN_IF_ERROR(status);
-    copy_bytes(y.data, x.data, x.nbytes());
-    return apply_scatter(ctx, red_, y, *ctx.input(2), pairs, 1);
+    QEDGE_RETURN_IF_ERROR(
+        for_each_axis_index(ctx, x, ind, axis_, [&](int64_t i, int64_t off) { pairs.emplace_back(off, i); }));
+    return apply_scatter(ctx, red_, pairs, 1);
   }
 
  private:

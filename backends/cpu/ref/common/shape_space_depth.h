@@ -42,4 +42,42 @@ inline Result<int64_t> read_blocksize(const KernelContext& ctx, const Tensor& x)
   return b;
 }
 
+// The kernel body both operators share: prepare fills p_ and calls set_space_depth_output; run moves
+// each element from the depth tensor to the space tensor (ToSpace) or back.
+template <bool ToSpace>
+class SpaceDepthKernel : public OpKernel {
+ public:
+  Status run(KernelContext& ctx) override {
+    void* dst = ctx.output(0)->data;
+    const void* src = ctx.input(0)->data;
+    for_each_space_depth(p_, [&](int64_t space, int64_t depth) {
+      if constexpr (ToSpace) {
+        copy_element(dst, space, src, depth, esize_);
+      } else {
+        copy_element(dst, depth, src, space, esize_);
+      }
+    });
+    return Status::Ok();
+  }
+
+ protected:
+  // Checks the one input and reads its element size and the blocksize.
+  Status read_space_depth_input(KernelContext& ctx) {
+    QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 1));
+    const Tensor& x = *ctx.input(0);
+    QEDGE_ASSIGN_OR_RETURN(esize_, element_bytes(ctx, x.dtype));
+    QEDGE_ASSIGN_OR_RETURN(p_.b, read_blocksize(ctx, x));
+    return Status::Ok();
+  }
+
+  Status set_space_depth_output(KernelContext& ctx, DType t, const Dims& out) {
+    QEDGE_RETURN_IF_ERROR(check_shape(ctx, out));
+    set_output(ctx, 0, t, out);
+    return Status::Ok();
+  }
+
+  size_t esize_ = 0;
+  SpaceDepthParams p_;
+};
+
 }  // namespace qedge::ref

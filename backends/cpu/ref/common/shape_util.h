@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dispatch.h"
@@ -92,6 +93,43 @@ inline Status require_index_type(const KernelContext& ctx, const Tensor& t, cons
   return Status::Ok();
 }
 
+// Checks shared by the Gather and Scatter kernels: n inputs, data (input 0) with byte-sized elements,
+// indices (input 1) of int32 or int64. Returns data's element size.
+inline Result<size_t> prepare_indexed_data(const KernelContext& ctx, int n) {
+  QEDGE_RETURN_IF_ERROR(require_inputs(ctx, n));
+  QEDGE_ASSIGN_OR_RETURN(size_t esize, element_bytes(ctx, ctx.input(0)->dtype));
+  QEDGE_RETURN_IF_ERROR(require_index_type(ctx, *ctx.input(1), "indices"));
+  return esize;
+}
+
+// The `axis` attribute of Gather, GatherElements and ScatterElements, normalized against data x
+// (which must have rank >= 1).
+inline Result<int> read_data_axis(const KernelContext& ctx, const Tensor& x) {
+  if (x.rank() == 0) return InvalidModel(op_name(ctx) + " data must have rank >= 1");
+  const std::string what = op_name(ctx) + " axis";
+  return normalize_axis(ctx.attr().get_int("axis", 0), x.rank(), what.c_str());
+}
+
+// Whether an indices shape fits data for GatherElements/ScatterElements: the same rank, and no
+// larger than data along every axis but `axis`.
+inline bool indices_fit_data(const Dims& ind, const Dims& x, int axis) {
+  bool ok = ind.size() == x.size();
+  for (int d = 0; ok && d < static_cast<int>(x.size()); ++d) ok = d == axis || ind[d] <= x[d];
+  return ok;
+}
+
+// Data offset that index tuple ind[first, first + len) addresses in dims dim0, dim0 + 1, ... of data
+// (GatherND, ScatterND); each index is wrapped and range-checked.
+inline Result<int64_t> index_tuple_offset(const KernelContext& ctx, const Tensor& ind, int64_t first, int64_t len,
+                                          const Dims& shape, const std::vector<int64_t>& strides, size_t dim0) {
+  int64_t off = 0;
+  for (int64_t k = 0; k < len; ++k) {
+    QEDGE_ASSIGN_OR_RETURN(int64_t v, read_index(ctx, ind, first + k, shape[dim0 + k]));
+    off += v * strides[dim0 + k];
+  }
+  return off;
+}
+
 // Visits every index of `dims` in row-major order: fn(const std::vector<int64_t>& idx, int64_t flat).
 template <typename F>
 void for_each_index(const Dims& dims, F&& fn) {
@@ -111,6 +149,24 @@ inline int64_t offset_of(const std::vector<int64_t>& idx, const std::vector<int6
   int64_t off = 0;
   for (size_t d = 0; d < idx.size(); ++d) off += idx[d] * strides[d];
   return off;
+}
+
+// For each element i of indices `ind` (GatherElements, ScatterElements): fn(i, off), where off is the
+// data offset of i's own position with the `axis` coordinate replaced by the index it holds.
+template <typename F>
+Status for_each_axis_index(const KernelContext& ctx, const Tensor& x, const Tensor& ind, int axis, F&& fn) {
+  const std::vector<int64_t> strides = row_major_strides(x.shape);
+  Status status;
+  for_each_index(ind.shape, [&](const std::vector<int64_t>& idx, int64_t i) {
+    if (!status.ok()) return;
+    auto k = read_index(ctx, ind, i, x.shape[axis]);
+    if (!k.ok()) {
+      status = k.status();
+      return;
+    }
+    fn(i, offset_of(idx, strides) + (*k - idx[axis]) * strides[axis]);
+  });
+  return status;
 }
 
 // Product of dims[begin, end).
@@ -134,6 +190,41 @@ void copy_axis_slices(void* dst, int64_t dst_dim, const void* src, int64_t src_d
       copy_bytes(d + (o * dst_dim + dk) * slice_bytes, s + (o * src_dim + sk) * slice_bytes, slice_bytes);
     }
   }
+}
+
+// Prepare preamble of the kernels that copy elements of input 0 as the int values of input 1 direct
+// (Expand's shape, Tile's repeats): reads those values into *values.
+inline Status read_copy_plan(const KernelContext& ctx, std::vector<int64_t>* values) {
+  QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 2));
+  QEDGE_RETURN_IF_ERROR(element_bytes(ctx, ctx.input(0)->dtype).status());
+  return read_int_input(ctx, 1, values);
+}
+
+// Checks the shape of a copying kernel's output and sets output 0 to it, with input 0's type.
+inline Status set_copy_output(KernelContext& ctx, Dims out) {
+  QEDGE_RETURN_IF_ERROR(check_shape(ctx, out));
+  set_output(ctx, 0, ctx.input(0)->dtype, std::move(out));
+  return Status::Ok();
+}
+
+// Prepare preamble of the kernels that only reshape their one input (Flatten, Squeeze, Unsqueeze):
+// any type with a storage size.
+inline Status require_storable_input(const KernelContext& ctx) {
+  QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 1));
+  return require_storable(ctx, ctx.input(0)->dtype);
+}
+
+// Squeeze/Unsqueeze axes: the `axes` attribute before opset 13, then input 1 (which must be present
+// when input_required). Returns whether axes were given: an attribute present, or a non-empty input.
+inline Result<bool> read_reshape_axes(const KernelContext& ctx, bool input_required, std::vector<int64_t>* axes) {
+  if (ctx.opset < 13) {
+    *axes = ctx.attr().get_ints("axes");
+    return ctx.attr().has("axes");
+  }
+  if (input_required) QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 2));
+  if (ctx.input(1) == nullptr) return false;
+  QEDGE_RETURN_IF_ERROR(read_int_input(ctx, 1, axes));
+  return !axes->empty();
 }
 
 // Kernels whose output is the input's bytes under a new shape (Reshape, Flatten, Squeeze, ...).

@@ -18,8 +18,9 @@ struct UnaryParams {
 };
 using UnaryParamReader = void (*)(const AttrMap&, UnaryParams*);
 
-// y = fn(x, params) with x in compute precision; output has the input's type and shape.
-template <unsigned Set, typename Fn>
+// y = fn(x, params) with x in compute precision; output has the input's type and shape, or is bool
+// when BoolOut (element-wise tests such as IsNaN).
+template <unsigned Set, typename Fn, bool BoolOut = false>
 class UnaryKernel : public OpKernel {
  public:
   UnaryKernel(Fn fn, UnaryParamReader reader) : fn_(fn), reader_(reader) {}
@@ -30,7 +31,7 @@ class UnaryKernel : public OpKernel {
     QEDGE_RETURN_IF_ERROR(visit_dtype<Set>(x.dtype, std::string(ctx.op_type).c_str(),
                                            [](auto) { return Status::Ok(); }));
     if (reader_) reader_(ctx.attr(), &params_);
-    set_output(ctx, 0, x.dtype, x.shape);
+    set_output(ctx, 0, BoolOut ? DType::kBool : x.dtype, x.shape);
     return Status::Ok();
   }
 
@@ -38,12 +39,17 @@ class UnaryKernel : public OpKernel {
     const Tensor& x = *ctx.input(0);
     Tensor& y = *ctx.output(0);
     const int64_t n = x.numel();
-    return visit_dtype<Set>(x.dtype, "unary", [&](auto tag) {
+    return visit_dtype<Set>(x.dtype, BoolOut ? "predicate" : "unary", [&](auto tag) {
       using T = typename decltype(tag)::type;
       const T* in = x.data_as<T>();
-      T* out = y.data_as<T>();
-      for (int64_t i = 0; i < n; ++i) {
-        out[i] = to_storage<T>(fn_(static_cast<compute_t<T>>(in[i]), params_));
+      if constexpr (BoolOut) {
+        bool* out = y.data_as<bool>();
+        for (int64_t i = 0; i < n; ++i) out[i] = fn_(static_cast<compute_t<T>>(in[i]), params_);
+      } else {
+        T* out = y.data_as<T>();
+        for (int64_t i = 0; i < n; ++i) {
+          out[i] = to_storage<T>(fn_(static_cast<compute_t<T>>(in[i]), params_));
+        }
       }
       return Status::Ok();
     });
