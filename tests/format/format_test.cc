@@ -15,7 +15,7 @@ namespace {
 struct Aligned {
   explicit Aligned(const std::vector<uint8_t>& b) : size(b.size()) {
     data = static_cast<uint8_t*>(std::aligned_alloc(64, (b.size() + 63) / 64 * 64 + 64));
-    std::memcpy(data, b.data(), b.size());
+    if (!b.empty()) std::memcpy(data, b.data(), b.size());
   }
   ~Aligned() { std::free(data); }
   fb::Model* model() { return fb::GetMutableSizePrefixedModel(data); }
