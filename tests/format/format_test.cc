@@ -104,6 +104,12 @@ TEST(Format, ValidationRejectsOutOfRangeReferences) {
   }, "invalid dimension");
 }
 
+TEST(Shape, ElementCountOfEmptyShapeWithHugeDimsIsZero) {
+  const Dims dims = {int64_t{1} << 40, int64_t{1} << 40, 0};
+  EXPECT_EQ(checked_num_elements(dims).value(), 0);
+  EXPECT_EQ(num_elements(dims), 0);  // overflowed (UB) before the fix
+}
+
 TEST(Format, TruncatedAndBitFlippedFilesGiveErrorsNotCrashes) {
   const auto bytes = convert_to_bytes(model_with_big_constant());
   for (size_t len = 0; len < bytes.size(); len += (len < 1024 ? 1 : 61)) {

@@ -18,9 +18,14 @@ Result<int64_t> checked_num_elements(const Dims& dims) {
 }
 
 int64_t num_elements(const Dims& dims) {
-  int64_t n = 1;
-  for (int64_t d : dims) n *= d;
-  return n;
+  // A zero anywhere makes the tensor empty even when other dims are huge (e.g. [2^40, 2^40, 0], which
+  // checked_num_elements accepts); the product wraps instead of overflowing for unvalidated shapes.
+  for (int64_t d : dims) {
+    if (d == 0) return 0;
+  }
+  uint64_t n = 1;
+  for (int64_t d : dims) n *= static_cast<uint64_t>(d);
+  return static_cast<int64_t>(n);
 }
 
 std::string dims_to_string(const Dims& dims) {

@@ -17,7 +17,7 @@ constexpr int64_t kMaxElements = int64_t{1} << 48;
 
 // Product of dims; an error if any dim is negative or the product exceeds kMaxElements.
 Result<int64_t> checked_num_elements(const Dims& dims);
-// Product of dims for shapes already validated (no checks).
+// Product of dims for shapes already validated (exact there; never UB for others).
 int64_t num_elements(const Dims& dims);
 // "[1,3,224,224]"
 std::string dims_to_string(const Dims& dims);
