@@ -10,14 +10,17 @@ namespace {
 // numpy's sign(): -1, 0 or +1 (NaN passes through).
 float sign_of(float v) { return v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : v); }
 
-float round_half_even(float v) {
-  // Explicit instead of nearbyintf so a caller's fesetround cannot change the result.
+float round_half_even_magnitude(float v) {
   const float lo = std::floor(v);
   const float frac = v - lo;  // exact: below 2^23 floats have a fraction, above they are integers
   if (frac > 0.5f) return lo + 1.0f;
   if (frac < 0.5f) return lo;
   return std::fmod(lo, 2.0f) == 0.0f ? lo : lo + 1.0f;
 }
+
+// Explicit instead of nearbyintf so a caller's fesetround cannot change the result; like nearbyintf (and
+// numpy's round) it keeps the sign of zero: -0.3 rounds to -0.0.
+float round_half_even(float v) { return std::copysign(round_half_even_magnitude(v), v); }
 
 }  // namespace
 

@@ -53,6 +53,8 @@ TEST(QuantRounding, HalfEvenIgnoresTheEnvironmentAndKeepsSpecials) {
   EXPECT_EQ(round_value(0.5f, RoundingMode::kHalfEven), 0.0f);
   EXPECT_EQ(round_value(1.5f, RoundingMode::kHalfEven), 2.0f);
   EXPECT_EQ(round_value(-0.5f, RoundingMode::kHalfEven), 0.0f);
+  EXPECT_TRUE(std::signbit(round_value(-0.3f, RoundingMode::kHalfEven)));  // -0.0, as numpy.round gives
+  EXPECT_FALSE(std::signbit(round_value(0.3f, RoundingMode::kHalfEven)));
   EXPECT_EQ(round_value(-3.5f, RoundingMode::kHalfEven), -4.0f);
   EXPECT_EQ(round_value(16777216.0f, RoundingMode::kHalfEven), 16777216.0f);
   EXPECT_EQ(round_value(0.49999997f, RoundingMode::kHalfEven), 0.0f);
