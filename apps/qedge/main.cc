@@ -1,6 +1,7 @@
 // qedge: convert, run, inspect and check models from the command line.
 #include <cstdio>
 #include <cstring>
+#include <exception>
 
 #include "cli.h"
 #include "qedge/qedge.h"
@@ -42,7 +43,14 @@ int main(int argc, char** argv) {
     return 0;
   }
   for (const Command& c : kCommands) {
-    if (!std::strcmp(argv[1], c.name)) return c.fn(argc - 2, argv + 2);
+    if (std::strcmp(argv[1], c.name)) continue;
+    // Commands report errors as values; this only keeps an unexpected exception from aborting the process.
+    try {
+      return c.fn(argc - 2, argv + 2);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "qedge %s: %s\n", c.name, e.what());
+      return 1;
+    }
   }
   std::fprintf(stderr, "qedge: unknown command '%s'\n\n%s", argv[1], kUsage);
   return 2;

@@ -1,5 +1,6 @@
 #include "tensor_io.h"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -63,8 +64,15 @@ Result<TensorData> read_npy(const std::string& path) {
   std::stringstream dims(header.substr(s + 10, e - s - 10));
   std::string item;
   while (std::getline(dims, item, ',')) {
-    if (item.find_first_not_of(' ') == std::string::npos) continue;
-    t.shape.push_back(std::stoll(item));
+    const auto first = item.find_first_not_of(' ');
+    if (first == std::string::npos) continue;
+    char* end = nullptr;
+    errno = 0;
+    const long long d = std::strtoll(item.c_str() + first, &end, 10);
+    if (end == item.c_str() + first || errno == ERANGE || d < 0 || item.find_first_not_of(' ', end - item.c_str()) != std::string::npos) {
+      return InvalidArgument(path + ": .npy shape has an invalid dimension '" + item + "'");
+    }
+    t.shape.push_back(d);
   }
   QEDGE_ASSIGN_OR_RETURN(int64_t n, checked_num_elements(t.shape));
   const size_t bytes = dtype_storage_bytes(t.dtype, n);

@@ -1,5 +1,7 @@
 #include "onnx/tensor_proto.h"
 
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -24,8 +26,14 @@ Status read_external(const onnx::TensorProto& proto, const std::string& base_dir
   int64_t length = -1;
   for (const auto& kv : proto.external_data()) {
     if (kv.key() == "location") location = kv.value();
-    if (kv.key() == "offset") offset = std::stoll(kv.value());
-    if (kv.key() == "length") length = std::stoll(kv.value());
+    if (kv.key() != "offset" && kv.key() != "length") continue;
+    char* end = nullptr;
+    errno = 0;
+    const long long v = std::strtoll(kv.value().c_str(), &end, 10);
+    if (kv.value().empty() || *end != '\0' || errno == ERANGE || v < 0) {
+      return InvalidModel("tensor '" + what + "': external data " + kv.key() + " '" + kv.value() + "' is not a byte count");
+    }
+    (kv.key() == "offset" ? offset : length) = v;
   }
   if (location.empty() || location.find("..") != std::string::npos || location[0] == '/') {
     return InvalidModel("tensor '" + what + "': external data location '" + location + "' is missing or escapes the model folder");
@@ -35,8 +43,9 @@ Status read_external(const onnx::TensorProto& proto, const std::string& base_dir
   if (!f) return IoError("tensor '" + what + "': cannot open external data file " + path);
   f.seekg(0, std::ios::end);
   const int64_t file_size = f.tellg();
+  if (offset > file_size) return InvalidModel("tensor '" + what + "': external data offset is beyond the end of " + path);
   if (length < 0) length = file_size - offset;
-  if (offset < 0 || length < 0 || offset + length > file_size) {
+  if (length > file_size - offset) {
     return InvalidModel("tensor '" + what + "': external data range is outside " + path);
   }
   bytes->resize(static_cast<size_t>(length));
@@ -44,6 +53,10 @@ Status read_external(const onnx::TensorProto& proto, const std::string& base_dir
   f.read(reinterpret_cast<char*>(bytes->data()), length);
   if (!f) return IoError("tensor '" + what + "': short read from " + path);
   return Status::Ok();
+}
+
+Status wrong_field(const std::string& what) {
+  return InvalidModel("tensor '" + what + "' does not hold one value per element in the field its data type uses");
 }
 
 }  // namespace
@@ -70,7 +83,8 @@ Result<TensorData> tensor_from_proto(const onnx::TensorProto& proto, const std::
     if (n > 0 && stored == 0) return InvalidModel("tensor '" + what + "' has no data");
     // Typed fields hold at most two values per element (complex), so a count far beyond that is corrupt;
     // checking before allocating keeps a hostile shape from exhausting memory.
-    if (stored < n && !(t.dtype == DType::kInt4 || t.dtype == DType::kUint4)) {
+    const bool packed4 = t.dtype == DType::kInt4 || t.dtype == DType::kUint4;
+    if (stored < (packed4 ? (n + 1) / 2 : n)) {
       return InvalidModel("tensor '" + what + "' has " + std::to_string(stored) + " values but shape " +
                           dims_to_string(t.shape) + " needs " + std::to_string(n));
     }
@@ -78,49 +92,49 @@ Result<TensorData> tensor_from_proto(const onnx::TensorProto& proto, const std::
     uint8_t* dst = t.bytes.data();
     switch (t.dtype) {
       case DType::kFloat32:
-        if (proto.float_data_size() != n) break;
+        if (proto.float_data_size() != n) return wrong_field(what);
         copy_cast<float, float>(proto.float_data().data(), n, dst);
         break;
       case DType::kComplex64:
-        if (proto.float_data_size() != 2 * n) break;
+        if (proto.float_data_size() != 2 * n) return wrong_field(what);
         copy_cast<float, float>(proto.float_data().data(), 2 * n, dst);
         break;
       case DType::kFloat64:
-        if (proto.double_data_size() != n) break;
+        if (proto.double_data_size() != n) return wrong_field(what);
         copy_cast<double, double>(proto.double_data().data(), n, dst);
         break;
       case DType::kComplex128:
-        if (proto.double_data_size() != 2 * n) break;
+        if (proto.double_data_size() != 2 * n) return wrong_field(what);
         copy_cast<double, double>(proto.double_data().data(), 2 * n, dst);
         break;
       case DType::kInt64:
-        if (proto.int64_data_size() != n) break;
+        if (proto.int64_data_size() != n) return wrong_field(what);
         copy_cast<int64_t, int64_t>(proto.int64_data().data(), n, dst);
         break;
       case DType::kUint32:
-        if (proto.uint64_data_size() != n) break;
+        if (proto.uint64_data_size() != n) return wrong_field(what);
         copy_cast<uint64_t, uint32_t>(proto.uint64_data().data(), n, dst);
         break;
       case DType::kUint64:
-        if (proto.uint64_data_size() != n) break;
+        if (proto.uint64_data_size() != n) return wrong_field(what);
         copy_cast<uint64_t, uint64_t>(proto.uint64_data().data(), n, dst);
         break;
       case DType::kInt32:
-        if (proto.int32_data_size() != n) break;
+        if (proto.int32_data_size() != n) return wrong_field(what);
         copy_cast<int32_t, int32_t>(proto.int32_data().data(), n, dst);
         break;
       case DType::kInt16:
-        if (proto.int32_data_size() != n) break;
+        if (proto.int32_data_size() != n) return wrong_field(what);
         copy_cast<int32_t, int16_t>(proto.int32_data().data(), n, dst);
         break;
       case DType::kUint16:
       case DType::kFloat16:
       case DType::kBFloat16:
-        if (proto.int32_data_size() != n) break;
+        if (proto.int32_data_size() != n) return wrong_field(what);
         copy_cast<int32_t, uint16_t>(proto.int32_data().data(), n, dst);
         break;
       case DType::kInt8:
-        if (proto.int32_data_size() != n) break;
+        if (proto.int32_data_size() != n) return wrong_field(what);
         copy_cast<int32_t, int8_t>(proto.int32_data().data(), n, dst);
         break;
       case DType::kUint8:
@@ -129,13 +143,13 @@ Result<TensorData> tensor_from_proto(const onnx::TensorProto& proto, const std::
       case DType::kFloat8E4M3FNUZ:
       case DType::kFloat8E5M2:
       case DType::kFloat8E5M2FNUZ:
-        if (proto.int32_data_size() != n) break;
+        if (proto.int32_data_size() != n) return wrong_field(what);
         copy_cast<int32_t, uint8_t>(proto.int32_data().data(), n, dst);
         break;
       case DType::kInt4:
       case DType::kUint4:
         // int32_data holds one packed byte (two elements) per entry.
-        if (proto.int32_data_size() != static_cast<int64_t>(want)) break;
+        if (proto.int32_data_size() != static_cast<int64_t>(want)) return wrong_field(what);
         copy_cast<int32_t, uint8_t>(proto.int32_data().data(), static_cast<int64_t>(want), dst);
         break;
       default:

@@ -150,14 +150,14 @@ qedge_status qedge_session_set_input(qedge_session* s, int32_t index, int32_t dt
                                      const void* data, size_t bytes) {
   if (!s) return null_arg("session");
   if (!data && bytes > 0) return null_arg("data");
-  if (rank < 0 || (rank > 0 && !dims && rank != static_cast<int32_t>(s->session->declared_input_shape(index < 0 ? 0 : index).size()))) {
+  if (index < 0 || index >= s->session->num_inputs()) {
+    return fail(qedge::InvalidArgument("input index " + std::to_string(index) + " is out of range"));
+  }
+  if (rank < 0 || (rank > 0 && !dims && rank != static_cast<int32_t>(s->session->declared_input_shape(index).size()))) {
     return fail(qedge::InvalidArgument("invalid rank " + std::to_string(rank)));
   }
   if (!qedge::dtype_is_valid(dtype)) return fail(qedge::InvalidArgument("invalid dtype " + std::to_string(dtype)));
   return guarded([&] {
-    if (index < 0 || index >= s->session->num_inputs()) {
-      return fail(qedge::InvalidArgument("input index " + std::to_string(index) + " is out of range"));
-    }
     qedge::Dims shape = dims ? qedge::Dims(dims, dims + rank) : s->session->declared_input_shape(index);
     qedge::Status st = s->session->set_input(index, static_cast<qedge::DType>(dtype), shape, data, bytes);
     return st.ok() ? QEDGE_OK : fail(st);
@@ -178,6 +178,7 @@ qedge_status qedge_session_get_output(const qedge_session* s, int32_t index, qed
   if (index < 0 || index >= s->session->num_outputs()) {
     return fail(qedge::InvalidArgument("output index " + std::to_string(index) + " is out of range"));
   }
+  if (!s->session->outputs_valid()) return fail(qedge::InvalidArgument("no successful run yet: outputs are not available"));
   fill_tensor(s->session->output(index).tensor, out);
   return QEDGE_OK;
 }

@@ -84,7 +84,16 @@ Status validate_tensor(const fb::Model& m, int i, size_t data_size, uint64_t are
 
 class GraphChecker {
  public:
-  explicit GraphChecker(const fb::Model& m) : m_(m), n_tensors_(m.tensors() ? m.tensors()->size() : 0) {}
+  explicit GraphChecker(const fb::Model& m)
+      : m_(m), n_tensors_(m.tensors() ? m.tensors()->size() : 0), written_(n_tensors_, false), owned_(m.graphs()->size(), false) {}
+
+  // Every graph but the main one must be owned by a node.
+  Status all_graphs_owned() const {
+    for (size_t g = 1; g < owned_.size(); ++g) {
+      if (!owned_[g]) return InvalidModel("graph " + std::to_string(g) + " is not referenced by any node");
+    }
+    return Status::Ok();
+  }
 
   // Every value a node reads must be defined before it: by a constant, a graph input, an earlier node, or
   // (for subgraphs) the enclosing graphs up to the owning node. Subgraphs may only refer to graphs after
@@ -95,6 +104,13 @@ class GraphChecker {
     if (graph.inputs()) {
       for (int32_t i : *graph.inputs()) {
         QEDGE_RETURN_IF_ERROR(index_ok(i, where + " input"));
+        // A subgraph's inputs are fresh values its runner binds per call: never a constant, an outer value, a
+        // planned arena slot or another graph's value.
+        const fb::Tensor& t = *m_.tensors()->Get(i);
+        if (g > 0 && (defined[i] || written_[i] || t.kind() == fb::TensorKind::CONSTANT || t.arena_offset() != -1)) {
+          return InvalidModel(where + " input " + tensor_label(m_, i) + " is not a fresh subgraph value");
+        }
+        written_[i] = true;
         defined[i] = true;
       }
     }
@@ -122,6 +138,9 @@ class GraphChecker {
               if (sub <= g || sub >= static_cast<int>(m_.graphs()->size())) {
                 return InvalidModel(node + " attribute " + a->name()->str() + " refers to invalid graph " + std::to_string(sub));
               }
+              // Each subgraph has exactly one owner (as in ONNX), which also keeps this walk linear.
+              if (owned_[sub]) return InvalidModel(node + " refers to graph " + std::to_string(sub) + ", which another node owns");
+              owned_[sub] = true;
               QEDGE_RETURN_IF_ERROR(check(sub, defined));
             }
           }
@@ -131,9 +150,13 @@ class GraphChecker {
             if (o == -1) continue;
             QEDGE_RETURN_IF_ERROR(index_ok(o, node + " output"));
             const fb::Tensor& t = *m_.tensors()->Get(o);
-            if (defined[o] || t.kind() != fb::TensorKind::ACTIVATION) {
+            if (defined[o] || written_[o] || t.kind() != fb::TensorKind::ACTIVATION) {
               return InvalidModel(node + " writes " + tensor_label(m_, o) + ", which is already defined");
             }
+            if (g > 0 && t.arena_offset() != -1) {
+              return InvalidModel(node + " writes " + tensor_label(m_, o) + ", a subgraph value with an arena slot");
+            }
+            written_[o] = true;
             defined[o] = true;
           }
         }
@@ -165,6 +188,8 @@ class GraphChecker {
 
   const fb::Model& m_;
   size_t n_tensors_;
+  std::vector<bool> written_;  // values any graph has defined (each is defined once in the whole model)
+  std::vector<bool> owned_;    // subgraphs already claimed by a node
 };
 
 }  // namespace
@@ -181,7 +206,8 @@ Status validate_model(const fb::Model& m, size_t data_size) {
   for (size_t i = 0; i < n; ++i) {
     const fb::Tensor& t = *m.tensors()->Get(i);
     if (t.arena_offset() < 0) continue;
-    Dims shape(t.shape()->begin(), t.shape()->end());
+    Dims shape;
+    if (t.shape()) shape.assign(t.shape()->begin(), t.shape()->end());
     const uint64_t bytes = dtype_storage_bytes(static_cast<DType>(t.dtype()), num_elements(shape));
     used = std::max<uint64_t>(used, static_cast<uint64_t>(t.arena_offset()) + format::align_up(std::max<uint64_t>(bytes, 1), format::kSegmentAlignment));
   }
@@ -198,7 +224,8 @@ Status validate_model(const fb::Model& m, size_t data_size) {
       }
     }
   }
-  return checker.check(0, checker.constants());
+  QEDGE_RETURN_IF_ERROR(checker.check(0, checker.constants()));
+  return checker.all_graphs_owned();
 }
 
 }  // namespace qedge::rt

@@ -138,6 +138,8 @@ Status Session::init(const BackendRegistry& backends) {
       v.tensor.data = const_cast<uint8_t*>(file_.segment_data(t.segment()));
     } else if (t.arena_offset() >= 0) {
       v.arena_offset = t.arena_offset();
+      v.planned_dtype = v.tensor.dtype;
+      v.planned_shape = v.tensor.shape;
       v.tensor.data = arena_ + v.arena_offset;
     }
   }
@@ -259,15 +261,6 @@ Result<std::unique_ptr<Session::GraphExec>> Session::build_graph(int index, cons
 }
 
 Status Session::prepare_step(Step& step) {
-  // Remember planned shapes: prepare overwrites them and they must agree.
-  std::vector<std::pair<DType, Dims>> planned;
-  for (int o : step.outputs) {
-    if (o >= 0 && values_[o].arena_offset >= 0) {
-      planned.emplace_back(values_[o].tensor.dtype, values_[o].tensor.shape);
-    } else {
-      planned.emplace_back(DType::kUndefined, Dims{});
-    }
-  }
   Status s = step.partition->prepare(step.index_in_partition, step.ctx);
   if (!s.ok()) return s.with_context(step_context(step.name, step.op_type));
   size_t scratch = 0;
@@ -277,10 +270,13 @@ Status Session::prepare_step(Step& step) {
     auto r = checked_num_elements(v.tensor.shape);
     if (!r.ok()) return r.status().with_context(step_context(step.name, step.op_type));
     if (o >= 0 && v.arena_offset >= 0) {
-      if (v.tensor.dtype != planned[i].first || v.tensor.shape != planned[i].second) {
-        return InvalidModel(step_context(step.name, step.op_type) + "output '" + v.name + "' is " + dtype_name(v.tensor.dtype) +
-                            dims_to_string(v.tensor.shape) + " but the file plans " + dtype_name(planned[i].first) +
-                            dims_to_string(planned[i].second));
+      if (v.tensor.dtype != v.planned_dtype || v.tensor.shape != v.planned_shape) {
+        const std::string computed = std::string(dtype_name(v.tensor.dtype)) + dims_to_string(v.tensor.shape);
+        // Keep the planned form so a later run cannot mistake the wrong shape for the plan.
+        v.tensor.dtype = v.planned_dtype;
+        v.tensor.shape = v.planned_shape;
+        return InvalidModel(step_context(step.name, step.op_type) + "output '" + v.name + "' is " + computed +
+                            " but the file plans " + dtype_name(v.planned_dtype) + dims_to_string(v.planned_shape));
       }
       v.tensor.data = arena_ + v.arena_offset;
     } else {
@@ -353,7 +349,9 @@ Status Session::run() {
     if (!input_set_[k]) return InvalidArgument("input '" + values_[inputs_[k]].name + "' was not set");
   }
   for (Step& step : graphs_[0]->steps) step.ms = 0.0;
+  outputs_valid_ = false;
   QEDGE_RETURN_IF_ERROR(run_graph(*graphs_[0]));
+  outputs_valid_ = true;
   profile_.clear();
   if (options_.profile) {
     for (const Step& step : graphs_[0]->steps) profile_.push_back({step.name, step.op_type, step.backend_name, step.ms});

@@ -25,6 +25,9 @@ struct Value {
   bool is_constant = false;
   bool shape_static = false;
   int64_t arena_offset = -1;
+  // For values with an arena slot: the dtype and shape the plan sized it for.
+  DType planned_dtype = DType::kUndefined;
+  Dims planned_shape;
   std::vector<uint64_t> heap;  // storage of dynamic values (8-byte aligned)
   std::string name;
 };
@@ -46,6 +49,8 @@ class Session : public SubgraphRunner {
   int num_outputs() const { return static_cast<int>(outputs_.size()); }
   const Value& input(int i) const { return values_[inputs_[i]]; }
   const Value& output(int i) const { return values_[outputs_[i]]; }
+  // False until a run has succeeded (and after a failed one): outputs hold no results then.
+  bool outputs_valid() const { return outputs_valid_; }
   const Dims& declared_input_shape(int i) const { return declared_input_shapes_[i]; }
   int input_index(const std::string& name) const;
   int output_index(const std::string& name) const;
@@ -83,6 +88,7 @@ class Session : public SubgraphRunner {
   uint64_t arena_bytes_ = 0;
   std::unique_ptr<WorkerPool> pool_;
   std::vector<ProfileEntry> profile_;
+  bool outputs_valid_ = false;  // the last run succeeded
 };
 
 }  // namespace qedge::rt

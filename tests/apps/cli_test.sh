@@ -41,6 +41,10 @@ check "run it" 0 "$qedge" run "$tmp/m.qedge" --input "input=$model/input.npy" --
 [ -s "$tmp/out_dir/probabilities.npy" ] || { echo "FAIL: run wrote no .npy output"; failures=$((failures + 1)); }
 check "run with random inputs and 2 threads" 0 "$qedge" run "$tmp/m.qedge" --random-inputs --threads 2
 check "run without inputs" 1 "$qedge" run "$tmp/m.qedge"
+printf '\x93NUMPY\x01\x00\x3a\x00{"descr": "<f4", "fortran_order": False, "shape": (1,x), }' >"$tmp/bad.npy"
+sed -i "s/\"/'/g" "$tmp/bad.npy"
+check "run with a malformed .npy shape" 1 "$qedge" run "$tmp/m.qedge" --input "input=$tmp/bad.npy"
+grep -q "invalid dimension 'x'" "$tmp/err" || { echo "FAIL: malformed .npy shape not reported"; failures=$((failures + 1)); }
 check "inspect --json" 0 "$qedge" inspect "$tmp/m.qedge" --json
 /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["arena_bytes"] > 0 and d["tensors"]' "$tmp/out" \
   || { echo "FAIL: inspect --json is not valid JSON with tensors"; failures=$((failures + 1)); }

@@ -169,5 +169,25 @@ TEST(Converter, ReadsExternalData) {
   EXPECT_NE(missing.status().message().find("missing.bin"), std::string::npos) << missing.status().message();
 }
 
+TEST(Converter, RejectsInitializerValuesInTheWrongField) {
+  OnnxBuilder b = add_relu_model();
+  auto* init = b.proto().mutable_graph()->mutable_initializer(0);  // float [3]
+  init->clear_raw_data();
+  for (int i = 0; i < 3; ++i) init->add_int64_data(i);  // silently became zeros before the fix
+  auto r = convert_onnx_file(save(b), {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("'bias'"), std::string::npos) << r.status().message();
+}
+
+TEST(Converter, RejectsMalformedExternalDataFields) {
+  const std::string dir = make_temp_dir();
+  OnnxBuilder b = model_with_external_bias("weights.bin");
+  b.proto().mutable_graph()->mutable_initializer(0)->mutable_external_data(1)->set_value("eight");  // threw before the fix
+  b.save(dir + "/model.onnx");
+  auto r = convert_onnx_file(dir + "/model.onnx", {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("'eight'"), std::string::npos) << r.status().message();
+}
+
 }  // namespace
 }  // namespace qedge::testing

@@ -88,6 +88,13 @@ TEST(CApi, ErrorsAreCodesWithMessages) {
   EXPECT_EQ(s.set_input(7, QEDGE_FLOAT32, {2, 3}, x.data(), 24).code, QEDGE_ERR_INVALID_ARGUMENT);
   qedge_tensor out;
   EXPECT_EQ(s.output(3, &out).code, QEDGE_ERR_INVALID_ARGUMENT);
+  // Out-of-range index with dims omitted: read past the input list before the fix.
+  EXPECT_EQ(qedge_session_set_input(s.get(), 7, QEDGE_FLOAT32, nullptr, 4, nullptr, 0), QEDGE_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(qedge_session_set_input(s.get(), -1, QEDGE_FLOAT32, nullptr, 2, nullptr, 0), QEDGE_ERR_INVALID_ARGUMENT);
+  // Outputs exist only after a successful run.
+  Error before = s.output(0, &out);
+  EXPECT_EQ(before.code, QEDGE_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(before.message.find("no successful run"), std::string::npos) << before.message;
 }
 
 TEST(Backends, NodesForADecliningBackendFallBackToCpu) {

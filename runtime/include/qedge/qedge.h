@@ -80,6 +80,7 @@ qedge_status qedge_session_input_info(const qedge_session* session, int32_t inde
 qedge_status qedge_session_set_input(qedge_session* session, int32_t index, int32_t dtype, const int64_t* dims,
                                      int32_t rank, const void* data, size_t bytes);
 qedge_status qedge_session_run(qedge_session* session);
+/* Output `index` of the last successful run (QEDGE_ERR_INVALID_ARGUMENT before one, or after a failed run). */
 qedge_status qedge_session_get_output(const qedge_session* session, int32_t index, qedge_tensor* out_tensor);
 
 /* Per-node profile of the last run (options.profile != 0): node count, then each node's name, op type,
