@@ -6,7 +6,8 @@ namespace qedge::testing {
 
 Result<std::vector<TensorData>> run_ref_kernel(const std::string& op, const AttrMap& attrs,
                                                const std::vector<std::optional<TensorData>>& inputs,
-                                               int num_outputs, int opset, const std::string& domain) {
+                                               int num_outputs, int opset, const std::string& domain,
+                                               SubgraphRunner* subgraphs) {
   static const KernelRegistry registry = [] {
     KernelRegistry r;
     ref::register_all(r);
@@ -26,6 +27,7 @@ Result<std::vector<TensorData>> run_ref_kernel(const std::string& op, const Attr
   ctx.domain = domain;
   ctx.opset = opset;
   ctx.attrs = &attrs;
+  ctx.subgraphs = subgraphs;
   for (size_t i = 0; i < inputs.size(); ++i) ctx.inputs.push_back(inputs[i] ? &in_views[i] : nullptr);
   for (auto& o : out_views) ctx.outputs.push_back(&o);
 

@@ -28,11 +28,11 @@ std::vector<T> values_of(const TensorData& t) {
 }
 
 // Prepares and runs the reference kernel for `op` (default domain unless `domain` is given).
-// Omitted optional inputs are std::nullopt.
+// Omitted optional inputs are std::nullopt. `subgraphs` serves control-flow kernels (null, as in the converter).
 Result<std::vector<TensorData>> run_ref_kernel(const std::string& op, const AttrMap& attrs,
                                                const std::vector<std::optional<TensorData>>& inputs,
                                                int num_outputs = 1, int opset = 22,
-                                               const std::string& domain = "");
+                                               const std::string& domain = "", SubgraphRunner* subgraphs = nullptr);
 
 // Attribute builders.
 Attr int_attr(const std::string& name, int64_t v);

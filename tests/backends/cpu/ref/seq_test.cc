@@ -313,29 +313,7 @@ Attr graph_attr(const std::string& name, int g) {
 Result<std::vector<TensorData>> run_control(const std::string& op, const AttrMap& attrs,
                                             const std::vector<std::optional<TensorData>>& inputs, int num_outputs,
                                             SubgraphRunner* runner, int opset = 11) {
-  KernelRegistry registry;
-  ref::register_all(registry);
-  std::unique_ptr<OpKernel> kernel = (*registry.find("", op))();
-  std::vector<Tensor> in_views;
-  for (const auto& in : inputs) in_views.push_back(in ? in->view() : Tensor{});
-  std::vector<Tensor> out_views(num_outputs);
-  KernelContext ctx;
-  ctx.op_type = op;
-  ctx.opset = opset;
-  ctx.attrs = &attrs;
-  ctx.subgraphs = runner;
-  for (size_t i = 0; i < inputs.size(); ++i) ctx.inputs.push_back(inputs[i] ? &in_views[i] : nullptr);
-  for (auto& o : out_views) ctx.outputs.push_back(&o);
-  QEDGE_RETURN_IF_ERROR(kernel->prepare(ctx));
-  std::vector<TensorData> outs(num_outputs);
-  for (int i = 0; i < num_outputs; ++i) {
-    outs[i].dtype = out_views[i].dtype;
-    outs[i].shape = out_views[i].shape;
-    outs[i].bytes.assign(out_views[i].nbytes(), 0);
-    out_views[i].data = outs[i].bytes.data();
-  }
-  QEDGE_RETURN_IF_ERROR(kernel->run(ctx));
-  return outs;
+  return run_ref_kernel(op, attrs, inputs, num_outputs, opset, "", runner);
 }
 
 float scalar_of(const Tensor* t) { return t->data_as<float>()[0]; }
