@@ -25,7 +25,9 @@ std::vector<NodeReport> make_report(const conv::IrModel& model) {
       r.shapes += t.shape_known ? dims_to_string(t.shape) : "?";
       dynamic |= !t.shape_known;
     }
-    if (dynamic) r.note = "output shape known only at run time";
+    r.note = n.precision_note;
+    if (r.note.empty() && n.domain == conv::kQonnxDomain) r.note = "float fake-quantization: no consumer runs on its integers";
+    if (dynamic) r.note += std::string(r.note.empty() ? "" : "; ") + "output shape known only at run time";
     report.push_back(std::move(r));
   }
   return report;
@@ -43,7 +45,7 @@ Result<ConvertResult> convert_onnx_file(const std::string& onnx_path, const Conv
     return r;
   }();
   size_t nodes_before = model.main().nodes.size();
-  QEDGE_RETURN_IF_ERROR(conv::run_standard_passes(model, registry));
+  QEDGE_RETURN_IF_ERROR(conv::run_standard_passes(model, registry, options.integer));
   for (auto& graph : model.graphs) {
     for (auto& node : graph.nodes) node.backend = options.backend;
   }

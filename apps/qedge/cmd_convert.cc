@@ -9,7 +9,7 @@ namespace qedge::cli {
 namespace {
 
 const char* kHelp =
-    "usage: qedge convert IN.onnx -o OUT.qedge [--input-shape NAME=DIMS]... [--report]\n"
+    "usage: qedge convert IN.onnx -o OUT.qedge [--input-shape NAME=DIMS]... [--report] [--no-integer]\n"
     "\n"
     "Converts an ONNX or QONNX model into a .qedge file. The output is written atomically: a failed\n"
     "conversion leaves no file behind.\n"
@@ -17,12 +17,14 @@ const char* kHelp =
     "  -o FILE                    output path (required)\n"
     "  --input-shape NAME=DIMS    pin a dynamic input shape, e.g. input=1x3x224x224 (repeatable)\n"
     "  --backend NAME             backend every node prefers (default cpu; nodes it cannot run fall back to cpu)\n"
-    "  --report                   print, per node: op, backend, output precision and shapes, notes\n";
+    "  --report                   print, per node: op, backend, output precision and shapes, and the precision it\n"
+    "                             computes in and why (e.g. int8 x int4 weights, or float: weight is not quantized)\n"
+    "  --no-integer               keep quantized models as float fake-quantization (no integer lowering)\n";
 
 }  // namespace
 
 int cmd_convert(int argc, char** argv) {
-  Args args(argc, argv, {"--input-shape", "--backend"}, {"--report", "--help"});
+  Args args(argc, argv, {"--input-shape", "--backend"}, {"--report", "--no-integer", "--help"});
   if (args.has("--help")) {
     std::fputs(kHelp, stdout);
     return 0;
@@ -33,6 +35,7 @@ int cmd_convert(int argc, char** argv) {
   if (out.empty()) return usage_error("convert", "missing -o OUT.qedge");
   ConvertOptions options;
   options.backend = args.get("--backend", "cpu");
+  options.integer = !args.has("--no-integer");
   for (const std::string& spec : args.all("--input-shape")) {
     const auto eq = spec.find('=');
     if (eq == std::string::npos) return usage_error("convert", "--input-shape expects NAME=DIMS, got '" + spec + "'");

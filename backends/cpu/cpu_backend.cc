@@ -21,6 +21,9 @@ class CpuBackend : public Backend {
   CpuBackend() { ref::register_all(kernels_); }
   std::string_view name() const override { return "cpu"; }
   bool supports(const NodeDesc& node) const override { return kernels_.find(node.domain, node.op_type) != nullptr; }
+  bool reads_packed_input(const NodeDesc& node, int input) const override {
+    return ref::reads_packed_input(node.domain, node.op_type, input);
+  }
   Result<std::unique_ptr<Partition>> create_partition(const std::vector<NodeDesc>& nodes) override {
     std::vector<std::unique_ptr<OpKernel>> kernels;
     for (const NodeDesc& node : nodes) {

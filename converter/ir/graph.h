@@ -2,16 +2,38 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "qedge/kernel_api/attributes.h"
 #include "qedge/kernel_api/tensor.h"
+#include "qedge/quant/rounding.h"
 
 namespace qedge::conv {
 
 // The one domain QONNX/FINN quantization ops live in after canonicalization.
 constexpr const char* kQonnxDomain = "qonnx.custom_op.general";
+
+// A quantization grid. On an integer tensor it maps stored integers to reals: real = (q - zero_point) * scale.
+// On a float constant (a folded weight quantizer or DequantizeLinear) it says that every value equals
+// (q - zero_point) * scale for an integer q in the range, so the integers can be recovered exactly.
+struct IrQuant {
+  int bits = 8;
+  bool is_signed = true;
+  bool narrow = false;
+  bool bipolar = false;  // 1-bit values -1/+1
+  std::vector<float> scale;       // one value (per tensor) or one per index of `axis`
+  std::vector<float> zero_point;  // same length as scale
+  int axis = -1;                  // -1 when per tensor
+  quant::RoundingMode rounding = quant::RoundingMode::kHalfEven;
+
+  bool per_tensor() const { return scale.size() == 1; }
+  bool operator==(const IrQuant& o) const {
+    return bits == o.bits && is_signed == o.is_signed && narrow == o.narrow && bipolar == o.bipolar &&
+           scale == o.scale && zero_point == o.zero_point && axis == o.axis;
+  }
+};
 
 struct IrTensor {
   std::string name;
@@ -22,6 +44,7 @@ struct IrTensor {
   TensorData value;
   bool is_graph_input = false;
   int64_t arena_offset = -1;  // set by the memory planner
+  std::optional<IrQuant> quant;
 };
 
 struct IrNode {
@@ -33,6 +56,8 @@ struct IrNode {
   std::vector<int> outputs;  // tensor indices, -1 = unrequested
   AttrMap attrs;
   std::string backend = "cpu";
+  // Why the node runs in the precision it does (for `convert --report`); set by the integer lowering.
+  std::string precision_note;
 };
 
 struct IrGraph {

@@ -6,6 +6,7 @@
 
 #include "passes/node_eval.h"
 #include "passes/pass.h"
+#include "passes/quant_grid.h"
 
 namespace qedge::conv {
 namespace {
@@ -57,6 +58,7 @@ Status fold_constants(IrModel& model, PassContext& ctx) {
       t.shape = t.value.shape;
       t.is_constant = true;
     }
+    annotate_folded_grid(model, n);
     ctx.changed = true;
   }
   graph.nodes = std::move(kept);

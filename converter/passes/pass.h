@@ -28,11 +28,13 @@ struct Pass {
 Status canonicalize(IrModel& model, PassContext& ctx);
 Status infer_shapes(IrModel& model, PassContext& ctx);
 Status fold_constants(IrModel& model, PassContext& ctx);
+Status lower_integer(IrModel& model, PassContext& ctx);
 Status remove_dead_nodes(IrModel& model, PassContext& ctx);
 Status plan_memory(IrModel& model, PassContext& ctx);
 
 // Runs the standard pipeline: canonicalize, then shape inference and constant folding to a fixpoint,
 // then dead-node removal and memory planning.
-Status run_standard_passes(IrModel& model, const KernelRegistry& registry);
+// With `integer`, quantized Conv/MatMul/Gemm are lowered to integer ops (lower_integer) before dead-node removal.
+Status run_standard_passes(IrModel& model, const KernelRegistry& registry, bool integer = true);
 
 }  // namespace qedge::conv

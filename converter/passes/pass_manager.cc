@@ -20,7 +20,7 @@ Status collected_problems(const PassContext& ctx) {
 
 }  // namespace
 
-Status run_standard_passes(IrModel& model, const KernelRegistry& registry) {
+Status run_standard_passes(IrModel& model, const KernelRegistry& registry, bool integer) {
   PassContext ctx;
   ctx.registry = &registry;
   QEDGE_RETURN_IF_ERROR(canonicalize(model, ctx));
@@ -31,6 +31,13 @@ Status run_standard_passes(IrModel& model, const KernelRegistry& registry) {
     if (!ctx.problems.empty()) return collected_problems(ctx);
     QEDGE_RETURN_IF_ERROR(fold_constants(model, ctx));
     if (!ctx.changed) break;
+  }
+  if (integer) {
+    QEDGE_RETURN_IF_ERROR(lower_integer(model, ctx));
+    // The lowered nodes go through their kernels' shape checks like any other node.
+    ctx.problems.clear();
+    QEDGE_RETURN_IF_ERROR(infer_shapes(model, ctx));
+    if (!ctx.problems.empty()) return collected_problems(ctx);
   }
   QEDGE_RETURN_IF_ERROR(remove_dead_nodes(model, ctx));
   return plan_memory(model, ctx);

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "qedge/format/format.h"
+#include "qedge/quant/packing.h"
 
 namespace qedge::conv {
 namespace {
@@ -30,7 +31,11 @@ class Writer {
     std::vector<flatbuffers::Offset<fb::Tensor>> tensors;
     std::vector<fb::Segment> segments;
     uint64_t data_size = 0;
-    for (size_t k = 0; k < order_.size(); ++k) tensors.push_back(write_tensor(order_[k], &segments, &data_size));
+    for (size_t k = 0; k < order_.size(); ++k) {
+      auto tensor = write_tensor(order_[k], &segments, &data_size);
+      if (!tensor.ok()) return tensor.status();
+      tensors.push_back(tensor.value());
+    }
     const uint64_t data_end = segments.empty() ? 0 : segments.back().offset() + segments.back().size();
     std::vector<flatbuffers::Offset<fb::OpsetImport>> opsets;
     for (const auto& kv : model_.opsets) {
@@ -50,7 +55,8 @@ class Writer {
       const IrTensor& t = tensor_at(order_[k]);
       if (!t.is_constant) continue;
       const fb::Segment& seg = segments[segment_of_[k]];
-      if (!t.value.bytes.empty()) std::memcpy(out.data() + data_start + seg.offset(), t.value.bytes.data(), t.value.bytes.size());
+      const std::vector<uint8_t>& bytes = packed_[k].empty() ? t.value.bytes : packed_[k];
+      if (!bytes.empty()) std::memcpy(out.data() + data_start + seg.offset(), bytes.data(), bytes.size());
     }
     return out;
   }
@@ -155,22 +161,57 @@ class Writer {
     return ab.Finish();
   }
 
-  flatbuffers::Offset<fb::Tensor> write_tensor(int order_value, std::vector<fb::Segment>* segments, uint64_t* data_size) {
+  Result<flatbuffers::Offset<fb::Tensor>> write_tensor(int order_value, std::vector<fb::Segment>* segments,
+                                                       uint64_t* data_size) {
     const IrTensor& t = tensor_at(order_value);
     int segment = -1;
     fb::TensorKind kind = fb::TensorKind::ACTIVATION;
+    const bool integer_quant = t.quant && dtype_is_integer(t.dtype);
+    std::vector<uint8_t> packed;
+    fb::StorageLayout layout = fb::StorageLayout::NATURAL;
+    if (t.is_constant && integer_quant && t.quant->bits < 8) {
+      QEDGE_ASSIGN_OR_RETURN(packed, pack_constant(t));
+      layout = fb::StorageLayout::PACKED_BITS;
+    }
     if (t.is_constant) {
       kind = fb::TensorKind::CONSTANT;
+      const size_t size = layout == fb::StorageLayout::PACKED_BITS ? packed.size() : t.value.bytes.size();
       segment = static_cast<int>(segments->size());
-      segments->emplace_back(*data_size, t.value.bytes.size());
-      *data_size = format::align_up(*data_size + t.value.bytes.size(), format::kSegmentAlignment);
+      segments->emplace_back(*data_size, size);
+      *data_size = format::align_up(*data_size + size, format::kSegmentAlignment);
     } else if (t.is_graph_input) {
       kind = fb::TensorKind::INPUT;
     }
     segment_of_.push_back(segment);
+    packed_.push_back(std::move(packed));
+    flatbuffers::Offset<fb::Quantization> quant;
+    if (integer_quant) quant = write_quant(*t.quant);
     Dims shape = t.shape;
     return fb::CreateTensor(b_, b_.CreateString(t.name), static_cast<fb::DataType>(t.dtype), b_.CreateVector(shape),
-                            t.shape_known, kind, segment, t.is_constant ? -1 : t.arena_offset);
+                            t.shape_known, kind, segment, t.is_constant ? -1 : t.arena_offset, quant, layout);
+  }
+
+  flatbuffers::Offset<fb::Quantization> write_quant(const IrQuant& q) {
+    return fb::CreateQuantization(b_, static_cast<uint8_t>(q.bits), q.is_signed, q.narrow, q.bipolar,
+                                  b_.CreateVector(q.scale), b_.CreateVector(q.zero_point), q.axis,
+                                  static_cast<fb::RoundingMode>(q.rounding));
+  }
+
+  // The PACKED_BITS bytes of an int8/uint8 constant whose values fit its quantization record's bit width.
+  static Result<std::vector<uint8_t>> pack_constant(const IrTensor& t) {
+    const size_t n = static_cast<size_t>(num_elements(t.shape));
+    std::vector<int32_t> values(n);
+    for (size_t i = 0; i < n; ++i) {
+      values[i] = t.dtype == DType::kInt8 ? static_cast<int8_t>(t.value.bytes[i]) : t.value.bytes[i];
+    }
+    const int bits = t.quant->bits;
+    std::vector<uint8_t> out(quant::packed_size(n, bits));
+    const bool ok = t.quant->bipolar ? quant::pack_bipolar(values.data(), n, out.data())
+                                     : quant::pack_bits(values.data(), n, bits, t.quant->is_signed, out.data());
+    if ((t.dtype != DType::kInt8 && t.dtype != DType::kUint8) || !ok) {
+      return Internal("constant '" + t.name + "' does not fit its " + std::to_string(bits) + "-bit quantization");
+    }
+    return out;
   }
 
   const IrModel& model_;
@@ -179,6 +220,7 @@ class Writer {
   std::map<int, int> index_;       // IR tensor index -> file tensor index
   std::vector<IrTensor> extra_;    // attribute tensors stored as constants
   std::vector<int> segment_of_;    // file tensor index -> segment index or -1
+  std::vector<std::vector<uint8_t>> packed_;  // file tensor index -> PACKED_BITS bytes (empty: natural)
 };
 
 }  // namespace

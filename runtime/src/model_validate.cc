@@ -45,6 +45,10 @@ Status validate_tensor(const fb::Model& m, int i, size_t data_size, uint64_t are
     if (bits < 1 || bits > 8 || (dtype != DType::kInt8 && dtype != DType::kUint8)) {
       return InvalidModel(label + " is bit-packed but is not an int8/uint8 tensor with a 1..8-bit quantization record");
     }
+    if (t.kind() != fb::TensorKind::CONSTANT) return InvalidModel(label + " is bit-packed but is not a constant");
+    if (t.quant()->bipolar() && (bits != 1 || dtype != DType::kInt8)) {
+      return InvalidModel(label + " is bipolar but not a 1-bit int8 tensor");
+    }
     bytes = count >= 0 ? static_cast<size_t>((static_cast<unsigned __int128>(count) * bits + 7) / 8) : 0;
   } else if (t.layout() != fb::StorageLayout::NATURAL) {
     return InvalidModel(label + " has an unknown storage layout");
@@ -130,8 +134,9 @@ class GraphChecker {
           for (const fb::Attribute* a : *n.attributes()) {
             if (a->type() == fb::AttributeType::TENSOR) {
               QEDGE_RETURN_IF_ERROR(index_ok(a->tensor(), node + " attribute " + a->name()->str()));
-              if (m_.tensors()->Get(a->tensor())->kind() != fb::TensorKind::CONSTANT) {
-                return InvalidModel(node + " attribute " + a->name()->str() + " must refer to a constant");
+              if (m_.tensors()->Get(a->tensor())->kind() != fb::TensorKind::CONSTANT ||
+                  m_.tensors()->Get(a->tensor())->layout() != fb::StorageLayout::NATURAL) {
+                return InvalidModel(node + " attribute " + a->name()->str() + " must refer to an unpacked constant");
               }
             } else if (a->type() == fb::AttributeType::GRAPH) {
               const int sub = a->graph();

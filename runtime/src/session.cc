@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "qedge/quant/packing.h"
+
 namespace qedge::rt {
 
 struct Session::Step {
@@ -129,9 +131,10 @@ Status Session::init(const BackendRegistry& backends) {
     v.tensor.dtype = static_cast<DType>(t.dtype());
     v.shape_static = t.shape_static();
     if (t.shape()) v.tensor.shape.assign(t.shape()->begin(), t.shape()->end());
-    if (t.layout() != fb::StorageLayout::NATURAL) {
-      // Kernels read natural-width elements; no kernel in this build consumes bit-packed data.
-      return Unsupported("tensor '" + v.name + "' is bit-packed, which no kernel in this build reads");
+    if (t.layout() == fb::StorageLayout::PACKED_BITS) {
+      // The validator has checked: a constant, int8/uint8, a quantization record of 1..8 bits, the exact size.
+      v.tensor.packed_bits = t.quant()->bit_width();
+      v.tensor.packed_bipolar = t.quant()->bipolar();
     }
     if (t.kind() == fb::TensorKind::CONSTANT) {
       v.is_constant = true;
@@ -154,6 +157,9 @@ Status Session::init(const BackendRegistry& backends) {
   graphs_.resize(m.graphs()->size());
   for (size_t g = 0; g < graphs_.size(); ++g) {
     QEDGE_ASSIGN_OR_RETURN(graphs_[g], build_graph(static_cast<int>(g), backends));
+  }
+  for (Value& v : values_) {
+    if (v.needs_natural) QEDGE_RETURN_IF_ERROR(unpack_constant(v));
   }
   // Static steps are prepared once, now.
   for (Step& step : graphs_[0]->steps) {
@@ -202,6 +208,12 @@ Result<std::unique_ptr<Session::GraphExec>> Session::build_graph(int index, cons
                          (step.domain.empty() ? "" : " (domain " + step.domain + ")"));
     }
     chosen[k] = backend;
+    for (size_t j = 0; j < desc.input_dtypes.size(); ++j) {
+      const int32_t i = node.inputs()->Get(static_cast<flatbuffers::uoffset_t>(j));
+      if (i >= 0 && values_[i].tensor.packed_bits && !backend->reads_packed_input(desc, static_cast<int>(j))) {
+        values_[i].needs_natural = true;
+      }
+    }
     step.backend_name = std::string(backend->name());
 
     step.ctx.op_type = step.op_type;
@@ -258,6 +270,24 @@ Result<std::unique_ptr<Session::GraphExec>> Session::build_graph(int index, cons
     begin = end;
   }
   return exec;
+}
+
+Status Session::unpack_constant(Value& v) {
+  const size_t n = static_cast<size_t>(v.tensor.numel());
+  std::vector<int32_t> values(n);
+  const auto* packed = static_cast<const uint8_t*>(v.tensor.data);
+  if (v.tensor.packed_bipolar) {
+    quant::unpack_bipolar(packed, n, values.data());
+  } else if (!quant::unpack_bits(packed, n, v.tensor.packed_bits, v.tensor.dtype == DType::kInt8, values.data())) {
+    return InvalidModel("tensor '" + v.name + "' has an invalid packed bit width");
+  }
+  v.heap.assign((n + 7) / 8, 0);
+  auto* out = reinterpret_cast<uint8_t*>(v.heap.data());
+  for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(values[i]);
+  v.tensor.data = out;
+  v.tensor.packed_bits = 0;
+  v.tensor.packed_bipolar = false;
+  return Status::Ok();
 }
 
 Status Session::prepare_step(Step& step) {

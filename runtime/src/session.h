@@ -28,7 +28,8 @@ struct Value {
   // For values with an arena slot: the dtype and shape the plan sized it for.
   DType planned_dtype = DType::kUndefined;
   Dims planned_shape;
-  std::vector<uint64_t> heap;  // storage of dynamic values (8-byte aligned)
+  std::vector<uint64_t> heap;  // storage of dynamic values and unpacked constants (8-byte aligned)
+  bool needs_natural = false;  // a packed constant that some consumer reads in natural form
   std::string name;
 };
 
@@ -73,6 +74,7 @@ class Session : public SubgraphRunner {
   Session(const ModelFile& file, const SessionOptions& options);
   Status init(const BackendRegistry& backends);
   Result<std::unique_ptr<GraphExec>> build_graph(int index, const BackendRegistry& backends);
+  Status unpack_constant(Value& v);
   Status prepare_step(Step& step);
   Status run_graph(GraphExec& g);
 

@@ -46,6 +46,9 @@ class Backend {
   virtual bool is_available() const { return true; }
   // Capability query for one node.
   virtual bool supports(const NodeDesc& node) const = 0;
+  // True when this backend's kernel for `node` reads input `input` in bit-packed form (Tensor::packed_bits).
+  // Packed constants are unpacked at load for every other consumer.
+  virtual bool reads_packed_input(const NodeDesc& /*node*/, int /*input*/) const { return false; }
   // Prepares a partition for nodes this backend supports, in execution order.
   virtual Result<std::unique_ptr<Partition>> create_partition(const std::vector<NodeDesc>& nodes) = 0;
 };

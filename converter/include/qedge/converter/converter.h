@@ -16,6 +16,9 @@ struct ConvertOptions {
   std::map<std::string, Dims> input_shapes;
   // Backend every node prefers ("cpu" by default); the runtime falls back to cpu per node.
   std::string backend = "cpu";
+  // Lower quantized Conv/MatMul/Gemm to integer ops with bit-packed weights. False keeps QONNX/QDQ models as
+  // float fake-quantization, as their reference semantics describe them.
+  bool integer = true;
 };
 
 // One line of `qedge convert --report`.

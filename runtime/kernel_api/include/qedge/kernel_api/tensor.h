@@ -18,6 +18,11 @@ struct Tensor {
   void* data = nullptr;
   // False during converter shape inference for tensors whose values are not constants.
   bool has_value = true;
+  // Non-zero for a bit-packed integer constant (format layout PACKED_BITS): element i occupies bits
+  // [i*b, (i+1)*b) of the data, signed when dtype is int8. Only kernels whose backend says it reads packed
+  // data (Backend::reads_packed_input) ever see one; every other kernel gets natural elements.
+  uint8_t packed_bits = 0;
+  bool packed_bipolar = false;  // 1-bit elements where bit 1 is +1 and bit 0 is -1
 
   int rank() const { return static_cast<int>(shape.size()); }
   int64_t numel() const { return num_elements(shape); }

@@ -1,0 +1,122 @@
+// Shared parts of the qedge integer linear ops QConv and QMatMul (domain "qedge"):
+//   acc[c] = sum_k (x_k - x_zero_point) * (w_kc - w_zero_point[c])       exact: summed in double, which holds
+//                                                                        every partial sum below 2^53 (the
+//                                                                        converter checks the accumulator width)
+//   y[c]   = clamp(acc[c] * mult[c] + add[c], clamp_min, clamp_max)      in double
+//   out    = y as float32, or its integer level (out_* QuantizeSpec) when the output is an integer type.
+// X is an integer tensor, or float32 for weight-only quantization (then the sum is in double). W is an
+// integer constant, natural or bit-packed. `mult` and `add` hold one value or one per output channel: the
+// converter folds input and weight scales, bias, BatchNormalization and Mul/Add by constants into them, and
+// Relu/Clip into the clamp bounds.
+#pragma once
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "int_quantize.h"
+#include "qedge/quant/packing.h"
+
+namespace qedge::ref {
+
+// W's integer values minus its zero point (one per output channel along `channel_axis`, or one in all).
+inline Status read_int_weights(const KernelContext& ctx, int channel_axis, std::vector<double>* out) {
+  const Tensor& w = *ctx.input(1);
+  const std::string op(ctx.op_type);
+  const size_t n = static_cast<size_t>(w.numel());
+  std::vector<int32_t> levels(n);
+  if (w.packed_bipolar) {
+    quant::unpack_bipolar(static_cast<const uint8_t*>(w.data), n, levels.data());
+  } else if (w.packed_bits) {
+    if (!quant::unpack_bits(static_cast<const uint8_t*>(w.data), n, w.packed_bits, w.dtype == DType::kInt8,
+                            levels.data())) {
+      return InvalidModel(op + " weight has an invalid packed bit width");
+    }
+  } else {
+    for (size_t i = 0; i < n; ++i) levels[i] = static_cast<int32_t>(int_element(w, static_cast<int64_t>(i)));
+  }
+  const std::vector<float> zp = ctx.attr().get_floats("w_zero_point", {0.0f});
+  int64_t inner = 1;
+  for (int d = channel_axis + 1; d < w.rank(); ++d) inner *= w.shape[d];
+  const int64_t channels = w.shape[channel_axis];
+  if (zp.size() != 1 && static_cast<int64_t>(zp.size()) != channels) {
+    return InvalidModel(op + " w_zero_point has " + std::to_string(zp.size()) + " values for " +
+                        std::to_string(channels) + " output channels");
+  }
+  out->resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const size_t c = zp.size() == 1 ? 0 : static_cast<size_t>((static_cast<int64_t>(i) / inner) % channels);
+    (*out)[i] = static_cast<double>(levels[i]) - static_cast<double>(zp[c]);
+  }
+  return Status::Ok();
+}
+
+struct IntLinearEpilogue {
+  std::vector<float> mult, add;
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  bool quantized = false;
+  QuantizeSpec out;
+
+  // Reads the attributes for `channels` output channels and sets output 0's type.
+  Status read(KernelContext& ctx, int64_t channels, const Dims& out_shape) {
+    const std::string op(ctx.op_type);
+    const AttrMap& a = ctx.attr();
+    mult = a.get_floats("mult", {1.0f});
+    add = a.get_floats("add", {0.0f});
+    for (const auto* v : {&mult, &add}) {
+      if (v->size() != 1 && static_cast<int64_t>(v->size()) != channels) {
+        return InvalidModel(op + " mult/add must hold 1 or " + std::to_string(channels) + " values");
+      }
+    }
+    lo = a.get_float("clamp_min", -std::numeric_limits<float>::infinity());
+    hi = a.get_float("clamp_max", std::numeric_limits<float>::infinity());
+    quantized = a.has("out_scale");
+    if (quantized) {
+      QEDGE_RETURN_IF_ERROR(out.read(ctx, "out_"));
+      if (out.scale.size() != 1) return InvalidModel(op + " output quantization must be per tensor");
+    }
+    set_output(ctx, 0, quantized ? out.to : DType::kFloat32, out_shape);
+    return Status::Ok();
+  }
+
+  void store(Tensor& y, int64_t i, int64_t c, double acc) const {
+    const size_t m = mult.size() == 1 ? 0 : static_cast<size_t>(c);
+    const size_t b = add.size() == 1 ? 0 : static_cast<size_t>(c);
+    double v = acc * static_cast<double>(mult[m]) + static_cast<double>(add[b]);
+    v = std::fmin(std::fmax(v, lo), hi);
+    if (quantized) {
+      set_int_element(y, i, out.level(static_cast<float>(v), 0));
+    } else {
+      y.data_as<float>()[i] = static_cast<float>(v);
+    }
+  }
+};
+
+// Checks X (input 0): an integer storage type or float32 (weight-only).
+inline Status check_int_linear_input(const KernelContext& ctx) {
+  const Tensor* x = ctx.input(0);
+  const Tensor* w = ctx.input(1);
+  const std::string op(ctx.op_type);
+  if (x == nullptr || w == nullptr) return InvalidModel(op + " requires inputs X and W");
+  if (x->dtype != DType::kFloat32 && !is_int_storage(x->dtype)) {
+    return Unsupported(op + " input X must be float32 or an integer type, got " + dtype_name(x->dtype));
+  }
+  if (!is_int_storage(w->dtype)) return Unsupported(op + " weight must be an integer type, got " + dtype_name(w->dtype));
+  return Status::Ok();
+}
+
+// X's values minus x_zero_point, as double (exact for every integer type and float32).
+inline void read_linear_input(const KernelContext& ctx, std::vector<double>* out) {
+  const Tensor& x = *ctx.input(0);
+  const int64_t n = x.numel();
+  out->resize(static_cast<size_t>(n));
+  if (x.dtype == DType::kFloat32) {
+    for (int64_t i = 0; i < n; ++i) (*out)[i] = x.data_as<float>()[i];
+    return;
+  }
+  const int64_t zp = ctx.attr().get_int("x_zero_point", 0);
+  for (int64_t i = 0; i < n; ++i) (*out)[i] = static_cast<double>(int_element(x, i) - zp);
+}
+
+}  // namespace qedge::ref

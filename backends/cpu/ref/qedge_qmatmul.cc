@@ -1,0 +1,105 @@
+// qedge QMatMul: X [..., K] times integer weights W [K, N] (or [N, K] with trans_b=1), exact accumulation and
+// the requantizing epilogue of common/int_linear.h; Y [..., N]. Lowered from MatMul and Gemm.
+// With xnor=1 both operands are bipolar (+-1) and each dot product is K - 2 * popcount(x_bits XOR w_bits).
+#include <bitset>
+
+#include "common/int_linear.h"
+
+namespace qedge::ref {
+namespace {
+
+using Word = uint64_t;
+constexpr int kWordBits = 64;
+
+// Bit k of row r is set when value (r, k) is +1; the other bipolar value is -1.
+Status pack_sign_rows(const std::vector<double>& v, int64_t rows, int64_t k, int64_t row_stride, int64_t k_stride,
+                      const char* what, std::vector<Word>* out) {
+  const int64_t words = (k + kWordBits - 1) / kWordBits;
+  out->assign(static_cast<size_t>(rows * words), 0);
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t j = 0; j < k; ++j) {
+      const double e = v[static_cast<size_t>(r * row_stride + j * k_stride)];
+      if (e != 1.0 && e != -1.0) return InvalidArgument(std::string("QMatMul xnor: ") + what + " holds a value other than -1/+1");
+      if (e > 0) (*out)[static_cast<size_t>(r * words + j / kWordBits)] |= Word{1} << (j % kWordBits);
+    }
+  }
+  return Status::Ok();
+}
+
+class QMatMulKernel : public OpKernel {
+ public:
+  Status prepare(KernelContext& ctx) override {
+    QEDGE_RETURN_IF_ERROR(check_int_linear_input(ctx));
+    const Tensor& x = *ctx.input(0);
+    const Tensor& w = *ctx.input(1);
+    trans_b_ = ctx.attr().get_int("trans_b", 0) != 0;
+    xnor_ = ctx.attr().get_int("xnor", 0) != 0;
+    if (x.rank() < 1 || w.rank() != 2) {
+      return ShapeMismatch("QMatMul needs X of rank >= 1 and a 2-D weight, got " + dims_to_string(x.shape) + " and " +
+                           dims_to_string(w.shape));
+    }
+    k_ = x.shape.back();
+    n_ = trans_b_ ? w.shape[0] : w.shape[1];
+    if ((trans_b_ ? w.shape[1] : w.shape[0]) != k_) {
+      return ShapeMismatch("QMatMul inner dimensions differ: X " + dims_to_string(x.shape) + ", W " +
+                           dims_to_string(w.shape) + (trans_b_ ? " (transposed)" : ""));
+    }
+    Dims out = x.shape;
+    out.back() = n_;
+    return epilogue_.read(ctx, n_, out);
+  }
+
+  Status run(KernelContext& ctx) override {
+    Tensor& y = *ctx.output(0);
+    std::vector<double> xs, ws;
+    read_linear_input(ctx, &xs);
+    QEDGE_RETURN_IF_ERROR(read_int_weights(ctx, trans_b_ ? 0 : 1, &ws));
+    const int64_t m = k_ > 0 ? static_cast<int64_t>(xs.size()) / k_ : y.numel() / std::max<int64_t>(n_, 1);
+    // Weight element (k, n) sits at k * wk + n * wn.
+    const int64_t wk = trans_b_ ? 1 : n_, wn = trans_b_ ? k_ : 1;
+    if (xnor_) return run_xnor(y, xs, ws, m, wk, wn);
+    ctx.parallel_for(m, [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r) {
+        const double* xr = xs.data() + r * k_;
+        for (int64_t c = 0; c < n_; ++c) {
+          double acc = 0.0;
+          for (int64_t j = 0; j < k_; ++j) acc += xr[j] * ws[static_cast<size_t>(j * wk + c * wn)];
+          epilogue_.store(y, r * n_ + c, c, acc);
+        }
+      }
+    });
+    return Status::Ok();
+  }
+
+ private:
+  Status run_xnor(Tensor& y, const std::vector<double>& xs, const std::vector<double>& ws, int64_t m, int64_t wk,
+                  int64_t wn) {
+    std::vector<Word> xb, wb;
+    QEDGE_RETURN_IF_ERROR(pack_sign_rows(xs, m, k_, k_, 1, "X", &xb));
+    QEDGE_RETURN_IF_ERROR(pack_sign_rows(ws, n_, k_, wn, wk, "W", &wb));
+    const int64_t words = (k_ + kWordBits - 1) / kWordBits;
+    for (int64_t r = 0; r < m; ++r) {
+      for (int64_t c = 0; c < n_; ++c) {
+        int64_t differ = 0;
+        for (int64_t q = 0; q < words; ++q) {
+          differ += static_cast<int64_t>(std::bitset<kWordBits>(xb[r * words + q] ^ wb[c * words + q]).count());
+        }
+        epilogue_.store(y, r * n_ + c, c, static_cast<double>(k_ - 2 * differ));
+      }
+    }
+    return Status::Ok();
+  }
+
+  bool trans_b_ = false;
+  bool xnor_ = false;
+  int64_t k_ = 0, n_ = 0;
+  IntLinearEpilogue epilogue_;
+};
+
+}  // namespace
+
+void register_qedge_qmatmul(KernelRegistry& r) {
+  r.add(kQedgeDomain, "QMatMul", [] { return std::make_unique<QMatMulKernel>(); });
+}
+
+}  // namespace qedge::ref

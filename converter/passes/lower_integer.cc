@@ -1,0 +1,317 @@
+// Integer lowering: Conv/MatMul/Gemm whose weights lie on a quantization grid become qedge QConv/QMatMul with
+// the weight stored as integer levels (packed at its bit width by the writer). The input is read as integer
+// levels when it comes from an activation quantizer (else float: weight-only quantization); bias, BatchNorm and
+// Mul/Add/Sub/Div by per-channel constants fold into the per-channel multiplier and offset, Relu/Clip into the
+// clamp bounds, and a following activation quantizer into the output, so that the graph between quantizers
+// runs on integers. Everything else stays as it was, and each linear node says why in its precision note.
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "passes/int_lowering.h"
+#include "passes/pass.h"
+#include "passes/quant_grid.h"
+#include "qedge/quant/accumulator.h"
+
+namespace qedge::conv {
+namespace {
+
+constexpr int kMaxExactAccumulatorBits = 53;  // the reference kernels sum in double
+
+bool is_onnx(const IrNode& n, const char* op) { return n.domain.empty() && n.op_type == op; }
+
+std::string grid_text(const IrQuant& q) {
+  if (q.bipolar) return "bipolar";
+  return (q.is_signed ? "int" : "uint") + std::to_string(q.bits);
+}
+
+struct Linear {
+  bool conv = false;
+  int weight_axis = 0;     // output-channel axis of W
+  int out_axis = 1;        // channel axis of the output
+  std::vector<double> mult, add;
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  std::vector<std::string> fused;
+};
+
+class LinearLowering {
+ public:
+  LinearLowering(IntLowering& low, int k) : low_(low), model_(low.model()), k_(k) {}
+
+  void run() {
+    std::string why;
+    if (!lower(&why)) low_.node(k_).precision_note = "float: " + why;
+  }
+
+ private:
+  // Per-channel values of constant `t` against output shape `y` (axis `axis`), n channels; nullopt otherwise.
+  std::optional<std::vector<double>> channel_values(int t, const Dims& y, int axis, int64_t n) {
+    const auto v = constant_values(model_, t);
+    if (!v) return std::nullopt;
+    const auto a = broadcast_axis(model_.tensors[t].shape, y);
+    if (!a || (*a >= 0 && *a != axis) || model_.tensors[t].shape.size() > y.size()) return std::nullopt;
+    std::vector<double> out(static_cast<size_t>(n));
+    for (int64_t c = 0; c < n; ++c) out[c] = (*v)[v->size() == 1 ? 0 : c];
+    return out;
+  }
+
+  bool lower(std::string* why) {
+    const IrNode n = low_.node(k_);
+    const bool gemm = is_onnx(n, "Gemm");
+    lin_.conv = is_onnx(n, "Conv");
+    if (n.inputs.size() < 2 || n.inputs[0] < 0 || n.inputs[1] < 0) return *why = "missing inputs", false;
+    // Copies: adding tensors below may move model_.tensors.
+    const IrTensor x = model_.tensors[n.inputs[0]];
+    const IrTensor w = model_.tensors[n.inputs[1]];
+    const int y = n.outputs.empty() ? -1 : n.outputs[0];
+    if (y < 0 || !model_.tensors[y].shape_known || !x.shape_known) return *why = "shapes are not static", false;
+    if (x.dtype != DType::kFloat32) return *why = "input is not float32", false;
+    if (!w.is_constant || !w.quant || w.dtype != DType::kFloat32) return *why = "weight is not quantized", false;
+    if (gemm && n.attrs.get_int("transA", 0) != 0) return *why = "Gemm with transA", false;
+    if (!lin_.conv && w.shape.size() != 2) return *why = "weight is not 2-D", false;
+    if (lin_.conv && w.shape.size() < 3) return *why = "weight rank below 3", false;
+    const bool trans_b = gemm && n.attrs.get_int("transB", 0) != 0;
+    lin_.weight_axis = lin_.conv || trans_b ? 0 : 1;
+    lin_.out_axis = lin_.conv ? 1 : static_cast<int>(model_.tensors[y].shape.size()) - 1;
+    const IrQuant& wq = *w.quant;
+    if (!wq.per_tensor() && wq.axis != lin_.weight_axis) return *why = "weight scale is not per output channel", false;
+    for (float z : wq.zero_point) {
+      if (std::floor(z) != z) return *why = "weight zero point is not an integer", false;
+    }
+    std::vector<float> wv(static_cast<size_t>(num_elements(w.shape)));
+    std::memcpy(wv.data(), w.value.bytes.data(), wv.size() * sizeof(float));
+    const auto levels = levels_on_grid(wv, w.shape, wq);
+    if (!levels) return *why = "weight values are not on their quantization grid", false;
+
+    const auto xi = low_.int_source(n.inputs[0]);
+    const std::optional<IrQuant> x_grid = xi ? model_.tensors[*xi].quant : std::nullopt;
+    const IrQuant* xq = x_grid ? &*x_grid : nullptr;
+    const int64_t channels = w.shape[lin_.weight_axis];
+    const int64_t reduce = lin_.conv ? num_elements(w.shape) / w.shape[0] : w.shape[1 - lin_.weight_axis];
+    if (xq) {
+      const auto acc = quant::accumulator_bits(static_cast<uint64_t>(reduce), xq->bits, xq->is_signed || xq->bipolar,
+                                               wq.bits, wq.is_signed || wq.bipolar);
+      if (!acc || *acc > kMaxExactAccumulatorBits) return *why = "accumulator would exceed 53 bits", false;
+      acc_bits_ = *acc;
+    }
+    const double x_scale = xq ? xq->scale[0] : 1.0;
+    const double alpha = gemm ? n.attrs.get_float("alpha", 1.0f) : 1.0;
+    for (int64_t c = 0; c < channels; ++c) {
+      lin_.mult.push_back(x_scale * wq.scale[wq.per_tensor() ? 0 : c] * alpha);
+      lin_.add.push_back(0.0);
+    }
+    const Dims yshape = model_.tensors[y].shape;
+    const int bias_input = n.inputs.size() > 2 ? n.inputs[2] : -1;
+    if (bias_input >= 0) {
+      // Conv's bias is a vector of M values; Gemm's C broadcasts against the output.
+      const auto b = lin_.conv ? channel_values(bias_input, Dims{channels}, 0, channels)
+                               : channel_values(bias_input, yshape, lin_.out_axis, channels);
+      if (!b) return *why = lin_.conv ? "bias is not a constant" : "Gemm C is not a constant per-column bias", false;
+      const double beta = gemm ? n.attrs.get_float("beta", 1.0f) : 1.0;
+      for (int64_t c = 0; c < channels; ++c) lin_.add[c] += beta * (*b)[c];
+    }
+
+    IrQuant stored = wq;
+    const int wlev = low_.add_levels(w.name + ".levels", w.shape, *levels, stored);
+    IrNode q;
+    q.name = n.name;
+    q.op_type = lin_.conv ? "QConv" : "QMatMul";
+    q.domain = kQedgeDomain;
+    q.opset = 1;
+    q.inputs = {xi ? *xi : n.inputs[0], wlev};
+    q.backend = n.backend;
+    if (lin_.conv) {
+      for (const Attr& a : n.attrs.all()) q.attrs.set(a);
+    } else {
+      set_attr(&q.attrs, "trans_b", int64_t{trans_b});
+      set_attr(&q.attrs, "xnor", int64_t{xq && xq->bipolar && wq.bipolar});
+    }
+    if (xq) set_attr(&q.attrs, "x_zero_point", static_cast<int64_t>(xq->zero_point[0]));
+    set_attr(&q.attrs, "w_zero_point", wq.zero_point);
+
+    int out = absorb_epilogue(y, channels);
+    std::optional<IrQuant> out_grid = fuse_output_quantizer(&out, &q);
+    q.outputs = {out};
+    set_attr(&q.attrs, "mult", to_floats(lin_.mult));
+    set_attr(&q.attrs, "add", to_floats(lin_.add));
+    if (std::isfinite(lin_.lo)) set_attr(&q.attrs, "clamp_min", static_cast<float>(lin_.lo));
+    if (std::isfinite(lin_.hi)) set_attr(&q.attrs, "clamp_max", static_cast<float>(lin_.hi));
+    q.precision_note = note(xq, wq, out_grid, q);
+    low_.node(k_) = std::move(q);
+    return true;
+  }
+
+  // Folds the single-use chain after the node's output into mult/add/clamp; returns the chain's last tensor.
+  int absorb_epilogue(int y, int64_t channels) {
+    for (;;) {
+      const auto u = low_.uses(y);
+      if (u.total() != 1 || u.nodes.size() != 1) return y;
+      const int k = u.nodes[0];
+      const IrNode& c = low_.node(k);
+      if (!c.domain.empty() || c.outputs.empty() || c.outputs[0] < 0) return y;
+      const Dims yshape = model_.tensors[y].shape;
+      const bool affine_ok = !std::isfinite(lin_.lo) && !std::isfinite(lin_.hi);
+      const int other = c.inputs.size() == 2 ? (c.inputs[0] == y ? c.inputs[1] : c.inputs[0]) : -1;
+      if (c.op_type == "Relu") {
+        lin_.lo = std::max(lin_.lo, 0.0);
+      } else if (c.op_type == "Clip") {
+        if (!clip_bounds(c)) return y;
+      } else if (c.op_type == "BatchNormalization" && affine_ok && c.inputs.size() == 5 && lin_.out_axis == 1) {
+        std::vector<std::vector<double>> p;
+        for (int i = 1; i < 5; ++i) {
+          auto v = channel_values(c.inputs[i], Dims{channels}, 0, channels);
+          if (!v) return y;
+          p.push_back(*v);
+        }
+        const double eps = c.attrs.get_float("epsilon", 1e-5f);
+        for (int64_t ch = 0; ch < channels; ++ch) {
+          // BatchNorm in float32, as the reference evaluates it: (y - mean) / sqrt(var + eps) * gamma + beta.
+          const double a = p[0][ch] / std::sqrt(static_cast<double>(static_cast<float>(p[3][ch] + eps)));
+          lin_.mult[ch] *= a;
+          lin_.add[ch] = (lin_.add[ch] - p[2][ch]) * a + p[1][ch];
+        }
+      } else if ((c.op_type == "Add" || c.op_type == "Mul") && affine_ok && other >= 0) {
+        const auto v = channel_values(other, yshape, lin_.out_axis, channels);
+        if (!v || model_.tensors[c.outputs[0]].shape != yshape) return y;
+        for (int64_t ch = 0; ch < channels; ++ch) {
+          if (c.op_type == "Add") {
+            lin_.add[ch] += (*v)[ch];
+          } else {
+            lin_.mult[ch] *= (*v)[ch];
+            lin_.add[ch] *= (*v)[ch];
+          }
+        }
+      } else if ((c.op_type == "Sub" || c.op_type == "Div") && affine_ok && c.inputs.size() == 2 && c.inputs[0] == y) {
+        const auto v = channel_values(c.inputs[1], yshape, lin_.out_axis, channels);
+        if (!v || model_.tensors[c.outputs[0]].shape != yshape) return y;
+        for (int64_t ch = 0; ch < channels; ++ch) {
+          if (c.op_type == "Sub") {
+            lin_.add[ch] -= (*v)[ch];
+          } else {
+            lin_.mult[ch] /= (*v)[ch];
+            lin_.add[ch] /= (*v)[ch];
+          }
+        }
+      } else {
+        return y;
+      }
+      if (c.op_type == "BatchNormalization" && c.outputs.size() > 1) {
+        for (size_t o = 1; o < c.outputs.size(); ++o) {
+          if (c.outputs[o] >= 0) return y;
+        }
+      }
+      lin_.fused.push_back(c.op_type);
+      const int next = c.outputs[0];
+      low_.kill(k);
+      y = next;
+    }
+  }
+
+  bool clip_bounds(const IrNode& c) {
+    double lo = -std::numeric_limits<double>::infinity(), hi = std::numeric_limits<double>::infinity();
+    if (c.opset < 11) {
+      lo = c.attrs.get_float("min", -std::numeric_limits<float>::infinity());
+      hi = c.attrs.get_float("max", std::numeric_limits<float>::infinity());
+    } else {
+      for (int i = 1; i < 3 && i < static_cast<int>(c.inputs.size()); ++i) {
+        if (c.inputs[i] < 0) continue;
+        const auto v = constant_values(model_, c.inputs[i]);
+        if (!v || v->size() != 1) return false;
+        (i == 1 ? lo : hi) = (*v)[0];
+      }
+    }
+    lin_.lo = std::max(lin_.lo, lo);
+    lin_.hi = std::min(lin_.hi, hi);
+    return true;
+  }
+
+  // A single activation quantizer reading the output becomes the node's output step.
+  std::optional<IrQuant> fuse_output_quantizer(int* y, IrNode* q) {
+    const auto u = low_.uses(*y);
+    if (u.total() != 1 || u.nodes.size() != 1) return std::nullopt;
+    const int k = u.nodes[0];
+    IrNode c = low_.node(k);
+    if (c.inputs.empty() || c.inputs[0] != *y) return std::nullopt;
+    if (is_onnx(c, "QuantizeLinear")) {
+      const int out = c.outputs[0];
+      const int zp = c.inputs.size() > 2 ? c.inputs[2] : -1;
+      auto grid = make_grid(model_, c.inputs[1], zp, 8, true, false, quant::RoundingMode::kHalfEven,
+                            model_.tensors[*y].shape);
+      if (!grid || !grid->per_tensor() || std::floor(grid->zero_point[0]) != grid->zero_point[0]) return std::nullopt;
+      switch (model_.tensors[out].dtype) {
+        case DType::kInt8: break;
+        case DType::kUint8: grid->is_signed = false; break;
+        case DType::kInt16: grid->bits = 16; break;
+        case DType::kUint16: grid->bits = 16, grid->is_signed = false; break;
+        default: return std::nullopt;
+      }
+      if (c.attrs.get_int("saturate", 1) != 1) return std::nullopt;
+      model_.tensors[out].quant = grid;
+      set_quantize_attrs(&q->attrs, *grid, "out_", true);
+      lin_.fused.push_back("QuantizeLinear");
+      low_.kill(k);
+      *y = out;
+      return grid;
+    }
+    const auto grid = activation_quantizer_grid(model_, c);
+    if (!grid) return std::nullopt;
+    const int fq = c.outputs[0];
+    const int levels = low_.add_tensor(model_.tensors[fq].name + ".levels", level_dtype(*grid), model_.tensors[fq].shape, grid);
+    set_quantize_attrs(&q->attrs, *grid, "out_", false);
+    IrNode d;
+    d.name = c.name;
+    d.op_type = "Dequantize";
+    d.domain = kQedgeDomain;
+    d.opset = 1;
+    d.inputs = {levels};
+    d.outputs = {fq};
+    d.backend = c.backend;
+    set_attr(&d.attrs, "scale", grid->scale);
+    set_attr(&d.attrs, "zero_point", grid->zero_point);
+    d.precision_note = std::string(dtype_name(level_dtype(*grid))) + " levels -> float";
+    low_.node(k) = std::move(d);
+    low_.set_int_source(fq, levels);
+    lin_.fused.push_back(c.op_type);
+    *y = levels;
+    return grid;
+  }
+
+  std::string note(const IrQuant* xq, const IrQuant& wq, const std::optional<IrQuant>& out, const IrNode& q) {
+    std::string s = (xq ? grid_text(*xq) : std::string("float")) + " x " + grid_text(wq) + " weights";
+    if (xq) {
+      s += q.attrs.get_int("xnor", 0) ? " by XNOR-popcount" : "";
+      s += ", exact accumulator (" + std::to_string(acc_bits_) + " bits needed, int" +
+           std::string(acc_bits_ <= 32 ? "32" : "64") + ")";
+    }
+    s += out ? ", requantized to " + grid_text(*out) : ", float output";
+    if (!lin_.fused.empty()) {
+      s += "; fused";
+      for (const auto& f : lin_.fused) s += " " + f;
+    }
+    return s;
+  }
+
+  static std::vector<float> to_floats(const std::vector<double>& v) { return std::vector<float>(v.begin(), v.end()); }
+  IntLowering& low_;
+  IrModel& model_;
+  int k_;
+  Linear lin_;
+  int acc_bits_ = 0;
+};
+
+}  // namespace
+
+Status lower_integer(IrModel& model, PassContext& ctx) {
+  IntLowering low(model);
+  for (int k = 0; k < low.num_nodes(); ++k) {
+    if (low.is_dead(k)) continue;
+    const IrNode& n = low.node(k);
+    if (is_onnx(n, "Conv") || is_onnx(n, "MatMul") || is_onnx(n, "Gemm")) LinearLowering(low, k).run();
+  }
+  low.commit();
+  ctx.changed = true;
+  return Status::Ok();
+}
+
+}  // namespace qedge::conv
