@@ -77,42 +77,10 @@ std::string compare(const TensorData& actual, const TensorData& expected, const 
   return buf;
 }
 
-// The node of graph `g` that writes tensor `index`, or null.
-const fb::Node* producer(const fb::Graph& g, int32_t index) {
-  if (!g.nodes()) return nullptr;
-  for (const fb::Node* n : *g.nodes()) {
-    if (n->outputs() && std::find(n->outputs()->begin(), n->outputs()->end(), index) != n->outputs()->end()) return n;
-  }
-  return nullptr;
-}
-
-// The quantization step of each main-graph output of a converted model: the record of the integer tensor that a
-// qedge::Dequantize node turns into the output, else the output's own record. A bipolar tensor's two levels are
-// +-scale, so its step is 2 * scale. Empty steps for outputs that are not quantized (and for bytes that do not
-// load, which the session reports).
-std::vector<OutputStep> output_steps(const std::vector<uint8_t>& bytes) {
-  std::vector<OutputStep> steps;
+// The quantization steps of a converted model's outputs (empty when its bytes do not load: the session says why).
+std::vector<OutputStep> converted_output_steps(const std::vector<uint8_t>& bytes) {
   auto file = rt::ModelFile::from_memory(bytes.data(), bytes.size(), /*copy=*/true);
-  if (!file.ok()) return steps;
-  const fb::Model& m = (*file)->model();
-  const fb::Graph& g = *m.graphs()->Get(0);
-  if (!g.outputs()) return steps;
-  for (int32_t out : *g.outputs()) {
-    const fb::Tensor* t = m.tensors()->Get(out);
-    const fb::Node* n = producer(g, out);
-    if (n && n->op_type()->str() == "Dequantize" && n->domain() && n->domain()->str() == "qedge" && n->inputs() &&
-        n->inputs()->size() > 0 && n->inputs()->Get(0) >= 0) {
-      t = m.tensors()->Get(n->inputs()->Get(0));
-    }
-    OutputStep step;
-    if (t->quant() && t->quant()->scale() && t->quant()->scale()->size() > 0) {
-      const double levels_apart = t->quant()->bipolar() ? 2.0 : 1.0;
-      for (float sc : *t->quant()->scale()) step.scale.push_back(levels_apart * sc);
-      step.axis = t->quant()->axis();
-    }
-    steps.push_back(std::move(step));
-  }
-  return steps;
+  return file.ok() ? output_steps((*file)->model()) : std::vector<OutputStep>();
 }
 
 std::vector<double> values(const TensorData& t) {
@@ -153,7 +121,7 @@ CaseResult run_data_set(const std::string& model_path, const std::string& set_di
   }
   auto converted = convert_onnx_file(model_path, options);
   if (!converted.ok()) return from_status(converted.status(), "convert");
-  const std::vector<OutputStep> steps = output_steps(converted->bytes);
+  const std::vector<OutputStep> steps = converted_output_steps(converted->bytes);
   Model model;
   if (Error e = model.load_memory(converted->bytes.data(), converted->bytes.size())) return from_error(e, "load");
   Session session;

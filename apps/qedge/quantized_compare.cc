@@ -1,8 +1,44 @@
 #include "quantized_compare.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace qedge::cli {
+
+namespace {
+
+// The node of graph `g` that writes tensor `index`, or null.
+const fb::Node* producer(const fb::Graph& g, int32_t index) {
+  if (!g.nodes()) return nullptr;
+  for (const fb::Node* n : *g.nodes()) {
+    if (n->outputs() && std::find(n->outputs()->begin(), n->outputs()->end(), index) != n->outputs()->end()) return n;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<OutputStep> output_steps(const fb::Model& m) {
+  std::vector<OutputStep> steps;
+  const fb::Graph& g = *m.graphs()->Get(0);
+  if (!g.outputs()) return steps;
+  for (int32_t out : *g.outputs()) {
+    const fb::Tensor* t = m.tensors()->Get(out);
+    const fb::Node* n = producer(g, out);
+    if (n && n->op_type()->str() == "Dequantize" && n->domain() && n->domain()->str() == "qedge" && n->inputs() &&
+        n->inputs()->size() > 0 && n->inputs()->Get(0) >= 0) {
+      t = m.tensors()->Get(n->inputs()->Get(0));
+    }
+    OutputStep step;
+    if (t->quant() && t->quant()->scale() && t->quant()->scale()->size() > 0) {
+      const double levels_apart = t->quant()->bipolar() ? 2.0 : 1.0;
+      for (float sc : *t->quant()->scale()) step.scale.push_back(levels_apart * sc);
+      step.axis = t->quant()->axis();
+    }
+    steps.push_back(std::move(step));
+  }
+  return steps;
+}
 
 StepDiff diff_in_steps(const std::vector<double>& actual, const std::vector<double>& expected, const Dims& dims,
                        const OutputStep& step, const Tolerance& tol) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "conformance.h"
+#include "qedge/format/format.h"
 #include "qedge/kernel_api/shape.h"
 
 namespace qedge::cli {
@@ -20,6 +21,11 @@ struct OutputStep {
   std::vector<double> scale;
   int axis = -1;
 };
+
+// The step of each main-graph output of a converted model: the quantization record of the integer tensor that a
+// qedge::Dequantize node turns into the output, else the output's own record. A bipolar tensor's two levels are
+// +-scale, so its step is 2 * scale. An output without a record gets an empty step.
+std::vector<OutputStep> output_steps(const fb::Model& m);
 
 // A difference of at most this many steps is a one-step difference (float slack on 1).
 constexpr double kOneStep = 1.0001;

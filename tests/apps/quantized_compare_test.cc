@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
+
+#include "qedge/runtime/model_file.h"
 
 namespace qedge::cli {
 namespace {
@@ -81,6 +84,55 @@ TEST(Argmax, ATieInTheReferenceAcceptsEitherPosition) {
   EXPECT_EQ(compare_argmax({0.25, 0.0, 0.5}, expected, {3}).mismatched, 0);
   EXPECT_EQ(compare_argmax({0.5, 0.0, 0.25}, expected, {3}).mismatched, 0);
   EXPECT_EQ(compare_argmax({0.0, 0.5, 0.25}, expected, {3}).mismatched, 1);
+}
+
+// A model whose outputs are: y = qedge::Dequantize(q) with q per-axis quantized, z with its own bipolar record,
+// w unquantized.
+std::vector<uint8_t> build_model_with_quantized_outputs() {
+  flatbuffers::FlatBufferBuilder b;
+  const std::vector<int64_t> shape = {2, 3};
+  auto tensor = [&](const char* name, fb::DataType dt, fb::TensorKind kind, flatbuffers::Offset<fb::Quantization> q) {
+    return fb::CreateTensor(b, b.CreateString(name), dt, b.CreateVector(shape), true, kind, -1, -1, q);
+  };
+  const std::vector<float> per_axis = {0.5f, 0.25f, 0.125f}, one = {0.25f};
+  std::vector<flatbuffers::Offset<fb::Tensor>> tensors = {
+      tensor("x", fb::DataType::FLOAT, fb::TensorKind::INPUT, 0),
+      tensor("q", fb::DataType::INT8, fb::TensorKind::ACTIVATION,
+             fb::CreateQuantization(b, 4, true, false, false, b.CreateVector(per_axis), 0, 1)),
+      tensor("y", fb::DataType::FLOAT, fb::TensorKind::ACTIVATION, 0),
+      tensor("z", fb::DataType::FLOAT, fb::TensorKind::ACTIVATION,
+             fb::CreateQuantization(b, 1, true, false, true, b.CreateVector(one))),
+      tensor("w", fb::DataType::FLOAT, fb::TensorKind::ACTIVATION, 0)};
+  auto node = [&](const char* op, const char* domain, int32_t in, int32_t out) {
+    const std::vector<int32_t> ins = {in}, outs = {out};
+    return fb::CreateNode(b, 0, b.CreateString(op), b.CreateString(domain), 1, b.CreateVector(ins), b.CreateVector(outs));
+  };
+  std::vector<flatbuffers::Offset<fb::Node>> nodes = {node("Quantize", "qedge", 0, 1), node("Dequantize", "qedge", 1, 2),
+                                                      node("BipolarQuant", "qonnx.custom_op.general", 0, 3),
+                                                      node("Relu", "", 0, 4)};
+  const std::vector<int32_t> inputs = {0}, outputs = {2, 3, 4};
+  std::vector<flatbuffers::Offset<fb::Graph>> graphs = {
+      fb::CreateGraph(b, b.CreateString("main"), b.CreateVector(nodes), b.CreateVector(inputs), b.CreateVector(outputs))};
+  auto model = fb::CreateModel(b, format::kSchemaMajor, format::kSchemaMinor, b.CreateString("test"),
+                               b.CreateVector(graphs), b.CreateVector(tensors));
+  b.FinishSizePrefixed(model, fb::ModelIdentifier());
+  return std::vector<uint8_t>(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+}
+
+TEST(OutputSteps, FromTheDequantizeInputOrTheOutputsOwnRecord) {
+  const std::vector<uint8_t> bytes = build_model_with_quantized_outputs();
+  auto file = rt::ModelFile::from_memory(bytes.data(), bytes.size(), /*copy=*/true);
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  const std::vector<OutputStep> steps = output_steps((*file)->model());
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(steps[0].scale, (std::vector<double>{0.5, 0.25, 0.125}));
+  EXPECT_EQ(steps[0].axis, 1);
+  EXPECT_EQ(steps[1].scale, (std::vector<double>{0.5}));  // bipolar: the levels +-0.25 are 0.5 apart
+  EXPECT_TRUE(steps[2].scale.empty());
+  // A one-step difference in channel 2 of the Dequantize output passes; two steps fail.
+  const std::vector<double> expected = {0, 0, 0, 1, 1, 1};
+  EXPECT_TRUE(diff_in_steps({0, 0, 0.125, 1, 1, 1}, expected, {2, 3}, steps[0], kOnnx).within_one_step());
+  EXPECT_FALSE(diff_in_steps({0, 0, 0.25, 1, 1, 1}, expected, {2, 3}, steps[0], kOnnx).within_one_step());
 }
 
 }  // namespace
