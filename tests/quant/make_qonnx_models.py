@@ -24,8 +24,6 @@ import sys
 import numpy as np
 from onnx import TensorProto, helper, numpy_helper
 
-import qonnx_chain_cases  # noqa: E402 (it imports this module's helpers; used only in main)
-
 MODES = ["ROUND", "HALF_EVEN", "CEIL", "FLOOR", "UP", "DOWN", "HALF_UP", "HALF_DOWN"]
 # (signed, narrow) and the suffix a case name gets for it: s/u, then n when narrow.
 SIGNEDNESS = [(1, 0), (1, 1), (0, 0), (0, 1)]
@@ -575,6 +573,7 @@ def main(argv):
     if len(argv) not in (2, 3) or argv[1].startswith("-"):
         sys.stderr.write(__doc__)
         return 2
+    import qonnx_chain_cases  # here, not at the top: it imports this module's helpers
     ref = load_reference(argv[2] if len(argv) == 3 else os.environ.get("QONNX_REF_PY"))
     out_dir = argv[1]
     rng = np.random.RandomState(SEED)
