@@ -4,6 +4,7 @@
 set -u
 qedge=$1
 src=$2
+here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
@@ -48,6 +49,35 @@ grep -q "invalid dimension 'x'" "$tmp/err" || { echo "FAIL: malformed .npy shape
 check "inspect --json" 0 "$qedge" inspect "$tmp/m.qedge" --json
 /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["arena_bytes"] > 0 and d["tensors"]' "$tmp/out" \
   || { echo "FAIL: inspect --json is not valid JSON with tensors"; failures=$((failures + 1)); }
+/usr/bin/python3 "$here/check_inspect_bytes.py" "$tmp/out" "$tmp/m.qedge" || failures=$((failures + 1))
+check "inspect prints the byte totals" 0 "$qedge" inspect "$tmp/m.qedge"
+grep -q "^file [0-9]* bytes = flatbuffer [0-9]* + alignment padding [0-9]* + weight payload [0-9]*" "$tmp/out" \
+  || { echo "FAIL: inspect prints no byte totals"; failures=$((failures + 1)); }
+if /usr/bin/python3 -c 'import onnx' 2>/dev/null; then
+  /usr/bin/python3 "$here/make_int8_model.py" "$tmp/int8.onnx"
+  check "convert a model with int8 constants" 0 "$qedge" convert "$tmp/int8.onnx" -o "$tmp/int8.qedge"
+  check "inspect it" 0 "$qedge" inspect "$tmp/int8.qedge" --json
+  /usr/bin/python3 "$here/check_inspect_bytes.py" "$tmp/out" "$tmp/int8.qedge" || failures=$((failures + 1))
+  grep -q '"weight_bytes_by_bits": {"8": 130, "32": 36}' "$tmp/out" \
+    || { echo "FAIL: int8 model weight bytes by bit width"; grep weight_bytes "$tmp/out"; failures=$((failures + 1)); }
+  # conform --argmax --json on a case whose reference is qedge's own output, then on one whose argmax moved.
+  /usr/bin/python3 "$here/make_conform_case.py" "$model/model.onnx" "$model/input.npy" "$tmp/out_dir/probabilities.npy" \
+    "$tmp/cases/same"
+  /usr/bin/python3 "$here/make_conform_case.py" "$model/model.onnx" "$model/input.npy" "$tmp/out_dir/probabilities.npy" \
+    "$tmp/cases/moved" --move-argmax
+  check "conform --argmax --json" 1 "$qedge" conform --argmax --json "$tmp/cases"
+  /usr/bin/python3 - "$tmp/out" <<'PY' || { echo "FAIL: conform --argmax --json"; cat "$tmp/out"; failures=$((failures + 1)); }
+import json, sys
+d = json.load(open(sys.argv[1]))
+moved, same = d["cases"]
+assert same["status"] == "PASS" and same["differing_elements"] == 0 and same["argmax_rows"] == 1, same
+assert same["reason"] == "(argmax matches in 1 of 1 rows)", same
+assert moved["status"] == "FAIL" and moved["argmax_mismatched_rows"] == 1, moved
+assert (d["passed"], d["failed"], d["passed_with_step_differences"]) == (1, 1, 0), d
+PY
+else
+  echo "skipped: the int8 byte accounting and conform checks need /usr/bin/python3 with onnx"
+fi
 
 embed=$(dirname "$qedge")/qedge_embed_example
 check "C embedding example" 0 "$embed" "$tmp/m.qedge"

@@ -8,8 +8,9 @@ below, then prints how many cases cover each axis value (the table in README.md)
 bytes on every run (seeded, no timestamps). OUT_DIR is wiped first, but only if a previous run made it.
 
 Reference outputs come from the numpy QONNX executor shared/tools/qonnx_ref.py, imported from QONNX_REF_PY
-(or $QONNX_REF_PY); it is not copied into this repository. It lacks Conv and Trunc, which are computed
-here, from the semantics in shared/docs/qonnx-semantics.md.
+(or $QONNX_REF_PY); it is not copied into this repository. It lacks Conv, Trunc, MaxPool and the ONNX QDQ ops,
+which are computed here, from shared/docs/qonnx-semantics.md and the ONNX operator definitions. The multi-layer
+chain cases are in qonnx_chain_cases.py.
 
 Needs onnx (1.12 is enough) and numpy. Exit status: 0 done, 2 usage error or qonnx_ref.py missing.
 """
@@ -63,9 +64,10 @@ def balanced(rng, values, n):
 class Case:
     """One model: nodes and initializers, one float32 graph input and output, and the axes it covers."""
 
-    def __init__(self, name, tags):
+    def __init__(self, name, tags, onnx_opset=ONNX_OPSET):
         self.name = name
         self.tags = tags
+        self.onnx_opset = onnx_opset
         self.nodes = []
         self.inits = []
         self.opsets = {}  # custom domain -> version
@@ -73,6 +75,18 @@ class Case:
 
     def init(self, name, value):
         self.inits.append(numpy_helper.from_array(np.asarray(value), name))
+        return name
+
+    def init_int4(self, name, value, signed=True):
+        """An INT4/UINT4 initializer, which onnx 1.12 cannot make: two elements per byte, the first in the low
+        nibble (data types 22 and 21, raw_data)."""
+        v = np.asarray(value, dtype=np.int64).reshape(-1)
+        nib = (v & 0xF).astype(np.uint8)
+        if len(nib) % 2:
+            nib = np.append(nib, np.uint8(0))
+        t = TensorProto(name=name, dims=list(np.shape(value)), data_type=22 if signed else 21)
+        t.raw_data = (nib[0::2] | (nib[1::2] << 4)).astype(np.uint8).tobytes()
+        self.inits.append(t)
         return name
 
     def node(self, op, inputs, outputs, domain="", **attrs):
@@ -100,33 +114,93 @@ class Case:
             [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(self.input.shape))],
             [helper.make_tensor_value_info(output_name, TensorProto.FLOAT, list(output_shape))],
             initializer=self.inits)
-        opsets = [helper.make_opsetid("", ONNX_OPSET)]
+        opsets = [helper.make_opsetid("", self.onnx_opset)]
         opsets += [helper.make_opsetid(d, v) for d, v in sorted(self.opsets.items())]
         m = helper.make_model(g, opset_imports=opsets, producer_name="qedge tests/quant/make_qonnx_models.py")
-        m.ir_version = 8
+        m.ir_version = 10 if self.onnx_opset >= 21 else 8
         return m
 
 
 # ------------------------------------------------------------------------------------------- reference
 
+def tensor_array(t):
+    """numpy_helper.to_array, plus the INT4/UINT4 tensors of Case.init_int4 (as int8/uint8)."""
+    if t.data_type not in (21, 22):
+        return numpy_helper.to_array(t)
+    b = np.frombuffer(t.raw_data, dtype=np.uint8)
+    v = np.stack([b & 0xF, b >> 4], axis=1).reshape(-1)[:int(np.prod(t.dims))].astype(np.int8)
+    if t.data_type == 22:
+        v = np.where(v >= 8, v - 16, v).astype(np.int8)
+    return v.reshape(list(t.dims))
+
+
 class Reference:
-    """Evaluates a model node by node: qonnx_ref.py for what it implements, Conv and Trunc here."""
+    """Evaluates a model node by node: qonnx_ref.py for what it implements; Conv, Trunc, MaxPool and the ONNX
+    QDQ ops here. Every MatMul, Gemm, Conv, Add and BatchNormalization result must be exact in float32."""
 
     def __init__(self, ref):
         self.ref = ref
 
     def run(self, model, x):
-        env = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+        env = {t.name: tensor_array(t) for t in model.graph.initializer}
         env[model.graph.input[0].name] = x
         with np.errstate(all="ignore"):
             for n in model.graph.node:
                 args = [env[i] if i else None for i in n.input]
-                local = {"Conv": self.conv, "Trunc": self.trunc}.get(n.op_type)
+                local = {"Conv": self.conv, "Trunc": self.trunc, "MaxPool": self.maxpool,
+                         "QuantizeLinear": self.quantize_linear,
+                         "DequantizeLinear": self.dequantize_linear}.get(n.op_type)
                 outs = local(n, args) if local else self.run_one(model, n, args)
                 if n.op_type in ("MatMul", "Gemm"):
                     assert np.array_equal(outs[0], self.gemm64(n, args)), "%s result is not exact" % n.op_type
+                if n.op_type in ("Add", "BatchNormalization"):
+                    assert np.array_equal(outs[0], self.affine64(n, args)), "%s result is not exact" % n.op_type
                 env.update(zip(n.output, outs))
         return env[model.graph.output[0].name]
+
+    def affine64(self, n, args):
+        """Add or BatchNormalization (epsilon 0) in float64, to check that the float32 result is exact."""
+        x = args[0].astype(np.float64)
+        if n.op_type == "Add":
+            return check_exact(x + args[1])
+        assert self.ref.attrs(n).get("epsilon") == 0.0, "chain BatchNormalization needs epsilon 0"
+        s = [1, -1] + [1] * (x.ndim - 2)
+        sc, b, m, v = (p.astype(np.float64).reshape(s) for p in args[1:5])
+        return check_exact((x - m) / np.sqrt(v) * sc + b)
+
+    def maxpool(self, n, args):
+        # Non-overlapping windows without padding (the only form the chain models use).
+        a = self.ref.attrs(n)
+        kh, kw = a["kernel_shape"]
+        assert list(a.get("strides", [1, 1])) == [kh, kw] and not any(a.get("pads", [])), "unsupported MaxPool"
+        x = args[0]
+        nb, ch, h, w = x.shape
+        x = x[:, :, :h // kh * kh, :w // kw * kw].reshape(nb, ch, h // kh, kh, w // kw, kw)
+        return [x.max(axis=(3, 5))]
+
+    @staticmethod
+    def qdq_params(args, axis, rank):
+        """Scale and zero point of QuantizeLinear/DequantizeLinear, shaped to broadcast along axis."""
+        shape = [1] * rank
+        scale = args[1]
+        zp = args[2] if len(args) > 2 and args[2] is not None else np.zeros(scale.shape, np.uint8)
+        if scale.ndim == 1:
+            shape[axis] = scale.shape[0]
+            return scale.reshape(shape), zp.reshape(shape)
+        return scale, zp
+
+    def quantize_linear(self, n, args):
+        # saturate(round_half_even(x / scale) + zero_point), in the zero point's type.
+        x = args[0]
+        scale, zp = self.qdq_params(args, self.ref.attrs(n).get("axis", 1) % x.ndim, x.ndim)
+        info = np.iinfo(zp.dtype)
+        q = np.clip(np.rint(x / scale) + zp.astype(np.float64), info.min, info.max)
+        return [q.astype(zp.dtype)]
+
+    def dequantize_linear(self, n, args):
+        x = args[0]
+        scale, zp = self.qdq_params(args, self.ref.attrs(n).get("axis", 1) % x.ndim, x.ndim)
+        return [f32((x.astype(np.int32) - zp.astype(np.int32)) * scale)]
 
     def run_one(self, model, n, args):
         g = helper.make_graph([n], "one", [], [helper.make_tensor_value_info(o, TensorProto.FLOAT, None)
@@ -499,11 +573,12 @@ def main(argv):
     if len(argv) not in (2, 3) or argv[1].startswith("-"):
         sys.stderr.write(__doc__)
         return 2
+    import qonnx_chain_cases  # here, not at the top: it imports this module's helpers
     ref = load_reference(argv[2] if len(argv) == 3 else os.environ.get("QONNX_REF_PY"))
     out_dir = argv[1]
     rng = np.random.RandomState(SEED)
     cases = act_cases(rng) + layer_cases(rng, ref) + bipolar_act_cases(rng) + trunc_cases(rng) + \
-        multithreshold_cases(rng)
+        multithreshold_cases(rng) + qonnx_chain_cases.chain_cases(rng, ref)
     names = [c.name for c in cases]
     assert len(set(names)) == len(names), "duplicate case names"
     prepare_out_dir(out_dir)

@@ -27,6 +27,8 @@ class ModelFile {
   // Start of constant segment `index` (validated).
   const uint8_t* segment_data(int index) const;
   size_t size() const { return size_; }
+  // The whole file: [uint32 size prefix][FlatBuffer][padding][data region] (for byte accounting in tools).
+  const uint8_t* data() const { return base_; }
 
  private:
   ModelFile() = default;
