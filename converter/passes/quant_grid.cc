@@ -25,17 +25,21 @@ std::optional<IrQuant> dequantize_linear_grid(const IrModel& model, const IrNode
     default: return std::nullopt;
   }
   const int zp = n.inputs.size() > 2 ? n.inputs[2] : -1;
-  auto grid = make_grid(model, n.inputs[1], zp, -1, is_signed, false, quant::RoundingMode::kHalfEven, shape);
-  if (!grid) return std::nullopt;
-  grid->bits = bits;
-  // A per-axis scale is 1-D along `axis` (default 1), not broadcast-shaped.
-  const auto& scale = model.tensors[n.inputs[1]];
-  if (scale.shape.size() == 1 && scale.shape[0] > 1) {
-    int64_t axis = n.attrs.get_int("axis", 1);
-    if (axis < 0) axis += static_cast<int64_t>(shape.size());
-    if (axis < 0 || axis >= static_cast<int64_t>(shape.size()) || shape[axis] != scale.shape[0]) return std::nullopt;
-    grid->axis = static_cast<int>(axis);
+  // A per-axis scale is a 1-D vector along `axis` (default 1), not broadcast-shaped.
+  const Dims& scale_shape = model.tensors[n.inputs[1]].shape;
+  int axis = -1;
+  if (num_elements(scale_shape) > 1) {
+    int64_t a = n.attrs.get_int("axis", 1);
+    if (a < 0) a += static_cast<int64_t>(shape.size());
+    if (scale_shape.size() != 1 || a < 0 || a >= static_cast<int64_t>(shape.size()) || shape[a] != scale_shape[0]) {
+      return std::nullopt;
+    }
+    axis = static_cast<int>(a);
   }
+  const Dims grid_shape = axis >= 0 ? Dims{shape[axis]} : shape;
+  auto grid = make_grid(model, n.inputs[1], zp, bits, is_signed, false, quant::RoundingMode::kHalfEven, grid_shape);
+  if (!grid) return std::nullopt;
+  if (axis >= 0) grid->axis = axis;
   return grid;
 }
 

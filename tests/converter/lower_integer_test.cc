@@ -1,0 +1,153 @@
+// The integer lowering: quantized layers become qedge integer ops with bit-packed weights, the lowered model gives
+// the fake-quantized float model's results, and what stays float says why.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "../support/kernel_harness.h"
+#include "../support/onnx_builder.h"
+#include "qedge/converter/converter.h"
+#include "qedge/qedge.hpp"
+#include "qedge/runtime/model_file.h"
+
+namespace qedge::testing {
+namespace {
+
+constexpr const char* kQonnx = "qonnx.custom_op.general";
+
+TensorData scalar(float v) { return make_tensor<float>(DType::kFloat32, {}, {v}); }
+
+// x [2, k] -> Quant(8-bit) -> MatMul(Quant(W, w_bits, per-column scales)) -> Add(bias) -> Relu -> Quant(4-bit unsigned).
+std::string build_mlp(int k, int n, int w_bits, bool quantize_weight) {
+  OnnxBuilder b(13);
+  auto* op = b.proto().add_opset_import();
+  op->set_domain(kQonnx);
+  op->set_version(1);
+  b.input("x", DType::kFloat32, {2, k});
+  std::mt19937 rng(7);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> w(static_cast<size_t>(k * n)), bias(static_cast<size_t>(n)), ws(static_cast<size_t>(n));
+  for (float& v : w) v = normal(rng);
+  for (float& v : bias) v = 0.5f * normal(rng);
+  for (int c = 0; c < n; ++c) ws[c] = 0.25f / static_cast<float>(1 + c % 3);
+  b.initializer("w", make_tensor<float>(DType::kFloat32, {k, n}, w));
+  b.initializer("bias", make_tensor<float>(DType::kFloat32, {n}, bias));
+  b.initializer("ws", make_tensor<float>(DType::kFloat32, {1, n}, ws));
+  b.initializer("xs", scalar(0.05f));
+  b.initializer("ys", scalar(0.5f));
+  b.initializer("zero", scalar(0.0f));
+  b.initializer("bits8", scalar(8.0f));
+  b.initializer("bits4", scalar(4.0f));
+  b.initializer("wbits", scalar(static_cast<float>(w_bits)));
+  auto quant = [&](const std::vector<std::string>& in, const std::string& out, int is_signed, int narrow) {
+    auto& q = b.node("Quant", in, {out}, out + "_quant");
+    q.set_domain(kQonnx);
+    OnnxBuilder::set_int(q, "signed", is_signed);
+    OnnxBuilder::set_int(q, "narrow", narrow);
+  };
+  quant({"x", "xs", "zero", "bits8"}, "xq", 1, 0);
+  if (quantize_weight) quant({"w", "ws", "zero", "wbits"}, "wq", 1, 1);
+  b.node("MatMul", {"xq", quantize_weight ? "wq" : "w"}, {"mm"}, "fc");
+  b.node("Add", {"mm", "bias"}, {"biased"});
+  b.node("Relu", {"biased"}, {"act"});
+  quant({"act", "ys", "zero", "bits4"}, "y", 0, 0);
+  b.output("y", DType::kFloat32);
+  const std::string path = make_temp_dir() + "/mlp.onnx";
+  b.save(path);
+  return path;
+}
+
+std::vector<float> run_model(const std::vector<uint8_t>& bytes, const std::vector<float>& x, int k) {
+  Model model;
+  EXPECT_FALSE(model.load_memory(bytes.data(), bytes.size()));
+  Session session;
+  EXPECT_FALSE(session.create(model));
+  EXPECT_FALSE(session.set_input(0, QEDGE_FLOAT32, {2, k}, x.data(), x.size() * sizeof(float)));
+  EXPECT_FALSE(session.run());
+  qedge_tensor out{};
+  EXPECT_FALSE(session.output(0, &out));
+  const float* p = static_cast<const float*>(out.data);
+  return std::vector<float>(p, p + 2 * 8);
+}
+
+const fb::Node* find_node(const fb::Model& m, const std::string& op) {
+  for (const fb::Node* n : *m.graphs()->Get(0)->nodes()) {
+    if (n->op_type()->str() == op) return n;
+  }
+  return nullptr;
+}
+
+TEST(LowerInteger, QuantizedMatMulRunsOnIntegersWithPackedWeights) {
+  constexpr int k = 64, n = 8;
+  for (int w_bits : {1, 2, 3, 4, 5, 8}) {
+    SCOPED_TRACE("weight bits " + std::to_string(w_bits));
+    const std::string path = build_mlp(k, n, w_bits, true);
+    auto lowered = convert_onnx_file(path, {});
+    ASSERT_TRUE(lowered.ok()) << lowered.status().message();
+    auto file = rt::ModelFile::from_memory(lowered->bytes.data(), lowered->bytes.size(), true);
+    ASSERT_TRUE(file.ok()) << file.status().message();
+    const fb::Model& m = (*file)->model();
+    const fb::Node* mm = find_node(m, "QMatMul");
+    ASSERT_NE(mm, nullptr);
+    EXPECT_EQ(mm->domain()->str(), "qedge");
+    // Input 0 is the 8-bit activation levels, input 1 the weight at its bit width; the output is the 4-bit levels.
+    const fb::Tensor& x = *m.tensors()->Get(mm->inputs()->Get(0));
+    const fb::Tensor& w = *m.tensors()->Get(mm->inputs()->Get(1));
+    const fb::Tensor& y = *m.tensors()->Get(mm->outputs()->Get(0));
+    EXPECT_EQ(x.dtype(), fb::DataType::INT8);
+    EXPECT_EQ(y.dtype(), fb::DataType::UINT8);
+    ASSERT_NE(w.quant(), nullptr);
+    EXPECT_EQ(w.quant()->bit_width(), w_bits);
+    EXPECT_EQ(w.quant()->scale()->size(), static_cast<size_t>(n));
+    EXPECT_EQ(w.layout(), w_bits < 8 ? fb::StorageLayout::PACKED_BITS : fb::StorageLayout::NATURAL);
+    EXPECT_EQ(m.segments()->Get(w.segment())->size(), static_cast<uint64_t>((k * n * w_bits + 7) / 8));
+    EXPECT_EQ(find_node(m, "MatMul"), nullptr);
+    EXPECT_EQ(find_node(m, "Relu"), nullptr);  // folded into the clamp bounds
+
+    ConvertOptions float_options;
+    float_options.integer = false;
+    auto fake = convert_onnx_file(path, float_options);
+    ASSERT_TRUE(fake.ok()) << fake.status().message();
+    std::mt19937 rng(w_bits);
+    std::uniform_real_distribution<float> uniform(-4.0f, 4.0f);
+    std::vector<float> input(2 * k);
+    for (float& v : input) v = uniform(rng);
+    const auto a = run_model(lowered->bytes, input, k);
+    const auto b = run_model(fake->bytes, input, k);
+    int differ = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_LE(std::fabs(a[i] - b[i]), 0.5f * 1.0001f) << "element " << i;  // at most one output step
+      differ += a[i] != b[i];
+    }
+    EXPECT_LE(differ, 1);
+  }
+}
+
+TEST(LowerInteger, ReportSaysWhyALayerStaysFloat) {
+  auto r = convert_onnx_file(build_mlp(16, 8, 4, false), {});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  bool found = false;
+  for (const NodeReport& n : r->report) {
+    if (n.name != "fc") continue;
+    found = true;
+    EXPECT_EQ(n.op_type, "MatMul");
+    EXPECT_NE(n.note.find("float: weight is not quantized"), std::string::npos) << n.note;
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(LowerInteger, ReportNamesOperandPrecisionsAndFusedOps) {
+  auto r = convert_onnx_file(build_mlp(16, 8, 3, true), {});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  for (const NodeReport& n : r->report) {
+    if (n.name != "fc") continue;
+    EXPECT_EQ(n.op_type, "qedge.QMatMul");
+    EXPECT_NE(n.note.find("int8 x int3 weights"), std::string::npos) << n.note;
+    EXPECT_NE(n.note.find("requantized to uint4"), std::string::npos) << n.note;
+    EXPECT_NE(n.note.find("fused Add Relu Quant"), std::string::npos) << n.note;
+  }
+}
+
+}  // namespace
+}  // namespace qedge::testing
