@@ -69,6 +69,14 @@ class IntLowering {
 // an integer zero point and 1..16 bits); nullopt otherwise.
 std::optional<IrQuant> activation_quantizer_grid(const IrModel& model, const IrNode& n);
 
+// The grid of the levels of a FINN MultiThreshold with constant thresholds: count * out_scale + out_bias with an
+// integer -out_bias / out_scale (levels = count), or one threshold with out_bias = -out_scale / 2 (bipolar levels
+// 2 * count - 1 of scale out_scale / 2); nullopt otherwise.
+std::optional<IrQuant> multithreshold_grid(const IrModel& model, const IrNode& n);
+
+// A node of the qedge domain (opset 1).
+IrNode make_qedge_node(const std::string& name, const char* op, std::vector<int> inputs, std::vector<int> outputs);
+
 // Typed attribute setters for the nodes the lowering creates.
 void set_attr(AttrMap* attrs, const std::string& name, int64_t v);
 void set_attr(AttrMap* attrs, const std::string& name, float v);

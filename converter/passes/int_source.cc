@@ -66,6 +66,45 @@ std::optional<IrQuant> activation_quantizer_grid(const IrModel& model, const IrN
   return grid;
 }
 
+std::optional<IrQuant> multithreshold_grid(const IrModel& model, const IrNode& n) {
+  if (n.domain != kQonnxDomain || n.op_type != "MultiThreshold" || n.inputs.size() != 2 || n.inputs[1] < 0) {
+    return std::nullopt;
+  }
+  const IrTensor& t = model.tensors[n.inputs[1]];
+  if (!t.is_constant || t.dtype != DType::kFloat32 || t.shape.size() != 2) return std::nullopt;
+  const int64_t steps = t.shape[1];
+  const float out_scale = n.attrs.get_float("out_scale", 1.0f), out_bias = n.attrs.get_float("out_bias", 0.0f);
+  if (!(out_scale > 0.0f) || !std::isfinite(out_scale) || steps < 1 || steps > 65535) return std::nullopt;
+  IrQuant q;
+  q.is_signed = false;
+  q.bits = 1;
+  while ((int64_t{1} << q.bits) - 1 < steps) ++q.bits;
+  const float zp = -out_bias / out_scale;
+  if (std::floor(zp) == zp && std::isfinite(zp)) {
+    q.scale = {out_scale};
+    q.zero_point = {zp};
+  } else if (steps == 1 && out_bias == -out_scale / 2) {
+    q.is_signed = true;
+    q.bipolar = true;
+    q.scale = {out_scale / 2};
+    q.zero_point = {0.0f};
+  } else {
+    return std::nullopt;
+  }
+  return q;
+}
+
+IrNode make_qedge_node(const std::string& name, const char* op, std::vector<int> inputs, std::vector<int> outputs) {
+  IrNode n;
+  n.name = name;
+  n.op_type = op;
+  n.domain = kQedgeDomain;
+  n.opset = 1;
+  n.inputs = std::move(inputs);
+  n.outputs = std::move(outputs);
+  return n;
+}
+
 void set_attr(AttrMap* attrs, const std::string& name, int64_t v) {
   Attr a;
   a.name = name;
@@ -206,15 +245,17 @@ std::optional<int> IntLowering::int_source(int t) {
       model_.tensors[n.inputs[0]].quant = grid;
       levels = n.inputs[0];
     }
+  } else if (auto mt = multithreshold_grid(model_, n)) {
+    levels = add_tensor(name + ".levels", level_dtype(*mt), shape, mt);
+    IrNode th = make_qedge_node(n.name + ".levels", "Thresholds", n.inputs, {*levels});
+    if (const Attr* layout = n.attrs.find("data_layout")) th.attrs.set(*layout);
+    set_attr(&th.attrs, "bipolar", int64_t{mt->bipolar});
+    set_attr(&th.attrs, "to", static_cast<int64_t>(level_dtype(*mt)));
+    th.precision_note = "float -> " + std::string(dtype_name(level_dtype(*mt))) + " threshold levels";
+    insert_after(p->original, std::move(th));
   } else if (auto grid = activation_quantizer_grid(model_, n)) {
     levels = add_tensor(name + ".levels", level_dtype(*grid), shape, grid);
-    IrNode q;
-    q.name = n.name + ".quantize";
-    q.op_type = "Quantize";
-    q.domain = kQedgeDomain;
-    q.opset = 1;
-    q.inputs = {n.inputs[0]};
-    q.outputs = {*levels};
+    IrNode q = make_qedge_node(n.name + ".quantize", "Quantize", {n.inputs[0]}, {*levels});
     set_quantize_attrs(&q.attrs, *grid, "", false);
     q.precision_note = "float -> " + std::string(dtype_name(level_dtype(*grid))) + " levels of " +
                        std::to_string(grid->bits) + "-bit " + (grid->bipolar ? "bipolar" : grid->is_signed ? "signed" : "unsigned") +

@@ -5,6 +5,7 @@
 // clamp bounds, and a following activation quantizer into the output, so that the graph between quantizers
 // runs on integers. Everything else stays as it was, and each linear node says why in its precision note.
 #include <cmath>
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -56,6 +57,32 @@ class LinearLowering {
     return out;
   }
 
+  // Scale 1, zero point 0 and the narrowest signed (or bipolar) range holding every value; nullopt when a value
+  // is not a whole number within 8 bits.
+  static std::optional<IrQuant> integer_valued_grid(const IrTensor& w) {
+    const size_t n = static_cast<size_t>(num_elements(w.shape));
+    std::vector<float> v(n);
+    std::memcpy(v.data(), w.value.bytes.data(), n * sizeof(float));
+    float lo = 0.0f, hi = 0.0f;
+    bool pm_one = n > 0;
+    for (float e : v) {
+      if (!(std::fabs(e) <= 128.0f) || std::floor(e) != e) return std::nullopt;
+      lo = std::min(lo, e), hi = std::max(hi, e);
+      pm_one &= e == 1.0f || e == -1.0f;
+    }
+    IrQuant q;
+    q.scale = {1.0f};
+    q.zero_point = {0.0f};
+    q.bits = 1;
+    q.bipolar = pm_one;
+    if (!pm_one) {
+      q.bits = 2;
+      while (lo < -static_cast<float>(1 << (q.bits - 1)) || hi > static_cast<float>((1 << (q.bits - 1)) - 1)) ++q.bits;
+    }
+    if (q.bits > 8) return std::nullopt;
+    return q;
+  }
+
   bool lower(std::string* why) {
     const IrNode n = low_.node(k_);
     const bool gemm = is_onnx(n, "Gemm");
@@ -67,14 +94,18 @@ class LinearLowering {
     const int y = n.outputs.empty() ? -1 : n.outputs[0];
     if (y < 0 || !model_.tensors[y].shape_known || !x.shape_known) return *why = "shapes are not static", false;
     if (x.dtype != DType::kFloat32) return *why = "input is not float32", false;
-    if (!w.is_constant || !w.quant || w.dtype != DType::kFloat32) return *why = "weight is not quantized", false;
+    if (!w.is_constant || w.dtype != DType::kFloat32) return *why = "weight is not a float constant", false;
+    // Integer-valued float weights (FINN's streamlined form) count as integers when the input is integer too.
+    const std::optional<int> xi_early = w.quant ? std::nullopt : low_.int_source(n.inputs[0]);
+    const std::optional<IrQuant> w_grid = w.quant ? w.quant : xi_early ? integer_valued_grid(w) : std::nullopt;
+    if (!w_grid) return *why = "weight is not quantized", false;
     if (gemm && n.attrs.get_int("transA", 0) != 0) return *why = "Gemm with transA", false;
     if (!lin_.conv && w.shape.size() != 2) return *why = "weight is not 2-D", false;
     if (lin_.conv && w.shape.size() < 3) return *why = "weight rank below 3", false;
     const bool trans_b = gemm && n.attrs.get_int("transB", 0) != 0;
     lin_.weight_axis = lin_.conv || trans_b ? 0 : 1;
     lin_.out_axis = lin_.conv ? 1 : static_cast<int>(model_.tensors[y].shape.size()) - 1;
-    const IrQuant& wq = *w.quant;
+    const IrQuant& wq = *w_grid;
     if (!wq.per_tensor() && wq.axis != lin_.weight_axis) return *why = "weight scale is not per output channel", false;
     for (float z : wq.zero_point) {
       if (std::floor(z) != z) return *why = "weight zero point is not an integer", false;
@@ -112,14 +143,8 @@ class LinearLowering {
       for (int64_t c = 0; c < channels; ++c) lin_.add[c] += beta * (*b)[c];
     }
 
-    IrQuant stored = wq;
-    const int wlev = low_.add_levels(w.name + ".levels", w.shape, *levels, stored);
-    IrNode q;
-    q.name = n.name;
-    q.op_type = lin_.conv ? "QConv" : "QMatMul";
-    q.domain = kQedgeDomain;
-    q.opset = 1;
-    q.inputs = {xi ? *xi : n.inputs[0], wlev};
+    const int wlev = low_.add_levels(w.name + ".levels", w.shape, *levels, wq);
+    IrNode q = make_qedge_node(n.name, lin_.conv ? "QConv" : "QMatMul", {xi ? *xi : n.inputs[0], wlev}, {});
     q.backend = n.backend;
     if (lin_.conv) {
       for (const Attr& a : n.attrs.all()) q.attrs.set(a);
@@ -143,72 +168,94 @@ class LinearLowering {
   }
 
   // Folds the single-use chain after the node's output into mult/add/clamp; returns the chain's last tensor.
+  // Unsqueeze/Squeeze of axes after the channel axis may sit in the chain (FINN wraps BatchNorm in them); the
+  // chain is cut at its last tensor whose shape is the node's own output shape.
   int absorb_epilogue(int y, int64_t channels) {
+    const Dims out_shape = model_.tensors[y].shape;
+    Linear trial = lin_;
+    std::vector<int> taken, committed;
+    int committed_y = y;
     for (;;) {
       const auto u = low_.uses(y);
-      if (u.total() != 1 || u.nodes.size() != 1) return y;
+      if (u.total() != 1 || u.nodes.size() != 1) break;
       const int k = u.nodes[0];
       const IrNode& c = low_.node(k);
-      if (!c.domain.empty() || c.outputs.empty() || c.outputs[0] < 0) return y;
+      if (!c.domain.empty() || c.outputs.empty() || c.outputs[0] < 0) break;
       const Dims yshape = model_.tensors[y].shape;
-      const bool affine_ok = !std::isfinite(lin_.lo) && !std::isfinite(lin_.hi);
-      const int other = c.inputs.size() == 2 ? (c.inputs[0] == y ? c.inputs[1] : c.inputs[0]) : -1;
-      if (c.op_type == "Relu") {
-        lin_.lo = std::max(lin_.lo, 0.0);
-      } else if (c.op_type == "Clip") {
-        if (!clip_bounds(c)) return y;
-      } else if (c.op_type == "BatchNormalization" && affine_ok && c.inputs.size() == 5 && lin_.out_axis == 1) {
-        std::vector<std::vector<double>> p;
-        for (int i = 1; i < 5; ++i) {
-          auto v = channel_values(c.inputs[i], Dims{channels}, 0, channels);
-          if (!v) return y;
-          p.push_back(*v);
-        }
-        const double eps = c.attrs.get_float("epsilon", 1e-5f);
-        for (int64_t ch = 0; ch < channels; ++ch) {
-          // BatchNorm in float32, as the reference evaluates it: (y - mean) / sqrt(var + eps) * gamma + beta.
-          const double a = p[0][ch] / std::sqrt(static_cast<double>(static_cast<float>(p[3][ch] + eps)));
-          lin_.mult[ch] *= a;
-          lin_.add[ch] = (lin_.add[ch] - p[2][ch]) * a + p[1][ch];
-        }
-      } else if ((c.op_type == "Add" || c.op_type == "Mul") && affine_ok && other >= 0) {
-        const auto v = channel_values(other, yshape, lin_.out_axis, channels);
-        if (!v || model_.tensors[c.outputs[0]].shape != yshape) return y;
-        for (int64_t ch = 0; ch < channels; ++ch) {
-          if (c.op_type == "Add") {
-            lin_.add[ch] += (*v)[ch];
-          } else {
-            lin_.mult[ch] *= (*v)[ch];
-            lin_.add[ch] *= (*v)[ch];
-          }
-        }
-      } else if ((c.op_type == "Sub" || c.op_type == "Div") && affine_ok && c.inputs.size() == 2 && c.inputs[0] == y) {
-        const auto v = channel_values(c.inputs[1], yshape, lin_.out_axis, channels);
-        if (!v || model_.tensors[c.outputs[0]].shape != yshape) return y;
-        for (int64_t ch = 0; ch < channels; ++ch) {
-          if (c.op_type == "Sub") {
-            lin_.add[ch] -= (*v)[ch];
-          } else {
-            lin_.mult[ch] /= (*v)[ch];
-            lin_.add[ch] /= (*v)[ch];
-          }
-        }
-      } else {
-        return y;
+      const Dims& next_shape = model_.tensors[c.outputs[0]].shape;
+      if (!fold_into(c, y, yshape, channels, &trial)) break;
+      if (c.op_type == "BatchNormalization") {
+        bool extra = false;
+        for (size_t o = 1; o < c.outputs.size(); ++o) extra |= c.outputs[o] >= 0;
+        if (extra) break;
       }
-      if (c.op_type == "BatchNormalization" && c.outputs.size() > 1) {
-        for (size_t o = 1; o < c.outputs.size(); ++o) {
-          if (c.outputs[o] >= 0) return y;
-        }
+      taken.push_back(k);
+      trial.fused.push_back(c.op_type);
+      y = c.outputs[0];
+      if (next_shape == out_shape) {
+        lin_ = trial;
+        committed = taken;
+        committed_y = y;
       }
-      lin_.fused.push_back(c.op_type);
-      const int next = c.outputs[0];
-      low_.kill(k);
-      y = next;
     }
+    for (int k : committed) low_.kill(k);
+    return committed_y;
   }
 
-  bool clip_bounds(const IrNode& c) {
+  // Applies consumer `c` of tensor `y` (shape `yshape`) to `t`; false when it cannot fold.
+  bool fold_into(const IrNode& c, int y, const Dims& yshape, int64_t channels, Linear* t) {
+    const bool affine_ok = !std::isfinite(t->lo) && !std::isfinite(t->hi);
+    const int other = c.inputs.size() == 2 ? (c.inputs[0] == y ? c.inputs[1] : c.inputs[0]) : -1;
+    const Dims& next_shape = model_.tensors[c.outputs[0]].shape;
+    if (c.op_type == "Relu") {
+      t->lo = std::max(t->lo, 0.0);
+      return true;
+    }
+    if (c.op_type == "Clip") return clip_bounds(c, t);
+    if (c.op_type == "Unsqueeze" || c.op_type == "Squeeze") {
+      // Only size-1 axes after the channel axis may come or go.
+      const size_t keep = static_cast<size_t>(t->out_axis) + 1;
+      if (next_shape.size() < keep || !std::equal(yshape.begin(), yshape.begin() + keep, next_shape.begin())) return false;
+      for (size_t d = keep; d < yshape.size(); ++d) {
+        if (yshape[d] != 1) return false;
+      }
+      for (size_t d = keep; d < next_shape.size(); ++d) {
+        if (next_shape[d] != 1) return false;
+      }
+      return true;
+    }
+    if (c.op_type == "BatchNormalization" && affine_ok && c.inputs.size() == 5 && t->out_axis == 1) {
+      std::vector<std::vector<double>> p;
+      for (int i = 1; i < 5; ++i) {
+        auto v = channel_values(c.inputs[i], Dims{channels}, 0, channels);
+        if (!v) return false;
+        p.push_back(*v);
+      }
+      const double eps = c.attrs.get_float("epsilon", 1e-5f);
+      for (int64_t ch = 0; ch < channels; ++ch) {
+        // (y - mean) / sqrt(var + eps) * gamma + beta, with var + eps rounded to float32 as the reference does.
+        const double a = p[0][ch] / std::sqrt(static_cast<double>(static_cast<float>(p[3][ch] + eps)));
+        t->mult[ch] *= a;
+        t->add[ch] = (t->add[ch] - p[2][ch]) * a + p[1][ch];
+      }
+      return true;
+    }
+    const bool commutes = c.op_type == "Add" || c.op_type == "Mul";
+    const bool right_only = (c.op_type == "Sub" || c.op_type == "Div") && c.inputs.size() == 2 && c.inputs[0] == y;
+    if (!affine_ok || !(commutes || right_only) || other < 0 || next_shape != yshape) return false;
+    const auto v = channel_values(other, yshape, t->out_axis, channels);
+    if (!v) return false;
+    for (int64_t ch = 0; ch < channels; ++ch) {
+      const double e = (*v)[ch];
+      if (c.op_type == "Add") t->add[ch] += e;
+      if (c.op_type == "Sub") t->add[ch] -= e;
+      if (c.op_type == "Mul") t->mult[ch] *= e, t->add[ch] *= e;
+      if (c.op_type == "Div") t->mult[ch] /= e, t->add[ch] /= e;
+    }
+    return true;
+  }
+
+  bool clip_bounds(const IrNode& c, Linear* t) {
     double lo = -std::numeric_limits<double>::infinity(), hi = std::numeric_limits<double>::infinity();
     if (c.opset < 11) {
       lo = c.attrs.get_float("min", -std::numeric_limits<float>::infinity());
@@ -221,8 +268,8 @@ class LinearLowering {
         (i == 1 ? lo : hi) = (*v)[0];
       }
     }
-    lin_.lo = std::max(lin_.lo, lo);
-    lin_.hi = std::min(lin_.hi, hi);
+    t->lo = std::max(t->lo, lo);
+    t->hi = std::min(t->hi, hi);
     return true;
   }
 
@@ -254,18 +301,25 @@ class LinearLowering {
       *y = out;
       return grid;
     }
-    const auto grid = activation_quantizer_grid(model_, c);
+    const auto mt = multithreshold_grid(model_, c);
+    const auto grid = mt ? mt : activation_quantizer_grid(model_, c);
     if (!grid) return std::nullopt;
+    if (mt) {
+      // The thresholds compare the layer's output per channel: their channel axis must be the layer's.
+      const std::string layout = c.attrs.get_string("data_layout", "NCHW");
+      const int rank = static_cast<int>(model_.tensors[*y].shape.size());
+      const int axis = !layout.empty() && layout.back() == 'C' ? rank - 1 : 1;
+      const Dims& t = model_.tensors[c.inputs[1]].shape;
+      if (axis != lin_.out_axis || (t[0] != 1 && t[0] != model_.tensors[*y].shape[axis])) return std::nullopt;
+      q->inputs.push_back(c.inputs[1]);
+      set_attr(&q->attrs, "out_bipolar", int64_t{mt->bipolar});
+      set_attr(&q->attrs, "out_to", static_cast<int64_t>(level_dtype(*mt)));
+    } else {
+      set_quantize_attrs(&q->attrs, *grid, "out_", false);
+    }
     const int fq = c.outputs[0];
     const int levels = low_.add_tensor(model_.tensors[fq].name + ".levels", level_dtype(*grid), model_.tensors[fq].shape, grid);
-    set_quantize_attrs(&q->attrs, *grid, "out_", false);
-    IrNode d;
-    d.name = c.name;
-    d.op_type = "Dequantize";
-    d.domain = kQedgeDomain;
-    d.opset = 1;
-    d.inputs = {levels};
-    d.outputs = {fq};
+    IrNode d = make_qedge_node(c.name, "Dequantize", {levels}, {fq});
     d.backend = c.backend;
     set_attr(&d.attrs, "scale", grid->scale);
     set_attr(&d.attrs, "zero_point", grid->zero_point);
@@ -284,7 +338,9 @@ class LinearLowering {
       s += ", exact accumulator (" + std::to_string(acc_bits_) + " bits needed, int" +
            std::string(acc_bits_ <= 32 ? "32" : "64") + ")";
     }
-    s += out ? ", requantized to " + grid_text(*out) : ", float output";
+    s += q.inputs.size() > 2 ? ", thresholds to " + grid_text(*out) + " levels"
+         : out                ? ", requantized to " + grid_text(*out)
+                              : ", float output";
     if (!lin_.fused.empty()) {
       s += "; fused";
       for (const auto& f : lin_.fused) s += " " + f;

@@ -3,7 +3,9 @@
 //                                                                        every partial sum below 2^53 (the
 //                                                                        converter checks the accumulator width)
 //   y[c]   = clamp(acc[c] * mult[c] + add[c], clamp_min, clamp_max)      in double
-//   out    = y as float32, or its integer level (out_* QuantizeSpec) when the output is an integer type.
+//   out    = y as float32, or its integer level (out_* QuantizeSpec) when the output is an integer type, or with a
+//            third input T ([C, S] or [1, S] float thresholds) the FINN MultiThreshold level #{j : y >= T[c, j]}
+//            (2 * count - 1 with out_bipolar=1), stored as out_to.
 // X is an integer tensor, or float32 for weight-only quantization (then the sum is in double). W is an
 // integer constant, natural or bit-packed. `mult` and `add` hold one value or one per output channel: the
 // converter folds input and weight scales, bias, BatchNormalization and Mul/Add by constants into them, and
@@ -57,6 +59,8 @@ struct IntLinearEpilogue {
   double hi = std::numeric_limits<double>::infinity();
   bool quantized = false;
   QuantizeSpec out;
+  const Tensor* thresholds = nullptr;
+  bool threshold_bipolar = false;
 
   // Reads the attributes for `channels` output channels and sets output 0's type.
   Status read(KernelContext& ctx, int64_t channels, const Dims& out_shape) {
@@ -71,6 +75,22 @@ struct IntLinearEpilogue {
     }
     lo = a.get_float("clamp_min", -std::numeric_limits<float>::infinity());
     hi = a.get_float("clamp_max", std::numeric_limits<float>::infinity());
+    thresholds = ctx.input(2);
+    if (thresholds) {
+      const auto& t = *thresholds;
+      if (t.dtype != DType::kFloat32 || t.rank() != 2 || (t.shape[0] != 1 && t.shape[0] != channels)) {
+        return ShapeMismatch(op + " thresholds must be float [C, S] or [1, S] with C = " + std::to_string(channels) +
+                             ", got " + dims_to_string(t.shape));
+      }
+      threshold_bipolar = a.get_int("out_bipolar", 0) != 0;
+      out.to = static_cast<DType>(a.get_int("out_to", static_cast<int64_t>(DType::kUint8)));
+      const quant::IntRange r = QuantizeSpec::storage_range(out.to);
+      if (!is_int_storage(out.to) || (threshold_bipolar && (t.shape[1] != 1 || r.min > -1)) || t.shape[1] > r.max) {
+        return InvalidModel(op + " threshold levels do not fit its out_to type");
+      }
+      set_output(ctx, 0, out.to, out_shape);
+      return Status::Ok();
+    }
     quantized = a.has("out_scale");
     if (quantized) {
       QEDGE_RETURN_IF_ERROR(out.read(ctx, "out_"));
@@ -85,7 +105,12 @@ struct IntLinearEpilogue {
     const size_t b = add.size() == 1 ? 0 : static_cast<size_t>(c);
     double v = acc * static_cast<double>(mult[m]) + static_cast<double>(add[b]);
     v = std::fmin(std::fmax(v, lo), hi);
-    if (quantized) {
+    if (thresholds) {
+      const int64_t steps = thresholds->shape[1];
+      const float* row = thresholds->data_as<float>() + (thresholds->shape[0] == 1 ? 0 : c) * steps;
+      const int64_t count = quant::multithreshold_count(static_cast<float>(v), row, steps);
+      set_int_element(y, i, threshold_bipolar ? 2 * count - 1 : count);
+    } else if (quantized) {
       set_int_element(y, i, out.level(static_cast<float>(v), 0));
     } else {
       y.data_as<float>()[i] = static_cast<float>(v);

@@ -63,6 +63,35 @@ TEST(QMatMul, EpilogueAppliesZeroPointsScalesClampAndOutputQuantizer) {
   EXPECT_EQ(values_of<uint8_t>((*r)[0]), (std::vector<uint8_t>{1, 10}));
 }
 
+TEST(QMatMul, ThresholdOutputCountsPerChannelThresholds) {
+  // acc = [3, -2] (x = [1, 1], w columns [1, 2] and [-1, -1]); y = acc * 0.5 = [1.5, -1]; channel 0 thresholds
+  // {0, 1.5, 2}: y reaches 2 of them (>= is inclusive); channel 1 thresholds {-1, 0, 1}: 1.
+  const auto xt = make_tensor<int8_t>(DType::kInt8, {1, 2}, {1, 1});
+  const auto wt = make_tensor<int8_t>(DType::kInt8, {2, 2}, {1, -1, 2, -1});
+  const auto th = make_tensor<float>(DType::kFloat32, {2, 3}, {0, 1.5f, 2, -1, 0, 1});
+  auto r = run_ref_kernel("QMatMul", attrs({floats_attr("mult", {0.5f})}), {xt, wt, th}, 1, 1, "qedge");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ((*r)[0].dtype, DType::kUint8);
+  EXPECT_EQ(values_of<uint8_t>((*r)[0]), (std::vector<uint8_t>{2, 1}));
+  // One threshold with out_bipolar: levels -1 / +1.
+  const auto one = make_tensor<float>(DType::kFloat32, {1, 1}, {0.0f});
+  auto b = run_ref_kernel("QMatMul", attrs({int_attr("out_bipolar", 1), int_attr("out_to", static_cast<int64_t>(DType::kInt8))}),
+                          {xt, wt, one}, 1, 1, "qedge");
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  EXPECT_EQ(values_of<int8_t>((*b)[0]), (std::vector<int8_t>{1, -1}));
+}
+
+TEST(Thresholds, LevelsMatchMultiThresholdCounts) {
+  const auto x = make_tensor<float>(DType::kFloat32, {1, 2, 2}, {-1.0f, 0.5f, 0.0f, 3.0f});
+  const auto th = make_tensor<float>(DType::kFloat32, {2, 2}, {0.0f, 1.0f, -0.5f, 2.0f});
+  auto levels = run_ref_kernel("Thresholds", attrs({}), {x, th}, 1, 1, "qedge");
+  auto counts = run_ref_kernel("MultiThreshold", attrs({}), {x, th}, 1, 1, "qonnx.custom_op.general");
+  ASSERT_TRUE(levels.ok()) << levels.status().message();
+  ASSERT_TRUE(counts.ok()) << counts.status().message();
+  EXPECT_EQ(values_of<uint8_t>((*levels)[0]), (std::vector<uint8_t>{0, 1, 1, 2}));
+  EXPECT_EQ(values_of<float>((*counts)[0]), (std::vector<float>{0, 1, 1, 2}));
+}
+
 TEST(QConv, MatchesFloatConvOnTheSameIntegers) {
   // Grouped, strided, dilated, padded: the integer kernel must equal the float Conv of (x - zp) and w exactly.
   constexpr int c = 4, m = 6, h = 9, wd = 8, g = 2;
