@@ -140,7 +140,12 @@ struct Plan {
   std::vector<std::string> model_outputs;
 };
 
-Status run_quantize(const Args& args, const LayerSettings& defaults, QuantConfig config) {
+struct RandomSamples {
+  int64_t count = 0;
+  uint64_t seed = 0;
+};
+
+Status run_quantize(const Args& args, const RandomSamples& random, const LayerSettings& defaults, QuantConfig config) {
   const std::string in_path = args.positional()[0], out_path = args.get("-o");
   onnx::ModelProto model;
   QEDGE_RETURN_IF_ERROR(conv::load_model_proto(in_path, &model));
@@ -167,12 +172,7 @@ Status run_quantize(const Args& args, const LayerSettings& defaults, QuantConfig
   if (args.has("--calib")) {
     QEDGE_ASSIGN_OR_RETURN(samples, SampleSource::from_folder(args.get("--calib"), inputs));
   } else {
-    long long n = 0, seed = 0;
-    if (!parse_int(args.get("--random"), 1, 1000000, &n)) return InvalidArgument("--random must be a count 1..1000000");
-    if (args.has("--seed") && !parse_int(args.get("--seed"), 0, INT64_MAX, &seed)) {
-      return InvalidArgument("--seed must be a non-negative integer");
-    }
-    QEDGE_ASSIGN_OR_RETURN(samples, SampleSource::random(n, static_cast<uint64_t>(seed), inputs));
+    QEDGE_ASSIGN_OR_RETURN(samples, SampleSource::random(random.count, random.seed, inputs));
   }
   // Conversion pins the input shapes to the first sample's, which every other sample must share.
   std::map<std::string, Dims> shapes;
@@ -236,6 +236,16 @@ int cmd_quantize(int argc, char** argv) {
   if (args.get("-o").empty()) return usage_error("quantize", "missing -o OUT.onnx");
   if (args.has("--calib") == args.has("--random")) return usage_error("quantize", "give exactly one of --calib DIR and --random N");
   if (args.has("--seed") && !args.has("--random")) return usage_error("quantize", "--seed only applies to --random");
+  RandomSamples random;
+  long long v = 0;
+  if (args.has("--random")) {
+    if (!parse_int(args.get("--random"), 1, 1000000, &v)) return usage_error("quantize", "--random must be a count 1..1000000");
+    random.count = v;
+  }
+  if (args.has("--seed")) {
+    if (!parse_int(args.get("--seed"), 0, INT64_MAX, &v)) return usage_error("quantize", "--seed must be a non-negative integer");
+    random.seed = static_cast<uint64_t>(v);
+  }
   LayerSettings defaults;
   QuantConfig cli_edges;
   const std::string flag_error = read_flags(args, &defaults, &cli_edges);
@@ -249,7 +259,7 @@ int cmd_quantize(int argc, char** argv) {
   }
   if (!config.first) config.first = cli_edges.first;
   if (!config.last) config.last = cli_edges.last;
-  Status s = run_quantize(args, defaults, std::move(config));
+  Status s = run_quantize(args, random, defaults, std::move(config));
   if (!s.ok()) return fail("quantize", s.message());
   return 0;
 }

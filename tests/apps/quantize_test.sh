@@ -29,6 +29,8 @@ check "neither --calib nor --random" 2 "$qedge" quantize "$model" -o "$tmp/x.onn
 check "missing -o" 2 "$qedge" quantize "$model" --random 2
 check "bad --method" 2 "$qedge" quantize "$model" -o "$tmp/x.onnx" --random 2 --method median
 check "bad --weight-bits" 2 "$qedge" quantize "$model" -o "$tmp/x.onnx" --random 2 --weight-bits 0
+check "bad --random" 2 "$qedge" quantize "$model" -o "$tmp/x.onnx" --random many
+check "--seed without --random" 2 "$qedge" quantize "$model" -o "$tmp/x.onnx" --calib "$tmp" --seed 3
 
 # w8a8: the 8-bit model must stay close to the float one. Measured: 37.95 dB on tiny_cnn (--random 8, seed 0);
 # a scale off by a factor of two costs about 6 dB, so 32 dB is a bound that such a bug fails.
@@ -120,6 +122,43 @@ check "--calib folder" 0 "$qedge" quantize "$model" -o "$tmp/calib.onnx" --calib
 grep -q "7 calibration samples" "$tmp/out" || fail "--calib did not use the 7 samples"
 grep -Eq "^conv +Conv +int8 +uint8 " "$tmp/out" || fail "non-negative calibration images should give an unsigned conv input"
 
+# A two-input MatMul/Gemm model with a dynamic batch: per-input calibration subfolders ('/' in a name becomes '_'),
+# per-channel scales shaped [1, N] for MatMul [K, N] and Gemm without transB, an unnamed layer named by its output.
+mkdir -p "$tmp/mi/calib/a" "$tmp/mi/calib/in_b" "$tmp/mi/uneven/a" "$tmp/mi/uneven/in_b"
+"$py" - "$tmp/mi" <<'EOF'
+import sys, numpy as np, onnx
+from onnx import helper, numpy_helper, TensorProto
+d = sys.argv[1]
+rng = np.random.default_rng(3)
+w = {n: rng.normal(0, 0.3, s).astype(np.float32) for n, s in (("W1", (16, 32)), ("W2", (16, 32)), ("W3", (32, 10)))}
+nodes = [helper.make_node("MatMul", ["a", "W1"], ["x"]), helper.make_node("Relu", ["x"], ["y"], name="relu"),
+         helper.make_node("MatMul", ["in/b", "W2"], ["bp"], name="proj_b"),
+         helper.make_node("Add", ["y", "bp"], ["z"], name="add"), helper.make_node("Gemm", ["z", "W3"], ["out"], name="head")]
+inputs = [helper.make_tensor_value_info(n, TensorProto.FLOAT, ["N", 16]) for n in ("a", "in/b")]
+g = helper.make_graph(nodes, "two_inputs", inputs, [helper.make_tensor_value_info("out", TensorProto.FLOAT, ["N", 10])],
+                      [numpy_helper.from_array(v, n) for n, v in w.items()])
+m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+m.ir_version = 8
+onnx.save(m, d + "/model.onnx")
+for i in range(5):
+    for sub in ("a", "in_b"):
+        np.save("%s/calib/%s/%02d.npy" % (d, sub, i), rng.normal(0, 1, (4, 16)).astype(np.float32))
+        if i < 3 or sub == "a":
+            np.save("%s/uneven/%s/%02d.npy" % (d, sub, i), rng.normal(0, 1, (4, 16)).astype(np.float32))
+EOF
+check "two inputs, --calib subfolders, per-channel" 0 "$qedge" quantize "$tmp/mi/model.onnx" -o "$tmp/mi/q.onnx" \
+  --calib "$tmp/mi/calib" --per-channel
+grep -q "5 calibration samples" "$tmp/out" || fail "two-input model did not use 5 samples"
+mi=$(output_sqnr)
+echo "   two-input model output SQNR: $mi dB"
+at_least "$mi" 30 || fail "two-input w8a8 output SQNR $mi dB < 30 dB"
+grep -Eq "^x +MatMul +int8 +int8 +per-channel " "$tmp/out" || fail "unnamed MatMul is not reported as 'x'"
+structure "$tmp/mi/q.onnx" '
+init = {t.name: nh.to_array(t) for t in m.graph.initializer}
+assert init["x_weight_scale"].shape == (1, 32) and init["head_weight_scale"].shape == (1, 10)
+assert [n.name for n in m.graph.node if n.op_type == "MatMul"] == ["x", "proj_b"]'
+check "the two-input model converts" 0 "$qedge" convert "$tmp/mi/q.onnx" -o "$tmp/mi/q.qedge"
+
 # Errors: clear message, non-zero exit, no output file.
 expect_error() {  # expect_error DESCRIPTION PATTERN ARGS...
   local what=$1 pattern=$2
@@ -133,6 +172,9 @@ expect_error() {  # expect_error DESCRIPTION PATTERN ARGS...
 expect_error "missing model" "missing.onnx" "$tmp/missing.onnx" -o "$tmp/err.onnx" --random 2
 expect_error "--calib with a wrong shape" "calib_bad/b.npy has shape .1,3,8,8. but input .input. expects" "$model" -o "$tmp/err.onnx" --calib "$tmp/calib_bad"
 expect_error "missing --calib folder" "nowhere" "$model" -o "$tmp/err.onnx" --calib "$tmp/nowhere"
+expect_error "--calib subfolders of different lengths" "input 'in/b' has 3 sample files but input 'a' has 5" \
+  "$tmp/mi/model.onnx" -o "$tmp/err.onnx" --calib "$tmp/mi/uneven"
+expect_error "two-input model without subfolders" "missing: a, in_b" "$tmp/mi/model.onnx" -o "$tmp/err.onnx" --calib "$tmp/calib"
 mkdir -p "$tmp/empty"
 expect_error "empty --calib folder" "no .npy or .pb" "$model" -o "$tmp/err.onnx" --calib "$tmp/empty"
 echo '{"weight_bits": 4, "wieght_bits": 4}' >"$tmp/bad_key.json"

@@ -103,6 +103,7 @@ Result<std::vector<QuantizedLayer>> insert_quantizers(onnx::ModelProto* model, c
       const Layer& l = layers[next];
       const LayerSettings& s = settings[next];
       QuantizedLayer& r = result[next++];
+      if (node.name().empty()) node.set_name(l.name);  // the output model names the layer as the report does
       if (!s.keep_float) {
         const onnx::TensorProto* w = find_initializer(*g, l.weight);
         if (!w) return Internal("layer '" + l.name + "': weight '" + l.weight + "' vanished");

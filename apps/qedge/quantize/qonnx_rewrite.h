@@ -26,7 +26,8 @@ struct QuantizedLayer {
 
 // Rewrites `model` in place. `activations` holds the calibration statistics of every quantized layer's
 // activation input. Node and tensor names derive from the layer: <layer>_weight_quant, <layer>_weight_scale,
-// <layer>_act_quant, ... (suffixed _1, _2, ... if the model already uses the name).
+// <layer>_act_quant, ... (suffixed _1, _2, ... if the model already uses the name). Unnamed layer nodes get
+// the layer's name.
 Result<std::vector<QuantizedLayer>> insert_quantizers(onnx::ModelProto* model, const std::vector<Layer>& layers,
                                                       const std::vector<LayerSettings>& settings,
                                                       const std::map<std::string, quant::Observer>& activations);
