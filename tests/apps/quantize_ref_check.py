@@ -28,7 +28,7 @@ def load_reference(path):
     return mod
 
 
-def conv2d(node, x, w, b, attrs):
+def conv2d(x, w, b, attrs):
     assert attrs.get("group", 1) == 1, "grouped Conv is not implemented here"
     sh, sw = attrs.get("strides", [1, 1])
     dh, dw = attrs.get("dilations", [1, 1])
@@ -66,7 +66,7 @@ def evaluate(ref, model, feeds):
         args = [env[i] if i else None for i in n.input]
         a = ref.attrs(n)
         if n.op_type == "Conv":
-            outs = [conv2d(n, args[0], args[1], args[2] if len(args) > 2 else None, a)]
+            outs = [conv2d(args[0], args[1], args[2] if len(args) > 2 else None, a)]
         elif n.op_type == "MaxPool":
             outs = [maxpool2d(args[0], a)]
         else:

@@ -43,6 +43,7 @@ grep -q "<- lowest" "$tmp/out" || fail "the lowest-SQNR layer is not marked"
 grep -Eq "^conv +Conv +int8 +int8 " "$tmp/out" || fail "table has no int8 conv row (random inputs are signed)"
 grep -Eq "^fc +Gemm +int8 +uint8 " "$tmp/out" || fail "table has no int8/uint8 fc row (its input follows Relu)"
 structure "$tmp/w8a8.onnx" '
+onnx.checker.check_model(m, full_check=True)
 q = [n for n in m.graph.node if n.op_type == "Quant"]
 assert sorted(n.name for n in q) == ["conv_act_quant", "conv_weight_quant", "fc_act_quant", "fc_weight_quant"], q
 assert all(n.domain == "qonnx.custom_op.general" for n in q)
@@ -113,13 +114,14 @@ d = sys.argv[1]
 rng = np.random.default_rng(1)
 for i in range(6):
     np.save("%s/calib/s%d.npy" % (d, i), (rng.random((1, 1, 8, 8)) > 0.7).astype(np.float32))
+np.save("%s/calib/s5_float64.npy" % d, rng.random((1, 1, 8, 8)))  # numpy's default dtype: converted
 with open("%s/calib/s6.pb" % d, "wb") as f:
     f.write(numpy_helper.from_array(np.ones((1, 1, 8, 8), np.float32), "input").SerializeToString())
 np.save("%s/calib_bad/a.npy" % d, np.zeros((1, 1, 8, 8), np.float32))
 np.save("%s/calib_bad/b.npy" % d, np.zeros((1, 3, 8, 8), np.float32))
 EOF
 check "--calib folder" 0 "$qedge" quantize "$model" -o "$tmp/calib.onnx" --calib "$tmp/calib"
-grep -q "7 calibration samples" "$tmp/out" || fail "--calib did not use the 7 samples"
+grep -q "8 calibration samples" "$tmp/out" || fail "--calib did not use the 8 samples"
 grep -Eq "^conv +Conv +int8 +uint8 " "$tmp/out" || fail "non-negative calibration images should give an unsigned conv input"
 
 # A two-input MatMul/Gemm model with a dynamic batch: per-input calibration subfolders ('/' in a name becomes '_'),

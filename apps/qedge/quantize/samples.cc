@@ -52,6 +52,18 @@ bool shape_fits(const Dims& declared, const Dims& got) {
   return true;
 }
 
+// numpy saves float64 unless told otherwise; a float32 input takes such samples rounded to float32.
+TensorData to_float32(const TensorData& t) {
+  TensorData out;
+  out.dtype = DType::kFloat32;
+  out.shape = t.shape;
+  const int64_t n = num_elements(t.shape);
+  out.bytes.resize(static_cast<size_t>(n) * sizeof(float));
+  auto* p = reinterpret_cast<float*>(out.bytes.data());
+  for (int64_t i = 0; i < n; ++i) p[i] = static_cast<float>(element_as_double(t, i));
+  return out;
+}
+
 }  // namespace
 
 Result<SampleSource> SampleSource::from_folder(const std::string& dir, const std::vector<InputInfo>& inputs) {
@@ -128,6 +140,7 @@ Result<std::vector<TensorData>> SampleSource::read(size_t i) const {
     const std::string& file = files_[k][i];
     QEDGE_ASSIGN_OR_RETURN(TensorData t, read_tensor_file(file));
     const InputInfo& in = inputs_[k];
+    if (in.dtype == DType::kFloat32 && (t.dtype == DType::kFloat64 || t.dtype == DType::kFloat16)) t = to_float32(t);
     if (t.dtype != in.dtype) {
       return InvalidArgument("calibration sample " + file + " is " + dtype_name(t.dtype) + " but input '" + in.name +
                              "' is " + dtype_name(in.dtype));

@@ -3,7 +3,8 @@
 // Folder layout (--calib DIR): for a single-input model, DIR holds one .npy or .pb (ONNX TensorProto) file per
 // sample; for any model, DIR may instead hold one subfolder per input, named after the input ('/', '\' and ':'
 // in the name replaced by '_'), each with one file per sample. Files are taken in name order, and the i-th file
-// of every subfolder makes up sample i, so every subfolder needs the same number of files.
+// of every subfolder makes up sample i, so every subfolder needs the same number of files. float64 and float16
+// samples of a float32 input are converted.
 #pragma once
 
 #include <cstdint>
