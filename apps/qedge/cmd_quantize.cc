@@ -2,6 +2,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+#include <memory>
+#include <optional>
 
 #include "cli.h"
 #include "onnx/onnx_importer.h"
@@ -29,10 +32,10 @@ const char* kHelp =
     "(quantized vs float) and of each model output; the layer that loses most is marked. The output is written\n"
     "atomically: a failure leaves no file.\n"
     "\n"
-    "Quantized layers: Conv, MatMul and Gemm whose weight is an initializer. Each gets a weight quantizer\n"
-    "(signed, narrow range, symmetric) and a quantizer on its activation input (unsigned when the calibrated\n"
-    "minimum is >= 0, e.g. after Relu, else signed; zero point 0). 1-bit signed quantizers are BipolarQuant with\n"
-    "scale mean|x|. Biases and all other operators stay float.\n"
+    "Quantized layers: Conv, MatMul and Gemm of the main graph whose weight (second input) is a float32\n"
+    "initializer. Each gets a weight quantizer (signed, narrow range, symmetric) and a quantizer on its\n"
+    "activation input (unsigned when the calibrated minimum is >= 0, e.g. after Relu, else signed; zero point 0).\n"
+    "1-bit signed quantizers are BipolarQuant with scale mean|x|. Biases and all other operators stay float.\n"
     "\n"
     "  -o FILE              output QONNX model (required)\n"
     "  --calib DIR          calibration samples: .npy or .pb (ONNX TensorProto) files, one full input tensor each,\n"

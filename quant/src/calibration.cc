@@ -82,9 +82,12 @@ namespace {
 
 double percentile_threshold(const Observer& o, double percentile) {
   const double p = std::clamp(percentile, 0.0, 100.0) / 100.0;
-  const double target = std::max(1.0, std::ceil(p * static_cast<double>(o.count())));
+  // The rank of the percentile value; the epsilon keeps 0.999 * 1000 from rounding up to 1000.
+  const double target = std::max(1.0, std::ceil(p * static_cast<double>(o.count()) - 1e-6));
   double cumulative = static_cast<double>(o.zeros());
-  if (cumulative >= target) return 0;
+  // A percentile that lands on the exact zeros (a Relu output that is almost always 0) would leave no range for
+  // the values that do occur; keep them all instead.
+  if (cumulative >= target) return o.max_abs();
   const auto& h = o.histogram();
   const double width = o.range() / static_cast<double>(h.size());
   for (size_t i = 0; i < h.size(); ++i) {

@@ -119,13 +119,19 @@ TEST(QuantCalibration, PercentileIgnoresOneOutlier) {
   EXPECT_FLOAT_EQ(select_threshold(o, grid, {CalibrationMethod::kPercentile, 100.0}), 100.0);
 }
 
-TEST(QuantCalibration, PercentileOfMostlyZerosIsZero) {
+TEST(QuantCalibration, PercentileOfMostlyZerosKeepsTheRange) {
+  // 99 % of the values are exact zeros: the 99th percentile is 0, which would leave no range for the rest.
   std::vector<float> v(1000, 0.0f);
   v[0] = 5.0f;
+  v[1] = 2.0f;
   Observer o;
   o.observe(v.data(), v.size());
-  EXPECT_EQ(select_threshold(o, {8, false, false}, {CalibrationMethod::kPercentile, 99.0}), 0.0);
-  EXPECT_EQ(select_scale(o, {8, false, false}, {CalibrationMethod::kPercentile, 99.0}), 1.0f);
+  EXPECT_EQ(select_threshold(o, {8, false, false}, {CalibrationMethod::kPercentile, 99.0}), 5.0);
+  EXPECT_FLOAT_EQ(select_scale(o, {8, false, false}, {CalibrationMethod::kPercentile, 99.0}), 5.0f / 255);
+  // Just above the zeros the percentile is a real one again (inside the bin holding 2.0).
+  const double t = select_threshold(o, {8, false, false}, {CalibrationMethod::kPercentile, 99.9});
+  EXPECT_GT(t, 1.99);
+  EXPECT_LE(t, 2.01);
 }
 
 TEST(QuantCalibration, MseClipsLaplacianBelowMaxAndBeatsMinMax) {

@@ -13,7 +13,7 @@ namespace qedge::quant {
 
 enum class CalibrationMethod {
   kMinMax,      // T = max |x|: nothing clips
-  kPercentile,  // T = the given percentile of |x|: rare outliers clip
+  kPercentile,  // T = the given percentile of |x|: rare outliers clip (max |x| if the percentile is an exact 0)
   kMse,         // T minimizing the expected squared error (rounding inside [-T, T] plus clipping outside)
 };
 
