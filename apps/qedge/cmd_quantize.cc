@@ -33,9 +33,10 @@ const char* kHelp =
     "atomically: a failure leaves no file.\n"
     "\n"
     "Quantized layers: Conv, MatMul and Gemm of the main graph whose weight (second input) is a float32\n"
-    "initializer. Each gets a weight quantizer (signed, narrow range, symmetric) and a quantizer on its\n"
-    "activation input (unsigned when the calibrated minimum is >= 0, e.g. after Relu, else signed; zero point 0).\n"
-    "1-bit signed quantizers are BipolarQuant with scale mean|x|. Biases and all other operators stay float.\n"
+    "constant: an initializer, or computed from initializers only (e.g. a Transpose of one). Each gets a weight\n"
+    "quantizer (signed, narrow range, symmetric) and a quantizer on its activation input (unsigned when the\n"
+    "calibrated minimum is >= 0, e.g. after Relu, else signed; zero point 0). 1-bit signed quantizers are\n"
+    "BipolarQuant with scale mean|x|. Biases and all other operators stay float.\n"
     "\n"
     "  -o FILE              output QONNX model (required)\n"
     "  --calib DIR          calibration samples: .npy or .pb (ONNX TensorProto) files, one full input tensor each,\n"
@@ -62,8 +63,9 @@ const char* kHelp =
     "                       its first output when unnamed). Later entries win: top level, first, last, layers.\n"
     "                       {\"weight_bits\": 4, \"act_bits\": 4, \"per_channel\": true, \"method\": \"mse\",\n"
     "                        \"first\": 8, \"last\": \"float\", \"layers\": {\"conv2\": {\"weight_bits\": 2}, \"fc\": \"float\"}}\n"
+    "  --threads N          worker threads for running the models (default 1)\n"
     "\n"
-    "Progress goes to stderr; the table to stdout.\n";
+    "Progress and notes (e.g. Conv/MatMul/Gemm nodes left float, and why) go to stderr; the table to stdout.\n";
 
 bool parse_int(const std::string& text, long long lo, long long hi, long long* out) {
   if (text.empty()) return false;
@@ -140,16 +142,46 @@ struct Plan {
   std::vector<Layer> layers;
   std::vector<LayerSettings> settings;
   std::vector<std::string> activations;    // observed: inputs of quantized layers
+  std::vector<std::string> computed_weights;  // weights that are not initializers, read from the float model
   std::vector<std::string> compared;       // layer outputs, then model outputs
   std::vector<std::string> model_outputs;
 };
 
-struct RandomSamples {
-  int64_t count = 0;
+// The values of every quantized layer's weight: initializers from the model, computed weights from the float
+// model's last run. A weight that turns out not to be float32 keeps its layer float.
+Result<std::map<std::string, TensorData>> weight_values(const onnx::ModelProto& model, const TappedModel& float_model,
+                                                        Plan& plan) {
+  std::map<std::string, TensorData> weights;
+  for (size_t i = 0; i < plan.layers.size(); ++i) {
+    const Layer& l = plan.layers[i];
+    if (plan.settings[i].keep_float || weights.count(l.weight)) continue;
+    TensorData w;
+    if (l.weight_is_initializer) {
+      for (const auto& init : model.graph().initializer()) {
+        if (init.name() != l.weight) continue;
+        QEDGE_ASSIGN_OR_RETURN(w, conv::tensor_from_proto(init, ".", l.weight));
+      }
+    } else {
+      QEDGE_ASSIGN_OR_RETURN(w, float_model.output(l.weight));
+    }
+    if (w.dtype != DType::kFloat32) {
+      std::fprintf(stderr, "qedge quantize: note: %s '%s' stays float: its weight '%s' is %s, not float32\n",
+                   l.op.c_str(), l.name.c_str(), l.weight.c_str(), dtype_name(w.dtype));
+      plan.settings[i].keep_float = true;
+      continue;
+    }
+    weights[l.weight] = std::move(w);
+  }
+  return weights;
+}
+
+struct RunOptions {
+  int64_t random_count = 0;
   uint64_t seed = 0;
+  int threads = 1;
 };
 
-Status run_quantize(const Args& args, const RandomSamples& random, const LayerSettings& defaults, QuantConfig config) {
+Status run_quantize(const Args& args, const RunOptions& run, const LayerSettings& defaults, QuantConfig config) {
   const std::string in_path = args.positional()[0], out_path = args.get("-o");
   onnx::ModelProto model;
   QEDGE_RETURN_IF_ERROR(conv::load_model_proto(in_path, &model));
@@ -157,14 +189,20 @@ Status run_quantize(const Args& args, const RandomSamples& random, const LayerSe
   QEDGE_RETURN_IF_ERROR(internalize_external_data(&model, slash == std::string::npos ? "." : in_path.substr(0, slash)));
 
   Plan plan;
-  plan.layers = find_layers(model.graph());
+  std::vector<std::string> skipped;
+  plan.layers = find_layers(model.graph(), &skipped);
+  for (const std::string& why : skipped) std::fprintf(stderr, "qedge quantize: note: %s\n", why.c_str());
   if (plan.layers.empty()) {
-    return InvalidArgument(in_path + " has no quantizable layer (Conv, MatMul or Gemm with an initializer weight)");
+    return InvalidArgument(in_path + " has no quantizable layer (Conv, MatMul or Gemm with a constant weight)");
   }
   QEDGE_ASSIGN_OR_RETURN(plan.settings, resolve_settings(plan.layers, defaults, config));
   for (size_t i = 0; i < plan.layers.size(); ++i) {
-    if (!plan.settings[i].keep_float) plan.activations.push_back(plan.layers[i].activation);
-    plan.compared.push_back(plan.layers[i].output);
+    const Layer& l = plan.layers[i];
+    if (!plan.settings[i].keep_float) {
+      plan.activations.push_back(l.activation);
+      if (!l.weight_is_initializer) plan.computed_weights.push_back(l.weight);
+    }
+    plan.compared.push_back(l.output);
   }
   for (const auto& out : model.graph().output()) {
     plan.model_outputs.push_back(out.name());
@@ -176,7 +214,7 @@ Status run_quantize(const Args& args, const RandomSamples& random, const LayerSe
   if (args.has("--calib")) {
     QEDGE_ASSIGN_OR_RETURN(samples, SampleSource::from_folder(args.get("--calib"), inputs));
   } else {
-    QEDGE_ASSIGN_OR_RETURN(samples, SampleSource::random(random.count, random.seed, inputs));
+    QEDGE_ASSIGN_OR_RETURN(samples, SampleSource::random(run.random_count, run.seed, inputs));
   }
   // Conversion pins the input shapes to the first sample's, which every other sample must share.
   std::map<std::string, Dims> shapes;
@@ -188,8 +226,9 @@ Status run_quantize(const Args& args, const RandomSamples& random, const LayerSe
   QEDGE_ASSIGN_OR_RETURN(std::unique_ptr<ScratchDir> scratch, ScratchDir::create());
   std::vector<std::string> taps = plan.activations;
   taps.insert(taps.end(), plan.compared.begin(), plan.compared.end());
+  taps.insert(taps.end(), plan.computed_weights.begin(), plan.computed_weights.end());
   QEDGE_ASSIGN_OR_RETURN(std::unique_ptr<TappedModel> float_model,
-                         TappedModel::create(model, taps, shapes, *scratch, "float model"));
+                         TappedModel::create(model, taps, shapes, *scratch, "float model", run.threads));
   QEDGE_ASSIGN_OR_RETURN(auto stats, collect_statistics(*float_model, *samples, inputs, plan.activations));
   for (const auto& [name, o] : stats) {
     if (o.non_finite()) {
@@ -198,12 +237,14 @@ Status run_quantize(const Args& args, const RandomSamples& random, const LayerSe
     }
   }
 
+  QEDGE_ASSIGN_OR_RETURN(auto weights, weight_values(model, *float_model, plan));
+
   onnx::ModelProto quantized = model;
   QEDGE_ASSIGN_OR_RETURN(std::vector<QuantizedLayer> done,
-                         insert_quantizers(&quantized, plan.layers, plan.settings, stats));
+                         insert_quantizers(&quantized, plan.layers, plan.settings, weights, stats));
   // Converting before writing means a model qedge cannot run is never written.
   QEDGE_ASSIGN_OR_RETURN(std::unique_ptr<TappedModel> quantized_model,
-                         TappedModel::create(quantized, plan.compared, shapes, *scratch, "quantized model"));
+                         TappedModel::create(quantized, plan.compared, shapes, *scratch, "quantized model", run.threads));
   std::string bytes;
   if (!quantized.SerializeToString(&bytes)) return Internal("cannot serialize the quantized model");
   QEDGE_RETURN_IF_ERROR(write_model_file(out_path, std::vector<uint8_t>(bytes.begin(), bytes.end())));
@@ -229,7 +270,7 @@ Status run_quantize(const Args& args, const RandomSamples& random, const LayerSe
 int cmd_quantize(int argc, char** argv) {
   Args args(argc, argv,
             {"--calib", "--random", "--seed", "--weight-bits", "--act-bits", "--method", "--percentile", "--first",
-             "--last", "--config"},
+             "--last", "--config", "--threads"},
             {"--per-channel", "--help"});
   if (args.has("--help")) {
     std::fputs(kHelp, stdout);
@@ -240,15 +281,19 @@ int cmd_quantize(int argc, char** argv) {
   if (args.get("-o").empty()) return usage_error("quantize", "missing -o OUT.onnx");
   if (args.has("--calib") == args.has("--random")) return usage_error("quantize", "give exactly one of --calib DIR and --random N");
   if (args.has("--seed") && !args.has("--random")) return usage_error("quantize", "--seed only applies to --random");
-  RandomSamples random;
+  RunOptions run;
   long long v = 0;
   if (args.has("--random")) {
     if (!parse_int(args.get("--random"), 1, 1000000, &v)) return usage_error("quantize", "--random must be a count 1..1000000");
-    random.count = v;
+    run.random_count = v;
   }
   if (args.has("--seed")) {
     if (!parse_int(args.get("--seed"), 0, INT64_MAX, &v)) return usage_error("quantize", "--seed must be a non-negative integer");
-    random.seed = static_cast<uint64_t>(v);
+    run.seed = static_cast<uint64_t>(v);
+  }
+  if (args.has("--threads")) {
+    if (!parse_int(args.get("--threads"), 1, 256, &v)) return usage_error("quantize", "--threads must be 1..256");
+    run.threads = static_cast<int>(v);
   }
   LayerSettings defaults;
   QuantConfig cli_edges;
@@ -263,7 +308,7 @@ int cmd_quantize(int argc, char** argv) {
   }
   if (!config.first) config.first = cli_edges.first;
   if (!config.last) config.last = cli_edges.last;
-  Status s = run_quantize(args, random, defaults, std::move(config));
+  Status s = run_quantize(args, run, defaults, std::move(config));
   if (!s.ok()) return fail("quantize", s.message());
   return 0;
 }

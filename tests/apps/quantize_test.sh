@@ -125,20 +125,25 @@ grep -q "8 calibration samples" "$tmp/out" || fail "--calib did not use the 8 sa
 grep -Eq "^conv +Conv +int8 +uint8 " "$tmp/out" || fail "non-negative calibration images should give an unsigned conv input"
 
 # A two-input MatMul/Gemm model with a dynamic batch: per-input calibration subfolders ('/' in a name becomes '_'),
-# per-channel scales shaped [1, N] for MatMul [K, N] and Gemm without transB, an unnamed layer named by its output.
+# per-channel scales shaped [1, N] for MatMul [K, N] and Gemm without transB, an unnamed layer named by its output,
+# a weight computed from an initializer (Transpose, as older PyTorch exports write Linear), and a MatMul of two
+# activations (left float, with a note) feeding a second model output.
 mkdir -p "$tmp/mi/calib/a" "$tmp/mi/calib/in_b" "$tmp/mi/uneven/a" "$tmp/mi/uneven/in_b"
 "$py" - "$tmp/mi" <<'EOF'
 import sys, numpy as np, onnx
 from onnx import helper, numpy_helper, TensorProto
 d = sys.argv[1]
 rng = np.random.default_rng(3)
-w = {n: rng.normal(0, 0.3, s).astype(np.float32) for n, s in (("W1", (16, 32)), ("W2", (16, 32)), ("W3", (32, 10)))}
+w = {n: rng.normal(0, 0.3, s).astype(np.float32) for n, s in (("W1", (16, 32)), ("W2t", (32, 16)), ("W3", (32, 10)))}
 nodes = [helper.make_node("MatMul", ["a", "W1"], ["x"]), helper.make_node("Relu", ["x"], ["y"], name="relu"),
+         helper.make_node("Transpose", ["W2t"], ["W2"], name="w2_t", perm=[1, 0]),
          helper.make_node("MatMul", ["in/b", "W2"], ["bp"], name="proj_b"),
-         helper.make_node("Add", ["y", "bp"], ["z"], name="add"), helper.make_node("Gemm", ["z", "W3"], ["out"], name="head")]
+         helper.make_node("Add", ["y", "bp"], ["z"], name="add"), helper.make_node("Gemm", ["z", "W3"], ["out"], name="head"),
+         helper.make_node("Transpose", ["in/b"], ["bt"], name="b_t"), helper.make_node("MatMul", ["a", "bt"], ["gram"], name="gram")]
 inputs = [helper.make_tensor_value_info(n, TensorProto.FLOAT, ["N", 16]) for n in ("a", "in/b")]
-g = helper.make_graph(nodes, "two_inputs", inputs, [helper.make_tensor_value_info("out", TensorProto.FLOAT, ["N", 10])],
-                      [numpy_helper.from_array(v, n) for n, v in w.items()])
+outputs = [helper.make_tensor_value_info("out", TensorProto.FLOAT, ["N", 10]),
+           helper.make_tensor_value_info("gram", TensorProto.FLOAT, ["N", "N"])]
+g = helper.make_graph(nodes, "two_inputs", inputs, outputs, [numpy_helper.from_array(v, n) for n, v in w.items()])
 m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
 m.ir_version = 8
 onnx.save(m, d + "/model.onnx")
@@ -151,14 +156,23 @@ EOF
 check "two inputs, --calib subfolders, per-channel" 0 "$qedge" quantize "$tmp/mi/model.onnx" -o "$tmp/mi/q.onnx" \
   --calib "$tmp/mi/calib" --per-channel
 grep -q "5 calibration samples" "$tmp/out" || fail "two-input model did not use 5 samples"
-mi=$(output_sqnr)
+mi=$(awk '/^model output .out./ {print $NF}' "$tmp/out")
 echo "   two-input model output SQNR: $mi dB"
 at_least "$mi" 30 || fail "two-input w8a8 output SQNR $mi dB < 30 dB"
 grep -Eq "^x +MatMul +int8 +int8 +per-channel " "$tmp/out" || fail "unnamed MatMul is not reported as 'x'"
+grep -Eq "^proj_b +MatMul +int8 +int8 +per-channel " "$tmp/out" || fail "MatMul with a computed weight not quantized"
+grep -q "^model output 'gram'" "$tmp/out" || fail "the second model output has no SQNR line"
+grep -q "note: MatMul 'gram' stays float: its weight 'bt' is not a constant" "$tmp/err" \
+  || fail "no note for the MatMul of two activations"
 structure "$tmp/mi/q.onnx" '
 init = {t.name: nh.to_array(t) for t in m.graph.initializer}
 assert init["x_weight_scale"].shape == (1, 32) and init["head_weight_scale"].shape == (1, 10)
-assert [n.name for n in m.graph.node if n.op_type == "MatMul"] == ["x", "proj_b"]'
+w2 = init["W2t"].T
+assert init["proj_b_weight_scale"].shape == (1, 32) and abs(init["proj_b_weight_scale"] - abs(w2).max(axis=0) / 127).max() < 1e-7
+q = {n.name: list(n.input) for n in m.graph.node}
+assert q["proj_b_weight_quant"][0] == "W2" and q["proj_b"] == ["proj_b_act_quantized", "proj_b_weight_quantized"]
+assert [n.name for n in m.graph.node if n.op_type == "MatMul"] == ["x", "proj_b", "gram"]
+assert q["gram"] == ["a", "bt"]'
 check "the two-input model converts" 0 "$qedge" convert "$tmp/mi/q.onnx" -o "$tmp/mi/q.qedge"
 
 # Errors: clear message, non-zero exit, no output file.

@@ -22,11 +22,9 @@ int input_position(const std::vector<InputInfo>& inputs, const std::string& name
 Result<std::vector<float>> tensor_values(const TappedModel& model, const std::vector<InputInfo>& inputs,
                                          const std::vector<TensorData>& sample, const std::string& name) {
   const int k = input_position(inputs, name);
-  if (k < 0) return model.output(name);
-  const TensorData& t = sample[k];
-  if (t.dtype != DType::kFloat32) return InvalidArgument("input '" + name + "' is not float32 and cannot be quantized");
-  const auto* p = reinterpret_cast<const float*>(t.bytes.data());
-  return std::vector<float>(p, p + num_elements(t.shape));
+  if (k >= 0) return as_floats(sample[k]);
+  QEDGE_ASSIGN_OR_RETURN(TensorData t, model.output(name));
+  return as_floats(t);
 }
 
 }  // namespace
@@ -61,8 +59,9 @@ Result<std::vector<double>> measure_sqnr(TappedModel& float_model, TappedModel& 
     QEDGE_RETURN_IF_ERROR(float_model.run(names, sample));
     QEDGE_RETURN_IF_ERROR(quantized_model.run(names, sample));
     for (size_t k = 0; k < tensors.size(); ++k) {
-      QEDGE_ASSIGN_OR_RETURN(std::vector<float> ref, float_model.output(tensors[k]));
-      QEDGE_ASSIGN_OR_RETURN(std::vector<float> got, quantized_model.output(tensors[k]));
+      QEDGE_ASSIGN_OR_RETURN(TensorData ref_tensor, float_model.output(tensors[k]));
+      QEDGE_ASSIGN_OR_RETURN(TensorData got_tensor, quantized_model.output(tensors[k]));
+      const std::vector<float> ref = as_floats(ref_tensor), got = as_floats(got_tensor);
       if (ref.size() != got.size()) {
         return Internal("tensor '" + tensors[k] + "' has " + std::to_string(ref.size()) + " values in the float model but " +
                         std::to_string(got.size()) + " in the quantized one");

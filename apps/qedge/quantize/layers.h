@@ -1,11 +1,13 @@
-// The layers `qedge quantize` can quantize: Conv, MatMul and Gemm nodes of the main graph whose weight is a
-// float32 initializer.
+// The layers `qedge quantize` can quantize: Conv, MatMul and Gemm nodes of the main graph whose weight (second
+// input) is constant: an initializer, or computed from initializers only (a Constant node, or an older PyTorch
+// export's Transpose of the weight). Computed weights get their values from running the float model.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "onnx/onnx_pb.h"
+#include "qedge/kernel_api/shape.h"
 
 namespace qedge::cli::quantize {
 
@@ -15,18 +17,23 @@ struct Layer {
   int node_index = 0;      // position in graph.node
   std::string activation;  // the input that gets an activation quantizer
   int activation_input = 0;
-  std::string weight;      // the initializer that gets a weight quantizer
+  std::string weight;      // the constant that gets a weight quantizer
   int weight_input = 1;
+  bool weight_is_initializer = true;
+  bool trans_b = false;    // Gemm's transB
   std::string output;      // the node's first output (compared float vs quantized)
-  std::vector<int64_t> weight_shape;
-  int channel_axis = -1;   // the weight's output-channel axis; -1 when the weight has none (1-D MatMul weight)
 };
 
-// Layers in node order. Nodes whose weight is not a float32 initializer, or whose activation is itself an
-// initializer (nothing to calibrate), are left alone.
-std::vector<Layer> find_layers(const onnx::GraphProto& graph);
+// Layers in node order. Conv/MatMul/Gemm nodes whose weight is not constant, whose initializer weight is not
+// float32, or whose activation is itself constant (nothing to calibrate) are left alone; `skipped` gets one
+// line for each, saying why.
+std::vector<Layer> find_layers(const onnx::GraphProto& graph, std::vector<std::string>* skipped);
+
+// The weight's output-channel axis for a weight of `rank` (Conv: 0; MatMul [..., K, N]: the last; Gemm: 0 with
+// transB, else 1); -1 when there is none (a 1-D MatMul weight).
+int channel_axis(const Layer& layer, int rank);
 
 // The shape a per-channel scale needs to broadcast against the weight: 1 everywhere except the channel axis.
-std::vector<int64_t> channel_scale_shape(const Layer& layer);
+Dims channel_scale_shape(const Layer& layer, const Dims& weight_shape);
 
 }  // namespace qedge::cli::quantize

@@ -79,17 +79,11 @@ class GraphEditor {
   std::set<std::string> used_;
 };
 
-const onnx::TensorProto* find_initializer(const onnx::GraphProto& g, const std::string& name) {
-  for (const auto& t : g.initializer()) {
-    if (t.name() == name) return &t;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 Result<std::vector<QuantizedLayer>> insert_quantizers(onnx::ModelProto* model, const std::vector<Layer>& layers,
                                                       const std::vector<LayerSettings>& settings,
+                                                      const std::map<std::string, TensorData>& weights,
                                                       const std::map<std::string, quant::Observer>& activations) {
   onnx::GraphProto* g = model->mutable_graph();
   GraphEditor editor(g);
@@ -105,16 +99,19 @@ Result<std::vector<QuantizedLayer>> insert_quantizers(onnx::ModelProto* model, c
       QuantizedLayer& r = result[next++];
       if (node.name().empty()) node.set_name(l.name);  // the output model names the layer as the report does
       if (!s.keep_float) {
-        const onnx::TensorProto* w = find_initializer(*g, l.weight);
-        if (!w) return Internal("layer '" + l.name + "': weight '" + l.weight + "' vanished");
-        QEDGE_ASSIGN_OR_RETURN(TensorData wt, conv::tensor_from_proto(*w, ".", l.weight));
+        auto w = weights.find(l.weight);
+        if (w == weights.end() || w->second.dtype != DType::kFloat32) {
+          return Internal("layer '" + l.name + "': no float32 values for weight '" + l.weight + "'");
+        }
+        const TensorData& wt = w->second;
         const auto* wv = reinterpret_cast<const float*>(wt.bytes.data());
         const quant::QuantGrid wgrid{s.weight_bits, true, true};
+        const int axis = channel_axis(l, static_cast<int>(wt.shape.size()));
         std::vector<float> scales;
         Dims scale_shape;
-        if (s.per_channel && l.channel_axis >= 0) {
-          scales = quant::channel_scales(wv, wt.shape, l.channel_axis, wgrid, s.scale);
-          scale_shape = channel_scale_shape(l);
+        if (s.per_channel && axis >= 0) {
+          scales = quant::channel_scales(wv, wt.shape, axis, wgrid, s.scale);
+          scale_shape = channel_scale_shape(l, wt.shape);
         } else {
           quant::Observer o;
           o.observe(wv, static_cast<size_t>(num_elements(wt.shape)));

@@ -34,7 +34,8 @@ ScratchDir::~ScratchDir() {
 Result<std::unique_ptr<TappedModel>> TappedModel::create(const onnx::ModelProto& model,
                                                          const std::vector<std::string>& taps,
                                                          const std::map<std::string, Dims>& input_shapes,
-                                                         const ScratchDir& scratch, const std::string& what) {
+                                                         const ScratchDir& scratch, const std::string& what,
+                                                         int threads) {
   onnx::ModelProto copy = model;
   std::set<std::string> exposed;
   for (const auto& in : copy.graph().input()) exposed.insert(in.name());
@@ -58,7 +59,7 @@ Result<std::unique_ptr<TappedModel>> TappedModel::create(const onnx::ModelProto&
   if (Error e = m->model_.load_memory(converted->bytes.data(), converted->bytes.size())) {
     return Internal("cannot load the converted " + what + ": " + e.message);
   }
-  if (Error e = m->session_.create(m->model_)) return Internal("cannot start the " + what + ": " + e.message);
+  if (Error e = m->session_.create(m->model_, threads)) return Internal("cannot start the " + what + ": " + e.message);
   for (int i = 0; i < m->session_.output_count(); ++i) m->output_index_[m->session_.output_name(i)] = i;
   return m;
 }
@@ -76,7 +77,7 @@ Status TappedModel::run(const std::vector<std::string>& input_names, const std::
   return Status::Ok();
 }
 
-Result<std::vector<float>> TappedModel::output(const std::string& name) const {
+Result<TensorData> TappedModel::output(const std::string& name) const {
   auto it = output_index_.find(name);
   if (it == output_index_.end()) return Internal("the " + what_ + " has no output '" + name + "'");
   qedge_tensor out;
@@ -84,14 +85,18 @@ Result<std::vector<float>> TappedModel::output(const std::string& name) const {
   TensorData t;
   t.dtype = static_cast<DType>(out.dtype);
   t.shape.assign(out.dims, out.dims + out.rank);
-  std::vector<float> values(static_cast<size_t>(num_elements(t.shape)));
-  if (t.dtype == DType::kFloat32) {
-    std::memcpy(values.data(), out.data, values.size() * sizeof(float));
-    return values;
-  }
   const auto* p = static_cast<const uint8_t*>(out.data);
   t.bytes.assign(p, p + out.bytes);
-  for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(element_as_double(t, static_cast<int64_t>(i)));
+  return t;
+}
+
+std::vector<float> as_floats(const TensorData& t) {
+  std::vector<float> values(static_cast<size_t>(num_elements(t.shape)));
+  if (t.dtype == DType::kFloat32) {
+    std::memcpy(values.data(), t.bytes.data(), values.size() * sizeof(float));
+  } else {
+    for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(element_as_double(t, static_cast<int64_t>(i)));
+  }
   return values;
 }
 

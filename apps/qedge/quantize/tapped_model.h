@@ -27,17 +27,21 @@ class ScratchDir {
   std::string path_;
 };
 
+// A tensor's values as float32 (other numeric types converted).
+std::vector<float> as_floats(const TensorData& t);
+
 class TappedModel {
  public:
   // `what` names the model in errors ("float model", "quantized model"); `input_shapes` pins input shapes.
   static Result<std::unique_ptr<TappedModel>> create(const onnx::ModelProto& model, const std::vector<std::string>& taps,
                                                      const std::map<std::string, Dims>& input_shapes,
-                                                     const ScratchDir& scratch, const std::string& what);
+                                                     const ScratchDir& scratch, const std::string& what,
+                                                     int threads);
 
   // Runs on one sample (tensors in graph-input order, as `input_names`).
   Status run(const std::vector<std::string>& input_names, const std::vector<TensorData>& inputs);
-  // A tapped tensor or graph output of the last run, as float32 values (other numeric types are converted).
-  Result<std::vector<float>> output(const std::string& name) const;
+  // A tapped tensor or graph output of the last run.
+  Result<TensorData> output(const std::string& name) const;
 
  private:
   TappedModel() = default;
