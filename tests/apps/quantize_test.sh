@@ -39,6 +39,11 @@ w8=$(output_sqnr)
 echo "   w8a8 output SQNR: $w8 dB"
 at_least "$w8" 32 || fail "w8a8 output SQNR $w8 dB < 32 dB"
 grep -q "calibrating: 8/8 samples" "$tmp/err" || fail "no progress lines on stderr"
+# On a terminal the bar redraws in place with \r (script(1) provides one; skipped where it is missing).
+if command -v script >/dev/null; then
+  script -qc "'$qedge' quantize '$model' -o '$tmp/tty.onnx' --random 3 >/dev/null" "$tmp/tty.log" >/dev/null 2>&1
+  grep -q $'\rcalibrating \[#* *\] 3/3 samples' "$tmp/tty.log" || fail "no \\r-redrawn progress bar on a terminal"
+fi
 grep -q "<- lowest" "$tmp/out" || fail "the lowest-SQNR layer is not marked"
 grep -Eq "^conv +Conv +int8 +int8 " "$tmp/out" || fail "table has no int8 conv row (random inputs are signed)"
 grep -Eq "^fc +Gemm +int8 +uint8 " "$tmp/out" || fail "table has no int8/uint8 fc row (its input follows Relu)"

@@ -6,6 +6,7 @@
 
 #include <cctype>
 #include <cstring>
+#include <fstream>
 #include <set>
 
 #include "qedge/converter/converter.h"
@@ -36,19 +37,24 @@ Result<std::unique_ptr<TappedModel>> TappedModel::create(const onnx::ModelProto&
                                                          const std::map<std::string, Dims>& input_shapes,
                                                          const ScratchDir& scratch, const std::string& what,
                                                          int threads) {
-  onnx::ModelProto copy = model;
+  // The extra outputs travel as a second, tiny ModelProto appended to the serialized model: protobuf merges
+  // concatenated messages (repeated fields append), so the model, weights and all, is never copied in memory.
+  onnx::ModelProto extra;
   std::set<std::string> exposed;
-  for (const auto& in : copy.graph().input()) exposed.insert(in.name());
-  for (const auto& out : copy.graph().output()) exposed.insert(out.name());
+  for (const auto& in : model.graph().input()) exposed.insert(in.name());
+  for (const auto& out : model.graph().output()) exposed.insert(out.name());
   for (const std::string& t : taps) {
-    if (exposed.insert(t).second) copy.mutable_graph()->add_output()->set_name(t);
+    if (exposed.insert(t).second) extra.mutable_graph()->add_output()->set_name(t);
   }
-  std::string bytes;
-  if (!copy.SerializeToString(&bytes)) return Internal("cannot serialize the " + what + " (is it over 2 GB?)");
   std::string file = what;
   for (char& c : file) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
   const std::string path = scratch.path() + "/" + file + ".onnx";
-  QEDGE_RETURN_IF_ERROR(write_model_file(path, std::vector<uint8_t>(bytes.begin(), bytes.end())));
+  {
+    std::ofstream out(path, std::ios::binary);
+    if (!out || !model.SerializeToOstream(&out) || !extra.SerializeToOstream(&out) || !out.flush()) {
+      return IoError("cannot write the " + what + " to " + path + " (is the model over 2 GB?)");
+    }
+  }
   ConvertOptions options;
   options.input_shapes = input_shapes;
   auto converted = convert_onnx_file(path, options);
