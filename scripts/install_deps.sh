@@ -8,6 +8,7 @@ packages=(
   libflatbuffers-dev flatbuffers-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy python3-onnx
+  nlohmann-json3-dev
 )
 
 missing=()

@@ -34,5 +34,6 @@ int cmd_convert(int argc, char** argv);
 int cmd_run(int argc, char** argv);
 int cmd_inspect(int argc, char** argv);
 int cmd_conform(int argc, char** argv);
+int cmd_quantize(int argc, char** argv);
 
 }  // namespace qedge::cli

@@ -16,6 +16,7 @@ const char* kUsage =
     "  run       run a .qedge model on inputs and print its outputs\n"
     "  inspect   print a .qedge model's graph, tensors and memory plan\n"
     "  conform   run ONNX backend-test cases and compare with their reference outputs\n"
+    "  quantize  float ONNX model -> QONNX model (post-training quantization, per-layer SQNR report)\n"
     "\n"
     "'qedge <command> --help' describes a command. 'qedge --version' prints the version.\n";
 
@@ -29,6 +30,7 @@ const Command kCommands[] = {
     {"run", qedge::cli::cmd_run},
     {"inspect", qedge::cli::cmd_inspect},
     {"conform", qedge::cli::cmd_conform},
+    {"quantize", qedge::cli::cmd_quantize},
 };
 
 }  // namespace

@@ -7,24 +7,13 @@ src=$2
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
-check() {  # check DESCRIPTION EXPECTED_EXIT COMMAND...
-  local what=$1 want=$2
-  shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  if [ "$got" != "$want" ]; then
-    echo "FAIL: $what: exit $got, expected $want"; cat "$tmp/out" "$tmp/err"; failures=$((failures + 1))
-  else
-    echo "ok: $what"
-  fi
-}
+source "$(dirname "$0")/check.sh"
 
 check "top-level help" 0 "$qedge" --help
 check "version" 0 "$qedge" --version
 check "no command" 2 "$qedge"
 check "unknown command" 2 "$qedge" frobnicate
-for cmd in convert run inspect conform; do
+for cmd in convert run inspect conform quantize; do
   check "$cmd --help" 0 "$qedge" "$cmd" --help
   grep -q "usage: qedge $cmd" "$tmp/out" || { echo "FAIL: $cmd --help prints no usage"; failures=$((failures + 1)); }
   check "$cmd with an unknown option" 2 "$qedge" "$cmd" --no-such-option
