@@ -74,6 +74,10 @@ std::optional<IrQuant> activation_quantizer_grid(const IrModel& model, const IrN
 // 2 * count - 1 of scale out_scale / 2); nullopt otherwise.
 std::optional<IrQuant> multithreshold_grid(const IrModel& model, const IrNode& n);
 
+// Ops that move or select values without changing them and that the reference kernels run on integer levels of
+// type `levels` (MaxPool only on 8-bit levels; it keeps order because scales are positive).
+bool moves_values(const IrNode& n, DType levels);
+
 // A node of the qedge domain (opset 1).
 IrNode make_qedge_node(const std::string& name, const char* op, std::vector<int> inputs, std::vector<int> outputs);
 

@@ -12,8 +12,8 @@ namespace {
 
 bool is_onnx(const IrNode& n, const char* op) { return n.domain.empty() && n.op_type == op; }
 
-// Ops that move or select values without changing them, and that the reference kernels run on the integer
-// storage types; MaxPool keeps order because scales are positive.
+}  // namespace
+
 bool moves_values(const IrNode& n, DType levels) {
   if (!n.domain.empty()) return false;
   static const char* const kMovers[] = {"Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze",
@@ -25,6 +25,8 @@ bool moves_values(const IrNode& n, DType levels) {
   const bool one_output = n.outputs.size() == 1 || (n.outputs.size() > 1 && n.outputs[1] < 0);
   return n.op_type == "MaxPool" && byte && one_output && n.attrs.get_int("storage_order", 0) == 0;
 }
+
+namespace {
 
 // The grid of the integer input of DequantizeLinear(X, scale, zero_point) with X computed at run time.
 std::optional<IrQuant> dequantize_linear_grid(const IrModel& model, const IrNode& n) {

@@ -273,61 +273,96 @@ class LinearLowering {
     return true;
   }
 
-  // A single activation quantizer reading the output becomes the node's output step.
+  // A single activation quantizer reading the output becomes the node's output step. Value-moving ops between
+  // them (MaxPool, Reshape, Flatten, Transpose, ...) commute with a per-tensor quantizer, which is monotone: they
+  // then run on the levels instead.
   std::optional<IrQuant> fuse_output_quantizer(int* y, IrNode* q) {
-    const auto u = low_.uses(*y);
-    if (u.total() != 1 || u.nodes.size() != 1) return std::nullopt;
-    const int k = u.nodes[0];
-    IrNode c = low_.node(k);
-    if (c.inputs.empty() || c.inputs[0] != *y) return std::nullopt;
-    if (is_onnx(c, "QuantizeLinear")) {
-      const int out = c.outputs[0];
-      const int zp = c.inputs.size() > 2 ? c.inputs[2] : -1;
-      auto grid = make_grid(model_, c.inputs[1], zp, 8, true, false, quant::RoundingMode::kHalfEven,
-                            model_.tensors[*y].shape);
-      if (!grid || !grid->per_tensor() || std::floor(grid->zero_point[0]) != grid->zero_point[0]) return std::nullopt;
-      switch (model_.tensors[out].dtype) {
-        case DType::kInt8: break;
-        case DType::kUint8: grid->is_signed = false; break;
-        case DType::kInt16: grid->bits = 16; break;
-        case DType::kUint16: grid->bits = 16, grid->is_signed = false; break;
-        default: return std::nullopt;
+    std::vector<int> movers;
+    int t = *y, k = -1;
+    for (;;) {
+      const auto u = low_.uses(t);
+      if (u.total() != 1 || u.nodes.size() != 1) return std::nullopt;
+      const IrNode& c = low_.node(u.nodes[0]);
+      if (c.inputs.empty() || c.inputs[0] != t || c.outputs.empty() || c.outputs[0] < 0) return std::nullopt;
+      if (c.op_type == "Concat" || !moves_values(c, DType::kInt8)) {
+        k = u.nodes[0];
+        break;
       }
-      if (c.attrs.get_int("saturate", 1) != 1) return std::nullopt;
-      model_.tensors[out].quant = grid;
-      set_quantize_attrs(&q->attrs, *grid, "out_", true);
-      lin_.fused.push_back("QuantizeLinear");
-      low_.kill(k);
-      *y = out;
-      return grid;
+      movers.push_back(u.nodes[0]);
+      t = c.outputs[0];
     }
-    const auto mt = multithreshold_grid(model_, c);
-    const auto grid = mt ? mt : activation_quantizer_grid(model_, c);
-    if (!grid) return std::nullopt;
-    if (mt) {
+    const IrNode c = low_.node(k);
+    const Dims& in_shape = model_.tensors[t].shape;
+    std::optional<IrQuant> grid;
+    bool onnx_rule = false;
+    if (is_onnx(c, "QuantizeLinear")) {
+      grid = quantize_linear_grid(c, in_shape);
+      onnx_rule = true;
+    } else if ((grid = multithreshold_grid(model_, c))) {
       // The thresholds compare the layer's output per channel: their channel axis must be the layer's.
       const std::string layout = c.attrs.get_string("data_layout", "NCHW");
-      const int rank = static_cast<int>(model_.tensors[*y].shape.size());
-      const int axis = !layout.empty() && layout.back() == 'C' ? rank - 1 : 1;
-      const Dims& t = model_.tensors[c.inputs[1]].shape;
-      if (axis != lin_.out_axis || (t[0] != 1 && t[0] != model_.tensors[*y].shape[axis])) return std::nullopt;
+      const int axis = !layout.empty() && layout.back() == 'C' ? static_cast<int>(in_shape.size()) - 1 : 1;
+      const Dims& th = model_.tensors[c.inputs[1]].shape;
+      if (!movers.empty() || axis != lin_.out_axis || (th[0] != 1 && th[0] != in_shape[axis])) return std::nullopt;
       q->inputs.push_back(c.inputs[1]);
-      set_attr(&q->attrs, "out_bipolar", int64_t{mt->bipolar});
-      set_attr(&q->attrs, "out_to", static_cast<int64_t>(level_dtype(*mt)));
+      set_attr(&q->attrs, "out_bipolar", int64_t{grid->bipolar});
+      set_attr(&q->attrs, "out_to", static_cast<int64_t>(level_dtype(*grid)));
     } else {
-      set_quantize_attrs(&q->attrs, *grid, "out_", false);
+      grid = activation_quantizer_grid(model_, c);
     }
+    if (!grid) return std::nullopt;
+    const DType levels_type = level_dtype(*grid);
+    if (!movers.empty() && levels_type != DType::kInt8 && levels_type != DType::kUint8) return std::nullopt;
+    if (q->inputs.size() < 3) set_quantize_attrs(&q->attrs, *grid, "out_", onnx_rule);
+    // The quantizer's own output holds the last levels: QuantizeLinear's is integer already; a QONNX quantizer's
+    // float output comes from a Dequantize of new levels.
     const int fq = c.outputs[0];
-    const int levels = low_.add_tensor(model_.tensors[fq].name + ".levels", level_dtype(*grid), model_.tensors[fq].shape, grid);
-    IrNode d = make_qedge_node(c.name, "Dequantize", {levels}, {fq});
-    d.backend = c.backend;
-    set_attr(&d.attrs, "scale", grid->scale);
-    set_attr(&d.attrs, "zero_point", grid->zero_point);
-    d.precision_note = std::string(dtype_name(level_dtype(*grid))) + " levels -> float";
-    low_.node(k) = std::move(d);
-    low_.set_int_source(fq, levels);
-    lin_.fused.push_back(c.op_type);
+    int last = fq;
+    if (onnx_rule) {
+      model_.tensors[fq].quant = grid;
+      low_.kill(k);
+    } else {
+      last = low_.add_tensor(model_.tensors[fq].name + ".levels", levels_type, model_.tensors[fq].shape, grid);
+      IrNode d = make_qedge_node(c.name, "Dequantize", {last}, {fq});
+      d.backend = c.backend;
+      set_attr(&d.attrs, "scale", grid->scale);
+      set_attr(&d.attrs, "zero_point", grid->zero_point);
+      d.precision_note = std::string(dtype_name(levels_type)) + " levels -> float";
+      low_.node(k) = std::move(d);
+      low_.set_int_source(fq, last);
+    }
+    int levels = movers.empty() ? last : low_.add_tensor(model_.tensors[*y].name + ".levels", levels_type,
+                                                         model_.tensors[*y].shape, grid);
     *y = levels;
+    for (size_t i = 0; i < movers.size(); ++i) {
+      IrNode m = low_.node(movers[i]);
+      const int out = i + 1 == movers.size() ? last
+                                             : low_.add_tensor(model_.tensors[m.outputs[0]].name + ".levels", levels_type,
+                                                               model_.tensors[m.outputs[0]].shape, grid);
+      m.inputs[0] = levels;
+      m.outputs[0] = out;
+      m.precision_note = std::string(dtype_name(levels_type)) + " levels (moved before the quantizer it commutes with)";
+      low_.kill(movers[i]);
+      low_.insert_after(movers[i], std::move(m));
+      levels = out;
+    }
+    lin_.fused.push_back(c.op_type);
+    return grid;
+  }
+
+  // The grid of an ONNX QuantizeLinear with per-tensor constant parameters that saturates.
+  std::optional<IrQuant> quantize_linear_grid(const IrNode& c, const Dims& shape) {
+    const int zp = c.inputs.size() > 2 ? c.inputs[2] : -1;
+    auto grid = make_grid(model_, c.inputs[1], zp, 8, true, false, quant::RoundingMode::kHalfEven, shape);
+    if (!grid || !grid->per_tensor() || std::floor(grid->zero_point[0]) != grid->zero_point[0]) return std::nullopt;
+    if (c.attrs.get_int("saturate", 1) != 1) return std::nullopt;
+    switch (model_.tensors[c.outputs[0]].dtype) {
+      case DType::kInt8: break;
+      case DType::kUint8: grid->is_signed = false; break;
+      case DType::kInt16: grid->bits = 16; break;
+      case DType::kUint16: grid->bits = 16, grid->is_signed = false; break;
+      default: return std::nullopt;
+    }
     return grid;
   }
 

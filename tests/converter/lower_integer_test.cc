@@ -124,6 +124,79 @@ TEST(LowerInteger, QuantizedMatMulRunsOnIntegersWithPackedWeights) {
   }
 }
 
+// x [1, 2, 6, 6] -> Quant(8-bit) -> Conv(Quant(W, 4-bit per channel)) -> Relu -> MaxPool 2x2 -> Flatten -> Quant(4u).
+std::string build_conv_pool() {
+  OnnxBuilder b(13);
+  auto* op = b.proto().add_opset_import();
+  op->set_domain(kQonnx);
+  op->set_version(1);
+  b.input("x", DType::kFloat32, {1, 2, 6, 6});
+  std::mt19937 rng(5);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> w(3 * 2 * 3 * 3);
+  for (float& v : w) v = normal(rng);
+  b.initializer("w", make_tensor<float>(DType::kFloat32, {3, 2, 3, 3}, w));
+  b.initializer("ws", make_tensor<float>(DType::kFloat32, {3, 1, 1, 1}, {0.25f, 0.5f, 0.125f}));
+  b.initializer("xs", scalar(0.05f));
+  b.initializer("ys", scalar(0.25f));
+  b.initializer("zero", scalar(0.0f));
+  b.initializer("bits8", scalar(8.0f));
+  b.initializer("bits4", scalar(4.0f));
+  auto quant = [&](const std::vector<std::string>& in, const std::string& out, int is_signed) {
+    auto& q = b.node("Quant", in, {out}, out + "_quant");
+    q.set_domain(kQonnx);
+    OnnxBuilder::set_int(q, "signed", is_signed);
+  };
+  quant({"x", "xs", "zero", "bits8"}, "xq", 1);
+  quant({"w", "ws", "zero", "bits4"}, "wq", 1);
+  auto& conv = b.node("Conv", {"xq", "wq"}, {"c"}, "conv");
+  OnnxBuilder::set_ints(conv, "pads", {1, 1, 1, 1});
+  b.node("Relu", {"c"}, {"r"});
+  auto& pool = b.node("MaxPool", {"r"}, {"p"}, "pool");
+  OnnxBuilder::set_ints(pool, "kernel_shape", {2, 2});
+  OnnxBuilder::set_ints(pool, "strides", {2, 2});
+  b.node("Flatten", {"p"}, {"f"}, "flatten");
+  quant({"f", "ys", "zero", "bits4"}, "y", 0);
+  b.output("y", DType::kFloat32);
+  const std::string path = make_temp_dir() + "/conv_pool.onnx";
+  b.save(path);
+  return path;
+}
+
+TEST(LowerInteger, PoolingAndFlattenRunOnLevelsWhenAQuantizerFollowsThem) {
+  const std::string path = build_conv_pool();
+  auto lowered = convert_onnx_file(path, {});
+  ASSERT_TRUE(lowered.ok()) << lowered.status().message();
+  for (const NodeReport& n : lowered->report) {
+    if (n.name == "conv") {
+      EXPECT_NE(n.note.find("requantized to uint4"), std::string::npos) << n.note;
+    } else if (n.name == "pool" || n.name == "flatten") {
+      EXPECT_EQ(n.precision, "uint8") << n.name;
+    }
+  }
+  ConvertOptions float_options;
+  float_options.integer = false;
+  auto fake = convert_onnx_file(path, float_options);
+  ASSERT_TRUE(fake.ok()) << fake.status().message();
+  std::mt19937 rng(9);
+  std::uniform_real_distribution<float> uniform(-5.0f, 5.0f);
+  std::vector<float> x(72);
+  for (float& v : x) v = uniform(rng);
+  auto run = [&](const std::vector<uint8_t>& bytes) {
+    Model model;
+    EXPECT_FALSE(model.load_memory(bytes.data(), bytes.size()));
+    Session session;
+    EXPECT_FALSE(session.create(model));
+    EXPECT_FALSE(session.set_input(0, QEDGE_FLOAT32, {1, 2, 6, 6}, x.data(), x.size() * sizeof(float)));
+    EXPECT_FALSE(session.run());
+    qedge_tensor out{};
+    EXPECT_FALSE(session.output(0, &out));
+    return std::vector<float>(static_cast<const float*>(out.data), static_cast<const float*>(out.data) + 27);
+  };
+  const auto a = run(lowered->bytes), b = run(fake->bytes);
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_LE(std::fabs(a[i] - b[i]), 0.25f * 1.0001f) << "element " << i;
+}
+
 TEST(LowerInteger, ReportSaysWhyALayerStaysFloat) {
   auto r = convert_onnx_file(build_mlp(16, 8, 4, false), {});
   ASSERT_TRUE(r.ok()) << r.status().message();
