@@ -45,6 +45,11 @@ class LinearLowering {
     if (!lower(&why)) low_.node(k_).precision_note = "float: " + why;
   }
 
+  void run_add() {
+    std::string why;
+    if (!lower_add(&why) && !why.empty()) low_.node(k_).precision_note = "float: " + why;
+  }
+
  private:
   // Per-channel values of constant `t` against output shape `y` (axis `axis`), n channels; nullopt otherwise.
   std::optional<std::vector<double>> channel_values(int t, const Dims& y, int axis, int64_t n) {
@@ -155,16 +160,50 @@ class LinearLowering {
     if (xq) set_attr(&q.attrs, "x_zero_point", static_cast<int64_t>(xq->zero_point[0]));
     set_attr(&q.attrs, "w_zero_point", wq.zero_point);
 
-    int out = absorb_epilogue(y, channels);
-    std::optional<IrQuant> out_grid = fuse_output_quantizer(&out, &q);
-    q.outputs = {out};
-    set_attr(&q.attrs, "mult", to_floats(lin_.mult));
-    set_attr(&q.attrs, "add", to_floats(lin_.add));
-    if (std::isfinite(lin_.lo)) set_attr(&q.attrs, "clamp_min", static_cast<float>(lin_.lo));
-    if (std::isfinite(lin_.hi)) set_attr(&q.attrs, "clamp_max", static_cast<float>(lin_.hi));
-    q.precision_note = note(xq, wq, out_grid, q);
+    const auto out_grid = finish(y, channels, &q);
+    q.precision_note = (xq ? grid_text(*xq) : std::string("float")) + " x " + grid_text(wq) + " weights" +
+                       (xq && q.attrs.get_int("xnor", 0) ? " by XNOR-popcount" : "") + accumulator_text(xq != nullptr) +
+                       output_text(out_grid, q);
     low_.node(k_) = std::move(q);
     return true;
+  }
+
+  // Add of two quantized activations: QAdd rescales both to reals and shares the linear epilogue (one channel).
+  bool lower_add(std::string* why) {
+    const IrNode n = low_.node(k_);
+    if (n.inputs.size() != 2 || n.outputs.size() != 1 || n.outputs[0] < 0) return *why = "not a binary Add", false;
+    const int y = n.outputs[0];
+    if (!model_.tensors[y].shape_known) return *why = "shapes are not static", false;
+    const auto a = low_.int_source(n.inputs[0]);
+    const auto b = low_.int_source(n.inputs[1]);
+    if (!a && !b) return false;  // a float Add: nothing to say
+    if (!a || !b) return *why = "only one input is a quantized activation", false;
+    const IrQuant qa = *model_.tensors[*a].quant, qb = *model_.tensors[*b].quant;
+    lin_.out_axis = static_cast<int>(model_.tensors[y].shape.size()) - 1;
+    lin_.mult = {1.0};
+    lin_.add = {0.0};
+    IrNode q = make_qedge_node(n.name, "QAdd", {*a, *b}, {});
+    q.backend = n.backend;
+    set_attr(&q.attrs, "a_scale", qa.scale[0]);
+    set_attr(&q.attrs, "b_scale", qb.scale[0]);
+    set_attr(&q.attrs, "a_zero_point", static_cast<int64_t>(qa.zero_point[0]));
+    set_attr(&q.attrs, "b_zero_point", static_cast<int64_t>(qb.zero_point[0]));
+    const auto out_grid = finish(y, 1, &q);
+    q.precision_note = grid_text(qa) + " + " + grid_text(qb) + " levels, rescaled" + output_text(out_grid, q);
+    low_.node(k_) = std::move(q);
+    return true;
+  }
+
+  // Folds the epilogue chain and output quantizer after tensor y into q and sets q's output and epilogue attributes.
+  std::optional<IrQuant> finish(int y, int64_t channels, IrNode* q) {
+    int out = absorb_epilogue(y, channels);
+    std::optional<IrQuant> out_grid = fuse_output_quantizer(&out, q);
+    q->outputs = {out};
+    set_attr(&q->attrs, "mult", to_floats(lin_.mult));
+    set_attr(&q->attrs, "add", to_floats(lin_.add));
+    if (std::isfinite(lin_.lo)) set_attr(&q->attrs, "clamp_min", static_cast<float>(lin_.lo));
+    if (std::isfinite(lin_.hi)) set_attr(&q->attrs, "clamp_max", static_cast<float>(lin_.hi));
+    return out_grid;
   }
 
   // Folds the single-use chain after the node's output into mult/add/clamp; returns the chain's last tensor.
@@ -366,16 +405,15 @@ class LinearLowering {
     return grid;
   }
 
-  std::string note(const IrQuant* xq, const IrQuant& wq, const std::optional<IrQuant>& out, const IrNode& q) {
-    std::string s = (xq ? grid_text(*xq) : std::string("float")) + " x " + grid_text(wq) + " weights";
-    if (xq) {
-      s += q.attrs.get_int("xnor", 0) ? " by XNOR-popcount" : "";
-      s += ", exact accumulator (" + std::to_string(acc_bits_) + " bits needed, int" +
-           std::string(acc_bits_ <= 32 ? "32" : "64") + ")";
-    }
-    s += q.inputs.size() > 2 ? ", thresholds to " + grid_text(*out) + " levels"
-         : out                ? ", requantized to " + grid_text(*out)
-                              : ", float output";
+  std::string accumulator_text(bool integer_input) const {
+    if (!integer_input) return "";
+    return ", exact accumulator (" + std::to_string(acc_bits_) + " bits needed, int" + (acc_bits_ <= 32 ? "32" : "64") + ")";
+  }
+
+  std::string output_text(const std::optional<IrQuant>& out, const IrNode& q) const {
+    std::string s = q.inputs.size() > 2 ? ", thresholds to " + grid_text(*out) + " levels"
+                    : out                ? ", requantized to " + grid_text(*out)
+                                         : ", float output";
     if (!lin_.fused.empty()) {
       s += "; fused";
       for (const auto& f : lin_.fused) s += " " + f;
@@ -398,7 +436,11 @@ Status lower_integer(IrModel& model, PassContext& ctx) {
   for (int k = 0; k < low.num_nodes(); ++k) {
     if (low.is_dead(k)) continue;
     const IrNode& n = low.node(k);
-    if (is_onnx(n, "Conv") || is_onnx(n, "MatMul") || is_onnx(n, "Gemm")) LinearLowering(low, k).run();
+    if (is_onnx(n, "Conv") || is_onnx(n, "MatMul") || is_onnx(n, "Gemm")) {
+      LinearLowering(low, k).run();
+    } else if (is_onnx(n, "Add")) {
+      LinearLowering(low, k).run_add();
+    }
   }
   low.commit();
   ctx.changed = true;

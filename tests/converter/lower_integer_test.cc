@@ -58,17 +58,43 @@ std::string build_mlp(int k, int n, int w_bits, bool quantize_weight) {
   return path;
 }
 
-std::vector<float> run_model(const std::vector<uint8_t>& bytes, const std::vector<float>& x, int k) {
+// Runs a one-input, one-output float model and returns its output.
+std::vector<float> run_model(const std::vector<uint8_t>& bytes, const std::vector<int64_t>& shape,
+                             const std::vector<float>& x) {
   Model model;
   EXPECT_FALSE(model.load_memory(bytes.data(), bytes.size()));
   Session session;
   EXPECT_FALSE(session.create(model));
-  EXPECT_FALSE(session.set_input(0, QEDGE_FLOAT32, {2, k}, x.data(), x.size() * sizeof(float)));
+  EXPECT_FALSE(session.set_input(0, QEDGE_FLOAT32, shape, x.data(), x.size() * sizeof(float)));
   EXPECT_FALSE(session.run());
   qedge_tensor out{};
   EXPECT_FALSE(session.output(0, &out));
   const float* p = static_cast<const float*>(out.data);
-  return std::vector<float>(p, p + 2 * 8);
+  return p ? std::vector<float>(p, p + out.bytes / sizeof(float)) : std::vector<float>();
+}
+
+// The report line of node `name`, or null.
+const NodeReport* report_of(const ConvertResult& r, const std::string& name) {
+  for (const NodeReport& n : r.report) {
+    if (n.name == name) return &n;
+  }
+  return nullptr;
+}
+
+// Converts `path` with and without the integer lowering and runs both on x: every element of the integer model's
+// output is within one output step of the float fake-quantization model's.
+void expect_within_one_step(const std::string& path, const std::vector<int64_t>& shape, const std::vector<float>& x,
+                            float step) {
+  auto lowered = convert_onnx_file(path, {});
+  ConvertOptions float_options;
+  float_options.integer = false;
+  auto fake = convert_onnx_file(path, float_options);
+  ASSERT_TRUE(lowered.ok()) << lowered.status().message();
+  ASSERT_TRUE(fake.ok()) << fake.status().message();
+  const auto got = run_model(lowered->bytes, shape, x), want = run_model(fake->bytes, shape, x);
+  ASSERT_EQ(got.size(), want.size());
+  ASSERT_FALSE(got.empty());
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_LE(std::fabs(got[i] - want[i]), step * 1.0001f) << "element " << i;
 }
 
 const fb::Node* find_node(const fb::Model& m, const std::string& op) {
@@ -105,22 +131,11 @@ TEST(LowerInteger, QuantizedMatMulRunsOnIntegersWithPackedWeights) {
     EXPECT_EQ(find_node(m, "MatMul"), nullptr);
     EXPECT_EQ(find_node(m, "Relu"), nullptr);  // folded into the clamp bounds
 
-    ConvertOptions float_options;
-    float_options.integer = false;
-    auto fake = convert_onnx_file(path, float_options);
-    ASSERT_TRUE(fake.ok()) << fake.status().message();
     std::mt19937 rng(w_bits);
     std::uniform_real_distribution<float> uniform(-4.0f, 4.0f);
     std::vector<float> input(2 * k);
     for (float& v : input) v = uniform(rng);
-    const auto a = run_model(lowered->bytes, input, k);
-    const auto b = run_model(fake->bytes, input, k);
-    int differ = 0;
-    for (size_t i = 0; i < a.size(); ++i) {
-      EXPECT_LE(std::fabs(a[i] - b[i]), 0.5f * 1.0001f) << "element " << i;  // at most one output step
-      differ += a[i] != b[i];
-    }
-    EXPECT_LE(differ, 1);
+    expect_within_one_step(path, {2, k}, input, 0.5f);
   }
 }
 
@@ -167,59 +182,74 @@ TEST(LowerInteger, PoolingAndFlattenRunOnLevelsWhenAQuantizerFollowsThem) {
   const std::string path = build_conv_pool();
   auto lowered = convert_onnx_file(path, {});
   ASSERT_TRUE(lowered.ok()) << lowered.status().message();
-  for (const NodeReport& n : lowered->report) {
-    if (n.name == "conv") {
-      EXPECT_NE(n.note.find("requantized to uint4"), std::string::npos) << n.note;
-    } else if (n.name == "pool" || n.name == "flatten") {
-      EXPECT_EQ(n.precision, "uint8") << n.name;
-    }
+  const NodeReport* conv = report_of(*lowered, "conv");
+  ASSERT_NE(conv, nullptr);
+  EXPECT_NE(conv->note.find("requantized to uint4"), std::string::npos) << conv->note;
+  for (const char* name : {"pool", "flatten"}) {
+    const NodeReport* n = report_of(*lowered, name);
+    ASSERT_NE(n, nullptr) << name;
+    EXPECT_EQ(n->precision, "uint8") << name;
   }
-  ConvertOptions float_options;
-  float_options.integer = false;
-  auto fake = convert_onnx_file(path, float_options);
-  ASSERT_TRUE(fake.ok()) << fake.status().message();
   std::mt19937 rng(9);
   std::uniform_real_distribution<float> uniform(-5.0f, 5.0f);
   std::vector<float> x(72);
   for (float& v : x) v = uniform(rng);
-  auto run = [&](const std::vector<uint8_t>& bytes) {
-    Model model;
-    EXPECT_FALSE(model.load_memory(bytes.data(), bytes.size()));
-    Session session;
-    EXPECT_FALSE(session.create(model));
-    EXPECT_FALSE(session.set_input(0, QEDGE_FLOAT32, {1, 2, 6, 6}, x.data(), x.size() * sizeof(float)));
-    EXPECT_FALSE(session.run());
-    qedge_tensor out{};
-    EXPECT_FALSE(session.output(0, &out));
-    return std::vector<float>(static_cast<const float*>(out.data), static_cast<const float*>(out.data) + 27);
+  expect_within_one_step(path, {1, 2, 6, 6}, x, 0.25f);
+}
+
+TEST(LowerInteger, AddOfTwoQuantizedActivationsRescalesOnIntegers) {
+  // x -> Quant(8-bit, 0.05) = a; x -> Quant(4-bit, 0.3) = b; Add(a, b) -> Relu -> Quant(uint4, 0.5).
+  OnnxBuilder b(13);
+  auto* op = b.proto().add_opset_import();
+  op->set_domain(kQonnx);
+  op->set_version(1);
+  b.input("x", DType::kFloat32, {2, 3, 5});
+  for (auto [name, v] : std::vector<std::pair<std::string, float>>{{"sa", 0.05f}, {"sb", 0.3f}, {"sy", 0.5f},
+                                                                    {"zero", 0.0f}, {"b8", 8.0f}, {"b4", 4.0f}}) {
+    b.initializer(name, scalar(v));
+  }
+  auto quant = [&](const std::vector<std::string>& in, const std::string& out, int is_signed) {
+    auto& q = b.node("Quant", in, {out}, out + "_quant");
+    q.set_domain(kQonnx);
+    OnnxBuilder::set_int(q, "signed", is_signed);
   };
-  const auto a = run(lowered->bytes), b = run(fake->bytes);
-  for (size_t i = 0; i < a.size(); ++i) EXPECT_LE(std::fabs(a[i] - b[i]), 0.25f * 1.0001f) << "element " << i;
+  quant({"x", "sa", "zero", "b8"}, "a", 1);
+  quant({"x", "sb", "zero", "b4"}, "bq", 1);
+  b.node("Add", {"a", "bq"}, {"sum"}, "residual");
+  b.node("Relu", {"sum"}, {"r"});
+  quant({"r", "sy", "zero", "b4"}, "y", 0);
+  b.output("y", DType::kFloat32);
+  const std::string path = make_temp_dir() + "/add.onnx";
+  b.save(path);
+  auto lowered = convert_onnx_file(path, {});
+  ASSERT_TRUE(lowered.ok()) << lowered.status().message();
+  const NodeReport* n = report_of(*lowered, "residual");
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(n->op_type, "qedge.QAdd");
+  EXPECT_NE(n->note.find("int8 + int4 levels, rescaled, requantized to uint4; fused Relu Quant"), std::string::npos) << n->note;
+  std::vector<float> x(30);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = -3.0f + 0.2137f * static_cast<float>(i);
+  expect_within_one_step(path, {2, 3, 5}, x, 0.5f);
 }
 
 TEST(LowerInteger, ReportSaysWhyALayerStaysFloat) {
   auto r = convert_onnx_file(build_mlp(16, 8, 4, false), {});
   ASSERT_TRUE(r.ok()) << r.status().message();
-  bool found = false;
-  for (const NodeReport& n : r->report) {
-    if (n.name != "fc") continue;
-    found = true;
-    EXPECT_EQ(n.op_type, "MatMul");
-    EXPECT_NE(n.note.find("float: weight is not quantized"), std::string::npos) << n.note;
-  }
-  EXPECT_TRUE(found);
+  const NodeReport* n = report_of(*r, "fc");
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(n->op_type, "MatMul");
+  EXPECT_NE(n->note.find("float: weight is not quantized"), std::string::npos) << n->note;
 }
 
 TEST(LowerInteger, ReportNamesOperandPrecisionsAndFusedOps) {
   auto r = convert_onnx_file(build_mlp(16, 8, 3, true), {});
   ASSERT_TRUE(r.ok()) << r.status().message();
-  for (const NodeReport& n : r->report) {
-    if (n.name != "fc") continue;
-    EXPECT_EQ(n.op_type, "qedge.QMatMul");
-    EXPECT_NE(n.note.find("int8 x int3 weights"), std::string::npos) << n.note;
-    EXPECT_NE(n.note.find("requantized to uint4"), std::string::npos) << n.note;
-    EXPECT_NE(n.note.find("fused Add Relu Quant"), std::string::npos) << n.note;
-  }
+  const NodeReport* n = report_of(*r, "fc");
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(n->op_type, "qedge.QMatMul");
+  EXPECT_NE(n->note.find("int8 x int3 weights"), std::string::npos) << n->note;
+  EXPECT_NE(n->note.find("requantized to uint4"), std::string::npos) << n->note;
+  EXPECT_NE(n->note.find("fused Add Relu Quant"), std::string::npos) << n->note;
 }
 
 }  // namespace
