@@ -155,8 +155,8 @@ class LinearLowering {
       for (const Attr& a : n.attrs.all()) q.attrs.set(a);
     } else {
       set_attr(&q.attrs, "trans_b", int64_t{trans_b});
-      set_attr(&q.attrs, "xnor", int64_t{xq && xq->bipolar && wq.bipolar});
     }
+    set_attr(&q.attrs, "xnor", int64_t{xq && xq->bipolar && wq.bipolar});
     if (xq) set_attr(&q.attrs, "x_zero_point", static_cast<int64_t>(xq->zero_point[0]));
     set_attr(&q.attrs, "w_zero_point", wq.zero_point);
 

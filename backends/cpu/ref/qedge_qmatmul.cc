@@ -1,30 +1,11 @@
 // qedge QMatMul: X [..., K] times integer weights W [K, N] (or [N, K] with trans_b=1), exact accumulation and
 // the requantizing epilogue of common/int_linear.h; Y [..., N]. Lowered from MatMul and Gemm.
 // With xnor=1 both operands are bipolar (+-1) and each dot product is K - 2 * popcount(x_bits XOR w_bits).
-#include <bitset>
-
 #include "common/int_linear.h"
+#include "common/xnor.h"
 
 namespace qedge::ref {
 namespace {
-
-using Word = uint64_t;
-constexpr int kWordBits = 64;
-
-// Bit k of row r is set when value (r, k) is +1; the other bipolar value is -1.
-Status pack_sign_rows(const std::vector<double>& v, int64_t rows, int64_t k, int64_t row_stride, int64_t k_stride,
-                      const char* what, std::vector<Word>* out) {
-  const int64_t words = (k + kWordBits - 1) / kWordBits;
-  out->assign(static_cast<size_t>(rows * words), 0);
-  for (int64_t r = 0; r < rows; ++r) {
-    for (int64_t j = 0; j < k; ++j) {
-      const double e = v[static_cast<size_t>(r * row_stride + j * k_stride)];
-      if (e != 1.0 && e != -1.0) return InvalidArgument(std::string("QMatMul xnor: ") + what + " holds a value other than -1/+1");
-      if (e > 0) (*out)[static_cast<size_t>(r * words + j / kWordBits)] |= Word{1} << (j % kWordBits);
-    }
-  }
-  return Status::Ok();
-}
 
 class QMatMulKernel : public OpKernel {
  public:
@@ -74,17 +55,14 @@ class QMatMulKernel : public OpKernel {
  private:
   Status run_xnor(Tensor& y, const std::vector<double>& xs, const std::vector<double>& ws, int64_t m, int64_t wk,
                   int64_t wn) {
-    std::vector<Word> xb, wb;
-    QEDGE_RETURN_IF_ERROR(pack_sign_rows(xs, m, k_, k_, 1, "X", &xb));
-    QEDGE_RETURN_IF_ERROR(pack_sign_rows(ws, n_, k_, wn, wk, "W", &wb));
-    const int64_t words = (k_ + kWordBits - 1) / kWordBits;
+    std::vector<XnorWord> xb, wb;
+    QEDGE_RETURN_IF_ERROR(pack_sign_rows(xs, m, k_, k_, 1, "QMatMul X", &xb));
+    QEDGE_RETURN_IF_ERROR(pack_sign_rows(ws, n_, k_, wn, wk, "QMatMul W", &wb));
+    const int64_t words = xnor_words(k_);
     for (int64_t r = 0; r < m; ++r) {
       for (int64_t c = 0; c < n_; ++c) {
-        int64_t differ = 0;
-        for (int64_t q = 0; q < words; ++q) {
-          differ += static_cast<int64_t>(std::bitset<kWordBits>(xb[r * words + q] ^ wb[c * words + q]).count());
-        }
-        epilogue_.store(y, r * n_ + c, c, static_cast<double>(k_ - 2 * differ));
+        const int64_t dot = xnor_dot(xb.data() + r * words, wb.data() + c * words, nullptr, words, k_);
+        epilogue_.store(y, r * n_ + c, c, static_cast<double>(dot));
       }
     }
     return Status::Ok();

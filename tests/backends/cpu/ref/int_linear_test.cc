@@ -117,6 +117,25 @@ TEST(QConv, MatchesFloatConvOnTheSameIntegers) {
   EXPECT_EQ(values_of<float>((*q)[0]), values_of<float>((*f)[0]));
 }
 
+TEST(QConv, XnorPopcountEqualsTheDotProductWithPadding) {
+  // Padding positions contribute 0 (masked), not -1; groups, strides and dilation as in the plain kernel.
+  constexpr int c = 4, m = 4, h = 7, wd = 6, g = 2;
+  std::mt19937 rng(13);
+  std::vector<int8_t> x(c * h * wd), w(m * (c / g) * 3 * 3);
+  for (auto& v : x) v = rng() % 2 ? 1 : -1;
+  for (auto& v : w) v = rng() % 2 ? 1 : -1;
+  std::vector<Attr> geometry = {int_attr("group", g), ints_attr("strides", {2, 1}), ints_attr("dilations", {1, 2}),
+                                ints_attr("pads", {1, 2, 1, 0})};
+  const auto xt = make_tensor<int8_t>(DType::kInt8, {1, c, h, wd}, x);
+  const auto wt = make_tensor<int8_t>(DType::kInt8, {m, c / g, 3, 3}, w);
+  auto plain = run_ref_kernel("QConv", attrs(geometry), {xt, wt}, 1, 1, "qedge");
+  geometry.push_back(int_attr("xnor", 1));
+  auto xnor = run_ref_kernel("QConv", attrs(geometry), {xt, wt}, 1, 1, "qedge");
+  ASSERT_TRUE(plain.ok()) << plain.status().message();
+  ASSERT_TRUE(xnor.ok()) << xnor.status().message();
+  EXPECT_EQ(values_of<float>((*plain)[0]), values_of<float>((*xnor)[0]));
+}
+
 TEST(Quantize, QonnxAddsTheZeroPointBeforeRoundingOnnxAfter) {
   // x / s = 2.5 exactly, zero point 1: QONNX rounds 2.5 + 1 = 3.5 half-even to 4; ONNX rounds 2.5 to 2, then adds 1.
   const auto x = make_tensor<float>(DType::kFloat32, {1}, {1.25f});
