@@ -215,7 +215,11 @@ int cmd_bench(int argc, char** argv) {
         if (!ort_by_path.count(jobs[i].path)) {
           std::string note;
           ort_by_path[jobs[i].path] = peer->median_ms(jobs[i].path, r->input_specs, *threads, *runs, &note);
-          if (!note.empty()) std::fprintf(stderr, "\nqedge bench: peer ort on %s: %s\n", r->model.c_str(), note.c_str());
+          if (!peer->available()) {
+            std::fprintf(stderr, "\nqedge bench: peer ort skipped: %s\n", peer->reason().c_str());
+          } else if (!note.empty()) {
+            std::fprintf(stderr, "\nqedge bench: peer ort on %s: %s\n", r->model.c_str(), note.c_str());
+          }
         }
         r->ort_median_ms = ort_by_path[jobs[i].path];
         if (r->ort_median_ms && *r->ort_median_ms > 0) r->ratio_vs_ort = r->median_ms / *r->ort_median_ms;

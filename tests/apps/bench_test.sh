@@ -46,6 +46,16 @@ cat "$tmp/out" "$tmp/err"
 "$py" "$here/bench_check.py" models "$tmp/models.json" "$tmp/zoo/tiny_cnn.onnx" "$tmp/tiny_cnn.qedge" \
   || fail "MODEL bench output"
 
+# Without onnxruntime-node (the script alone, where no node_modules can be found) the peer is skipped, not failed.
+mkdir -p "$tmp/peer"
+cp "$src/apps/peer/ort_bench.mjs" "$tmp/peer/"
+if command -v node >/dev/null; then
+  QEDGE_PEER_SCRIPT=$tmp/peer/ort_bench.mjs check "bench --peer ort without onnxruntime-node" 0 \
+    "$qedge" bench "$tmp/zoo/tiny_cnn.onnx" --runs 2 --peer ort
+  grep -q "peer ort skipped: onnxruntime-node is not installed" "$tmp/err" || fail "no skip message: $(cat "$tmp/err")"
+  grep -q "^tiny_cnn.onnx .* - *-$" "$tmp/out" || fail "a skipped peer still shows a ratio: $(cat "$tmp/out")"
+fi
+
 # eval prints the accuracy bench measured, and fails (exit 1) below the recorded accuracy.
 check "eval" 0 "$qedge" eval "$tmp/tiny_cnn.qedge" --zoo "$zoo" --zoo-entry tiny_cnn_float
 grep -qx "accuracy 0.7500 (36/48) on data/tiny_eval" "$tmp/out" || fail "eval printed: $(cat "$tmp/out")"

@@ -72,7 +72,8 @@ Svg accuracy_size_chart(const std::vector<Record>& records) {
     if (r.accuracy) points.push_back(&r);
   }
   const int height = 460;
-  const double x0 = 90, x1 = kWidth - kRight, y0 = height - 60.0, y1 = 50;
+  // The right margin leaves room for the label of the largest model's point.
+  const double x0 = 90, x1 = kWidth - 200, y0 = height - 60.0, y1 = 70;
   Svg svg(kWidth, height, "Accuracy against model size per bit width (.qedge file bytes)");
   svg.line(x0, y0, x1, y0, "#333");
   svg.line(x0, y0, x0, y1, "#333");
@@ -116,9 +117,10 @@ Svg accuracy_size_chart(const std::vector<Record>& records) {
     svg.circle(cx, cy, 5, palette(colour), r->model + " (" + bits_key(*r) + "): " + num("%.4f", *r->accuracy));
     svg.text(cx + 8, cy - 6, r->model + " " + num("%.4f", *r->accuracy) + " @ " + std::to_string(r->file_bytes) + " B", "start", 10);
   }
+  // The legend runs in one line under the title.
   for (size_t k = 0; k < keys.size(); ++k) {
-    svg.circle(x1 + 20, y1 + 10 + 20.0 * k, 5, palette(k));
-    svg.text(x1 + 32, y1 + 14 + 20.0 * k, keys[k]);
+    svg.circle(x0 + 10 + 90.0 * k, 44, 5, palette(k));
+    svg.text(x0 + 20 + 90.0 * k, 48, keys[k]);
   }
   return svg;
 }
@@ -147,7 +149,7 @@ Svg ops_chart(const std::vector<Record>& records) {
       detail += (detail.empty() ? "" : ", ") + o.op + " " + num("%.4f", o.ms) + " ms " + num("%.1f%%", 100 * o.share);
     }
     if (covered < 0.999) svg.rect(x, y + 3, (1 - covered) * bar, kRowHeight - 8, "#e0e0e0", "other ops");
-    svg.text(kLeft, y + kRowHeight + 12, detail, "start", 10);
+    svg.text(20, y + kRowHeight + 12, detail, "start", 10);
     y += 2 * kRowHeight;
   }
   for (size_t k = 0; k < ops.size(); ++k) {
