@@ -39,6 +39,16 @@ grep -q "^tiny_cnn_w4a4 .* cpu .* w4a4 " "$tmp/out" || fail "the table has no ti
 grep -q "^top ops by time" "$tmp/out" || fail "the table has no top ops"
 "$py" "$here/bench_check.py" zoo "$tmp/zoo.json.out" "$tmp/zoo.csv" "$tmp/plots" "$tmp/zoo" || fail "zoo bench output"
 
+# --only one quantized entry: its float model is not benchmarked, so bench runs it for float_agreement itself.
+check "bench --only tiny_cnn_w4a4" 0 "$qedge" bench --zoo "$zoo" --only tiny_cnn_w4a4 --runs 2 --json "$tmp/only.json"
+"$py" -c "
+import json, sys
+only = json.load(open(sys.argv[1]))
+full = [r for r in json.load(open(sys.argv[2])) if r['model'] == 'tiny_cnn_w4a4' and r['backend'] == 'cpu'][0]
+assert [r['model'] for r in only] == ['tiny_cnn_w4a4'], only
+assert only[0]['float_agreement'] == full['float_agreement'] is not None, (only[0], full)
+" "$tmp/only.json" "$tmp/zoo.json.out" || fail "float_agreement without the float model in the run"
+
 # MODEL files (.onnx converted on the fly, and .qedge) with a zoo entry's eval set; the peer never makes it fail.
 check "bench MODEL..." 0 "$qedge" bench "$tmp/zoo/tiny_cnn.onnx" "$tmp/tiny_cnn.qedge" --zoo "$zoo" \
   --zoo-entry tiny_cnn_float --runs 5 --json "$tmp/models.json" --peer ort
