@@ -35,5 +35,7 @@ int cmd_run(int argc, char** argv);
 int cmd_inspect(int argc, char** argv);
 int cmd_conform(int argc, char** argv);
 int cmd_quantize(int argc, char** argv);
+int cmd_bench(int argc, char** argv);
+int cmd_eval(int argc, char** argv);
 
 }  // namespace qedge::cli

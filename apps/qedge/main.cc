@@ -1,4 +1,4 @@
-// qedge: convert, run, inspect and check models from the command line.
+// qedge: convert, run, inspect, check and measure models from the command line.
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -17,6 +17,8 @@ const char* kUsage =
     "  inspect   print a .qedge model's graph, tensors and memory plan\n"
     "  conform   run ONNX backend-test cases and compare with their reference outputs\n"
     "  quantize  float ONNX model -> QONNX model (post-training quantization, per-layer SQNR report)\n"
+    "  bench     latency, memory, size and accuracy of models (or a model zoo) per backend; table, JSON, CSV, SVG\n"
+    "  eval      a model's top-1 accuracy on a model zoo entry's eval set\n"
     "\n"
     "'qedge <command> --help' describes a command. 'qedge --version' prints the version.\n";
 
@@ -31,6 +33,8 @@ const Command kCommands[] = {
     {"inspect", qedge::cli::cmd_inspect},
     {"conform", qedge::cli::cmd_conform},
     {"quantize", qedge::cli::cmd_quantize},
+    {"bench", qedge::cli::cmd_bench},
+    {"eval", qedge::cli::cmd_eval},
 };
 
 }  // namespace

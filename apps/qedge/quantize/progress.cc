@@ -8,7 +8,8 @@ namespace qedge::cli::quantize {
 
 constexpr int kWidth = 30;
 
-ProgressBar::ProgressBar(std::string label, size_t total) : label_(std::move(label)), total_(total), tty_(::isatty(2)) {
+ProgressBar::ProgressBar(std::string label, size_t total, std::string unit)
+    : label_(std::move(label)), unit_(std::move(unit)), total_(total), tty_(::isatty(2)) {
   update(0);
 }
 
@@ -21,8 +22,8 @@ void ProgressBar::update(size_t done) {
   const size_t total = total_ ? total_ : 1;
   if (tty_) {
     const int filled = static_cast<int>(kWidth * done / total);
-    std::fprintf(stderr, "\r%s [%.*s%*s] %zu/%zu samples", label_.c_str(), filled,
-                 "##############################", kWidth - filled, "", done, total_);
+    std::fprintf(stderr, "\r%s [%.*s%*s] %zu/%zu %s", label_.c_str(), filled,
+                 "##############################", kWidth - filled, "", done, total_, unit_.c_str());
     if (done >= total_) {
       std::fputc('\n', stderr);
       finished_ = true;
@@ -31,7 +32,7 @@ void ProgressBar::update(size_t done) {
     const int quarter = static_cast<int>(4 * done / total);
     if (quarter == last_quarter_) return;
     last_quarter_ = quarter;
-    std::fprintf(stderr, "%s: %zu/%zu samples\n", label_.c_str(), done, total_);
+    std::fprintf(stderr, "%s: %zu/%zu %s\n", label_.c_str(), done, total_, unit_.c_str());
   }
   std::fflush(stderr);
 }

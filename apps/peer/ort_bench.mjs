@@ -1,0 +1,86 @@
+// Times one ONNX model in ONNX Runtime (onnxruntime-node) for `qedge bench --peer ort`, so the two runtimes are
+// compared on the same machine in the same run. Prints one JSON object on stdout:
+//   {"runtime": "onnxruntime-node 1.x", "threads": N, "runs": N, "first_ms": x, "median_ms": x, "p90_ms": x}
+// Exit 3 (with {"skipped": reason}) when onnxruntime-node is not installed, 1 when ORT cannot run the model.
+// Usage: node ort_bench.mjs MODEL.onnx [--threads N] [--runs N] [--shape NAME=1x3x8x8]...
+// Inputs are uniform random float32 in [-1, 1) with the given shapes (qedge bench passes the model's own).
+import { createRequire } from 'node:module';
+
+function parseArgs(argv) {
+  const args = { model: null, threads: 1, runs: 20, shapes: {} };
+  for (let i = 0; i < argv.length; ++i) {
+    const a = argv[i];
+    if (a === '--threads') args.threads = Number(argv[++i]);
+    else if (a === '--runs') args.runs = Number(argv[++i]);
+    else if (a === '--shape') {
+      const spec = argv[++i] || '';
+      const eq = spec.lastIndexOf('=');
+      if (eq < 0) throw new Error(`--shape expects NAME=DIMS, got '${spec}'`);
+      args.shapes[spec.slice(0, eq)] = spec.slice(eq + 1).split('x').map(Number);
+    } else if (args.model === null) args.model = a;
+    else throw new Error(`unexpected argument '${a}'`);
+  }
+  if (!args.model) throw new Error('usage: node ort_bench.mjs MODEL.onnx [--threads N] [--runs N] [--shape NAME=DIMS]...');
+  if (!(args.threads >= 1) || !(args.runs >= 1)) throw new Error('--threads and --runs must be positive numbers');
+  return args;
+}
+
+function percentile(sorted, p) {
+  const rank = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(rank), hi = Math.ceil(rank);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+}
+
+async function main() {
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(e.message);
+    return 2;
+  }
+  let ort, version = '';
+  try {
+    ort = await import('onnxruntime-node');
+    const require = createRequire(import.meta.url);
+    version = require('onnxruntime-node/package.json').version;
+  } catch {
+    console.log(JSON.stringify({ skipped: 'onnxruntime-node is not installed (npm install --prefix apps/peer onnxruntime-node --ignore-scripts)' }));
+    return 3;
+  }
+  try {
+    // Same thread budget as qedge: intra-op threads = N, no inter-op parallelism.
+    const session = await ort.InferenceSession.create(args.model, {
+      intraOpNumThreads: args.threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
+    });
+    const feeds = {};
+    for (const name of session.inputNames) {
+      const dims = args.shapes[name];
+      if (!dims) throw new Error(`no --shape given for input '${name}'`);
+      const n = dims.reduce((a, b) => a * b, 1);
+      const data = new Float32Array(n);
+      for (let i = 0; i < n; ++i) data[i] = Math.random() * 2 - 1;
+      feeds[name] = new ort.Tensor('float32', data, dims);
+    }
+    const time = async () => {
+      const t0 = process.hrtime.bigint();
+      await session.run(feeds);
+      return Number(process.hrtime.bigint() - t0) / 1e6;
+    };
+    const first = await time();
+    await time();  // warm-up, as qedge bench does
+    const times = [];
+    for (let r = 0; r < args.runs; ++r) times.push(await time());
+    times.sort((a, b) => a - b);
+    console.log(JSON.stringify({
+      runtime: `onnxruntime-node ${version}`, threads: args.threads, runs: args.runs, first_ms: first,
+      median_ms: percentile(times, 50), p90_ms: percentile(times, 90),
+    }));
+    return 0;
+  } catch (e) {
+    console.log(JSON.stringify({ error: String(e.message || e).split('\n')[0] }));
+    return 1;
+  }
+}
+
+process.exitCode = await main();
