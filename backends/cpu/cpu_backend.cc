@@ -1,5 +1,6 @@
 #include "cpu_backend.h"
 
+#include "qedge/cpu_fast/fast_kernels.h"
 #include "qedge/cpu_ref/ref_kernels.h"
 
 namespace qedge {
@@ -18,16 +19,19 @@ class CpuPartition : public Partition {
 
 class CpuBackend : public Backend {
  public:
-  CpuBackend() { ref::register_all(kernels_); }
+  CpuBackend() {
+    ref::register_all(ref_);
+    fast::register_fast_kernels(fast_, ref_);
+  }
   std::string_view name() const override { return "cpu"; }
-  bool supports(const NodeDesc& node) const override { return kernels_.find(node.domain, node.op_type) != nullptr; }
+  bool supports(const NodeDesc& node) const override { return find(node.domain, node.op_type) != nullptr; }
   bool reads_packed_input(const NodeDesc& node, int input) const override {
     return ref::reads_packed_input(node.domain, node.op_type, input);
   }
   Result<std::unique_ptr<Partition>> create_partition(const std::vector<NodeDesc>& nodes) override {
     std::vector<std::unique_ptr<OpKernel>> kernels;
     for (const NodeDesc& node : nodes) {
-      const KernelFactory* f = kernels_.find(node.domain, node.op_type);
+      const KernelFactory* f = find(node.domain, node.op_type);
       if (!f) return Unsupported("node '" + std::string(node.name) + "': no cpu kernel for " + std::string(node.op_type));
       kernels.push_back((*f)());
     }
@@ -35,7 +39,14 @@ class CpuBackend : public Backend {
   }
 
  private:
-  KernelRegistry kernels_;
+  // The fast kernel of an op when there is one (it falls back to the reference itself), else the reference.
+  const KernelFactory* find(std::string_view domain, std::string_view op) const {
+    const KernelFactory* f = fast_.find(domain, op);
+    return f ? f : ref_.find(domain, op);
+  }
+
+  KernelRegistry ref_;
+  KernelRegistry fast_;
 };
 
 }  // namespace

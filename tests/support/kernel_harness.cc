@@ -4,17 +4,33 @@
 
 namespace qedge::testing {
 
-Result<std::vector<TensorData>> run_ref_kernel(const std::string& op, const AttrMap& attrs,
-                                               const std::vector<std::optional<TensorData>>& inputs,
-                                               int num_outputs, int opset, const std::string& domain,
-                                               SubgraphRunner* subgraphs) {
+const KernelRegistry& ref_registry() {
   static const KernelRegistry registry = [] {
     KernelRegistry r;
     ref::register_all(r);
     return r;
   }();
+  return registry;
+}
+
+Result<std::vector<TensorData>> run_ref_kernel(const std::string& op, const AttrMap& attrs,
+                                               const std::vector<std::optional<TensorData>>& inputs,
+                                               int num_outputs, int opset, const std::string& domain,
+                                               SubgraphRunner* subgraphs) {
+  KernelRun run;
+  run.num_outputs = num_outputs;
+  run.opset = opset;
+  run.domain = domain;
+  run.subgraphs = subgraphs;
+  return run_kernel(ref_registry(), op, attrs, inputs, run);
+}
+
+Result<std::vector<TensorData>> run_kernel(const KernelRegistry& registry, const std::string& op, const AttrMap& attrs,
+                                           const std::vector<std::optional<TensorData>>& inputs, const KernelRun& run) {
+  const int num_outputs = run.num_outputs;
+  const std::string& domain = run.domain;
   const KernelFactory* factory = registry.find(domain, op);
-  if (!factory) return Unsupported("no reference kernel for " + op);
+  if (!factory) return Unsupported("no kernel for " + op);
   std::unique_ptr<OpKernel> kernel = (*factory)();
 
   std::vector<Tensor> in_views;
@@ -25,9 +41,10 @@ Result<std::vector<TensorData>> run_ref_kernel(const std::string& op, const Attr
   KernelContext ctx;
   ctx.op_type = op;
   ctx.domain = domain;
-  ctx.opset = opset;
+  ctx.opset = run.opset;
   ctx.attrs = &attrs;
-  ctx.subgraphs = subgraphs;
+  ctx.subgraphs = run.subgraphs;
+  ctx.threads = run.threads;
   for (size_t i = 0; i < inputs.size(); ++i) ctx.inputs.push_back(inputs[i] ? &in_views[i] : nullptr);
   for (auto& o : out_views) ctx.outputs.push_back(&o);
 

@@ -34,6 +34,22 @@ Result<std::vector<TensorData>> run_ref_kernel(const std::string& op, const Attr
                                                int num_outputs = 1, int opset = 22,
                                                const std::string& domain = "", SubgraphRunner* subgraphs = nullptr);
 
+// The reference kernels, registered once.
+const KernelRegistry& ref_registry();
+
+// How run_kernel calls a kernel.
+struct KernelRun {
+  int num_outputs = 1;
+  int opset = 22;
+  std::string domain;
+  SubgraphRunner* subgraphs = nullptr;
+  ThreadPool* threads = nullptr;
+};
+
+// Prepares and runs the kernel `registry` has for `op` (run_ref_kernel with any registry and a thread pool).
+Result<std::vector<TensorData>> run_kernel(const KernelRegistry& registry, const std::string& op, const AttrMap& attrs,
+                                           const std::vector<std::optional<TensorData>>& inputs, const KernelRun& run);
+
 // Attribute builders.
 Attr int_attr(const std::string& name, int64_t v);
 Attr float_attr(const std::string& name, float v);

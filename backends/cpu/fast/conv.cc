@@ -1,0 +1,112 @@
+// Fast float32 Conv: per image and group, Y[M/g, out] = W[M/g, C/g * kernel] * col[C/g * kernel, out] on the
+// blocked GEMM, where col is the im2col matrix (or the input itself for 1x1 convolutions with stride 1 and no
+// padding). Shape checks and geometry are the reference kernel's (nn_conv_prepare).
+#include <algorithm>
+#include <vector>
+
+#include "common/nn_conv.h"
+#include "fallback_kernel.h"
+#include "qedge/cpu_fast/gemm_f32.h"
+
+namespace qedge::fast {
+namespace {
+
+class FastConv : public FallbackKernel {
+ public:
+  explicit FastConv(const KernelRegistry& ref) : FallbackKernel(ref, "Conv") {}
+
+ protected:
+  bool applies(const KernelContext& ctx) const override {
+    const Tensor* x = ctx.input(0);
+    const Tensor* w = ctx.input(1);
+    const Tensor* b = ctx.input(2);
+    return x && w && x->dtype == DType::kFloat32 && w->dtype == DType::kFloat32 &&
+           (!b || b->dtype == DType::kFloat32) && x->rank() >= 3 && x->rank() <= 5;
+  }
+
+  Status prepare_fast(KernelContext& ctx) override {
+    QEDGE_RETURN_IF_ERROR(ref::nn_conv_prepare(ctx, DType::kFloat32, &g_, &group_));
+    const Tensor* b = ctx.input(2);
+    if (b != nullptr && b->shape != Dims{ctx.input(1)->shape[0]}) {
+      return ShapeMismatch("Conv bias must be a vector of " + std::to_string(ctx.input(1)->shape[0]) + " values, got " +
+                           dims_to_string(b->shape));
+    }
+    pointwise_ = g_.kernel_size() == 1;
+    for (int d = 0; d < ref::kNnMaxSpatial; ++d) {
+      pointwise_ &= g_.stride[d] == 1 && g_.pad_begin[d] == 0 && g_.pad_end[d] == 0 && g_.out[d] == g_.in[d];
+    }
+    return Status::Ok();
+  }
+
+  Status run_fast(KernelContext& ctx) override {
+    const Tensor& x = *ctx.input(0);
+    const Tensor& w = *ctx.input(1);
+    const Tensor* b = ctx.input(2);
+    Tensor& y = *ctx.output(0);
+    const int64_t batch = x.shape[0], channels = x.shape[1], maps = w.shape[0];
+    const int64_t cg = channels / group_, mg = maps / group_, taps = g_.kernel_size();
+    const int64_t in_size = g_.in_size(), out_size = g_.out_size(), k = cg * taps;
+    std::vector<float> col(pointwise_ ? 0 : static_cast<size_t>(k * out_size));
+    for (int64_t n = 0; n < batch; ++n) {
+      for (int64_t grp = 0; grp < group_; ++grp) {
+        const float* xg = x.data_as<float>() + (n * channels + grp * cg) * in_size;
+        if (!pointwise_) im2col(xg, cg, col.data());
+        GemmShape s;
+        s.m = mg, s.n = out_size, s.k = k;
+        s.lda = k, s.ldb = out_size, s.ldc = out_size;
+        float* yg = y.data_as<float>() + (n * maps + grp * mg) * out_size;
+        gemm_f32(s, w.data_as<float>() + grp * mg * k, pointwise_ ? xg : col.data(), yg, false, ctx.threads);
+        if (b == nullptr) continue;
+        for (int64_t m = 0; m < mg; ++m) {
+          const float bias = b->data_as<float>()[grp * mg + m];
+          float* row = yg + m * out_size;
+          for (int64_t o = 0; o < out_size; ++o) row[o] += bias;
+        }
+      }
+    }
+    return Status::Ok();
+  }
+
+ private:
+  // col[(c * taps + tap), o] = x[c, position of output o shifted by tap], 0 in the padding.
+  void im2col(const float* x, int64_t channels, float* col) const {
+    const int64_t in_size = g_.in_size(), out_size = g_.out_size();
+    for (int64_t c = 0; c < channels; ++c) {
+      const float* plane = x + c * in_size;
+      for (int64_t k0 = 0; k0 < g_.kernel[0]; ++k0) {
+        for (int64_t k1 = 0; k1 < g_.kernel[1]; ++k1) {
+          for (int64_t k2 = 0; k2 < g_.kernel[2]; ++k2) {
+            float* dst = col + ((c * g_.kernel[0] + k0) * g_.kernel[1] * g_.kernel[2] + k1 * g_.kernel[2] + k2) * out_size;
+            for (int64_t o0 = 0; o0 < g_.out[0]; ++o0) {
+              const int64_t i0 = o0 * g_.stride[0] - g_.pad_begin[0] + k0 * g_.dilation[0];
+              for (int64_t o1 = 0; o1 < g_.out[1]; ++o1, dst += g_.out[2]) {
+                const int64_t i1 = o1 * g_.stride[1] - g_.pad_begin[1] + k1 * g_.dilation[1];
+                if (i0 < 0 || i0 >= g_.in[0] || i1 < 0 || i1 >= g_.in[1]) {
+                  std::fill(dst, dst + g_.out[2], 0.0f);
+                  continue;
+                }
+                const float* src = plane + (i0 * g_.in[1] + i1) * g_.in[2];
+                for (int64_t o2 = 0; o2 < g_.out[2]; ++o2) {
+                  const int64_t i2 = o2 * g_.stride[2] - g_.pad_begin[2] + k2 * g_.dilation[2];
+                  dst[o2] = i2 >= 0 && i2 < g_.in[2] ? src[i2] : 0.0f;
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  ref::NnGeometry g_;
+  int64_t group_ = 1;
+  bool pointwise_ = false;
+};
+
+}  // namespace
+
+void register_fast_conv(KernelRegistry& r, const KernelRegistry& ref) {
+  r.add("", "Conv", [&ref] { return std::make_unique<FastConv>(ref); });
+}
+
+}  // namespace qedge::fast

@@ -1,0 +1,15 @@
+#include "qedge/cpu_fast/fast_kernels.h"
+
+namespace qedge::fast {
+
+void register_fast_conv(KernelRegistry& r, const KernelRegistry& ref);
+void register_fast_gemm(KernelRegistry& r, const KernelRegistry& ref);
+void register_fast_matmul(KernelRegistry& r, const KernelRegistry& ref);
+
+void register_fast_kernels(KernelRegistry& fast, const KernelRegistry& ref) {
+  register_fast_conv(fast, ref);
+  register_fast_gemm(fast, ref);
+  register_fast_matmul(fast, ref);
+}
+
+}  // namespace qedge::fast

@@ -1,0 +1,139 @@
+// Every fast kernel against the reference on random shapes (odd sizes, padding, strides, dilation, groups,
+// transposes, broadcast C), single- and multi-threaded: float results within 1e-5 relative.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <thread>
+
+#include "../../../support/kernel_harness.h"
+#include "gemm/gemm_f32_microkernel.h"
+#include "qedge/cpu_fast/fast_kernels.h"
+#include "qedge/cpu_fast/gemm_f32.h"
+
+namespace qedge::testing {
+namespace {
+
+// Runs chunks on plain threads: enough to exercise the kernels' splitting.
+class TestThreads : public ThreadPool {
+ public:
+  int num_threads() const override { return 3; }
+  void parallel_for(int64_t n, const std::function<void(int64_t, int64_t)>& fn) override {
+    std::vector<std::thread> t;
+    for (int64_t i = 0; i < 3; ++i) {
+      const int64_t b = n * i / 3, e = n * (i + 1) / 3;
+      if (b < e) t.emplace_back(fn, b, e);
+    }
+    for (auto& th : t) th.join();
+  }
+};
+
+const KernelRegistry& fast_registry() {
+  static const KernelRegistry r = [] {
+    KernelRegistry k;
+    fast::register_fast_kernels(k, ref_registry());
+    return k;
+  }();
+  return r;
+}
+
+TensorData random_tensor(const Dims& shape, std::mt19937& rng) {
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> v(static_cast<size_t>(num_elements(shape)));
+  for (float& e : v) e = u(rng);
+  return make_tensor<float>(DType::kFloat32, shape, v);
+}
+
+AttrMap attrs(std::vector<Attr> list) {
+  AttrMap m;
+  for (Attr& a : list) m.set(std::move(a));
+  return m;
+}
+
+// Fast (1 and 3 threads) against reference: same shape, |fast - ref| <= 1e-5 * (|ref| + sum of |terms| scale).
+void expect_matches_reference(const std::string& op, const AttrMap& a, const std::vector<std::optional<TensorData>>& in,
+                              double tol_scale) {
+  auto want = run_ref_kernel(op, a, in);
+  ASSERT_TRUE(want.ok()) << want.status().message();
+  TestThreads threads;
+  for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
+    KernelRun run;
+    run.threads = pool;
+    auto got = run_kernel(fast_registry(), op, a, in, run);
+    ASSERT_TRUE(got.ok()) << got.status().message();
+    ASSERT_EQ((*got)[0].shape, (*want)[0].shape);
+    const auto g = values_of<float>((*got)[0]), w = values_of<float>((*want)[0]);
+    for (size_t i = 0; i < g.size(); ++i) {
+      ASSERT_LE(std::fabs(g[i] - w[i]), 1e-5 * (std::fabs(w[i]) + tol_scale)) << op << " element " << i;
+    }
+  }
+}
+
+TEST(FastGemm, MicroKernelsAgree) {
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  constexpr int k = 37;
+  std::vector<float> a(k * fast::kGemmMr), b(k * fast::kGemmNr);
+  for (float& e : a) e = u(rng);
+  for (float& e : b) e = u(rng);
+  std::vector<float> c1(fast::kGemmMr * 20, 1.0f), c2 = c1;
+  fast::gemm_f32_6x16_scalar(k, a.data(), b.data(), c1.data(), 20, true);
+#if defined(__x86_64__)
+  fast::gemm_f32_6x16_avx2_fma(k, a.data(), b.data(), c2.data(), 20, true);
+  for (size_t i = 0; i < c1.size(); ++i) EXPECT_NEAR(c1[i], c2[i], 1e-5f) << i;
+#endif
+}
+
+TEST(FastMatMul, RandomShapesMatchReference) {
+  std::mt19937 rng(2);
+  for (auto [m, k, n] : std::vector<std::tuple<int, int, int>>{{6, 1, 1}, {7, 5, 17}, {13, 300, 33}, {100, 64, 129}, {6, 513, 16}}) {
+    expect_matches_reference("MatMul", attrs({}), {random_tensor({1, m, k}, rng), random_tensor({k, n}, rng)}, k);
+  }
+}
+
+TEST(FastGemm, TransposesAlphaBetaAndBroadcastBias) {
+  std::mt19937 rng(3);
+  const int m = 9, k = 70, n = 21;
+  for (int trans_b : {0, 1}) {
+    for (const Dims& c : std::vector<Dims>{{}, {n}, {1, n}, {m, 1}, {m, n}}) {
+      AttrMap a = attrs({int_attr("transB", trans_b), float_attr("alpha", 0.5f), float_attr("beta", 2.0f)});
+      const Dims bshape = trans_b ? Dims{n, k} : Dims{k, n};
+      expect_matches_reference("Gemm", a, {random_tensor({m, k}, rng), random_tensor(bshape, rng), random_tensor(c, rng)}, k);
+    }
+  }
+}
+
+TEST(FastConv, RandomGeometriesMatchReference) {
+  std::mt19937 rng(4);
+  struct Case {
+    Dims x, w;
+    std::vector<Attr> attrs;
+  };
+  const std::vector<Case> cases = {
+      {{1, 3, 9, 11}, {8, 3, 3, 3}, {ints_attr("pads", {1, 1, 1, 1})}},
+      {{2, 4, 10, 7}, {6, 2, 3, 2}, {int_attr("group", 2), ints_attr("strides", {2, 1}), ints_attr("dilations", {1, 2}),
+                                     ints_attr("pads", {0, 1, 2, 0})}},
+      {{1, 16, 5, 5}, {32, 16, 1, 1}, {}},
+      {{1, 8, 6, 6}, {8, 1, 3, 3}, {int_attr("group", 8), ints_attr("pads", {1, 1, 1, 1})}},
+      {{1, 5, 17}, {7, 5, 4}, {ints_attr("strides", {3}), ints_attr("pads", {2, 1})}},
+      {{1, 2, 4, 5, 6}, {3, 2, 2, 3, 2}, {ints_attr("pads", {1, 0, 1, 0, 1, 1})}},
+      {{1, 3, 8, 8}, {4, 3, 3, 3}, {string_attr("auto_pad", "SAME_UPPER"), ints_attr("strides", {2, 2})}},
+  };
+  for (const Case& c : cases) {
+    std::optional<TensorData> bias = random_tensor({c.w[0]}, rng);
+    expect_matches_reference("Conv", attrs(c.attrs), {random_tensor(c.x, rng), random_tensor(c.w, rng), bias},
+                             static_cast<double>(num_elements(c.w) / c.w[0]));
+  }
+}
+
+TEST(FastConv, OtherTypesFallBackToTheReference) {
+  std::vector<double> x(2 * 3 * 3, 0.5), w(2 * 2 * 1 * 1, 2.0);
+  auto got = run_kernel(fast_registry(), "Conv", attrs({}),
+                        {make_tensor<double>(DType::kFloat64, {1, 2, 3, 3}, x),
+                         make_tensor<double>(DType::kFloat64, {2, 2, 1, 1}, w)}, KernelRun{});
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  EXPECT_EQ(values_of<double>((*got)[0]), std::vector<double>(18, 2.0));
+}
+
+}  // namespace
+}  // namespace qedge::testing

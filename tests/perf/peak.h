@@ -1,0 +1,16 @@
+// Peak-rate loops: enough independent accumulators to keep every FMA / multiply-add port busy.
+#pragma once
+
+#include <cstdint>
+
+namespace qedge::perf {
+
+// Floating-point operations one iteration of peak_fma_f32 performs (12 FMAs x 8 lanes x 2).
+constexpr double kPeakFmaFlopsPerCall = 12 * 8 * 2;
+// int8 multiply-adds one iteration of peak_madd_i8 performs, counted as 2 ops each (4 x vpmaddubsw: 32 products).
+constexpr double kPeakMaddOpsPerCall = 4 * 32 * 2;
+
+float peak_fma_f32(int64_t iterations);
+int32_t peak_madd_i8(int64_t iterations);
+
+}  // namespace qedge::perf
