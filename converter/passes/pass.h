@@ -29,12 +29,14 @@ Status canonicalize(IrModel& model, PassContext& ctx);
 Status infer_shapes(IrModel& model, PassContext& ctx);
 Status fold_constants(IrModel& model, PassContext& ctx);
 Status lower_integer(IrModel& model, PassContext& ctx);
+Status fold_batchnorm(IrModel& model, PassContext& ctx);
 Status remove_dead_nodes(IrModel& model, PassContext& ctx);
 Status plan_memory(IrModel& model, PassContext& ctx);
 
 // Runs the standard pipeline: canonicalize, then shape inference and constant folding to a fixpoint,
 // then dead-node removal and memory planning.
-// With `integer`, quantized Conv/MatMul/Gemm are lowered to integer ops (lower_integer) before dead-node removal.
+// With `integer`, quantized Conv/MatMul/Gemm are lowered to integer ops (lower_integer) before dead-node removal;
+// then BatchNormalization folds into the float Convs that remain (fold_batchnorm).
 Status run_standard_passes(IrModel& model, const KernelRegistry& registry, bool integer = true);
 
 }  // namespace qedge::conv

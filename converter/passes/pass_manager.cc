@@ -39,6 +39,7 @@ Status run_standard_passes(IrModel& model, const KernelRegistry& registry, bool 
     QEDGE_RETURN_IF_ERROR(infer_shapes(model, ctx));
     if (!ctx.problems.empty()) return collected_problems(ctx);
   }
+  QEDGE_RETURN_IF_ERROR(fold_batchnorm(model, ctx));
   QEDGE_RETURN_IF_ERROR(remove_dead_nodes(model, ctx));
   return plan_memory(model, ctx);
 }

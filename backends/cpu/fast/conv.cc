@@ -20,8 +20,15 @@ class FastConv : public FallbackKernel {
     const Tensor* x = ctx.input(0);
     const Tensor* w = ctx.input(1);
     const Tensor* b = ctx.input(2);
-    return x && w && x->dtype == DType::kFloat32 && w->dtype == DType::kFloat32 &&
-           (!b || b->dtype == DType::kFloat32) && x->rank() >= 3 && x->rank() <= 5;
+    if (!x || !w || x->dtype != DType::kFloat32 || w->dtype != DType::kFloat32 || (b && b->dtype != DType::kFloat32) ||
+        x->rank() < 3 || x->rank() > 5 || w->rank() != x->rank()) {
+      return false;
+    }
+    // Depthwise and other thin groups (a few output maps, short dot products) run faster as the reference's direct
+    // loops than as GEMMs whose packing costs as much as their arithmetic.
+    const int64_t group = ctx.attr().get_int("group", 1);
+    const int64_t per_group_maps = group > 0 ? w->shape[0] / group : 0;
+    return per_group_maps >= 4 && num_elements(w->shape) / std::max<int64_t>(w->shape[0], 1) >= 8;
   }
 
   Status prepare_fast(KernelContext& ctx) override {
