@@ -23,6 +23,7 @@ struct IrQuant {
   bool is_signed = true;
   bool narrow = false;
   bool bipolar = false;  // 1-bit values -1/+1
+  bool sign_rule = false;  // BipolarQuant's level rule, x >= 0 ? +1 : -1 (a 1-bit Quant rounds x / scale + zp instead)
   std::vector<float> scale;       // one value (per tensor) or one per index of `axis`
   std::vector<float> zero_point;  // same length as scale
   int axis = -1;                  // -1 when per tensor

@@ -63,6 +63,7 @@ std::optional<IrQuant> activation_quantizer_grid(const IrModel& model, const IrN
                      n.attrs.get_int("narrow", 0) != 0, *mode, x.shape);
   } else if (n.op_type == "BipolarQuant" && n.inputs.size() >= 2) {
     grid = make_grid(model, n.inputs[1], -1, 1, true, false, quant::RoundingMode::kHalfEven, x.shape);
+    if (grid) grid->sign_rule = true;
   }
   if (!grid || !grid->per_tensor() || std::floor(grid->zero_point[0]) != grid->zero_point[0]) return std::nullopt;
   return grid;
@@ -146,7 +147,7 @@ void set_quantize_attrs(AttrMap* attrs, const IrQuant& q, const std::string& pre
   set_attr(attrs, prefix + "bits", int64_t{q.bits});
   set_attr(attrs, prefix + "signed", int64_t{q.is_signed});
   set_attr(attrs, prefix + "narrow", int64_t{q.narrow});
-  set_attr(attrs, prefix + "bipolar", int64_t{q.bipolar});
+  set_attr(attrs, prefix + "bipolar", int64_t{q.sign_rule});
   set_attr(attrs, prefix + "zp_after_round", int64_t{zp_after_round});
   set_attr(attrs, prefix + "to", static_cast<int64_t>(level_dtype(q)));
   set_attr(attrs, prefix + "rounding_mode", std::string(quant::rounding_mode_name(q.rounding)));

@@ -9,6 +9,7 @@
 #include "peak.h"
 #include "qedge/cpu_fast/fast_kernels.h"
 #include "qedge/cpu_fast/gemm_f32.h"
+#include "qedge/cpu_fast/gemm_s16.h"
 
 namespace qedge::perf {
 namespace {
@@ -51,6 +52,23 @@ void BM_GemmF32(benchmark::State& state) {
   state.SetLabel(fast::gemm_f32_kernel_name());
 }
 BENCHMARK(BM_GemmF32)->Args({256, 256, 256})->Args({512, 512, 512})->Args({1024, 1024, 1024})->Args({64, 3136, 576});
+
+void BM_GemmS16(benchmark::State& state) {
+  fast::GemmShape s;
+  s.m = state.range(0), s.n = state.range(1), s.k = state.range(2);
+  s.lda = s.k, s.ldb = s.n, s.ldc = s.n;
+  std::vector<int16_t> a(static_cast<size_t>(s.m * s.k), 3), b(static_cast<size_t>(s.k * s.n), -2);
+  std::vector<int32_t> c(static_cast<size_t>(s.m * s.n));
+  for (auto _ : state) {
+    fast::gemm_s16(s, a.data(), b.data(), c.data(), nullptr);
+    benchmark::ClobberMemory();
+  }
+  const double ops = 2.0 * static_cast<double>(s.m * s.n * s.k);
+  state.counters["GOP/s"] = benchmark::Counter(ops * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate,
+                                               benchmark::Counter::kIs1000);
+  state.SetLabel(fast::gemm_s16_kernel_name());
+}
+BENCHMARK(BM_GemmS16)->Args({512, 512, 512})->Args({64, 16384, 576});
 
 // 64 -> 64 channels, 3x3, 56x56, pad 1: reference kernel against the fast one.
 void conv_bench(benchmark::State& state, bool fast_path) {

@@ -6,6 +6,7 @@
 
 #include "common/nn_conv.h"
 #include "fallback_kernel.h"
+#include "im2col.h"
 #include "qedge/cpu_fast/gemm_f32.h"
 
 namespace qedge::fast {
@@ -57,7 +58,7 @@ class FastConv : public FallbackKernel {
     for (int64_t n = 0; n < batch; ++n) {
       for (int64_t grp = 0; grp < group_; ++grp) {
         const float* xg = x.data_as<float>() + (n * channels + grp * cg) * in_size;
-        if (!pointwise_) im2col(xg, cg, col.data());
+        if (!pointwise_) im2col(g_, xg, cg, col.data());
         GemmShape s;
         s.m = mg, s.n = out_size, s.k = k;
         s.lda = k, s.ldb = out_size, s.ldc = out_size;
@@ -75,36 +76,6 @@ class FastConv : public FallbackKernel {
   }
 
  private:
-  // col[(c * taps + tap), o] = x[c, position of output o shifted by tap], 0 in the padding.
-  void im2col(const float* x, int64_t channels, float* col) const {
-    const int64_t in_size = g_.in_size(), out_size = g_.out_size();
-    for (int64_t c = 0; c < channels; ++c) {
-      const float* plane = x + c * in_size;
-      for (int64_t k0 = 0; k0 < g_.kernel[0]; ++k0) {
-        for (int64_t k1 = 0; k1 < g_.kernel[1]; ++k1) {
-          for (int64_t k2 = 0; k2 < g_.kernel[2]; ++k2) {
-            float* dst = col + ((c * g_.kernel[0] + k0) * g_.kernel[1] * g_.kernel[2] + k1 * g_.kernel[2] + k2) * out_size;
-            for (int64_t o0 = 0; o0 < g_.out[0]; ++o0) {
-              const int64_t i0 = o0 * g_.stride[0] - g_.pad_begin[0] + k0 * g_.dilation[0];
-              for (int64_t o1 = 0; o1 < g_.out[1]; ++o1, dst += g_.out[2]) {
-                const int64_t i1 = o1 * g_.stride[1] - g_.pad_begin[1] + k1 * g_.dilation[1];
-                if (i0 < 0 || i0 >= g_.in[0] || i1 < 0 || i1 >= g_.in[1]) {
-                  std::fill(dst, dst + g_.out[2], 0.0f);
-                  continue;
-                }
-                const float* src = plane + (i0 * g_.in[1] + i1) * g_.in[2];
-                for (int64_t o2 = 0; o2 < g_.out[2]; ++o2) {
-                  const int64_t i2 = o2 * g_.stride[2] - g_.pad_begin[2] + k2 * g_.dilation[2];
-                  dst[o2] = i2 >= 0 && i2 < g_.in[2] ? src[i2] : 0.0f;
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-
   ref::NnGeometry g_;
   int64_t group_ = 1;
   bool pointwise_ = false;

@@ -5,11 +5,15 @@ namespace qedge::fast {
 void register_fast_conv(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_gemm(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_matmul(KernelRegistry& r, const KernelRegistry& ref);
+void register_fast_qconv(KernelRegistry& r, const KernelRegistry& ref);
+void register_fast_qmatmul(KernelRegistry& r, const KernelRegistry& ref);
 
 void register_fast_kernels(KernelRegistry& fast, const KernelRegistry& ref) {
   register_fast_conv(fast, ref);
   register_fast_gemm(fast, ref);
   register_fast_matmul(fast, ref);
+  register_fast_qconv(fast, ref);
+  register_fast_qmatmul(fast, ref);
 }
 
 }  // namespace qedge::fast

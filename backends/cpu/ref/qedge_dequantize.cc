@@ -25,7 +25,7 @@ class DequantizeKernel : public OpKernel {
     const Tensor& x = *ctx.input(0);
     float* y = ctx.output(0)->data_as<float>();
     const int64_t channels = static_cast<int64_t>(scale_.size());
-    for (int64_t i = 0; i < x.numel(); ++i) {
+    for (int64_t i = 0, n = x.numel(); i < n; ++i) {
       const size_t c = static_cast<size_t>((i / inner_) % channels);
       y[i] = (static_cast<float>(int_element(x, i)) - zero_point_[c]) * scale_[c];
     }

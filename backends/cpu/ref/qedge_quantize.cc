@@ -21,7 +21,7 @@ class QuantizeKernel : public OpKernel {
     const Tensor& x = *ctx.input(0);
     Tensor& y = *ctx.output(0);
     const int64_t channels = static_cast<int64_t>(spec_.scale.size());
-    for (int64_t i = 0; i < x.numel(); ++i) {
+    for (int64_t i = 0, n = x.numel(); i < n; ++i) {
       set_int_element(y, i, spec_.level(x.data_as<float>()[i], static_cast<size_t>((i / inner_) % channels)));
     }
     return Status::Ok();

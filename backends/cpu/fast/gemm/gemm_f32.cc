@@ -1,19 +1,13 @@
-// BLIS-style blocking: columns of C in kNc slices, K in kKc slices (B slice packed into 16-column panels, kept
-// in cache), rows in kMc slices (A slice packed into 6-row panels), then the 6 x 16 micro-kernel per tile.
-// Edge tiles run the micro-kernel into a scratch tile and copy the valid part.
+// The float GEMM: packing for gemm_blocking.h (A in 6-row panels, B in 16-column panels, zero-padded at edges).
 #include <algorithm>
-#include <vector>
 
+#include "gemm/gemm_blocking.h"
 #include "gemm/gemm_f32_microkernel.h"
 #include "qedge/cpu_fast/cpu_features.h"
 #include "qedge/cpu_fast/gemm_f32.h"
 
 namespace qedge::fast {
 namespace {
-
-constexpr int64_t kKc = 256;
-constexpr int64_t kMc = 72;
-constexpr int64_t kNc = 2048;
 
 GemmMicroKernel micro_kernel() {
 #if defined(__x86_64__)
@@ -44,62 +38,23 @@ void pack_b(const float* b, int64_t ldb, bool trans, int64_t kc, int64_t nc, flo
   }
 }
 
-void gemm_columns(const GemmShape& s, const float* a, const float* b, float* c, bool accumulate, int64_t j_begin,
-                  int64_t j_end, GemmMicroKernel kernel) {
-  std::vector<float> pa(static_cast<size_t>(kMc * kKc));
-  std::vector<float> pb(static_cast<size_t>(kKc * kNc));
-  float tile[kGemmMr * kGemmNr];
-  for (int64_t jc = j_begin; jc < j_end; jc += kNc) {
-    const int64_t nc = std::min(kNc, j_end - jc);
-    for (int64_t pc = 0; pc < s.k; pc += kKc) {
-      const int64_t kc = std::min(kKc, s.k - pc);
-      const bool acc = accumulate || pc > 0;
-      pack_b(s.trans_b ? b + jc * s.ldb + pc : b + pc * s.ldb + jc, s.ldb, s.trans_b, kc, nc, pb.data());
-      for (int64_t ic = 0; ic < s.m; ic += kMc) {
-        const int64_t mc = std::min(kMc, s.m - ic);
-        pack_a(a + ic * s.lda + pc, s.lda, mc, kc, pa.data());
-        for (int64_t jr = 0; jr < nc; jr += kGemmNr) {
-          const float* bp = pb.data() + (jr / kGemmNr) * kc * kGemmNr;
-          const int64_t cols = std::min<int64_t>(kGemmNr, nc - jr);
-          for (int64_t ir = 0; ir < mc; ir += kGemmMr) {
-            const float* ap = pa.data() + (ir / kGemmMr) * kc * kGemmMr;
-            const int64_t rows = std::min<int64_t>(kGemmMr, mc - ir);
-            float* ct = c + (ic + ir) * s.ldc + jc + jr;
-            if (rows == kGemmMr && cols == kGemmNr) {
-              kernel(kc, ap, bp, ct, s.ldc, acc);
-              continue;
-            }
-            kernel(kc, ap, bp, tile, kGemmNr, false);
-            for (int64_t r = 0; r < rows; ++r) {
-              for (int64_t q = 0; q < cols; ++q) ct[r * s.ldc + q] = (acc ? ct[r * s.ldc + q] : 0.0f) + tile[r * kGemmNr + q];
-            }
-          }
-        }
-      }
-    }
+struct F32Traits {
+  using In = float;
+  using Out = float;
+  using Kernel = GemmMicroKernel;
+  static constexpr int64_t kKc = 256;
+  static constexpr int64_t k_slots(int64_t kc) { return kc; }
+  static constexpr int64_t kernel_k(int64_t kc) { return kc; }
+  static void pack_a(const float* a, int64_t lda, int64_t mc, int64_t kc, float* out) { fast::pack_a(a, lda, mc, kc, out); }
+  static void pack_b(const float* b, int64_t ldb, bool trans, int64_t kc, int64_t nc, float* out) {
+    fast::pack_b(b, ldb, trans, kc, nc, out);
   }
-}
+};
 
 }  // namespace
 
 void gemm_f32(const GemmShape& s, const float* a, const float* b, float* c, bool accumulate, ThreadPool* threads) {
-  if (s.m <= 0 || s.n <= 0) return;
-  if (s.k <= 0) {
-    if (!accumulate) {
-      for (int64_t i = 0; i < s.m; ++i) std::fill(c + i * s.ldc, c + i * s.ldc + s.n, 0.0f);
-    }
-    return;
-  }
-  const GemmMicroKernel kernel = micro_kernel();
-  const int64_t panels = (s.n + kGemmNr - 1) / kGemmNr;
-  auto columns = [&](int64_t begin, int64_t end) {
-    gemm_columns(s, a, b, c, accumulate, begin * kGemmNr, std::min(end * kGemmNr, s.n), kernel);
-  };
-  if (threads && threads->num_threads() > 1 && panels > 1) {
-    threads->parallel_for(panels, columns);
-  } else {
-    columns(0, panels);
-  }
+  gemm_blocked<F32Traits>(s, a, b, c, accumulate, threads, micro_kernel());
 }
 
 const char* gemm_f32_kernel_name() {

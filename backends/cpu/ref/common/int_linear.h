@@ -104,7 +104,9 @@ struct IntLinearEpilogue {
     const size_t m = mult.size() == 1 ? 0 : static_cast<size_t>(c);
     const size_t b = add.size() == 1 ? 0 : static_cast<size_t>(c);
     double v = acc * static_cast<double>(mult[m]) + static_cast<double>(add[b]);
-    v = std::fmin(std::fmax(v, lo), hi);
+    // fmin(fmax(v, lo), hi), spelled out so it inlines: NaN takes the bound.
+    v = std::isnan(v) ? lo : (v < lo ? lo : v);
+    v = std::isnan(v) ? hi : (v > hi ? hi : v);
     if (thresholds) {
       const int64_t steps = thresholds->shape[1];
       const float* row = thresholds->data_as<float>() + (thresholds->shape[0] == 1 ? 0 : c) * steps;

@@ -44,7 +44,8 @@ inline void set_int_element(Tensor& t, int64_t i, int64_t v) {
 
 // Attributes (with a name prefix: "" on Quantize, "out_" on the epilogue):
 //   scale, zero_point (floats, one value or one per index of `axis`), axis (int, -1 = per tensor),
-//   bits, signed, narrow, bipolar (ints), rounding_mode (QONNX name), to (int, the storage DType),
+//   bits, signed, narrow (ints), bipolar (int: BipolarQuant's rule x >= 0 ? +1 : -1; a 1-bit signed Quant without it
+//   follows Quant's rule), rounding_mode (QONNX name), to (int, the storage DType),
 //   zp_after_round (int): 1 for ONNX QuantizeLinear, q = sat(round_half_even(x / s) + zp);
 //   0 for QONNX Quant, q = R(clip(x / s + zp)).
 struct QuantizeSpec {
@@ -54,6 +55,7 @@ struct QuantizeSpec {
   bool bipolar = false;
   bool zp_after_round = false;
   DType to = DType::kInt8;
+  float range_min = 0.0f, range_max = 0.0f;  // the float32 clamp bounds of params (quant::range_min_f/max_f)
 
   Status read(const KernelContext& ctx, const std::string& prefix) {
     const AttrMap& a = ctx.attr();
@@ -80,6 +82,8 @@ struct QuantizeSpec {
     for (float s : scale) {
       if (!(s > 0.0f) || !std::isfinite(s)) return InvalidModel(op + " has a " + prefix + "scale that is not positive");
     }
+    range_min = quant::range_min_f(params);
+    range_max = quant::range_max_f(params);
     const quant::IntRange r = quant::int_range(params.bits, params.is_signed, params.narrow);
     const quant::IntRange store = storage_range(to);
     if (r.min < store.min || r.max > store.max) {
@@ -98,17 +102,19 @@ struct QuantizeSpec {
     }
   }
 
-  // The integer level of x for parameter index c (0 when per tensor).
+  // The integer level of x for parameter index c (0 when per tensor): quant::int_quant_level with the clamp bounds
+  // computed once; NaN, which has no level, gives 0.
   int64_t level(float x, size_t c) const {
     const float s = scale[c], zp = zero_point[c];
     if (bipolar) return x >= 0.0f ? 1 : -1;  // BipolarQuant: 0 and -0 give +1, NaN gives -1
     if (zp_after_round) {
-      const quant::IntRange r = quant::int_range(params.bits, params.is_signed, params.narrow);
       const float q = quant::round_value(x / s, quant::RoundingMode::kHalfEven) + zp;
       if (std::isnan(q)) return 0;
-      return static_cast<int64_t>(std::fmin(std::fmax(q, static_cast<float>(r.min)), static_cast<float>(r.max)));
+      return static_cast<int64_t>(q < range_min ? range_min : (q > range_max ? range_max : q));
     }
-    const float q = quant::int_quant_level(x, s, zp, params);
+    const float v = x / s + zp;
+    if (quant::is_bipolar(params.bits, params.is_signed)) return v >= 0.0f ? 1 : -1;
+    const float q = quant::round_value(v < range_min ? range_min : (v > range_max ? range_max : v), params.mode);
     return std::isnan(q) ? 0 : static_cast<int64_t>(q);
   }
 };

@@ -8,6 +8,7 @@
 
 #include "../../../support/kernel_harness.h"
 #include "gemm/gemm_f32_microkernel.h"
+#include "gemm/gemm_s16_microkernel.h"
 #include "qedge/cpu_fast/fast_kernels.h"
 #include "qedge/cpu_fast/gemm_f32.h"
 
@@ -103,13 +104,14 @@ TEST(FastGemm, TransposesAlphaBetaAndBroadcastBias) {
   }
 }
 
-TEST(FastConv, RandomGeometriesMatchReference) {
-  std::mt19937 rng(4);
-  struct Case {
-    Dims x, w;
-    std::vector<Attr> attrs;
-  };
-  const std::vector<Case> cases = {
+// Convolution geometries: odd sizes, padding, strides, dilation, groups (depthwise too), 1-D, 3-D, auto_pad.
+struct ConvCase {
+  Dims x, w;
+  std::vector<Attr> attrs;
+};
+
+const std::vector<ConvCase>& conv_cases() {
+  static const std::vector<ConvCase> cases = {
       {{1, 3, 9, 11}, {8, 3, 3, 3}, {ints_attr("pads", {1, 1, 1, 1})}},
       {{2, 4, 10, 7}, {6, 2, 3, 2}, {int_attr("group", 2), ints_attr("strides", {2, 1}), ints_attr("dilations", {1, 2}),
                                      ints_attr("pads", {0, 1, 2, 0})}},
@@ -119,7 +121,13 @@ TEST(FastConv, RandomGeometriesMatchReference) {
       {{1, 2, 4, 5, 6}, {3, 2, 2, 3, 2}, {ints_attr("pads", {1, 0, 1, 0, 1, 1})}},
       {{1, 3, 8, 8}, {4, 3, 3, 3}, {string_attr("auto_pad", "SAME_UPPER"), ints_attr("strides", {2, 2})}},
   };
-  for (const Case& c : cases) {
+  return cases;
+}
+
+TEST(FastConv, RandomGeometriesMatchReference) {
+  std::mt19937 rng(4);
+  const auto& cases = conv_cases();
+  for (const ConvCase& c : cases) {
     std::optional<TensorData> bias = random_tensor({c.w[0]}, rng);
     expect_matches_reference("Conv", attrs(c.attrs), {random_tensor(c.x, rng), random_tensor(c.w, rng), bias},
                              static_cast<double>(num_elements(c.w) / c.w[0]));
@@ -133,6 +141,84 @@ TEST(FastConv, OtherTypesFallBackToTheReference) {
                          make_tensor<double>(DType::kFloat64, {2, 2, 1, 1}, w)}, KernelRun{});
   ASSERT_TRUE(got.ok()) << got.status().message();
   EXPECT_EQ(values_of<double>((*got)[0]), std::vector<double>(18, 2.0));
+}
+
+TEST(FastGemmS16, MicroKernelsAgree) {
+  std::mt19937 rng(5);
+  constexpr int kp = 19;
+  std::vector<int16_t> a(kp * 2 * fast::kGemmMr), b(kp * 2 * fast::kGemmNr);
+  for (auto& e : a) e = static_cast<int16_t>(static_cast<int>(rng() % 511) - 255);
+  for (auto& e : b) e = static_cast<int16_t>(static_cast<int>(rng() % 511) - 255);
+  std::vector<int32_t> c1(fast::kGemmMr * 20, 7), c2 = c1;
+  fast::gemm_s16_6x16_scalar(kp, a.data(), b.data(), c1.data(), 20, true);
+#if defined(__x86_64__)
+  fast::gemm_s16_6x16_avx2(kp, a.data(), b.data(), c2.data(), 20, true);
+  EXPECT_EQ(c1, c2);
+#endif
+}
+
+template <typename T>
+TensorData random_levels(DType t, const Dims& shape, std::mt19937& rng) {
+  std::vector<T> v(static_cast<size_t>(num_elements(shape)));
+  for (auto& e : v) e = static_cast<T>(rng() % 256);
+  return make_tensor<T>(t, shape, v);
+}
+
+// Fast (1 and 3 threads) against reference: bit-identical outputs.
+void expect_identical_to_reference(const std::string& op, const AttrMap& a, const std::vector<std::optional<TensorData>>& in) {
+  auto want = run_ref_kernel(op, a, in, 1, 1, "qedge");
+  ASSERT_TRUE(want.ok()) << want.status().message();
+  TestThreads threads;
+  for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
+    KernelRun run;
+    run.domain = "qedge";
+    run.opset = 1;
+    run.threads = pool;
+    auto got = run_kernel(fast_registry(), op, a, in, run);
+    ASSERT_TRUE(got.ok()) << got.status().message();
+    EXPECT_EQ((*got)[0].dtype, (*want)[0].dtype);
+    EXPECT_EQ((*got)[0].shape, (*want)[0].shape);
+    EXPECT_EQ((*got)[0].bytes, (*want)[0].bytes) << op;
+  }
+}
+
+std::vector<Attr> requant_attrs(int64_t channels) {
+  std::vector<float> mult(static_cast<size_t>(channels)), add(static_cast<size_t>(channels));
+  for (int64_t c = 0; c < channels; ++c) mult[c] = 0.001f * static_cast<float>(c + 1), add[c] = 0.37f * static_cast<float>(c % 3) - 0.5f;
+  return {floats_attr("mult", mult), floats_attr("add", add), float_attr("clamp_min", 0.0f),
+          floats_attr("out_scale", {0.05f}), floats_attr("out_zero_point", {3}), int_attr("out_bits", 4),
+          int_attr("out_signed", 0), int_attr("out_to", static_cast<int64_t>(DType::kUint8))};
+}
+
+TEST(FastQMatMul, BitIdenticalToReference) {
+  std::mt19937 rng(6);
+  for (auto [m, k, n, trans] : std::vector<std::tuple<int, int, int, int>>{{1, 64, 10, 0}, {7, 33, 17, 1}, {20, 600, 40, 0}}) {
+    std::vector<Attr> list = requant_attrs(n);
+    list.push_back(int_attr("trans_b", trans));
+    list.push_back(int_attr("x_zero_point", 128));
+    std::vector<float> wzp(static_cast<size_t>(n));
+    for (int c = 0; c < n; ++c) wzp[c] = static_cast<float>(c % 5) - 2.0f;
+    list.push_back(floats_attr("w_zero_point", wzp));
+    const Dims wshape = trans ? Dims{n, k} : Dims{k, n};
+    expect_identical_to_reference("QMatMul", attrs(list), {random_levels<uint8_t>(DType::kUint8, {m, k}, rng),
+                                                           random_levels<int8_t>(DType::kInt8, wshape, rng)});
+  }
+}
+
+TEST(FastQConv, BitIdenticalToReference) {
+  std::mt19937 rng(7);
+  for (const ConvCase& c : conv_cases()) {
+    std::vector<Attr> list = c.attrs;
+    for (Attr& a : requant_attrs(c.w[0])) list.push_back(std::move(a));
+    list.push_back(int_attr("x_zero_point", -3));
+    expect_identical_to_reference("QConv", attrs(list), {random_levels<int8_t>(DType::kInt8, c.x, rng),
+                                                         random_levels<int8_t>(DType::kInt8, c.w, rng)});
+    // Float output (no output quantizer).
+    std::vector<Attr> plain = c.attrs;
+    plain.push_back(int_attr("x_zero_point", 5));
+    expect_identical_to_reference("QConv", attrs(plain), {random_levels<uint8_t>(DType::kUint8, c.x, rng),
+                                                          random_levels<int8_t>(DType::kInt8, c.w, rng)});
+  }
 }
 
 }  // namespace

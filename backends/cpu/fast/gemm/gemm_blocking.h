@@ -1,0 +1,79 @@
+// The BLIS loop nest shared by the float and int16 GEMMs: columns of C in kNc slices, K in kKc slices (B slice packed
+// into 16-column panels that stay in cache), rows in kMc slices (A slice packed into 6-row panels), then the 6 x 16
+// micro-kernel per tile; edge tiles go through a scratch tile. `Traits` supplies the element types, the packing and
+// the micro-kernel: k_slots(kc) is the packed length of a kc-long k slice (kc, or kc rounded up to pairs) and
+// kernel_k(kc) what the micro-kernel takes as its k.
+#pragma once
+
+#include <algorithm>
+#include <vector>
+
+#include "gemm/gemm_f32_microkernel.h"
+#include "qedge/cpu_fast/gemm_f32.h"
+
+namespace qedge::fast {
+
+template <typename Traits>
+void gemm_blocked_columns(const GemmShape& s, const typename Traits::In* a, const typename Traits::In* b,
+                          typename Traits::Out* c, bool accumulate, int64_t j_begin, int64_t j_end,
+                          typename Traits::Kernel kernel) {
+  using In = typename Traits::In;
+  using Out = typename Traits::Out;
+  constexpr int64_t kKc = Traits::kKc, kMc = 72, kNc = 2048;
+  std::vector<In> pa(static_cast<size_t>(kMc * Traits::k_slots(kKc)));
+  std::vector<In> pb(static_cast<size_t>(Traits::k_slots(kKc) * kNc));
+  Out tile[kGemmMr * kGemmNr];
+  for (int64_t jc = j_begin; jc < j_end; jc += kNc) {
+    const int64_t nc = std::min(kNc, j_end - jc);
+    for (int64_t pc = 0; pc < s.k; pc += kKc) {
+      const int64_t kc = std::min(kKc, s.k - pc), slots = Traits::k_slots(kc);
+      const bool acc = accumulate || pc > 0;
+      Traits::pack_b(s.trans_b ? b + jc * s.ldb + pc : b + pc * s.ldb + jc, s.ldb, s.trans_b, kc, nc, pb.data());
+      for (int64_t ic = 0; ic < s.m; ic += kMc) {
+        const int64_t mc = std::min(kMc, s.m - ic);
+        Traits::pack_a(a + ic * s.lda + pc, s.lda, mc, kc, pa.data());
+        for (int64_t jr = 0; jr < nc; jr += kGemmNr) {
+          const In* bp = pb.data() + (jr / kGemmNr) * slots * kGemmNr;
+          const int64_t cols = std::min<int64_t>(kGemmNr, nc - jr);
+          for (int64_t ir = 0; ir < mc; ir += kGemmMr) {
+            const In* ap = pa.data() + (ir / kGemmMr) * slots * kGemmMr;
+            const int64_t rows = std::min<int64_t>(kGemmMr, mc - ir);
+            Out* ct = c + (ic + ir) * s.ldc + jc + jr;
+            if (rows == kGemmMr && cols == kGemmNr) {
+              kernel(Traits::kernel_k(kc), ap, bp, ct, s.ldc, acc);
+              continue;
+            }
+            kernel(Traits::kernel_k(kc), ap, bp, tile, kGemmNr, false);
+            for (int64_t r = 0; r < rows; ++r) {
+              for (int64_t q = 0; q < cols; ++q) ct[r * s.ldc + q] = (acc ? ct[r * s.ldc + q] : Out(0)) + tile[r * kGemmNr + q];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// Zero-size handling, then the column range split across threads.
+template <typename Traits>
+void gemm_blocked(const GemmShape& s, const typename Traits::In* a, const typename Traits::In* b,
+                  typename Traits::Out* c, bool accumulate, ThreadPool* threads, typename Traits::Kernel kernel) {
+  if (s.m <= 0 || s.n <= 0) return;
+  if (s.k <= 0) {
+    if (!accumulate) {
+      for (int64_t i = 0; i < s.m; ++i) std::fill(c + i * s.ldc, c + i * s.ldc + s.n, typename Traits::Out(0));
+    }
+    return;
+  }
+  const int64_t panels = (s.n + kGemmNr - 1) / kGemmNr;
+  auto columns = [&](int64_t begin, int64_t end) {
+    gemm_blocked_columns<Traits>(s, a, b, c, accumulate, begin * kGemmNr, std::min(end * kGemmNr, s.n), kernel);
+  };
+  if (threads && threads->num_threads() > 1 && panels > 1) {
+    threads->parallel_for(panels, columns);
+  } else {
+    columns(0, panels);
+  }
+}
+
+}  // namespace qedge::fast

@@ -1,0 +1,90 @@
+// The int16 GEMM: packing for gemm_blocking.h with k taken in pairs (vpmaddwd sums two products); an odd k slice
+// is padded with a zero.
+#include "gemm/gemm_blocking.h"
+#include "gemm/gemm_f32_microkernel.h"
+#include "gemm/gemm_s16_microkernel.h"
+#include "qedge/cpu_fast/cpu_features.h"
+#include "qedge/cpu_fast/gemm_s16.h"
+
+namespace qedge::fast {
+namespace {
+
+GemmS16MicroKernel micro_kernel() {
+#if defined(__x86_64__)
+  if (cpu_features().avx2_fma) return gemm_s16_6x16_avx2;
+#endif
+  return gemm_s16_6x16_scalar;
+}
+
+// A[0:mc, 0:kc] into 6-row panels of k-pairs (rows past mc and the k past kc are zero).
+void pack_a(const int16_t* a, int64_t lda, int64_t mc, int64_t kc, int16_t* out) {
+  for (int64_t i0 = 0; i0 < mc; i0 += kGemmMr) {
+    for (int64_t p = 0; p < kc; p += 2) {
+      for (int64_t r = 0; r < kGemmMr; ++r) {
+        const bool row = i0 + r < mc;
+        *out++ = row ? a[(i0 + r) * lda + p] : 0;
+        *out++ = row && p + 1 < kc ? a[(i0 + r) * lda + p + 1] : 0;
+      }
+    }
+  }
+}
+
+// B[0:kc, 0:nc] into 16-column panels of k-pairs (columns past nc and the k past kc are zero).
+void pack_b(const int16_t* b, int64_t ldb, bool trans, int64_t kc, int64_t nc, int16_t* out) {
+  if (!trans && kc % 2 == 0 && nc % kGemmNr == 0) {
+    // The common case without edges: interleave rows p and p + 1, 16 columns at a time.
+    for (int64_t j0 = 0; j0 < nc; j0 += kGemmNr) {
+      for (int64_t p = 0; p < kc; p += 2) {
+        const int16_t* r0 = b + p * ldb + j0;
+        const int16_t* r1 = r0 + ldb;
+        for (int64_t q = 0; q < kGemmNr; ++q) {
+          *out++ = r0[q];
+          *out++ = r1[q];
+        }
+      }
+    }
+    return;
+  }
+  auto at = [&](int64_t p, int64_t j) -> int16_t {
+    if (p >= kc || j >= nc) return 0;
+    return trans ? b[j * ldb + p] : b[p * ldb + j];
+  };
+  for (int64_t j0 = 0; j0 < nc; j0 += kGemmNr) {
+    for (int64_t p = 0; p < kc; p += 2) {
+      for (int64_t q = 0; q < kGemmNr; ++q) {
+        *out++ = at(p, j0 + q);
+        *out++ = at(p + 1, j0 + q);
+      }
+    }
+  }
+}
+
+struct S16Traits {
+  using In = int16_t;
+  using Out = int32_t;
+  using Kernel = GemmS16MicroKernel;
+  static constexpr int64_t kKc = 512;  // even
+  static constexpr int64_t k_slots(int64_t kc) { return (kc + 1) / 2 * 2; }
+  static constexpr int64_t kernel_k(int64_t kc) { return (kc + 1) / 2; }
+  static void pack_a(const int16_t* a, int64_t lda, int64_t mc, int64_t kc, int16_t* out) {
+    fast::pack_a(a, lda, mc, kc, out);
+  }
+  static void pack_b(const int16_t* b, int64_t ldb, bool trans, int64_t kc, int64_t nc, int16_t* out) {
+    fast::pack_b(b, ldb, trans, kc, nc, out);
+  }
+};
+
+}  // namespace
+
+void gemm_s16(const GemmShape& s, const int16_t* a, const int16_t* b, int32_t* c, ThreadPool* threads) {
+  gemm_blocked<S16Traits>(s, a, b, c, false, threads, micro_kernel());
+}
+
+const char* gemm_s16_kernel_name() {
+#if defined(__x86_64__)
+  if (cpu_features().avx2_fma) return "avx2_madd_6x16";
+#endif
+  return "scalar_6x16";
+}
+
+}  // namespace qedge::fast
