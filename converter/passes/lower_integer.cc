@@ -158,7 +158,10 @@ class LinearLowering {
     }
     set_attr(&q.attrs, "xnor", int64_t{xq && xq->bipolar && wq.bipolar});
     if (xq) set_attr(&q.attrs, "x_zero_point", static_cast<int64_t>(xq->zero_point[0]));
-    set_attr(&q.attrs, "w_zero_point", wq.zero_point);
+    // One value when every channel shares it (symmetric weights: 0), which the kernels broadcast.
+    const bool uniform_zp = std::all_of(wq.zero_point.begin(), wq.zero_point.end(),
+                                        [&](float z) { return z == wq.zero_point[0]; });
+    set_attr(&q.attrs, "w_zero_point", uniform_zp ? std::vector<float>{wq.zero_point[0]} : wq.zero_point);
 
     const auto out_grid = finish(y, channels, &q);
     q.precision_note = (xq ? grid_text(*xq) : std::string("float")) + " x " + grid_text(wq) + " weights" +
