@@ -87,7 +87,7 @@ class BatchNormKernel : public OpKernel {
  private:
   static void read(const Tensor& t, std::vector<double>* v) {
     v->resize(static_cast<size_t>(t.numel()));
-    for (int64_t i = 0; i < t.numel(); ++i) (*v)[i] = read_as_double(t.dtype, t.data, i);
+    for (int64_t i = 0, i_end = t.numel(); i < i_end; ++i) (*v)[i] = read_as_double(t.dtype, t.data, i);
   }
 
   // Running statistic: input * momentum + batch * (1 - momentum) (the input itself in inference).

@@ -38,7 +38,7 @@ Status run_bit_cast(KernelContext& ctx) {
     // A byte other than 0 or 1 is not a valid bool: normalize instead of copying.
     const auto* in = x.data_as<uint8_t>();
     bool* out = y.data_as<bool>();
-    for (int64_t i = 0; i < x.numel(); ++i) out[i] = in[i] != 0;
+    for (int64_t i = 0, i_end = x.numel(); i < i_end; ++i) out[i] = in[i] != 0;
   } else if (x.nbytes() > 0) {
     std::memcpy(y.data, x.data, x.nbytes());
   }

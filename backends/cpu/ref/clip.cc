@@ -49,7 +49,7 @@ Status run_clip(KernelContext& ctx) {
     }
     const T* in = x.data_as<T>();
     T* out = y.data_as<T>();
-    for (int64_t i = 0; i < x.numel(); ++i) {
+    for (int64_t i = 0, i_end = x.numel(); i < i_end; ++i) {
       // min > max yields max, as the spec says; NaN passes through.
       C v = static_cast<C>(in[i]);
       if (v < lo) v = lo;

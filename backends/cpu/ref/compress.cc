@@ -27,7 +27,7 @@ class CompressKernel : public OpKernel {
     const int64_t dim = view_[axis_];
     const auto* c = cond.data_as<uint8_t>();  // bytes, so a stray value is not an invalid bool
     kept_.clear();
-    for (int64_t i = 0; i < cond.numel(); ++i) {
+    for (int64_t i = 0, i_end = cond.numel(); i < i_end; ++i) {
       if (!c[i]) continue;
       if (i >= dim) {
         return InvalidArgument("Compress condition selects index " + std::to_string(i) + " beyond axis length " +

@@ -52,7 +52,7 @@ Status run_det(KernelContext& ctx) {
     const T* px = x.data_as<T>();
     T* py = y.data_as<T>();
     std::vector<double> a(static_cast<size_t>(m * m));
-    for (int64_t b = 0; b < y.numel(); ++b) {
+    for (int64_t b = 0, b_end = y.numel(); b < b_end; ++b) {
       for (int64_t i = 0; i < m * m; ++i) a[i] = static_cast<double>(static_cast<compute_t<T>>(px[b * m * m + i]));
       py[b] = to_storage<T>(determinant(a, m));
     }

@@ -47,7 +47,7 @@ Status run_dropout(KernelContext& ctx) {
     return visit_dtype<kFloatTypes | kBoolType>(mask.dtype, "Dropout mask", [&](auto tag) {
       using T = typename decltype(tag)::type;
       T* m = mask.data_as<T>();
-      for (int64_t i = 0; i < mask.numel(); ++i) m[i] = to_storage<T>(1);
+      for (int64_t i = 0, i_end = mask.numel(); i < i_end; ++i) m[i] = to_storage<T>(1);
       return Status::Ok();
     });
   }

@@ -23,7 +23,7 @@ Status run_dynamic_quantize(KernelContext& ctx) {
   const float* px = x.data_as<float>();
   float lo = 0.0f;
   float hi = 0.0f;
-  for (int64_t i = 0; i < x.numel(); ++i) {
+  for (int64_t i = 0, i_end = x.numel(); i < i_end; ++i) {
     lo = std::min(lo, px[i]);
     hi = std::max(hi, px[i]);
   }
@@ -31,7 +31,7 @@ Status run_dynamic_quantize(KernelContext& ctx) {
   // An all-zero input gives scale 0; everything then quantizes to zero point 0.
   const int64_t zp = scale == 0.0f ? 0 : quant_saturate(DType::kUint8, 0.0f - lo / scale);
   uint8_t* y = ctx.output(0)->data_as<uint8_t>();
-  for (int64_t i = 0; i < x.numel(); ++i) {
+  for (int64_t i = 0, i_end = x.numel(); i < i_end; ++i) {
     y[i] = scale == 0.0f ? 0
                          : static_cast<uint8_t>(
                                quant_saturate(DType::kUint8, std::nearbyint(px[i] / scale) + static_cast<double>(zp)));

@@ -144,7 +144,7 @@ class LinearAttentionKernel : public OpKernel {
 
   static std::vector<double> to_double(const Tensor& t) {
     std::vector<double> v(static_cast<size_t>(t.numel()));
-    for (int64_t i = 0; i < t.numel(); ++i) v[i] = read_as_double(t.dtype, t.data, i);
+    for (int64_t i = 0, i_end = t.numel(); i < i_end; ++i) v[i] = read_as_double(t.dtype, t.data, i);
     return v;
   }
 

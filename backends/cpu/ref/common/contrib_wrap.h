@@ -122,7 +122,7 @@ class ContribWrapKernel : public OpKernel {
         bufs[i].resize(src->numel() * sizeof(float));
         const ContribQParam xq = contrib_qparam(ctx, 1, 2);
         auto* f = reinterpret_cast<float*>(bufs[i].data());
-        for (int64_t k = 0; k < src->numel(); ++k) f[k] = contrib_dequant(src->dtype, src->data, k, xq);
+        for (int64_t k = 0, k_end = src->numel(); k < k_end; ++k) f[k] = contrib_dequant(src->dtype, src->data, k, xq);
         in_[i].data = f;
       }
       if (static_cast<int>(i) < last_ && src->numel() > 0) {
@@ -150,7 +150,7 @@ class ContribWrapKernel : public OpKernel {
     }
     const ContribQParam yq = contrib_qparam(ctx, 3, 4);
     const auto* f = reinterpret_cast<const float*>(out_buf.data());
-    for (int64_t k = 0; k < y.numel(); ++k) quant_write(y.dtype, y.data, k, contrib_requant(y.dtype, f[k], yq));
+    for (int64_t k = 0, k_end = y.numel(); k < k_end; ++k) quant_write(y.dtype, y.data, k, contrib_requant(y.dtype, f[k], yq));
     return Status::Ok();
   }
 

@@ -121,7 +121,7 @@ void run_qonnx_elementwise(KernelContext& ctx, const std::array<int, N>& params,
       continue;
     }
     converted[k].resize(static_cast<size_t>(p.numel()));
-    for (int64_t i = 0; i < p.numel(); ++i) converted[k][i] = static_cast<float>(qonnx_param_at(p, i));
+    for (int64_t i = 0, i_end = p.numel(); i < i_end; ++i) converted[k][i] = static_cast<float>(qonnx_param_at(p, i));
     data[k + 1] = converted[k].data();
   }
   float* y = ctx.output(0)->data_as<float>();

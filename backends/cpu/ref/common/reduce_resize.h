@@ -189,7 +189,7 @@ void resize_nd(const ResizeParams& p, const Tensor& x, Tensor& y, const std::vec
 // Reads a float tensor (scales, roi) of any float type as doubles.
 inline std::vector<double> read_doubles(const Tensor& t) {
   std::vector<double> v(static_cast<size_t>(t.numel()));
-  for (int64_t i = 0; i < t.numel(); ++i) v[i] = read_as_double(t.dtype, t.data, i);
+  for (int64_t i = 0, i_end = t.numel(); i < i_end; ++i) v[i] = read_as_double(t.dtype, t.data, i);
   return v;
 }
 

@@ -65,11 +65,11 @@ class SeqLossKernel : public OpKernel {
       using T = typename decltype(tag)::type;
       const T* in = x.data_as<T>();
       std::vector<double> logp(static_cast<size_t>(x.numel()));
-      for (int64_t i = 0; i < x.numel(); ++i) logp[i] = static_cast<double>(static_cast<compute_t<T>>(in[i]));
+      for (int64_t i = 0, i_end = x.numel(); i < i_end; ++i) logp[i] = static_cast<double>(static_cast<compute_t<T>>(in[i]));
       if (softmax_first_) log_softmax_axis1(&logp, n, c, d);
       if (softmax_first_ && ctx.num_outputs() > 1) {
         T* lp = ctx.output(1)->data_as<T>();
-        for (int64_t i = 0; i < x.numel(); ++i) lp[i] = to_storage<T>(static_cast<compute_t<T>>(logp[i]));
+        for (int64_t i = 0, i_end = x.numel(); i < i_end; ++i) lp[i] = to_storage<T>(static_cast<compute_t<T>>(logp[i]));
       }
       const T* weight = w ? w->data_as<T>() : nullptr;
       T* out = ctx.output(0)->data_as<T>();

@@ -175,7 +175,7 @@ class RecurrentKernel : public OpKernel {
     std::vector<double> v;
     if (t == nullptr) return v;
     const T* p = t->data_as<T>();
-    for (int64_t i = 0; i < t->numel(); ++i) v.push_back(static_cast<double>(static_cast<compute_t<T>>(p[i])));
+    for (int64_t i = 0, i_end = t->numel(); i < i_end; ++i) v.push_back(static_cast<double>(static_cast<compute_t<T>>(p[i])));
     return v;
   }
 
