@@ -38,6 +38,12 @@ BUILD_COMMAND = "/usr/bin/python3 model_zoo/digits/build.py"
 EVAL_DATA = "data/digits_test"
 
 
+def make_net(family, *bits):
+    """A DigitsNet with seeded initial weights (torch's own initial seed differs per process)."""
+    torch.manual_seed(SEED)
+    return DigitsNet(family, *bits)
+
+
 def train(net, x, y, epochs, lr):
     torch.manual_seed(SEED)
     order = torch.Generator().manual_seed(SEED)
@@ -127,10 +133,10 @@ def main():
 
     entries = []
     for family in args.families:
-        float_net = train(DigitsNet(family), xt, yt, FLOAT_EPOCHS, 3e-3)
+        float_net = train(make_net(family), xt, yt, FLOAT_EPOCHS, 3e-3)
         nets = {"float": float_net}
         for precision, (wb, ab, head) in PRECISIONS.items():
-            net = DigitsNet(family, wb, ab, head)
+            net = make_net(family, wb, ab, head)
             net.load_state_dict(float_net.state_dict(), strict=False)
             nets[precision] = train(net, xt, yt, QAT_EPOCHS, 1e-3)
         for precision, net in nets.items():
