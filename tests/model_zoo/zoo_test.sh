@@ -64,7 +64,11 @@ check "convert the demo model" 0 "$qedge" convert "$zoo/digits/digits_cnn_w4a4.o
 check "run it on the drawn seven" 0 "$qedge" run "$tmp/demo.qedge" --input "x=$zoo/digits/seven.npy" \
   --output-dir "$tmp/demo"
 digit=$("$py" -c "import numpy, sys; print(int(numpy.load(sys.argv[1]).argmax()))" "$tmp/demo/logits.npy")
-[ "$digit" = 7 ] && echo "ok: the demo model reads the drawn seven as 7" || fail "the demo model reads the seven as $digit"
+if [ "$digit" = 7 ]; then
+  echo "ok: the demo model reads the drawn seven as 7"
+else
+  fail "the demo model reads the seven as $digit"
+fi
 
 echo "$failures failure(s)"
 [ "$failures" = 0 ]
