@@ -100,7 +100,7 @@ def describe(name, variant, path, qedge_bytes):
     return manifest.entry(
         "%s_%s" % (name, variant), "latency", name, os.path.relpath(path, manifest.ZOO_DIR), fmt, wb, ab,
         [{"name": input_name, "shape": shape, "dtype": "float32"}], None if variant == "float" else name + "_float",
-        None, False, BUILD_COMMAND, onnx_bytes=os.path.getsize(path), qedge_bytes=qedge_bytes, notes=notes)
+        None, False, "%s --only %s" % (BUILD_COMMAND, name), onnx_bytes=os.path.getsize(path), qedge_bytes=qedge_bytes, notes=notes)
 
 
 def main():
