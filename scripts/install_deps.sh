@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages qedge needs, skipping those already present. Run as root.
+# Installs the Debian 12 packages qedge needs, and any packages given as arguments, skipping those already present.
+# Run as root.
 set -euo pipefail
 
 packages=(
@@ -7,8 +8,9 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   libflatbuffers-dev flatbuffers-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-numpy python3-onnx
+  python3 python3-numpy python3-onnx python3-sklearn
   nlohmann-json3-dev
+  "$@"
 )
 
 missing=()
