@@ -2,6 +2,7 @@
 // replaced by its outputs. Shape and Size fold as soon as their input's shape is known.
 // Nodes that would blow small inputs up into large outputs (ConstantOfShape, Expand, Tile of big shapes)
 // stay in the graph so the file stays small.
+#include <algorithm>
 #include <cstring>
 
 #include "passes/node_eval.h"
@@ -20,6 +21,19 @@ bool has_subgraph(const IrNode& n) {
     if (a.kind == AttrKind::kGraph) return true;
   }
   return false;
+}
+
+// A DequantizeLinear of a weight that only Conv/MatMul/Gemm read: folded whatever its size, because the integer
+// lowering stores it back as integers (and left in the graph it would dequantize on every run).
+bool is_weight_dequantizer(const IrGraph& graph, const IrNode& n) {
+  if (!n.domain.empty() || n.op_type != "DequantizeLinear" || n.outputs.empty() || n.outputs[0] < 0) return false;
+  bool read = false;
+  for (const IrNode& c : graph.nodes) {
+    if (std::find(c.inputs.begin(), c.inputs.end(), n.outputs[0]) == c.inputs.end()) continue;
+    read = true;
+    if (!c.domain.empty() || (c.op_type != "Conv" && c.op_type != "MatMul" && c.op_type != "Gemm")) return false;
+  }
+  return read && std::find(graph.outputs.begin(), graph.outputs.end(), n.outputs[0]) == graph.outputs.end();
 }
 
 }  // namespace
@@ -45,7 +59,9 @@ Status fold_constants(IrModel& model, PassContext& ctx) {
     for (const Attr& a : n.attrs.all()) in_bytes += a.tensor.bytes.size();
     for (int o : n.outputs) out_bytes += dtype_storage_bytes(model.tensors[o].dtype, num_elements(model.tensors[o].shape));
     Status s = eval.prepare();
-    if (s.ok() && out_bytes > kMaxFoldedBytes && out_bytes > in_bytes) s = Unsupported("too large to fold");
+    if (s.ok() && out_bytes > kMaxFoldedBytes && out_bytes > in_bytes && !is_weight_dequantizer(graph, n)) {
+      s = Unsupported("too large to fold");
+    }
     if (s.ok()) s = eval.run();
     if (!s.ok()) {
       kept.push_back(std::move(n));

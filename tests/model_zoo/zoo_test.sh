@@ -33,19 +33,10 @@ for m in json.load(open(sys.argv[1]))["models"]:
 EOF
 [ -s "$tmp/entries" ] || fail "zoo.json lists no committed classification model"
 
-if "$qedge" eval --help >/dev/null 2>&1; then
-  measure() {  # measure NAME FILE -> prints the accuracy
-    "$qedge" eval "$zoo/$2" --zoo-entry "$1" --zoo "$tmp/zoo.json" --json >"$tmp/eval.json" || return 1
-    "$py" -c "import json, sys; print(json.load(open(sys.argv[1]))['accuracy'])" "$tmp/eval.json"
-  }
-else
-  # Until `qedge eval` lands: the same measurement with qedge convert/run driven from python.
-  measure() {
-    "$py" -c "import sys; sys.path.insert(0, sys.argv[1]); import qedge_accuracy as q
-c, n = q.accuracy(sys.argv[2], sys.argv[3], sys.argv[4]); print(c / n)" \
-      "$zoo" "$qedge" "$zoo/$2" "$tmp/data/digits_test"
-  }
-fi
+measure() {  # measure NAME FILE -> prints the accuracy
+  "$qedge" eval "$zoo/$2" --zoo-entry "$1" --zoo "$tmp/zoo.json" --json >"$tmp/eval.json" || return 1
+  "$py" -c "import json, sys; print(json.load(open(sys.argv[1]))['accuracy'])" "$tmp/eval.json"
+}
 
 while read -r name file recorded; do
   if ! acc=$(measure "$name" "$file" 2>"$tmp/err"); then
