@@ -1,6 +1,6 @@
 // The BLIS loop nest shared by the float and int16 GEMMs: columns of C in kNc slices, K in kKc slices (B slice packed
-// into 16-column panels that stay in cache), rows in kMc slices (A slice packed into 6-row panels), then the 6 x 16
-// micro-kernel per tile; edge tiles go through a scratch tile. `Traits` supplies the element types, the packing and
+// into 16-column panels that stay in cache), rows in kMc slices (A packed into 6-row panels once per call), then the
+// 6 x 16 micro-kernel per tile; edge tiles go through a scratch tile. `Traits` supplies the element types, the packing and
 // the micro-kernel: k_slots(kc) is the packed length of a kc-long k slice (kc, or kc rounded up to pairs) and
 // kernel_k(kc) what the micro-kernel takes as its k.
 #pragma once
@@ -13,15 +13,47 @@
 
 namespace qedge::fast {
 
+// A small A (convolution weights) is packed once per call and shared by every column slice and thread; a large one
+// is packed block by block where it is used, while the block is still in cache.
 template <typename Traits>
-void gemm_blocked_columns(const GemmShape& s, const typename Traits::In* a, const typename Traits::In* b,
-                          typename Traits::Out* c, bool accumulate, int64_t j_begin, int64_t j_end,
-                          typename Traits::Kernel kernel) {
+struct PackedA {
+  static constexpr int64_t kMc = 72;
+  static constexpr int64_t kWholeBytes = 512 * 1024;
+
+  std::vector<typename Traits::In> data;
+  int64_t m_blocks = 0;
+  bool whole = false;
+
+  PackedA(const GemmShape& s, const typename Traits::In* a) {
+    whole = s.m * s.k * static_cast<int64_t>(sizeof(typename Traits::In)) <= kWholeBytes;
+    if (!whole) return;
+    m_blocks = (s.m + kMc - 1) / kMc;
+    const int64_t k_blocks = (s.k + Traits::kKc - 1) / Traits::kKc;
+    data.resize(static_cast<size_t>(k_blocks * m_blocks * kMc * Traits::k_slots(Traits::kKc)));
+    for (int64_t pb = 0; pb < k_blocks; ++pb) {
+      const int64_t pc = pb * Traits::kKc, kc = std::min(Traits::kKc, s.k - pc);
+      for (int64_t ib = 0; ib < m_blocks; ++ib) {
+        const int64_t ic = ib * kMc, mc = std::min(kMc, s.m - ic);
+        Traits::pack_a(a + ic * s.lda + pc, s.lda, mc, kc, data.data() + offset(pb, ib));
+      }
+    }
+  }
+  const typename Traits::In* block(int64_t pb, int64_t ib) const { return data.data() + offset(pb, ib); }
+  int64_t offset(int64_t pb, int64_t ib) const { return (pb * m_blocks + ib) * kMc * Traits::k_slots(Traits::kKc); }
+};
+
+template <typename Traits>
+void gemm_blocked_columns(const GemmShape& s, const typename Traits::In* a, const PackedA<Traits>& pa,
+                          const typename Traits::In* b, typename Traits::Out* c,
+                          bool accumulate, int64_t j_begin, int64_t j_end, typename Traits::Kernel kernel) {
   using In = typename Traits::In;
   using Out = typename Traits::Out;
-  constexpr int64_t kKc = Traits::kKc, kMc = 72, kNc = 2048;
-  std::vector<In> pa(static_cast<size_t>(kMc * Traits::k_slots(kKc)));
-  std::vector<In> pb(static_cast<size_t>(Traits::k_slots(kKc) * kNc));
+  constexpr int64_t kKc = Traits::kKc, kMc = PackedA<Traits>::kMc, kNc = 2048;
+  // The B panel buffer lives as long as its thread: allocating (and page-faulting) 2 MB per call cost more than
+  // small GEMMs themselves.
+  thread_local std::vector<In> pb, pa_block;
+  pb.resize(static_cast<size_t>(Traits::k_slots(kKc) * kNc));
+  if (!pa.whole) pa_block.resize(static_cast<size_t>(kMc * Traits::k_slots(kKc)));
   Out tile[kGemmMr * kGemmNr];
   for (int64_t jc = j_begin; jc < j_end; jc += kNc) {
     const int64_t nc = std::min(kNc, j_end - jc);
@@ -31,12 +63,13 @@ void gemm_blocked_columns(const GemmShape& s, const typename Traits::In* a, cons
       Traits::pack_b(s.trans_b ? b + jc * s.ldb + pc : b + pc * s.ldb + jc, s.ldb, s.trans_b, kc, nc, pb.data());
       for (int64_t ic = 0; ic < s.m; ic += kMc) {
         const int64_t mc = std::min(kMc, s.m - ic);
-        Traits::pack_a(a + ic * s.lda + pc, s.lda, mc, kc, pa.data());
+        const In* a_block = pa.whole ? pa.block(pc / kKc, ic / kMc) : pa_block.data();
+        if (!pa.whole) Traits::pack_a(a + ic * s.lda + pc, s.lda, mc, kc, pa_block.data());
         for (int64_t jr = 0; jr < nc; jr += kGemmNr) {
           const In* bp = pb.data() + (jr / kGemmNr) * slots * kGemmNr;
           const int64_t cols = std::min<int64_t>(kGemmNr, nc - jr);
           for (int64_t ir = 0; ir < mc; ir += kGemmMr) {
-            const In* ap = pa.data() + (ir / kGemmMr) * slots * kGemmMr;
+            const In* ap = a_block + (ir / kGemmMr) * slots * kGemmMr;
             const int64_t rows = std::min<int64_t>(kGemmMr, mc - ir);
             Out* ct = c + (ic + ir) * s.ldc + jc + jr;
             if (rows == kGemmMr && cols == kGemmNr) {
@@ -66,8 +99,9 @@ void gemm_blocked(const GemmShape& s, const typename Traits::In* a, const typena
     return;
   }
   const int64_t panels = (s.n + kGemmNr - 1) / kGemmNr;
+  PackedA<Traits> pa(s, a);
   auto columns = [&](int64_t begin, int64_t end) {
-    gemm_blocked_columns<Traits>(s, a, b, c, accumulate, begin * kGemmNr, std::min(end * kGemmNr, s.n), kernel);
+    gemm_blocked_columns<Traits>(s, a, pa, b, c, accumulate, begin * kGemmNr, std::min(end * kGemmNr, s.n), kernel);
   };
   if (threads && threads->num_threads() > 1 && panels > 1) {
     threads->parallel_for(panels, columns);

@@ -28,6 +28,16 @@ void pack_a(const float* a, int64_t lda, int64_t mc, int64_t kc, float* out) {
 
 // B[0:kc, 0:nc] into 16-column panels, each kc rows of 16 floats (columns past nc are zero).
 void pack_b(const float* b, int64_t ldb, bool trans, int64_t kc, int64_t nc, float* out) {
+  if (!trans) {
+    // Full 16-column panels copy rows whole; only the last panel may need zero padding.
+    int64_t j0 = 0;
+    for (; j0 + kGemmNr <= nc; j0 += kGemmNr) {
+      for (int64_t p = 0; p < kc; ++p, out += kGemmNr) std::copy(b + p * ldb + j0, b + p * ldb + j0 + kGemmNr, out);
+    }
+    if (j0 == nc) return;
+    b += j0;
+    nc -= j0;
+  }
   for (int64_t j0 = 0; j0 < nc; j0 += kGemmNr) {
     const int64_t cols = std::min<int64_t>(kGemmNr, nc - j0);
     for (int64_t p = 0; p < kc; ++p) {

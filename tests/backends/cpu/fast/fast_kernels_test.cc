@@ -45,6 +45,13 @@ TensorData random_tensor(const Dims& shape, std::mt19937& rng) {
   return make_tensor<float>(DType::kFloat32, shape, v);
 }
 
+template <typename T>
+TensorData random_levels(DType t, const Dims& shape, std::mt19937& rng) {
+  std::vector<T> v(static_cast<size_t>(num_elements(shape)));
+  for (auto& e : v) e = static_cast<T>(rng() % 256);
+  return make_tensor<T>(t, shape, v);
+}
+
 AttrMap attrs(std::vector<Attr> list) {
   AttrMap m;
   for (Attr& a : list) m.set(std::move(a));
@@ -143,6 +150,32 @@ TEST(FastConv, OtherTypesFallBackToTheReference) {
   EXPECT_EQ(values_of<double>((*got)[0]), std::vector<double>(18, 2.0));
 }
 
+TEST(FastMaxPool, BitIdenticalToReference) {
+  std::mt19937 rng(8);
+  const std::vector<std::pair<Dims, std::vector<Attr>>> cases = {
+      {{1, 3, 9, 11}, {ints_attr("kernel_shape", {3, 3}), ints_attr("strides", {2, 2}), ints_attr("pads", {1, 1, 1, 1})}},
+      {{2, 2, 7, 8}, {ints_attr("kernel_shape", {2, 3}), ints_attr("dilations", {2, 1}), int_attr("ceil_mode", 1),
+                      ints_attr("strides", {2, 2})}},
+      {{1, 2, 13}, {ints_attr("kernel_shape", {4}), ints_attr("pads", {2, 3}), ints_attr("strides", {3})}},
+      {{1, 1, 4, 5, 6}, {ints_attr("kernel_shape", {2, 2, 2}), ints_attr("pads", {1, 0, 1, 0, 1, 1})}},
+      {{1, 2, 6, 6}, {ints_attr("kernel_shape", {3, 3}), string_attr("auto_pad", "SAME_UPPER")}},
+  };
+  for (const auto& [shape, list] : cases) {
+    const TensorData f = random_tensor(shape, rng);
+    for (const TensorData& x : {f, random_levels<uint8_t>(DType::kUint8, shape, rng), random_levels<int8_t>(DType::kInt8, shape, rng)}) {
+      auto want = run_ref_kernel("MaxPool", attrs(list), {x});
+      ASSERT_TRUE(want.ok()) << want.status().message();
+      TestThreads threads;
+      KernelRun run;
+      run.threads = &threads;
+      auto got = run_kernel(fast_registry(), "MaxPool", attrs(list), {x}, run);
+      ASSERT_TRUE(got.ok()) << got.status().message();
+      EXPECT_EQ((*got)[0].shape, (*want)[0].shape);
+      EXPECT_EQ((*got)[0].bytes, (*want)[0].bytes);
+    }
+  }
+}
+
 TEST(FastGemmS16, MicroKernelsAgree) {
   std::mt19937 rng(5);
   constexpr int kp = 19;
@@ -157,12 +190,6 @@ TEST(FastGemmS16, MicroKernelsAgree) {
 #endif
 }
 
-template <typename T>
-TensorData random_levels(DType t, const Dims& shape, std::mt19937& rng) {
-  std::vector<T> v(static_cast<size_t>(num_elements(shape)));
-  for (auto& e : v) e = static_cast<T>(rng() % 256);
-  return make_tensor<T>(t, shape, v);
-}
 
 // Fast (1 and 3 threads) against reference: bit-identical outputs.
 void expect_identical_to_reference(const std::string& op, const AttrMap& a, const std::vector<std::optional<TensorData>>& in) {
