@@ -14,6 +14,7 @@ NodeEval::NodeEval(const IrModel& model, const IrNode& node, const KernelRegistr
     v.dtype = t.dtype;
     v.shape = t.shape;
     v.has_value = t.is_constant;
+    v.constant = t.is_constant;
     v.data = t.is_constant ? const_cast<uint8_t*>(t.value.bytes.data()) : nullptr;
   }
   ctx_.op_type = node.op_type;

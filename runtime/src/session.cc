@@ -138,6 +138,7 @@ Status Session::init(const BackendRegistry& backends) {
     }
     if (t.kind() == fb::TensorKind::CONSTANT) {
       v.is_constant = true;
+      v.tensor.constant = true;
       v.tensor.data = const_cast<uint8_t*>(file_.segment_data(t.segment()));
     } else if (t.arena_offset() >= 0) {
       v.arena_offset = t.arena_offset();

@@ -50,4 +50,21 @@ inline Status adjusted_weights(const KernelContext& ctx, int channel_axis, std::
   return Status::Ok();
 }
 
+// adjusted_weights, kept across runs while W is a model constant at the same address (recomputed otherwise).
+class AdjustedWeightsCache {
+ public:
+  Result<const std::vector<int16_t>*> get(const KernelContext& ctx, int channel_axis) {
+    const Tensor& w = *ctx.input(1);
+    if (!(w.constant && w.data == source_ && !weights_.empty())) {
+      QEDGE_RETURN_IF_ERROR(adjusted_weights(ctx, channel_axis, &weights_));
+      source_ = w.constant ? w.data : nullptr;
+    }
+    return &weights_;
+  }
+
+ private:
+  std::vector<int16_t> weights_;
+  const void* source_ = nullptr;
+};
+
 }  // namespace qedge::fast

@@ -9,6 +9,7 @@
 #include "im2col.h"
 #include "int_operands.h"
 #include "qedge/cpu_fast/gemm_s16.h"
+#include "requant.h"
 
 namespace qedge::fast {
 namespace {
@@ -37,8 +38,8 @@ class FastQConv : public FallbackKernel {
     const Tensor& x = *ctx.input(0);
     const Tensor& w = *ctx.input(1);
     Tensor& y = *ctx.output(0);
-    std::vector<int16_t> weights;
-    QEDGE_RETURN_IF_ERROR(adjusted_weights(ctx, 0, &weights));
+    QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* cached, weights_.get(ctx, 0));
+    const std::vector<int16_t>& weights = *cached;
     const std::vector<int16_t> xs = adjusted_input(ctx);
     const int64_t batch = x.shape[0], channels = x.shape[1], maps = w.shape[0];
     const int64_t cg = channels / group_, mg = maps / group_, k = cg * g_.kernel_size();
@@ -54,8 +55,8 @@ class FastQConv : public FallbackKernel {
         s.lda = k, s.ldb = out_size, s.ldc = out_size;
         gemm_s16(s, weights.data() + grp * mg * k, col.data(), acc.data(), ctx.threads);
         for (int64_t m = 0; m < mg; ++m) {
-          const int64_t map = grp * mg + m, base = (n * maps + map) * out_size;
-          for (int64_t o = 0; o < out_size; ++o) epilogue_.store(y, base + o, map, static_cast<double>(acc[m * out_size + o]));
+          const int64_t map = grp * mg + m;
+          requant_run(epilogue_, acc.data() + m * out_size, out_size, map, 0, y, (n * maps + map) * out_size);
         }
       }
     }
@@ -101,8 +102,7 @@ class FastQConv : public FallbackKernel {
             }
           }
         }
-        const int64_t base = (n * channels + c) * out_size;
-        for (int64_t o = 0; o < out_size; ++o) epilogue_.store(y, base + o, c, static_cast<double>(acc[o]));
+        requant_run(epilogue_, acc.data(), out_size, c, 0, y, (n * channels + c) * out_size);
       }
     }
     return Status::Ok();
@@ -111,6 +111,7 @@ class FastQConv : public FallbackKernel {
   ref::NnGeometry g_;
   int64_t group_ = 1;
   ref::IntLinearEpilogue epilogue_;
+  AdjustedWeightsCache weights_;
 };
 
 }  // namespace

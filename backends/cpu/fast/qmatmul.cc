@@ -3,6 +3,7 @@
 #include "fallback_kernel.h"
 #include "int_operands.h"
 #include "qedge/cpu_fast/gemm_s16.h"
+#include "requant.h"
 
 namespace qedge::fast {
 namespace {
@@ -33,18 +34,16 @@ class FastQMatMul : public FallbackKernel {
   }
 
   Status run_fast(KernelContext& ctx) override {
-    // Converted per run: nothing guarantees that W is a constant.
-    std::vector<int16_t> weights;
-    QEDGE_RETURN_IF_ERROR(adjusted_weights(ctx, trans_b_ ? 0 : 1, &weights));
+    QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* weights, weights_.get(ctx, trans_b_ ? 0 : 1));
     const std::vector<int16_t> xs = adjusted_input(ctx);
     GemmShape s;
     s.m = static_cast<int64_t>(xs.size()) / k_, s.n = n_, s.k = k_;
     s.lda = k_, s.ldb = trans_b_ ? k_ : n_, s.ldc = n_;
     s.trans_b = trans_b_;
     std::vector<int32_t> acc(static_cast<size_t>(s.m * n_));
-    gemm_s16(s, xs.data(), weights.data(), acc.data(), ctx.threads);
+    gemm_s16(s, xs.data(), weights->data(), acc.data(), ctx.threads);
     Tensor& y = *ctx.output(0);
-    for (int64_t i = 0; i < s.m * n_; ++i) epilogue_.store(y, i, i % n_, static_cast<double>(acc[i]));
+    for (int64_t r = 0; r < s.m; ++r) requant_run(epilogue_, acc.data() + r * n_, n_, 0, 1, y, r * n_);
     return Status::Ok();
   }
 
@@ -52,6 +51,7 @@ class FastQMatMul : public FallbackKernel {
   bool trans_b_ = false;
   int64_t k_ = 0, n_ = 0;
   ref::IntLinearEpilogue epilogue_;
+  AdjustedWeightsCache weights_;
 };
 
 }  // namespace

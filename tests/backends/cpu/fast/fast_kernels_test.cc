@@ -223,6 +223,7 @@ TEST(FastQMatMul, BitIdenticalToReference) {
     std::vector<Attr> list = requant_attrs(n);
     list.push_back(int_attr("trans_b", trans));
     list.push_back(int_attr("x_zero_point", 128));
+    list.push_back(int_attr("out_zp_after_round", trans));  // both zero-point rules of the vectorized epilogue
     std::vector<float> wzp(static_cast<size_t>(n));
     for (int c = 0; c < n; ++c) wzp[c] = static_cast<float>(c % 5) - 2.0f;
     list.push_back(floats_attr("w_zero_point", wzp));

@@ -18,6 +18,9 @@ struct Tensor {
   void* data = nullptr;
   // False during converter shape inference for tensors whose values are not constants.
   bool has_value = true;
+  // True for a model constant: its data never changes while the session (or conversion) lives, so kernels may keep
+  // what they derive from it (e.g. repacked weights) across runs.
+  bool constant = false;
   // Non-zero for a bit-packed integer constant (format layout PACKED_BITS): element i occupies bits
   // [i*b, (i+1)*b) of the data, signed when dtype is int8. Only kernels whose backend says it reads packed
   // data (Backend::reads_packed_input) ever see one; every other kernel gets natural elements.
