@@ -8,6 +8,7 @@ void register_fast_matmul(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_max_pool(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_qconv(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_qmatmul(KernelRegistry& r, const KernelRegistry& ref);
+void register_fast_quantize(KernelRegistry& r, const KernelRegistry& ref);
 
 void register_fast_kernels(KernelRegistry& fast, const KernelRegistry& ref) {
   register_fast_conv(fast, ref);
@@ -16,6 +17,7 @@ void register_fast_kernels(KernelRegistry& fast, const KernelRegistry& ref) {
   register_fast_max_pool(fast, ref);
   register_fast_qconv(fast, ref);
   register_fast_qmatmul(fast, ref);
+  register_fast_quantize(fast, ref);
 }
 
 }  // namespace qedge::fast

@@ -15,6 +15,8 @@ namespace qedge::fast {
 #if defined(__x86_64__)
 int64_t requant_avx2(const ref::IntLinearEpilogue& e, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step,
                      Tensor& y, int64_t base);
+// The same for a Quantize step: the levels of x[0, n) into y[0, n); returns how many it wrote (a multiple of 4).
+int64_t quantize_avx2(const ref::QuantizeSpec& spec, const float* x, int64_t n, Tensor& y);
 #endif
 
 // The whole run: requant_avx2, then the scalar epilogue for what remains.

@@ -9,12 +9,31 @@
 namespace qedge::fast {
 namespace {
 
+// The quantizers the vector code reproduces: round half to even, per tensor, not bipolar, within int32.
+bool common_spec(const ref::QuantizeSpec& o) {
+  return !o.bipolar && o.params.mode == quant::RoundingMode::kHalfEven &&
+         !quant::is_bipolar(o.params.bits, o.params.is_signed) && o.params.bits <= 24 && o.scale.size() == 1;
+}
+
 bool common_case(const ref::IntLinearEpilogue& e) {
-  const ref::QuantizeSpec& o = e.out;
-  // NaN clamp bounds (a hostile file) and ranges beyond int32 stay with the scalar code.
-  return e.quantized && !e.thresholds && !o.bipolar && o.params.mode == quant::RoundingMode::kHalfEven &&
-         !quant::is_bipolar(o.params.bits, o.params.is_signed) && o.params.bits <= 24 && o.scale.size() == 1 &&
-         !std::isnan(e.lo) && !std::isnan(e.hi);
+  // NaN clamp bounds (a hostile file) stay with the scalar code.
+  return e.quantized && !e.thresholds && common_spec(e.out) && !std::isnan(e.lo) && !std::isnan(e.hi);
+}
+
+// QuantizeSpec::level of four floats: the same float operations in the same order; NaN gives level 0.
+__m128i levels4(const ref::QuantizeSpec& o, __m128 x) {
+  constexpr int kRound = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+  const __m128 s = _mm_set1_ps(o.scale[0]), zp = _mm_set1_ps(o.zero_point[0]);
+  const __m128 rmin = _mm_set1_ps(o.range_min), rmax = _mm_set1_ps(o.range_max);
+  __m128 q;
+  if (o.zp_after_round) {
+    q = _mm_add_ps(_mm_round_ps(_mm_div_ps(x, s), kRound), zp);
+    q = _mm_min_ps(_mm_max_ps(q, rmin), rmax);
+  } else {
+    q = _mm_round_ps(_mm_min_ps(_mm_max_ps(_mm_add_ps(_mm_div_ps(x, s), zp), rmin), rmax), kRound);
+  }
+  const __m128 nan = _mm_cmpunord_ps(x, x);
+  return _mm_cvttps_epi32(_mm_andnot_ps(nan, q));
 }
 
 // Four channel parameters as doubles: broadcast when per tensor or when every element shares channel c0.
@@ -28,11 +47,7 @@ __m256d params4(const std::vector<float>& v, int64_t c, int64_t c_step) {
 int64_t requant_avx2(const ref::IntLinearEpilogue& e, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step,
                      Tensor& y, int64_t base) {
   if (!cpu_features().avx2_fma || !common_case(e) || (c_step != 0 && c_step != 1)) return 0;
-  const ref::QuantizeSpec& o = e.out;
   const __m256d lo = _mm256_set1_pd(e.lo), hi = _mm256_set1_pd(e.hi);
-  const __m128 s = _mm_set1_ps(o.scale[0]), zp = _mm_set1_ps(o.zero_point[0]);
-  const __m128 rmin = _mm_set1_ps(o.range_min), rmax = _mm_set1_ps(o.range_max);
-  constexpr int kRound = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
   int64_t i = 0;
   alignas(16) int32_t levels[4];
   for (; i + 4 <= n; i += 4) {
@@ -42,17 +57,19 @@ int64_t requant_avx2(const ref::IntLinearEpilogue& e, const int32_t* acc, int64_
                                             params4(e.mult, c, c_step)),
                               params4(e.add, c, c_step));
     v = _mm256_min_pd(_mm256_max_pd(v, lo), hi);
-    const __m128 x = _mm256_cvtpd_ps(v);
-    __m128 q;
-    if (o.zp_after_round) {
-      q = _mm_add_ps(_mm_round_ps(_mm_div_ps(x, s), kRound), zp);
-      q = _mm_min_ps(_mm_max_ps(q, rmin), rmax);
-    } else {
-      q = _mm_min_ps(_mm_max_ps(_mm_add_ps(_mm_div_ps(x, s), zp), rmin), rmax);
-      q = _mm_round_ps(q, kRound);
-    }
-    _mm_store_si128(reinterpret_cast<__m128i*>(levels), _mm_cvttps_epi32(q));
+    _mm_store_si128(reinterpret_cast<__m128i*>(levels), levels4(e.out, _mm256_cvtpd_ps(v)));
     for (int k = 0; k < 4; ++k) ref::set_int_element(y, base + i + k, levels[k]);
+  }
+  return i;
+}
+
+int64_t quantize_avx2(const ref::QuantizeSpec& spec, const float* x, int64_t n, Tensor& y) {
+  if (!cpu_features().avx2_fma || !common_spec(spec)) return 0;
+  int64_t i = 0;
+  alignas(16) int32_t levels[4];
+  for (; i + 4 <= n; i += 4) {
+    _mm_store_si128(reinterpret_cast<__m128i*>(levels), levels4(spec, _mm_loadu_ps(x + i)));
+    for (int k = 0; k < 4; ++k) ref::set_int_element(y, i + k, levels[k]);
   }
   return i;
 }

@@ -176,6 +176,29 @@ TEST(FastMaxPool, BitIdenticalToReference) {
   }
 }
 
+TEST(FastQuantize, BitIdenticalToReferenceIncludingTiesNaNAndInfinities) {
+  std::mt19937 rng(9);
+  std::vector<float> x(203);
+  for (float& v : x) v = std::uniform_real_distribution<float>(-20.0f, 20.0f)(rng);
+  for (size_t i = 0; i < 40; ++i) x[i] = 0.25f * static_cast<float>(static_cast<int>(i) - 20);  // ties of scale 0.5
+  x[41] = std::nanf(""), x[42] = INFINITY, x[43] = -INFINITY, x[44] = -0.0f;
+  const auto xt = make_tensor<float>(DType::kFloat32, {1, 203}, x);
+  for (int after : {0, 1}) {
+    for (int is_signed : {0, 1}) {
+      AttrMap a = attrs({floats_attr("scale", {0.5f}), floats_attr("zero_point", {is_signed ? 0.0f : 7.0f}),
+                         int_attr("bits", 4), int_attr("signed", is_signed), int_attr("zp_after_round", after),
+                         int_attr("to", static_cast<int64_t>(is_signed ? DType::kInt8 : DType::kUint8))});
+      auto want = run_ref_kernel("Quantize", a, {xt}, 1, 1, "qedge");
+      KernelRun run;
+      run.domain = "qedge";
+      run.opset = 1;
+      auto got = run_kernel(fast_registry(), "Quantize", a, {xt}, run);
+      ASSERT_TRUE(want.ok() && got.ok());
+      EXPECT_EQ((*got)[0].bytes, (*want)[0].bytes) << "zp_after_round " << after << " signed " << is_signed;
+    }
+  }
+}
+
 TEST(FastGemmS16, MicroKernelsAgree) {
   std::mt19937 rng(5);
   constexpr int kp = 19;
