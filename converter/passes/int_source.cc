@@ -33,17 +33,7 @@ std::optional<IrQuant> dequantize_linear_grid(const IrModel& model, const IrNode
   if (n.inputs.size() < 2 || n.inputs[0] < 0) return std::nullopt;
   const IrTensor& x = model.tensors[n.inputs[0]];
   if (x.is_constant) return std::nullopt;
-  auto grid = make_grid(model, n.inputs[1], n.inputs.size() > 2 ? n.inputs[2] : -1, 8, true, false,
-                        quant::RoundingMode::kHalfEven, x.shape);
-  if (!grid || !grid->per_tensor() || std::floor(grid->zero_point[0]) != grid->zero_point[0]) return std::nullopt;
-  switch (x.dtype) {
-    case DType::kInt8: break;
-    case DType::kUint8: grid->is_signed = false; break;
-    case DType::kInt16: grid->bits = 16; break;
-    case DType::kUint16: grid->bits = 16, grid->is_signed = false; break;
-    default: return std::nullopt;
-  }
-  return grid;
+  return onnx_activation_grid(model, n.inputs[1], n.inputs.size() > 2 ? n.inputs[2] : -1, x.dtype, x.shape);
 }
 
 }  // namespace
@@ -108,37 +98,12 @@ IrNode make_qedge_node(const std::string& name, const char* op, std::vector<int>
   return n;
 }
 
-void set_attr(AttrMap* attrs, const std::string& name, int64_t v) {
-  Attr a;
-  a.name = name;
-  a.kind = AttrKind::kInt;
-  a.i = v;
-  attrs->set(std::move(a));
-}
-
-void set_attr(AttrMap* attrs, const std::string& name, float v) {
-  Attr a;
-  a.name = name;
-  a.kind = AttrKind::kFloat;
-  a.f = v;
-  attrs->set(std::move(a));
-}
-
+void set_attr(AttrMap* attrs, const std::string& name, int64_t v) { attrs->set(int_attr(name, v)); }
+void set_attr(AttrMap* attrs, const std::string& name, float v) { attrs->set(float_attr(name, v)); }
 void set_attr(AttrMap* attrs, const std::string& name, const std::vector<float>& v) {
-  Attr a;
-  a.name = name;
-  a.kind = AttrKind::kFloats;
-  a.floats = v;
-  attrs->set(std::move(a));
+  attrs->set(floats_attr(name, v));
 }
-
-void set_attr(AttrMap* attrs, const std::string& name, const std::string& v) {
-  Attr a;
-  a.name = name;
-  a.kind = AttrKind::kString;
-  a.s = v;
-  attrs->set(std::move(a));
-}
+void set_attr(AttrMap* attrs, const std::string& name, const std::string& v) { attrs->set(string_attr(name, v)); }
 
 void set_quantize_attrs(AttrMap* attrs, const IrQuant& q, const std::string& prefix, bool zp_after_round) {
   set_attr(attrs, prefix + "scale", q.scale);

@@ -326,6 +326,7 @@ class LinearLowering {
       if (u.total() != 1 || u.nodes.size() != 1) return std::nullopt;
       const IrNode& c = low_.node(u.nodes[0]);
       if (c.inputs.empty() || c.inputs[0] != t || c.outputs.empty() || c.outputs[0] < 0) return std::nullopt;
+      // int8 admits every mover; the real levels type is checked once the quantizer is known.
       if (c.op_type == "Concat" || !moves_values(c, DType::kInt8)) {
         k = u.nodes[0];
         break;
@@ -354,7 +355,9 @@ class LinearLowering {
     }
     if (!grid) return std::nullopt;
     const DType levels_type = level_dtype(*grid);
-    if (!movers.empty() && levels_type != DType::kInt8 && levels_type != DType::kUint8) return std::nullopt;
+    for (int k : movers) {
+      if (!moves_values(low_.node(k), levels_type)) return std::nullopt;
+    }
     if (q->inputs.size() < 3) set_quantize_attrs(&q->attrs, *grid, "out_", onnx_rule);
     // The quantizer's own output holds the last levels: QuantizeLinear's is integer already; a QONNX quantizer's
     // float output comes from a Dequantize of new levels.
@@ -394,18 +397,9 @@ class LinearLowering {
 
   // The grid of an ONNX QuantizeLinear with per-tensor constant parameters that saturates.
   std::optional<IrQuant> quantize_linear_grid(const IrNode& c, const Dims& shape) {
-    const int zp = c.inputs.size() > 2 ? c.inputs[2] : -1;
-    auto grid = make_grid(model_, c.inputs[1], zp, 8, true, false, quant::RoundingMode::kHalfEven, shape);
-    if (!grid || !grid->per_tensor() || std::floor(grid->zero_point[0]) != grid->zero_point[0]) return std::nullopt;
     if (c.attrs.get_int("saturate", 1) != 1) return std::nullopt;
-    switch (model_.tensors[c.outputs[0]].dtype) {
-      case DType::kInt8: break;
-      case DType::kUint8: grid->is_signed = false; break;
-      case DType::kInt16: grid->bits = 16; break;
-      case DType::kUint16: grid->bits = 16, grid->is_signed = false; break;
-      default: return std::nullopt;
-    }
-    return grid;
+    return onnx_activation_grid(model_, c.inputs[1], c.inputs.size() > 2 ? c.inputs[2] : -1,
+                                model_.tensors[c.outputs[0]].dtype, shape);
   }
 
   std::string accumulator_text(bool integer_input) const {

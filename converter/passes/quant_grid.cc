@@ -15,15 +15,7 @@ std::optional<IrQuant> dequantize_linear_grid(const IrModel& model, const IrNode
   if (n.inputs.size() < 2 || n.inputs[0] < 0 || n.attrs.get_int("block_size", 0) != 0) return std::nullopt;
   int bits = 0;
   bool is_signed = true;
-  switch (model.tensors[n.inputs[0]].dtype) {
-    case DType::kInt8: bits = 8; break;
-    case DType::kUint8: bits = 8, is_signed = false; break;
-    case DType::kInt16: bits = 16; break;
-    case DType::kUint16: bits = 16, is_signed = false; break;
-    case DType::kInt4: bits = 4; break;
-    case DType::kUint4: bits = 4, is_signed = false; break;
-    default: return std::nullopt;
-  }
+  if (!onnx_level_type(model.tensors[n.inputs[0]].dtype, &bits, &is_signed)) return std::nullopt;
   const int zp = n.inputs.size() > 2 ? n.inputs[2] : -1;
   // A per-axis scale is a 1-D vector along `axis` (default 1), not broadcast-shaped.
   const Dims& scale_shape = model.tensors[n.inputs[1]].shape;
@@ -157,6 +149,28 @@ void annotate_folded_grid(IrModel& model, const IrNode& n) {
     grid = moved_grid(model, n);
   }
   if (grid) out.quant = grid;
+}
+
+bool onnx_level_type(DType t, int* bits, bool* is_signed) {
+  switch (t) {
+    case DType::kInt4: *bits = 4, *is_signed = true; return true;
+    case DType::kUint4: *bits = 4, *is_signed = false; return true;
+    case DType::kInt8: *bits = 8, *is_signed = true; return true;
+    case DType::kUint8: *bits = 8, *is_signed = false; return true;
+    case DType::kInt16: *bits = 16, *is_signed = true; return true;
+    case DType::kUint16: *bits = 16, *is_signed = false; return true;
+    default: return false;
+  }
+}
+
+std::optional<IrQuant> onnx_activation_grid(const IrModel& model, int scale, int zero_point, DType levels,
+                                            const Dims& shape) {
+  int bits = 0;
+  bool is_signed = true;
+  if (!onnx_level_type(levels, &bits, &is_signed) || bits < 8) return std::nullopt;
+  auto grid = make_grid(model, scale, zero_point, bits, is_signed, false, quant::RoundingMode::kHalfEven, shape);
+  if (!grid || !grid->per_tensor() || std::floor(grid->zero_point[0]) != grid->zero_point[0]) return std::nullopt;
+  return grid;
 }
 
 DType level_dtype(const IrQuant& q) {

@@ -26,6 +26,15 @@ std::optional<int> broadcast_axis(const Dims& param, const Dims& shape);
 std::optional<IrQuant> make_grid(const IrModel& model, int scale, int zero_point, int bits, bool is_signed,
                                  bool narrow, quant::RoundingMode mode, const Dims& shape);
 
+// Bits and signedness of the integer element types ONNX QuantizeLinear/DequantizeLinear use (int4/uint4, int8/uint8,
+// int16/uint16); false for any other type.
+bool onnx_level_type(DType t, int* bits, bool* is_signed);
+
+// The per-tensor grid of ONNX (De)QuantizeLinear's constant `scale` / `zero_point` (-1: none) for run-time levels of
+// type `levels` (8 or 16 bits) with an integer zero point; nullopt otherwise.
+std::optional<IrQuant> onnx_activation_grid(const IrModel& model, int scale, int zero_point, DType levels,
+                                            const Dims& shape);
+
 // The smallest integer storage type of the grid's levels (int8/uint8 up to 8 bits, then 16, then int32).
 DType level_dtype(const IrQuant& q);
 

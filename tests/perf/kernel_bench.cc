@@ -80,7 +80,7 @@ void conv_bench(benchmark::State& state, bool fast_path) {
   const auto x = testing::make_tensor<float>(DType::kFloat32, {1, 64, 56, 56}, random_floats(64 * 56 * 56));
   const auto w = testing::make_tensor<float>(DType::kFloat32, {64, 64, 3, 3}, random_floats(64 * 64 * 9));
   AttrMap attrs;
-  attrs.set(testing::ints_attr("pads", {1, 1, 1, 1}));
+  attrs.set(ints_attr("pads", {1, 1, 1, 1}));
   for (auto _ : state) {
     auto r = testing::run_kernel(fast_path ? fast_registry : testing::ref_registry(), "Conv", attrs, {x, w}, {});
     benchmark::DoNotOptimize(r);

@@ -50,11 +50,5 @@ struct KernelRun {
 Result<std::vector<TensorData>> run_kernel(const KernelRegistry& registry, const std::string& op, const AttrMap& attrs,
                                            const std::vector<std::optional<TensorData>>& inputs, const KernelRun& run);
 
-// Attribute builders.
-Attr int_attr(const std::string& name, int64_t v);
-Attr float_attr(const std::string& name, float v);
-Attr ints_attr(const std::string& name, std::vector<int64_t> v);
-Attr floats_attr(const std::string& name, std::vector<float> v);
-Attr string_attr(const std::string& name, std::string v);
 
 }  // namespace qedge::testing

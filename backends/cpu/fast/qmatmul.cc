@@ -20,17 +20,9 @@ class FastQMatMul : public FallbackKernel {
   }
 
   Status prepare_fast(KernelContext& ctx) override {
-    const Tensor& x = *ctx.input(0);
-    const Tensor& w = *ctx.input(1);
-    trans_b_ = ctx.attr().get_int("trans_b", 0) != 0;
-    k_ = x.shape.back();
-    n_ = trans_b_ ? w.shape[0] : w.shape[1];
-    if ((trans_b_ ? w.shape[1] : w.shape[0]) != k_) {
-      return ShapeMismatch("QMatMul inner dimensions differ: X " + dims_to_string(x.shape) + ", W " + dims_to_string(w.shape));
-    }
-    Dims out = x.shape;
-    out.back() = n_;
-    return epilogue_.read(ctx, n_, out);
+    QEDGE_ASSIGN_OR_RETURN(const ref::QMatMulShape shape, ref::qmatmul_shape(ctx));
+    trans_b_ = shape.trans_b, k_ = shape.k, n_ = shape.n;
+    return epilogue_.read(ctx, n_, shape.out);
   }
 
   Status run_fast(KernelContext& ctx) override {

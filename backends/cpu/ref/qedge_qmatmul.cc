@@ -11,23 +11,10 @@ class QMatMulKernel : public OpKernel {
  public:
   Status prepare(KernelContext& ctx) override {
     QEDGE_RETURN_IF_ERROR(check_int_linear_input(ctx));
-    const Tensor& x = *ctx.input(0);
-    const Tensor& w = *ctx.input(1);
-    trans_b_ = ctx.attr().get_int("trans_b", 0) != 0;
+    QEDGE_ASSIGN_OR_RETURN(const QMatMulShape shape, qmatmul_shape(ctx));
+    trans_b_ = shape.trans_b, k_ = shape.k, n_ = shape.n;
     xnor_ = ctx.attr().get_int("xnor", 0) != 0;
-    if (x.rank() < 1 || w.rank() != 2) {
-      return ShapeMismatch("QMatMul needs X of rank >= 1 and a 2-D weight, got " + dims_to_string(x.shape) + " and " +
-                           dims_to_string(w.shape));
-    }
-    k_ = x.shape.back();
-    n_ = trans_b_ ? w.shape[0] : w.shape[1];
-    if ((trans_b_ ? w.shape[1] : w.shape[0]) != k_) {
-      return ShapeMismatch("QMatMul inner dimensions differ: X " + dims_to_string(x.shape) + ", W " +
-                           dims_to_string(w.shape) + (trans_b_ ? " (transposed)" : ""));
-    }
-    Dims out = x.shape;
-    out.back() = n_;
-    return epilogue_.read(ctx, n_, out);
+    return epilogue_.read(ctx, n_, shape.out);
   }
 
   Status run(KernelContext& ctx) override {

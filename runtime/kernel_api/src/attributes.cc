@@ -64,4 +64,44 @@ int AttrMap::get_graph(std::string_view name) const {
   return a && a->kind == AttrKind::kGraph ? a->graph : -1;
 }
 
+Attr int_attr(const std::string& name, int64_t v) {
+  Attr a;
+  a.name = name;
+  a.kind = AttrKind::kInt;
+  a.i = v;
+  return a;
+}
+
+Attr float_attr(const std::string& name, float v) {
+  Attr a;
+  a.name = name;
+  a.kind = AttrKind::kFloat;
+  a.f = v;
+  return a;
+}
+
+Attr ints_attr(const std::string& name, std::vector<int64_t> v) {
+  Attr a;
+  a.name = name;
+  a.kind = AttrKind::kInts;
+  a.ints = std::move(v);
+  return a;
+}
+
+Attr floats_attr(const std::string& name, std::vector<float> v) {
+  Attr a;
+  a.name = name;
+  a.kind = AttrKind::kFloats;
+  a.floats = std::move(v);
+  return a;
+}
+
+Attr string_attr(const std::string& name, std::string v) {
+  Attr a;
+  a.name = name;
+  a.kind = AttrKind::kString;
+  a.s = std::move(v);
+  return a;
+}
+
 }  // namespace qedge

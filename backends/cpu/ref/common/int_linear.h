@@ -133,6 +133,33 @@ inline Status check_int_linear_input(const KernelContext& ctx) {
   return Status::Ok();
 }
 
+// QMatMul's operand shapes: X [..., K] times W [K, N] (or [N, K] with trans_b=1) gives Y [..., N].
+struct QMatMulShape {
+  bool trans_b = false;
+  int64_t k = 0, n = 0;
+  Dims out;
+};
+
+inline Result<QMatMulShape> qmatmul_shape(const KernelContext& ctx) {
+  const Tensor& x = *ctx.input(0);
+  const Tensor& w = *ctx.input(1);
+  if (x.rank() < 1 || w.rank() != 2) {
+    return ShapeMismatch("QMatMul needs X of rank >= 1 and a 2-D weight, got " + dims_to_string(x.shape) + " and " +
+                         dims_to_string(w.shape));
+  }
+  QMatMulShape s;
+  s.trans_b = ctx.attr().get_int("trans_b", 0) != 0;
+  s.k = x.shape.back();
+  s.n = s.trans_b ? w.shape[0] : w.shape[1];
+  if ((s.trans_b ? w.shape[1] : w.shape[0]) != s.k) {
+    return ShapeMismatch("QMatMul inner dimensions differ: X " + dims_to_string(x.shape) + ", W " +
+                         dims_to_string(w.shape) + (s.trans_b ? " (transposed)" : ""));
+  }
+  s.out = x.shape;
+  s.out.back() = s.n;
+  return s;
+}
+
 // X's values minus x_zero_point, as double (exact for every integer type and float32).
 inline void read_linear_input(const KernelContext& ctx, std::vector<double>* out) {
   const Tensor& x = *ctx.input(0);

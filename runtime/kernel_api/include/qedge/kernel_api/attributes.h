@@ -47,4 +47,11 @@ class AttrMap {
   std::vector<Attr> attrs_;
 };
 
+// Typed attribute builders (the converter's rewrites and the tests make attributes with them).
+Attr int_attr(const std::string& name, int64_t v);
+Attr float_attr(const std::string& name, float v);
+Attr ints_attr(const std::string& name, std::vector<int64_t> v);
+Attr floats_attr(const std::string& name, std::vector<float> v);
+Attr string_attr(const std::string& name, std::string v);
+
 }  // namespace qedge
