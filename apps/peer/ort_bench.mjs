@@ -1,6 +1,9 @@
 // Times one ONNX model in ONNX Runtime (onnxruntime-node) for `qedge bench --peer ort`, so the two runtimes are
 // compared on the same machine in the same run. Prints one JSON object on stdout:
-//   {"runtime": "onnxruntime-node 1.x", "threads": N, "runs": N, "first_ms": x, "median_ms": x, "p90_ms": x}
+//   {"runtime": "onnxruntime-node 1.x", "threads": N, "runs": N, "load_ms": x, "first_ms": x, "median_ms": x,
+//    "p90_ms": x, "peak_rss_mb": x}
+// load_ms is session creation (file to ready session); peak_rss_mb is the process's peak resident memory minus what
+// node held before onnxruntime-node was loaded, so node's own footprint does not count against ONNX Runtime.
 // Exit 3 (with {"skipped": reason}) when onnxruntime-node is not installed, 1 when ORT cannot run the model.
 // Usage: node ort_bench.mjs MODEL.onnx [--threads N] [--runs N] [--shape NAME=1x3x8x8]...
 // Inputs are uniform random float32 in [-1, 1) with the given shapes (qedge bench passes the model's own).
@@ -39,6 +42,7 @@ async function main() {
     console.error(e.message);
     return 2;
   }
+  const baselineRss = process.memoryUsage().rss;
   let ort, version = '';
   try {
     ort = await import('onnxruntime-node');
@@ -50,9 +54,11 @@ async function main() {
   }
   try {
     // Same thread budget as qedge: intra-op threads = N, no inter-op parallelism.
+    const t0 = process.hrtime.bigint();
     const session = await ort.InferenceSession.create(args.model, {
       intraOpNumThreads: args.threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
     });
+    const loadMs = Number(process.hrtime.bigint() - t0) / 1e6;
     const feeds = {};
     for (const name of session.inputNames) {
       const dims = args.shapes[name];
@@ -73,8 +79,9 @@ async function main() {
     for (let r = 0; r < args.runs; ++r) times.push(await time());
     times.sort((a, b) => a - b);
     console.log(JSON.stringify({
-      runtime: `onnxruntime-node ${version}`, threads: args.threads, runs: args.runs, first_ms: first,
+      runtime: `onnxruntime-node ${version}`, threads: args.threads, runs: args.runs, load_ms: loadMs, first_ms: first,
       median_ms: percentile(times, 50), p90_ms: percentile(times, 90),
+      peak_rss_mb: (process.resourceUsage().maxRSS * 1024 - baselineRss) / (1024 * 1024),
     }));
     return 0;
   } catch (e) {

@@ -43,8 +43,9 @@ const char* kHelp =
     "  --csv FILE          write the records as CSV (top_ops as op:ms:share;...)\n"
     "  --plot DIR          write latency.svg, accuracy_size.svg and ops.svg into DIR\n"
     "  --peer ort          also time each .onnx model in ONNX Runtime (apps/peer/ort_bench.mjs; needs node and\n"
-    "                      onnxruntime-node, else skipped) and report ort_median_ms and ratio_vs_ort\n"
-    "                      (qedge median / ORT median)\n";
+    "                      onnxruntime-node, else skipped) and report ort_median_ms, ratio_vs_ort\n"
+    "                      (qedge median / ORT median), ort_load_ms (session creation) and ort_peak_rss_mb\n"
+    "                      (peak RSS above node's own)\n";
 
 struct Target {
   std::string name;
@@ -196,7 +197,7 @@ int cmd_bench(int argc, char** argv) {
     peer.emplace();
     if (!peer->available()) std::fprintf(stderr, "qedge bench: peer ort skipped: %s\n", peer->reason().c_str());
   }
-  std::map<std::string, std::optional<double>> ort_by_path;
+  std::map<std::string, std::optional<bench::OrtMeasurement>> ort_by_path;
   std::vector<bench::Record> records;
   int failures = 0;
   {
@@ -214,15 +215,19 @@ int cmd_bench(int argc, char** argv) {
       if (peer && peer->available() && bench::is_onnx_path(jobs[i].path)) {
         if (!ort_by_path.count(jobs[i].path)) {
           std::string note;
-          ort_by_path[jobs[i].path] = peer->median_ms(jobs[i].path, r->input_specs, *threads, *runs, &note);
+          ort_by_path[jobs[i].path] = peer->measure(jobs[i].path, r->input_specs, *threads, *runs, &note);
           if (!peer->available()) {
             std::fprintf(stderr, "\nqedge bench: peer ort skipped: %s\n", peer->reason().c_str());
           } else if (!note.empty()) {
             std::fprintf(stderr, "\nqedge bench: peer ort on %s: %s\n", r->model.c_str(), note.c_str());
           }
         }
-        r->ort_median_ms = ort_by_path[jobs[i].path];
-        if (r->ort_median_ms && *r->ort_median_ms > 0) r->ratio_vs_ort = r->median_ms / *r->ort_median_ms;
+        if (const auto& ort = ort_by_path[jobs[i].path]) {
+          r->ort_median_ms = ort->median_ms;
+          r->ort_load_ms = ort->load_ms;
+          r->ort_peak_rss_mb = ort->peak_rss_mb;
+          if (ort->median_ms > 0) r->ratio_vs_ort = r->median_ms / ort->median_ms;
+        }
       }
       records.push_back(std::move(r).value());
       bar.update(i + 1);

@@ -151,6 +151,8 @@ def models(json_path, onnx_path, qedge_path):
         check(records[1]["backend"] == "cpu", f".qedge backend label {records[1]['backend']!r}")
         onnx = records[0]
         check((onnx["ort_median_ms"] is None) == (onnx["ratio_vs_ort"] is None), "ratio_vs_ort without ort_median_ms")
+        for key in ("ort_load_ms", "ort_peak_rss_mb"):
+            check((onnx["ort_median_ms"] is None) == (onnx[key] is None), f"{key} without ort_median_ms")
         if onnx["ort_median_ms"] is not None:
             check(abs(onnx["ratio_vs_ort"] - onnx["median_ms"] / onnx["ort_median_ms"]) < 1e-9, "ratio_vs_ort")
             print(f"peer ort: qedge {onnx['median_ms']:.4f} ms, ORT {onnx['ort_median_ms']:.4f} ms, ratio {onnx['ratio_vs_ort']:.2f}")

@@ -57,8 +57,9 @@ OrtPeer::OrtPeer() {
   reason_ = "apps/peer/ort_bench.mjs not found (run from the repository root or set QEDGE_PEER_SCRIPT)";
 }
 
-std::optional<double> OrtPeer::median_ms(const std::string& onnx_path, const std::vector<std::string>& input_specs,
-                                         int threads, int runs, std::string* note) {
+std::optional<OrtMeasurement> OrtPeer::measure(const std::string& onnx_path,
+                                               const std::vector<std::string>& input_specs, int threads, int runs,
+                                               std::string* note) {
   if (!available()) {
     *note = reason_;
     return std::nullopt;
@@ -74,8 +75,10 @@ std::optional<double> OrtPeer::median_ms(const std::string& onnx_path, const std
     *note = reason_;
     return std::nullopt;
   }
-  if (rc == 0 && reply.is_object() && reply.contains("median_ms") && reply["median_ms"].is_number()) {
-    return reply["median_ms"].get<double>();
+  const auto number = [&](const char* key) { return reply.contains(key) && reply[key].is_number(); };
+  if (rc == 0 && reply.is_object() && number("median_ms") && number("load_ms") && number("peak_rss_mb")) {
+    return OrtMeasurement{reply["median_ms"].get<double>(), reply["load_ms"].get<double>(),
+                          reply["peak_rss_mb"].get<double>()};
   }
   *note = reply.is_object() && reply.contains("error") ? "ONNX Runtime: " + reply["error"].get<std::string>()
                                                         : "ort_bench.mjs failed (exit " + std::to_string(rc) + ")";

@@ -55,6 +55,8 @@ json to_json(const Record& r, bool with_internal) {
       {"act_bits", optional_json(r.act_bits)},
       {"ort_median_ms", optional_json(r.ort_median_ms)},
       {"ratio_vs_ort", optional_json(r.ratio_vs_ort)},
+      {"ort_load_ms", optional_json(r.ort_load_ms)},
+      {"ort_peak_rss_mb", optional_json(r.ort_peak_rss_mb)},
   };
   if (with_internal) {
     j["predictions"] = r.predictions;
@@ -92,6 +94,8 @@ Record from_json(const json& j) {
   r.act_bits = optional_value<int>(j, "act_bits");
   r.ort_median_ms = optional_value<double>(j, "ort_median_ms");
   r.ratio_vs_ort = optional_value<double>(j, "ratio_vs_ort");
+  r.ort_load_ms = optional_value<double>(j, "ort_load_ms");
+  r.ort_peak_rss_mb = optional_value<double>(j, "ort_peak_rss_mb");
   if (auto it = j.find("predictions"); it != j.end()) r.predictions = it->get<std::vector<int64_t>>();
   if (auto it = j.find("input_specs"); it != j.end()) r.input_specs = it->get<std::vector<std::string>>();
   return r;

@@ -38,6 +38,7 @@ struct Record {
   std::string format, family;
   std::optional<int> weight_bits, act_bits;
   std::optional<double> ort_median_ms, ratio_vs_ort;
+  std::optional<double> ort_load_ms, ort_peak_rss_mb;  // ONNX Runtime's session creation and peak RSS (see peer.h)
   // Internal (child -> parent), not written out:
   std::vector<int64_t> predictions;   // eval-set argmax per sample, for float_agreement
   std::vector<std::string> input_specs;  // "name=1x3x8x8" per model input, for the peer runtime

@@ -28,7 +28,7 @@ const char* const kCsvColumns[] = {
     "model", "path", "entry", "backend", "threads", "runs", "convert_ms", "load_ms", "first_ms", "median_ms",
     "p90_ms", "peak_rss_mb", "arena_bytes", "file_bytes", "onnx_bytes", "accuracy", "samples", "correct",
     "recorded_accuracy", "float_agreement", "format", "family", "weight_bits", "act_bits", "ort_median_ms",
-    "ratio_vs_ort", "top_ops"};
+    "ratio_vs_ort", "ort_load_ms", "ort_peak_rss_mb", "top_ops"};
 
 std::string csv_value(const nlohmann::json& v) {
   if (v.is_null()) return "";
@@ -53,19 +53,21 @@ std::string csv_quote(const std::string& s) {
 }  // namespace
 
 void print_table(std::FILE* out, const std::vector<Record>& records) {
-  std::fprintf(out, "%-24s %-8s %-6s %3s %9s %8s %9s %10s %9s %8s %9s %9s %9s %8s %8s %9s %7s\n", "model", "backend",
-               "bits", "thr", "convert", "load", "first", "median", "p90", "RSS MB", "arena B", "file B", "onnx B",
-               "accuracy", "vs float", "ORT med", "vs ORT");
+  std::fprintf(out, "%-24s %-8s %-6s %3s %9s %8s %9s %10s %9s %8s %9s %9s %9s %8s %8s %9s %7s %9s %7s\n", "model",
+               "backend", "bits", "thr", "convert", "load", "first", "median", "p90", "RSS MB", "arena B", "file B",
+               "onnx B", "accuracy", "vs float", "ORT med", "vs ORT", "ORT load", "ORT RSS");
   for (const Record& r : records) {
-    std::fprintf(out, "%-24s %-8s %-6s %3d %9s %8.3f %9.3f %10.4f %9.4f %8.1f %9llu %9llu %9s %8s %8s %9s %7s\n",
+    std::fprintf(out, "%-24s %-8s %-6s %3d %9s %8.3f %9.3f %10.4f %9.4f %8.1f %9llu %9llu %9s %8s %8s %9s %7s %9s %7s\n",
                  r.model.c_str(), r.backend.c_str(), bits_label(r).c_str(), r.threads,
                  cell(r.convert_ms, "%.2f").c_str(), r.load_ms, r.first_ms, r.median_ms, r.p90_ms, r.peak_rss_mb,
                  static_cast<unsigned long long>(r.arena_bytes), static_cast<unsigned long long>(r.file_bytes),
                  cell(r.onnx_bytes, "%.0f").c_str(), cell(r.accuracy, "%.4f").c_str(),
                  cell(r.float_agreement, "%.4f").c_str(), cell(r.ort_median_ms, "%.4f").c_str(),
-                 r.ratio_vs_ort ? fmt("%.2fx", *r.ratio_vs_ort).c_str() : "-");
+                 r.ratio_vs_ort ? fmt("%.2fx", *r.ratio_vs_ort).c_str() : "-", cell(r.ort_load_ms, "%.2f").c_str(),
+                 cell(r.ort_peak_rss_mb, "%.1f").c_str());
   }
-  std::fprintf(out, "(times in ms: convert, load = file to ready session, first run, median and p90 of the timed runs)\n");
+  std::fprintf(out, "(times in ms: convert, load = file to ready session, first run, median and p90 of the timed runs;\n"
+                    " ORT load = ONNX Runtime session creation, ORT RSS = its peak RSS in MB above node's own)\n");
   std::fprintf(out, "\ntop ops by time (profiled pass; share of node time)\n");
   for (const Record& r : records) {
     std::string ops;
