@@ -1,5 +1,6 @@
 """Post-training QDQ quantization of a float ONNX model: QuantizeLinear/DequantizeLinear around the inputs of every
-Conv, Gemm and MatMul whose weight is an initializer, in the form ONNX Runtime's static quantization writes.
+Conv, Gemm and MatMul whose weight is an initializer and of every Add of two activations (residual connections), in
+the form ONNX Runtime's static quantization writes.
 
 Weights: int8, symmetric (zero point 0), one scale per output channel (Conv: axis 0; Gemm transB=1: axis 0; MatMul
 [K, N] and Gemm transB=0: axis 1), stored as int8 initializers behind a DequantizeLinear.
@@ -24,9 +25,24 @@ def quantizable(model):
             if n.op_type in LINEAR_OPS and len(n.input) > 1 and n.input[1] in inits]
 
 
+def residual_adds(model):
+    """Every Add whose two inputs are activations (neither is an initializer)."""
+    inits = {t.name for t in model.graph.initializer}
+    return [n for n in model.graph.node
+            if n.op_type == "Add" and len(n.input) == 2 and not any(i in inits for i in n.input)]
+
+
+def activations_to_quantize(model):
+    """The activation tensors that get a QDQ pair: linear ops' data inputs and residual Adds' inputs."""
+    names = {n.input[0] for n, _ in quantizable(model)}
+    for n in residual_adds(model):
+        names.update(n.input)
+    return sorted(names)
+
+
 def calibrate(qedge, model, samples):
     """{activation tensor name: (min, max)} over the samples, run with qedge."""
-    names = sorted({n.input[0] for n, _ in quantizable(model)})
+    names = activations_to_quantize(model)
     probe = onnx.ModelProto()
     probe.CopyFrom(model)
     known = {o.name for o in probe.graph.output}
@@ -114,6 +130,10 @@ def to_qdq(model, ranges, unsigned):
                                           [wname + "_wdq"], name=wname + "_dequantize", axis=axis))
         node.input[0] = activation(node.input[0])
         node.input[1] = wname + "_wdq"
+    for node in residual_adds(model):
+        node = next(n for n in g.node if n.name == node.name and list(n.output) == list(node.output))
+        node.input[0] = activation(node.input[0])
+        node.input[1] = activation(node.input[1])
 
     used = {i for n in g.node for i in n.input}
     kept = [t for t in g.initializer if t.name in used]

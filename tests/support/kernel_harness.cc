@@ -36,6 +36,9 @@ Result<std::vector<TensorData>> run_kernel(const KernelRegistry& registry, const
   std::vector<Tensor> in_views;
   in_views.reserve(inputs.size());
   for (const auto& in : inputs) in_views.push_back(in ? in->view() : Tensor{});
+  for (size_t i : run.constant_inputs) {
+    if (i < in_views.size()) in_views[i].constant = true;
+  }
   std::vector<Tensor> out_views(num_outputs);
 
   KernelContext ctx;

@@ -44,6 +44,8 @@ struct KernelRun {
   std::string domain;
   SubgraphRunner* subgraphs = nullptr;
   ThreadPool* threads = nullptr;
+  // Indices of the inputs given to the kernel as model constants (Tensor::constant), as the runtime marks them.
+  std::vector<size_t> constant_inputs;
 };
 
 // Prepares and runs the kernel `registry` has for `op` (run_ref_kernel with any registry and a thread pool).

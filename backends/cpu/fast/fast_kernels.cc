@@ -6,18 +6,22 @@ void register_fast_conv(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_gemm(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_matmul(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_max_pool(KernelRegistry& r, const KernelRegistry& ref);
+void register_fast_qadd(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_qconv(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_qmatmul(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_quantize(KernelRegistry& r, const KernelRegistry& ref);
+void register_fast_quantize_linear(KernelRegistry& r, const KernelRegistry& ref);
 
 void register_fast_kernels(KernelRegistry& fast, const KernelRegistry& ref) {
   register_fast_conv(fast, ref);
   register_fast_gemm(fast, ref);
   register_fast_matmul(fast, ref);
   register_fast_max_pool(fast, ref);
+  register_fast_qadd(fast, ref);
   register_fast_qconv(fast, ref);
   register_fast_qmatmul(fast, ref);
   register_fast_quantize(fast, ref);
+  register_fast_quantize_linear(fast, ref);
 }
 
 }  // namespace qedge::fast

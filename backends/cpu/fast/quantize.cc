@@ -1,5 +1,5 @@
 // Fast qedge Quantize (float32 in, per-tensor quantizer): the vectorized levels of requant_avx2.cc, bit-identical to
-// the reference; per-axis quantizers and other rounding modes use the reference kernel.
+// the reference, split across threads; per-axis quantizers and other rounding modes use the reference kernel.
 #include "fallback_kernel.h"
 #include "requant.h"
 
@@ -25,15 +25,7 @@ class FastQuantize : public FallbackKernel {
   }
 
   Status run_fast(KernelContext& ctx) override {
-    const Tensor& x = *ctx.input(0);
-    Tensor& y = *ctx.output(0);
-    const int64_t n = x.numel();
-#if defined(__x86_64__)
-    int64_t i = quantize_avx2(spec_, x.data_as<float>(), n, y);
-#else
-    int64_t i = 0;
-#endif
-    for (; i < n; ++i) ref::set_int_element(y, i, spec_.level(x.data_as<float>()[i], 0));
+    quantize_run(ctx, spec_, *ctx.input(0), *ctx.output(0));
     return Status::Ok();
   }
 

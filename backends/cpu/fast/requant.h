@@ -3,6 +3,7 @@
 // the same IEEE operations in the same order, so the levels are bit-identical to the scalar epilogue.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "common/int_linear.h"
@@ -12,11 +13,24 @@ namespace qedge::fast {
 // Writes the levels of acc[0, n) (channel of element i: c0 + i * c_step) into y[base, base + n) and returns how many
 // it wrote: a multiple of 4, or 0 when the epilogue is not the common case or the CPU lacks AVX2. The caller stores
 // the rest with e.store().
+// One input of QAdd: 8-bit levels, their zero point and scale.
+struct QAddOperand {
+  const uint8_t* data = nullptr;
+  bool is_signed = false;
+  int64_t zero_point = 0;
+  double scale = 1.0;
+};
+
 #if defined(__x86_64__)
 int64_t requant_avx2(const ref::IntLinearEpilogue& e, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step,
                      Tensor& y, int64_t base);
-// The same for a Quantize step: the levels of x[0, n) into y[0, n); returns how many it wrote (a multiple of 4).
-int64_t quantize_avx2(const ref::QuantizeSpec& spec, const float* x, int64_t n, Tensor& y);
+// The same for QAdd of two 8-bit tensors of one shape: the epilogue of (a - a_zp) * a_scale + (b - b_zp) * b_scale for
+// elements [base, base + n).
+int64_t qadd_avx2(const ref::IntLinearEpilogue& e, const QAddOperand& a, const QAddOperand& b, int64_t n, Tensor& y,
+                  int64_t base);
+// The same for a Quantize step: the levels of x[0, n) into y[base, base + n); returns how many it wrote (a multiple
+// of 4).
+int64_t quantize_avx2(const ref::QuantizeSpec& spec, const float* x, int64_t n, Tensor& y, int64_t base);
 #endif
 
 // The whole run: requant_avx2, then the scalar epilogue for what remains.
@@ -30,6 +44,23 @@ inline void requant_run(const ref::IntLinearEpilogue& e, const int32_t* acc, int
   for (; i < n; ++i) {
     e.store(y, base + i, c0 + i * c_step, static_cast<double>(acc[i]));
   }
+}
+
+// The levels of every element of float x (a per-tensor quantizer) into y, vectorized where possible, in chunks
+// split across the context's threads.
+inline void quantize_run(const KernelContext& ctx, const ref::QuantizeSpec& spec, const Tensor& x, Tensor& y) {
+  constexpr int64_t kChunk = 16384;
+  const int64_t n = x.numel();
+  const float* px = x.data_as<float>();
+  ctx.parallel_for((n + kChunk - 1) / kChunk, [&](int64_t begin, int64_t end) {
+    const int64_t lo = begin * kChunk, hi = std::min(n, end * kChunk);
+#if defined(__x86_64__)
+    int64_t i = lo + quantize_avx2(spec, px + lo, hi - lo, y, lo);
+#else
+    int64_t i = lo;
+#endif
+    for (; i < hi; ++i) ref::set_int_element(y, i, spec.level(px[i], 0));
+  });
 }
 
 }  // namespace qedge::fast

@@ -2,6 +2,7 @@
 #include <immintrin.h>
 
 #include <cmath>
+#include <cstring>
 
 #include "qedge/cpu_fast/cpu_features.h"
 #include "requant.h"
@@ -42,35 +43,60 @@ __m256d params4(const std::vector<float>& v, int64_t c, int64_t c_step) {
   return _mm256_cvtps_pd(_mm_loadu_ps(v.data() + c));
 }
 
+// The epilogue of four values v (doubles, channel c onwards): v * mult + add (separate multiply and add, as the
+// scalar code), then the clamp bounds (NaN takes lo), then the output levels.
+__m128i epilogue4(const ref::IntLinearEpilogue& e, __m256d v, int64_t c, int64_t c_step) {
+  v = _mm256_add_pd(_mm256_mul_pd(v, params4(e.mult, c, c_step)), params4(e.add, c, c_step));
+  v = _mm256_min_pd(_mm256_max_pd(v, _mm256_set1_pd(e.lo)), _mm256_set1_pd(e.hi));
+  return levels4(e.out, _mm256_cvtpd_ps(v));
+}
+
+void store4(Tensor& y, int64_t at, __m128i levels) {
+  alignas(16) int32_t l[4];
+  _mm_store_si128(reinterpret_cast<__m128i*>(l), levels);
+  for (int k = 0; k < 4; ++k) ref::set_int_element(y, at + k, l[k]);
+}
+
+// Four 8-bit levels as doubles.
+__m256d bytes4(const uint8_t* p, bool is_signed) {
+  int32_t word;
+  std::memcpy(&word, p, sizeof word);
+  const __m128i v = _mm_cvtsi32_si128(word);
+  return _mm256_cvtepi32_pd(is_signed ? _mm_cvtepi8_epi32(v) : _mm_cvtepu8_epi32(v));
+}
+
 }  // namespace
 
 int64_t requant_avx2(const ref::IntLinearEpilogue& e, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step,
                      Tensor& y, int64_t base) {
   if (!cpu_features().avx2_fma || !common_case(e) || (c_step != 0 && c_step != 1)) return 0;
-  const __m256d lo = _mm256_set1_pd(e.lo), hi = _mm256_set1_pd(e.hi);
   int64_t i = 0;
-  alignas(16) int32_t levels[4];
   for (; i + 4 <= n; i += 4) {
-    const int64_t c = c0 + i * c_step;
-    // v = acc * mult + add (separate multiply and add, as the scalar code), then the clamp bounds; NaN takes lo.
-    __m256d v = _mm256_add_pd(_mm256_mul_pd(_mm256_cvtepi32_pd(_mm_loadu_si128(reinterpret_cast<const __m128i*>(acc + i))),
-                                            params4(e.mult, c, c_step)),
-                              params4(e.add, c, c_step));
-    v = _mm256_min_pd(_mm256_max_pd(v, lo), hi);
-    _mm_store_si128(reinterpret_cast<__m128i*>(levels), levels4(e.out, _mm256_cvtpd_ps(v)));
-    for (int k = 0; k < 4; ++k) ref::set_int_element(y, base + i + k, levels[k]);
+    const __m256d v = _mm256_cvtepi32_pd(_mm_loadu_si128(reinterpret_cast<const __m128i*>(acc + i)));
+    store4(y, base + i, epilogue4(e, v, c0 + i * c_step, c_step));
   }
   return i;
 }
 
-int64_t quantize_avx2(const ref::QuantizeSpec& spec, const float* x, int64_t n, Tensor& y) {
+int64_t qadd_avx2(const ref::IntLinearEpilogue& e, const QAddOperand& a, const QAddOperand& b, int64_t n, Tensor& y,
+                  int64_t base) {
+  if (!cpu_features().avx2_fma || !common_case(e)) return 0;
+  const __m256d a_zp = _mm256_set1_pd(static_cast<double>(a.zero_point)), a_s = _mm256_set1_pd(a.scale);
+  const __m256d b_zp = _mm256_set1_pd(static_cast<double>(b.zero_point)), b_s = _mm256_set1_pd(b.scale);
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    // (a - a_zp) * a_scale + (b - b_zp) * b_scale: the differences are exact small integers, as in the scalar code.
+    const __m256d va = _mm256_mul_pd(_mm256_sub_pd(bytes4(a.data + base + i, a.is_signed), a_zp), a_s);
+    const __m256d vb = _mm256_mul_pd(_mm256_sub_pd(bytes4(b.data + base + i, b.is_signed), b_zp), b_s);
+    store4(y, base + i, epilogue4(e, _mm256_add_pd(va, vb), 0, 0));
+  }
+  return i;
+}
+
+int64_t quantize_avx2(const ref::QuantizeSpec& spec, const float* x, int64_t n, Tensor& y, int64_t base) {
   if (!cpu_features().avx2_fma || !common_spec(spec)) return 0;
   int64_t i = 0;
-  alignas(16) int32_t levels[4];
-  for (; i + 4 <= n; i += 4) {
-    _mm_store_si128(reinterpret_cast<__m128i*>(levels), levels4(spec, _mm_loadu_ps(x + i)));
-    for (int k = 0; k < 4; ++k) ref::set_int_element(y, i + k, levels[k]);
-  }
+  for (; i + 4 <= n; i += 4) store4(y, base + i, levels4(spec, _mm_loadu_ps(x + i)));
   return i;
 }
 

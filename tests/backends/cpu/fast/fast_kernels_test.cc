@@ -272,5 +272,77 @@ TEST(FastQConv, BitIdenticalToReference) {
   }
 }
 
+// ONNX QuantizeLinear: the fast path (constant per-tensor parameters) bit-identical to the reference for every
+// zero-point type, with ties, NaN, infinities and saturation; with 1 and 3 threads over more than one chunk.
+TEST(FastQuantizeLinear, BitIdenticalToReferenceIncludingTiesNaNAndSaturation) {
+  std::mt19937 rng(11);
+  std::vector<float> x(40000);
+  for (float& v : x) v = std::uniform_real_distribution<float>(-300.0f, 300.0f)(rng);
+  for (size_t i = 0; i < 80; ++i) x[i] = 0.25f * static_cast<float>(static_cast<int>(i) - 40);  // ties of scale 0.5
+  x[81] = std::nanf(""), x[82] = INFINITY, x[83] = -INFINITY, x[84] = -0.0f, x[85] = 1e30f;
+  const auto xt = make_tensor<float>(DType::kFloat32, {4, 10000}, x);
+  const auto scale = make_tensor<float>(DType::kFloat32, {}, {0.5f});
+  const std::vector<std::optional<TensorData>> zero_points = {
+      std::nullopt, make_tensor<uint8_t>(DType::kUint8, {}, {7}), make_tensor<int8_t>(DType::kInt8, {}, {-3}),
+      make_tensor<int16_t>(DType::kInt16, {}, {100}), make_tensor<uint16_t>(DType::kUint16, {}, {30000})};
+  TestThreads threads;
+  for (const auto& zp : zero_points) {
+    std::vector<std::optional<TensorData>> in = {xt, scale};
+    if (zp) in.push_back(zp);
+    auto want = run_ref_kernel("QuantizeLinear", {}, in);
+    ASSERT_TRUE(want.ok()) << want.status().message();
+    for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
+      KernelRun run;
+      run.threads = pool;
+      run.constant_inputs = {1, 2};
+      auto got = run_kernel(fast_registry(), "QuantizeLinear", {}, in, run);
+      ASSERT_TRUE(got.ok()) << got.status().message();
+      EXPECT_EQ((*got)[0].dtype, (*want)[0].dtype);
+      EXPECT_EQ((*got)[0].bytes, (*want)[0].bytes) << "zero point " << (zp ? dtype_name(zp->dtype) : "none");
+    }
+  }
+}
+
+// QAdd of two 8-bit tensors: the levels equal the reference's for every level pair, for quantized, wide, threshold and
+// float outputs and all four input type combinations; broadcasting falls back to the reference.
+TEST(FastQAdd, BitIdenticalToReferenceForEveryLevelPair) {
+  std::vector<uint8_t> a(65536 + 17), b(65536 + 17);
+  for (size_t i = 0; i < 65536; ++i) a[i] = static_cast<uint8_t>(i >> 8), b[i] = static_cast<uint8_t>(i & 255);
+  for (size_t i = 65536; i < a.size(); ++i) a[i] = static_cast<uint8_t>(i * 7), b[i] = static_cast<uint8_t>(i * 13);
+  const std::vector<Attr> common = {float_attr("a_scale", 0.031f), float_attr("b_scale", 0.017f),
+                                    int_attr("a_zero_point", 3), int_attr("b_zero_point", -5)};
+  std::vector<Attr> quantized = common;
+  for (Attr& at : std::vector<Attr>{float_attr("clamp_min", -2.0f), floats_attr("out_scale", {0.04f}),
+                                    floats_attr("out_zero_point", {128}), int_attr("out_bits", 8),
+                                    int_attr("out_signed", 0), int_attr("out_zp_after_round", 1),
+                                    int_attr("out_to", static_cast<int64_t>(DType::kUint8))}) {
+    quantized.push_back(at);
+  }
+  std::vector<Attr> wide = common;
+  for (Attr& at : std::vector<Attr>{floats_attr("out_scale", {0.001f}), floats_attr("out_zero_point", {0}),
+                                    int_attr("out_bits", 16), int_attr("out_to", static_cast<int64_t>(DType::kInt16))}) {
+    wide.push_back(at);
+  }
+  for (const auto& list : {quantized, wide}) {
+    for (DType ta : {DType::kUint8, DType::kInt8}) {
+      for (DType tb : {DType::kUint8, DType::kInt8}) {
+        expect_identical_to_reference("QAdd", attrs(list), {make_tensor<uint8_t>(ta, {1, 2, 32785}, a),
+                                                            make_tensor<uint8_t>(tb, {1, 2, 32785}, b)});
+      }
+    }
+  }
+  std::vector<float> t(6);
+  for (size_t i = 0; i < t.size(); ++i) t[i] = 0.3f * static_cast<float>(i) - 0.7f;
+  std::vector<Attr> thresholds = common;
+  thresholds.push_back(int_attr("out_to", static_cast<int64_t>(DType::kUint8)));
+  expect_identical_to_reference("QAdd", attrs(thresholds), {make_tensor<uint8_t>(DType::kUint8, {1, 65553}, a),
+                                                            make_tensor<uint8_t>(DType::kUint8, {1, 65553}, b),
+                                                            make_tensor<float>(DType::kFloat32, {1, 6}, t)});
+  expect_identical_to_reference("QAdd", attrs(common), {make_tensor<uint8_t>(DType::kInt8, {1, 65553}, a),
+                                                        make_tensor<uint8_t>(DType::kUint8, {1, 65553}, b)});
+  expect_identical_to_reference("QAdd", attrs(quantized), {make_tensor<uint8_t>(DType::kUint8, {3, 1}, {1, 2, 3}),
+                                                           make_tensor<uint8_t>(DType::kUint8, {1, 2}, {9, 250})});
+}
+
 }  // namespace
 }  // namespace qedge::testing
