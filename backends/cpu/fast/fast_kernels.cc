@@ -11,6 +11,7 @@ void register_fast_qconv(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_qmatmul(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_quantize(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_quantize_linear(KernelRegistry& r, const KernelRegistry& ref);
+void register_fast_transpose(KernelRegistry& r, const KernelRegistry& ref);
 
 void register_fast_kernels(KernelRegistry& fast, const KernelRegistry& ref) {
   register_fast_conv(fast, ref);
@@ -22,6 +23,7 @@ void register_fast_kernels(KernelRegistry& fast, const KernelRegistry& ref) {
   register_fast_qmatmul(fast, ref);
   register_fast_quantize(fast, ref);
   register_fast_quantize_linear(fast, ref);
+  register_fast_transpose(fast, ref);
 }
 
 }  // namespace qedge::fast

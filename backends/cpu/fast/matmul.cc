@@ -1,6 +1,12 @@
-// Fast float32 MatMul for A [..., M, K] times a 2-D B [K, N]: all leading dims of A fold into the rows of one
-// blocked GEMM. Batched or broadcast B, and fewer than 6 rows (a GEMV, where packing does not pay), use the
-// reference kernel.
+// Fast float32 MatMul, A [..., M, K] times B [..., K, N]:
+// - a 2-D B: all leading dims of A fold into the rows of one blocked GEMM (threads split its columns);
+// - batched B (attention's Q K^T and P V): one GEMM per broadcast batch, with numpy broadcasting of the batch dims;
+//   threads take whole batches when there are enough of them, else split each GEMM's columns.
+// 1-D operands and fewer than 6 rows per product (a GEMV, where packing does not pay) use the reference kernel.
+#include <vector>
+
+#include "common/broadcast.h"
+#include "common/nn_matmul.h"
 #include "fallback_kernel.h"
 #include "qedge/cpu_fast/gemm_f32.h"
 
@@ -15,34 +21,64 @@ class FastMatMul : public FallbackKernel {
   bool applies(const KernelContext& ctx) const override {
     const Tensor* a = ctx.input(0);
     const Tensor* b = ctx.input(1);
-    if (!a || !b || a->dtype != DType::kFloat32 || b->dtype != DType::kFloat32 || a->rank() < 2 || b->rank() != 2) {
+    if (!a || !b || a->dtype != DType::kFloat32 || b->dtype != DType::kFloat32 || a->rank() < 2 || b->rank() < 2) {
       return false;
     }
     const int64_t k = a->shape.back();
-    return k == b->shape[0] && k > 0 && a->numel() / k >= 6;
+    const int64_t rows = b->rank() == 2 ? a->numel() / std::max<int64_t>(k, 1) : a->shape[a->rank() - 2];
+    return k == b->shape[b->rank() - 2] && k > 0 && rows >= 6;
   }
 
   Status prepare_fast(KernelContext& ctx) override {
     const Tensor& a = *ctx.input(0);
     const Tensor& b = *ctx.input(1);
-    Dims out = a.shape;
-    out.back() = b.shape[1];
+    QEDGE_RETURN_IF_ERROR(ref::nn_matmul_shape("MatMul", a.shape, b.shape, &shape_));
+    a_strides_ = ref::broadcast_strides(shape_.batch, shape_.a_batch);
+    b_strides_ = ref::broadcast_strides(shape_.batch, shape_.b_batch);
     ctx.output(0)->dtype = DType::kFloat32;
-    ctx.output(0)->shape = out;
+    ctx.output(0)->shape = shape_.out;
     return Status::Ok();
   }
 
   Status run_fast(KernelContext& ctx) override {
-    const Tensor& a = *ctx.input(0);
-    const Tensor& b = *ctx.input(1);
+    const float* a = ctx.input(0)->data_as<float>();
+    const float* b = ctx.input(1)->data_as<float>();
+    float* y = ctx.output(0)->data_as<float>();
     GemmShape s;
-    s.k = a.shape.back();
-    s.m = a.numel() / s.k;
-    s.n = b.shape[1];
+    s.k = shape_.k;
+    s.n = shape_.n;
     s.lda = s.k, s.ldb = s.n, s.ldc = s.n;
-    gemm_f32(s, a.data_as<float>(), b.data_as<float>(), ctx.output(0)->data_as<float>(), false, ctx.threads);
+    if (ctx.input(1)->rank() == 2) {
+      s.m = ctx.input(0)->numel() / s.k;
+      gemm_f32(s, a, b, y, false, ctx.threads);
+      return Status::Ok();
+    }
+    s.m = shape_.m;
+    const int64_t batches = num_elements(shape_.batch);
+    const int threads = ctx.threads ? ctx.threads->num_threads() : 1;
+    const auto run_batches = [&](int64_t begin, int64_t end, ThreadPool* gemm_threads) {
+      for (int64_t i = begin; i < end; ++i) {
+        int64_t a_off = 0, b_off = 0, rest = i;
+        for (int d = static_cast<int>(shape_.batch.size()) - 1; d >= 0; --d) {
+          const int64_t idx = rest % shape_.batch[d];
+          rest /= shape_.batch[d];
+          a_off += idx * a_strides_[d];
+          b_off += idx * b_strides_[d];
+        }
+        gemm_f32(s, a + a_off * s.m * s.k, b + b_off * s.k * s.n, y + i * s.m * s.n, false, gemm_threads);
+      }
+    };
+    if (batches >= threads) {
+      ctx.parallel_for(batches, [&](int64_t begin, int64_t end) { run_batches(begin, end, nullptr); });
+    } else {
+      run_batches(0, batches, ctx.threads);
+    }
     return Status::Ok();
   }
+
+ private:
+  ref::NnMatMulShape shape_;
+  std::vector<int64_t> a_strides_, b_strides_;  // element strides of each batch index, in matrices (0 if broadcast)
 };
 
 }  // namespace

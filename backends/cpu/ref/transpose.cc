@@ -1,6 +1,4 @@
-#include <algorithm>
-
-#include "common/shape_util.h"
+#include "common/shape_transpose.h"
 
 namespace qedge::ref {
 namespace {
@@ -8,23 +6,8 @@ namespace {
 class TransposeKernel : public OpKernel {
  public:
   Status prepare(KernelContext& ctx) override {
-    QEDGE_RETURN_IF_ERROR(require_inputs(ctx, 1));
-    const Tensor& x = *ctx.input(0);
-    QEDGE_ASSIGN_OR_RETURN(esize_, element_bytes(ctx, x.dtype));
-    const int rank = x.rank();
-    std::vector<int64_t> perm = ctx.attr().get_ints("perm");
-    if (!ctx.attr().has("perm")) {
-      for (int i = rank - 1; i >= 0; --i) perm.push_back(i);
-    }
-    if (static_cast<int>(perm.size()) != rank) {
-      return InvalidModel("Transpose perm has " + std::to_string(perm.size()) + " entries for input shape " +
-                          dims_to_string(x.shape));
-    }
-    QEDGE_ASSIGN_OR_RETURN(std::vector<int> norm, normalize_axes(ctx, perm, rank));
-    perm_ = norm;
-    Dims out;
-    for (int p : perm_) out.push_back(x.shape[p]);
-    set_output(ctx, 0, x.dtype, std::move(out));
+    QEDGE_ASSIGN_OR_RETURN(perm_, transpose_prepare(ctx));
+    QEDGE_ASSIGN_OR_RETURN(esize_, element_bytes(ctx, ctx.input(0)->dtype));
     return Status::Ok();
   }
 

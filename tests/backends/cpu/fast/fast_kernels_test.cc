@@ -2,6 +2,7 @@
 // transposes, broadcast C), single- and multi-threaded: float results within 1e-5 relative.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <thread>
@@ -97,6 +98,51 @@ TEST(FastMatMul, RandomShapesMatchReference) {
   for (auto [m, k, n] : std::vector<std::tuple<int, int, int>>{{6, 1, 1}, {7, 5, 17}, {13, 300, 33}, {100, 64, 129}, {6, 513, 16}}) {
     expect_matches_reference("MatMul", attrs({}), {random_tensor({1, m, k}, rng), random_tensor({k, n}, rng)}, k);
   }
+}
+
+// Batched products (attention's Q K^T and P V) with numpy broadcasting of the batch dims, more and fewer batches than
+// threads, and a GEMV-sized product that falls back.
+TEST(FastMatMul, BatchedAndBroadcastBatchesMatchReference) {
+  std::mt19937 rng(12);
+  const std::vector<std::pair<Dims, Dims>> cases = {
+      {{1, 4, 64, 32}, {1, 4, 32, 64}}, {{2, 3, 7, 5}, {3, 5, 9}},   {{2, 1, 6, 13}, {1, 5, 13, 17}},
+      {{6, 33}, {2, 33, 20}},           {{1, 9, 8}, {3, 8, 4}},       {{2, 2, 3, 8}, {2, 2, 8, 5}}};
+  for (const auto& [a, b] : cases) {
+    expect_matches_reference("MatMul", attrs({}), {random_tensor(a, rng), random_tensor(b, rng)}, a.back());
+  }
+}
+
+// Every permutation of rank-4 and some rank-5/6 shapes (unit dims, merged runs), elements of 1, 2, 4 and 8 bytes.
+TEST(FastTranspose, IdenticalToReference) {
+  std::mt19937 rng(13);
+  const auto check = [&](const Dims& shape, const std::vector<int64_t>& perm, DType t) {
+    const int64_t n = num_elements(shape);
+    std::vector<uint8_t> bytes(static_cast<size_t>(n * dtype_bits(t) / 8));
+    for (auto& v : bytes) v = static_cast<uint8_t>(rng());
+    TensorData x = make_tensor<uint8_t>(t, shape, bytes);
+    const AttrMap a = perm.empty() ? attrs({}) : attrs({ints_attr("perm", perm)});
+    auto want = run_ref_kernel("Transpose", a, {x});
+    ASSERT_TRUE(want.ok()) << want.status().message();
+    TestThreads threads;
+    for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
+      KernelRun run;
+      run.threads = pool;
+      auto got = run_kernel(fast_registry(), "Transpose", a, {x}, run);
+      ASSERT_TRUE(got.ok()) << got.status().message();
+      EXPECT_EQ((*got)[0].shape, (*want)[0].shape);
+      ASSERT_EQ((*got)[0].bytes, (*want)[0].bytes) << dims_to_string(shape) << " perm " << perm.size();
+    }
+  };
+  std::vector<int64_t> perm = {0, 1, 2, 3};
+  do {
+    for (DType t : {DType::kUint8, DType::kFloat16, DType::kFloat32, DType::kInt64}) check({2, 3, 5, 7}, perm, t);
+    check({1, 4, 1, 9}, perm, DType::kFloat32);
+  } while (std::next_permutation(perm.begin(), perm.end()));
+  check({1, 64, 3, 4, 32}, {2, 0, 3, 1, 4}, DType::kFloat32);
+  check({2, 3, 4, 5, 6, 7}, {5, 3, 4, 0, 2, 1}, DType::kInt8);
+  check({3, 4, 5}, {}, DType::kFloat32);
+  check({3, 0, 5}, {2, 0, 1}, DType::kFloat32);
+  check({}, {}, DType::kFloat32);
 }
 
 TEST(FastGemm, TransposesAlphaBetaAndBroadcastBias) {
