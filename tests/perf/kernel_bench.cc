@@ -2,6 +2,8 @@
 // fraction of peak the fast GEMM and convolution reach. Run: build/bin/qedge_kernel_bench [--benchmark_filter=...]
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <random>
 #include <vector>
 
@@ -10,6 +12,9 @@
 #include "qedge/cpu_fast/fast_kernels.h"
 #include "qedge/cpu_fast/gemm_f32.h"
 #include "qedge/cpu_fast/gemm_s16.h"
+#include "common/nn_conv.h"
+#include "im2col.h"
+#include "winograd/winograd_conv3x3.h"
 
 namespace qedge::perf {
 namespace {
@@ -27,6 +32,22 @@ void BM_PeakInt8MultiplyAdd(benchmark::State& state) {
                                                benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
 }
 BENCHMARK(BM_PeakInt8MultiplyAdd);
+
+// The peak float FMA rate in GFLOP/s, measured once (best of five) for the fraction-of-peak counters.
+double measured_peak_gflops() {
+  static const double peak = [] {
+    constexpr int64_t kIterations = int64_t{1} << 22;
+    double best = 0;
+    for (int r = 0; r < 5; ++r) {
+      const auto t0 = std::chrono::steady_clock::now();
+      benchmark::DoNotOptimize(peak_fma_f32(kIterations));
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      best = std::max(best, kPeakFmaFlopsPerCall * kIterations / s / 1e9);
+    }
+    return best;
+  }();
+  return peak;
+}
 
 std::vector<float> random_floats(size_t n) {
   std::mt19937 rng(1);
@@ -93,6 +114,56 @@ void BM_ConvRef3x3(benchmark::State& state) { conv_bench(state, false); }
 void BM_ConvFast3x3(benchmark::State& state) { conv_bench(state, true); }
 BENCHMARK(BM_ConvRef3x3)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ConvFast3x3)->Unit(benchmark::kMillisecond);
+
+// resnet18's 3x3 stride-1 layers (channels = maps, square image, pad 1): Winograd F(4x4, 3x3) against im2col + GEMM,
+// as effective GFLOP/s (direct-convolution FLOPs / time) and fraction of the peak FMA rate (BM_PeakFloatFma).
+// Arguments: channels, image size, 1 for Winograd.
+void BM_Conv3x3Resnet18(benchmark::State& state) {
+  const int64_t c = state.range(0), hw = state.range(1);
+  const bool winograd = state.range(2) != 0;
+  const auto x = random_floats(static_cast<size_t>(c * hw * hw)), w = random_floats(static_cast<size_t>(c * c * 9));
+  Tensor xv, wv, yv;
+  xv.dtype = wv.dtype = DType::kFloat32;
+  xv.shape = {1, c, hw, hw}, wv.shape = {c, c, 3, 3};
+  xv.data = const_cast<float*>(x.data()), wv.data = const_cast<float*>(w.data());
+  wv.constant = true;
+  AttrMap attrs;
+  attrs.set(ints_attr("pads", {1, 1, 1, 1}));
+  KernelContext ctx;
+  ctx.op_type = "Conv";
+  ctx.attrs = &attrs;
+  ctx.inputs = {&xv, &wv};
+  ctx.outputs = {&yv};
+  ref::NnGeometry g;
+  int64_t group = 0;
+  if (!ref::nn_conv_prepare(ctx, DType::kFloat32, &g, &group).ok()) state.SkipWithError("bad geometry");
+  std::vector<float> y(static_cast<size_t>(c * hw * hw));
+  yv.data = y.data();
+  fast::WinogradConv3x3 wino;
+  wino.plan(g, 1, c, c);
+  std::vector<float> col(static_cast<size_t>(c * 9 * hw * hw));
+  fast::GemmShape s;
+  s.m = c, s.n = hw * hw, s.k = c * 9, s.lda = s.k, s.ldb = s.n, s.ldc = s.n;
+  for (auto _ : state) {
+    if (winograd) {
+      benchmark::DoNotOptimize(wino.run(ctx));
+    } else {
+      fast::im2col(g, x.data(), c, col.data());
+      fast::gemm_f32(s, w.data(), col.data(), y.data(), false, nullptr);
+    }
+    benchmark::ClobberMemory();
+  }
+  const double flops = 2.0 * static_cast<double>(c * c * 9 * hw * hw) * static_cast<double>(state.iterations());
+  state.counters["GFLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+  state.counters["peak"] = benchmark::Counter(flops / (measured_peak_gflops() * 1e9), benchmark::Counter::kIsRate);
+  state.SetLabel(winograd ? "winograd_f43" : "im2col_gemm");
+}
+BENCHMARK(BM_Conv3x3Resnet18)
+    ->ArgsProduct({{64}, {56}, {0, 1}})
+    ->ArgsProduct({{128}, {28}, {0, 1}})
+    ->ArgsProduct({{256}, {14}, {0, 1}})
+    ->ArgsProduct({{512}, {7}, {0, 1}})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace qedge::perf

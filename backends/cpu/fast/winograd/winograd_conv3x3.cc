@@ -1,0 +1,167 @@
+#include "winograd/winograd_conv3x3.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "qedge/cpu_fast/cpu_features.h"
+#include "winograd/winograd_f43_kernels.h"
+
+namespace qedge::fast {
+namespace {
+
+constexpr int64_t kTile = 4;            // output tile edge
+constexpr int64_t kWindow = kTile + 2;  // input tile edge
+constexpr int64_t kKc = 256;            // channels per GEMM k slice: a 16-tile B panel slice (16 KB) stays in L1
+constexpr int64_t kPanelsPerBlock = 16; // map panels per work item: 96 maps x kKc of U_p (96 KB) stay in L2
+
+struct Kernels {
+  WinogradInputTiles input;
+  WinogradOutputTiles output;
+  GemmMicroKernel gemm;
+};
+
+const Kernels& kernels() {
+  static const Kernels k = [] {
+#if defined(__x86_64__)
+    if (cpu_features().avx2_fma) {
+      return Kernels{winograd_f43_input_tiles_avx2_fma, winograd_f43_output_tiles_avx2_fma, gemm_f32_6x16_avx2_fma};
+    }
+#endif
+    return Kernels{winograd_f43_input_tiles_scalar, winograd_f43_output_tiles_scalar, gemm_f32_6x16_scalar};
+  }();
+  return k;
+}
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+bool WinogradConv3x3::covers(const ref::NnGeometry& g, int64_t group) {
+  return group == 1 && g.nd == 2 && g.kernel[1] == 3 && g.kernel[2] == 3 && g.stride[1] == 1 && g.stride[2] == 1 &&
+         g.dilation[1] == 1 && g.dilation[2] == 1;
+}
+
+bool WinogradConv3x3::pays_off(const ref::NnGeometry& g, int64_t channels, int64_t maps) {
+  return channels >= 16 && maps >= 16 && g.out[1] * g.out[2] >= 16;
+}
+
+void WinogradConv3x3::plan(const ref::NnGeometry& g, int64_t batch, int64_t channels, int64_t maps) {
+  g_ = g;
+  batch_ = batch, channels_ = channels, maps_ = maps;
+  tiles_y_ = ceil_div(g.out[1], kTile), tiles_x_ = ceil_div(g.out[2], kTile);
+  tiles_ = batch * tiles_y_ * tiles_x_;
+  tile_blocks_ = ceil_div(tiles_, kWinogradLanes);
+  map_panels_ = ceil_div(maps, kGemmMr);
+  plane_h_ = tiles_y_ * kTile + 2, plane_w_ = tiles_x_ * kTile + 2;
+  // Tiles past the last one (filling the last block) read the first window; their results are never stored.
+  tile_base_.assign(static_cast<size_t>(tile_blocks_ * kWinogradLanes), 0);
+  for (int64_t t = 0; t < tiles_; ++t) {
+    const int64_t n = t / (tiles_y_ * tiles_x_), ty = t / tiles_x_ % tiles_y_, tx = t % tiles_x_;
+    tile_base_[t] = (n * plane_h_ + ty * kTile) * plane_w_ + tx * kTile;
+  }
+}
+
+Status WinogradConv3x3::run(KernelContext& ctx) {
+  const Tensor& w = *ctx.input(1);
+  const Tensor* b = ctx.input(2);
+  if (!(w.constant && w.data == u_source_ && !u_.empty())) {
+    transform_weights(w.data_as<float>());
+    u_source_ = w.constant ? w.data : nullptr;
+  }
+  v_.resize(static_cast<size_t>(kWinogradPositions * tile_blocks_ * channels_ * kWinogradLanes));
+  m_.resize(static_cast<size_t>(kWinogradPositions * tile_blocks_ * map_panels_ * kGemmMr * kWinogradLanes));
+  transform_input(ctx, ctx.input(0)->data_as<float>());
+  multiply(ctx);
+  transform_output(ctx, b ? b->data_as<float>() : nullptr, ctx.output(0)->data_as<float>());
+  return Status::Ok();
+}
+
+void WinogradConv3x3::transform_weights(const float* w) {
+  u_.assign(static_cast<size_t>(kWinogradPositions * map_panels_ * channels_ * kGemmMr), 0.0f);
+  float u[kWinogradPositions];
+  for (int64_t m = 0; m < maps_; ++m) {
+    for (int64_t c = 0; c < channels_; ++c) {
+      winograd_f43_filter(w + (m * channels_ + c) * 9, u);
+      for (int64_t p = 0; p < kWinogradPositions; ++p) {
+        u_[((p * map_panels_ + m / kGemmMr) * channels_ + c) * kGemmMr + m % kGemmMr] = u[p];
+      }
+    }
+  }
+}
+
+void WinogradConv3x3::transform_input(const KernelContext& ctx, const float* x) {
+  const int64_t in_h = g_.in[1], in_w = g_.in[2], top = g_.pad_begin[1], left = g_.pad_begin[2];
+  // Input rows and columns that land inside the padded planes (the planes may be shorter than the padded input when
+  // the end padding exceeds what the last tile reads, or longer: then the rest stays zero).
+  const int64_t y0 = std::max<int64_t>(0, -top), y1 = std::min(in_h, plane_h_ - top);
+  const int64_t x0 = std::max<int64_t>(0, -left), x1 = std::min(in_w, plane_w_ - left);
+  const int64_t plane = plane_h_ * plane_w_, p_stride = tile_blocks_ * channels_ * kWinogradLanes;
+  const Kernels& k = kernels();
+  ctx.parallel_for(channels_, [&](int64_t c_begin, int64_t c_end) {
+    // Every channel rewrites the same interior, so the zero border is written once per chunk.
+    thread_local std::vector<float> planes;
+    planes.assign(static_cast<size_t>(batch_ * plane), 0.0f);
+    for (int64_t c = c_begin; c < c_end; ++c) {
+      for (int64_t n = 0; n < batch_; ++n) {
+        const float* src = x + (n * channels_ + c) * in_h * in_w;
+        float* dst = planes.data() + n * plane;
+        for (int64_t iy = y0; iy < y1 && x1 > x0; ++iy) {
+          std::memcpy(dst + (iy + top) * plane_w_ + x0 + left, src + iy * in_w + x0,
+                      static_cast<size_t>(x1 - x0) * sizeof(float));
+        }
+      }
+      for (int64_t tb = 0; tb < tile_blocks_; ++tb) {
+        k.input(planes.data(), tile_base_.data() + tb * kWinogradLanes, plane_w_,
+                v_.data() + (tb * channels_ + c) * kWinogradLanes, p_stride);
+      }
+    }
+  });
+}
+
+void WinogradConv3x3::multiply(const KernelContext& ctx) {
+  const int64_t map_blocks = ceil_div(map_panels_, kPanelsPerBlock), rows = map_panels_ * kGemmMr;
+  const GemmMicroKernel gemm = kernels().gemm;
+  ctx.parallel_for(kWinogradPositions * map_blocks, [&](int64_t begin, int64_t end) {
+    for (int64_t item = begin; item < end; ++item) {
+      const int64_t p = item / map_blocks, mp_begin = item % map_blocks * kPanelsPerBlock;
+      const int64_t mp_end = std::min(map_panels_, mp_begin + kPanelsPerBlock);
+      for (int64_t k0 = 0; k0 < channels_; k0 += kKc) {
+        const int64_t kc = std::min(kKc, channels_ - k0);
+        for (int64_t tb = 0; tb < tile_blocks_; ++tb) {
+          const float* bp = v_.data() + ((p * tile_blocks_ + tb) * channels_ + k0) * kWinogradLanes;
+          float* out = m_.data() + (p * tile_blocks_ + tb) * rows * kWinogradLanes;
+          for (int64_t mp = mp_begin; mp < mp_end; ++mp) {
+            gemm(kc, u_.data() + ((p * map_panels_ + mp) * channels_ + k0) * kGemmMr, bp,
+                 out + mp * kGemmMr * kWinogradLanes, kWinogradLanes, k0 > 0);
+          }
+        }
+      }
+    }
+  });
+}
+
+void WinogradConv3x3::transform_output(const KernelContext& ctx, const float* bias, float* y) {
+  const int64_t out_h = g_.out[1], out_w = g_.out[2], rows = map_panels_ * kGemmMr;
+  const int64_t p_stride = tile_blocks_ * rows * kWinogradLanes;
+  const Kernels& k = kernels();
+  ctx.parallel_for(maps_, [&](int64_t m_begin, int64_t m_end) {
+    alignas(32) float o[kTile * kTile * kWinogradLanes];
+    for (int64_t m = m_begin; m < m_end; ++m) {
+      for (int64_t tb = 0; tb < tile_blocks_; ++tb) {
+        k.output(m_.data() + (tb * rows + m) * kWinogradLanes, p_stride, bias ? bias[m] : 0.0f, o);
+        const int64_t lanes = std::min<int64_t>(kWinogradLanes, tiles_ - tb * kWinogradLanes);
+        for (int64_t l = 0; l < lanes; ++l) {
+          const int64_t t = tb * kWinogradLanes + l;
+          const int64_t n = t / (tiles_y_ * tiles_x_), oy = t / tiles_x_ % tiles_y_ * kTile, ox = t % tiles_x_ * kTile;
+          float* dst = y + ((n * maps_ + m) * out_h + oy) * out_w + ox;
+          const int64_t h = std::min(kTile, out_h - oy), wd = std::min(kTile, out_w - ox);
+          for (int64_t i = 0; i < h; ++i) {
+            for (int64_t j = 0; j < wd; ++j) dst[i * out_w + j] = o[(i * kTile + j) * kWinogradLanes + l];
+          }
+        }
+      }
+    }
+  });
+}
+
+}  // namespace qedge::fast
