@@ -15,8 +15,8 @@ constexpr int64_t kKc = 256;            // channels per GEMM k slice: a 16-tile 
 constexpr int64_t kPanelsPerBlock = 16; // map panels per work item: 96 maps x kKc of U_p (96 KB) stay in L2
 
 struct Kernels {
-  WinogradInputTiles input;
-  WinogradOutputTiles output;
+  WinogradInputRow input;
+  WinogradOutputRow output;
   GemmMicroKernel gemm;
 };
 
@@ -24,10 +24,10 @@ const Kernels& kernels() {
   static const Kernels k = [] {
 #if defined(__x86_64__)
     if (cpu_features().avx2_fma) {
-      return Kernels{winograd_f43_input_tiles_avx2_fma, winograd_f43_output_tiles_avx2_fma, gemm_f32_6x16_avx2_fma};
+      return Kernels{winograd_f43_input_row_avx2_fma, winograd_f43_output_row_avx2_fma, gemm_f32_6x16_avx2_fma};
     }
 #endif
-    return Kernels{winograd_f43_input_tiles_scalar, winograd_f43_output_tiles_scalar, gemm_f32_6x16_scalar};
+    return Kernels{winograd_f43_input_row_scalar, winograd_f43_output_row_scalar, gemm_f32_6x16_scalar};
   }();
   return k;
 }
@@ -52,13 +52,8 @@ void WinogradConv3x3::plan(const ref::NnGeometry& g, int64_t batch, int64_t chan
   tiles_ = batch * tiles_y_ * tiles_x_;
   tile_blocks_ = ceil_div(tiles_, kWinogradLanes);
   map_panels_ = ceil_div(maps, kGemmMr);
-  plane_h_ = tiles_y_ * kTile + 2, plane_w_ = tiles_x_ * kTile + 2;
-  // Tiles past the last one (filling the last block) read the first window; their results are never stored.
-  tile_base_.assign(static_cast<size_t>(tile_blocks_ * kWinogradLanes), 0);
-  for (int64_t t = 0; t < tiles_; ++t) {
-    const int64_t n = t / (tiles_y_ * tiles_x_), ty = t / tiles_x_ % tiles_y_, tx = t % tiles_x_;
-    tile_base_[t] = (n * plane_h_ + ty * kTile) * plane_w_ + tx * kTile;
-  }
+  // Rows padded so that the AVX2 transform may read whole 8-tile groups (kernels header).
+  plane_h_ = tiles_y_ * kTile + 2, plane_w_ = 32 * ceil_div(tiles_x_, 8) + 8;
 }
 
 Status WinogradConv3x3::run(KernelContext& ctx) {
@@ -95,7 +90,8 @@ void WinogradConv3x3::transform_input(const KernelContext& ctx, const float* x) 
   // the end padding exceeds what the last tile reads, or longer: then the rest stays zero).
   const int64_t y0 = std::max<int64_t>(0, -top), y1 = std::min(in_h, plane_h_ - top);
   const int64_t x0 = std::max<int64_t>(0, -left), x1 = std::min(in_w, plane_w_ - left);
-  const int64_t plane = plane_h_ * plane_w_, p_stride = tile_blocks_ * channels_ * kWinogradLanes;
+  const int64_t plane = plane_h_ * plane_w_;
+  const WinogradTileLayout layout{channels_ * kWinogradLanes, tile_blocks_ * channels_ * kWinogradLanes};
   const Kernels& k = kernels();
   ctx.parallel_for(channels_, [&](int64_t c_begin, int64_t c_end) {
     // Every channel rewrites the same interior, so the zero border is written once per chunk.
@@ -110,9 +106,9 @@ void WinogradConv3x3::transform_input(const KernelContext& ctx, const float* x) 
                       static_cast<size_t>(x1 - x0) * sizeof(float));
         }
       }
-      for (int64_t tb = 0; tb < tile_blocks_; ++tb) {
-        k.input(planes.data(), tile_base_.data() + tb * kWinogradLanes, plane_w_,
-                v_.data() + (tb * channels_ + c) * kWinogradLanes, p_stride);
+      for (int64_t row = 0; row < batch_ * tiles_y_; ++row) {
+        k.input(planes.data() + (row / tiles_y_ * plane_h_ + row % tiles_y_ * kTile) * plane_w_, plane_w_, tiles_x_,
+                row * tiles_x_, v_.data() + c * kWinogradLanes, layout);
       }
     }
   });
@@ -142,23 +138,14 @@ void WinogradConv3x3::multiply(const KernelContext& ctx) {
 
 void WinogradConv3x3::transform_output(const KernelContext& ctx, const float* bias, float* y) {
   const int64_t out_h = g_.out[1], out_w = g_.out[2], rows = map_panels_ * kGemmMr;
-  const int64_t p_stride = tile_blocks_ * rows * kWinogradLanes;
+  const WinogradTileLayout layout{rows * kWinogradLanes, tile_blocks_ * rows * kWinogradLanes};
   const Kernels& k = kernels();
   ctx.parallel_for(maps_, [&](int64_t m_begin, int64_t m_end) {
-    alignas(32) float o[kTile * kTile * kWinogradLanes];
     for (int64_t m = m_begin; m < m_end; ++m) {
-      for (int64_t tb = 0; tb < tile_blocks_; ++tb) {
-        k.output(m_.data() + (tb * rows + m) * kWinogradLanes, p_stride, bias ? bias[m] : 0.0f, o);
-        const int64_t lanes = std::min<int64_t>(kWinogradLanes, tiles_ - tb * kWinogradLanes);
-        for (int64_t l = 0; l < lanes; ++l) {
-          const int64_t t = tb * kWinogradLanes + l;
-          const int64_t n = t / (tiles_y_ * tiles_x_), oy = t / tiles_x_ % tiles_y_ * kTile, ox = t % tiles_x_ * kTile;
-          float* dst = y + ((n * maps_ + m) * out_h + oy) * out_w + ox;
-          const int64_t h = std::min(kTile, out_h - oy), wd = std::min(kTile, out_w - ox);
-          for (int64_t i = 0; i < h; ++i) {
-            for (int64_t j = 0; j < wd; ++j) dst[i * out_w + j] = o[(i * kTile + j) * kWinogradLanes + l];
-          }
-        }
+      for (int64_t row = 0; row < batch_ * tiles_y_; ++row) {
+        const int64_t n = row / tiles_y_, oy = row % tiles_y_ * kTile;
+        k.output(m_.data() + m * kWinogradLanes, layout, row * tiles_x_, tiles_x_, bias ? bias[m] : 0.0f,
+                 y + ((n * maps_ + m) * out_h + oy) * out_w, out_w, std::min(kTile, out_h - oy), out_w);
       }
     }
   });

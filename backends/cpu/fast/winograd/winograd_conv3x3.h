@@ -35,7 +35,6 @@ class WinogradConv3x3 {
   int64_t batch_ = 0, channels_ = 0, maps_ = 0;
   int64_t tiles_y_ = 0, tiles_x_ = 0, tiles_ = 0, tile_blocks_ = 0, map_panels_ = 0;
   int64_t plane_h_ = 0, plane_w_ = 0;  // zero-padded input plane holding every tile's 6x6 window
-  std::vector<int64_t> tile_base_;     // per tile (padded to whole blocks): offset of its window in the padded planes
   std::vector<float> u_;               // [36][map panel][channel][6 maps]
   std::vector<float> v_;               // [36][tile block][channel][16 tiles]
   std::vector<float> m_;               // [36][tile block][map panels * 6][16 tiles]

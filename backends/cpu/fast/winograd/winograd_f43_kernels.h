@@ -1,8 +1,9 @@
 // Winograd F(4x4, 3x3) building blocks (Lavin & Gray, interpolation points 0, +-1, +-2, infinity): a 6x6 input tile
 // d becomes V = B^T d B, a 3x3 filter g becomes U = G g G^T, and the 4x4 output tile is A^T (sum over channels of
 // U . V) A. The 36 elementwise products, summed over input channels, are 36 GEMMs (one per tile position p = a*6+b).
-// The transforms work on kWinogradLanes tiles at once (one GEMM B panel: 16 tiles), lane-parallel so that they
-// vectorize; each is built twice, portable and with AVX2+FMA, and chosen at run time.
+// The transforms work on one row of tiles at a time; tile t of the flattened tile list (image, tile row, tile
+// column) sits in lane t % 16 of GEMM panel block t / 16 (the micro-kernel's 16-column B panels). Each exists portable
+// and with AVX2+FMA (8 tiles per step: stride-4 columns deinterleaved in registers), chosen at run time.
 #pragma once
 
 #include <cstdint>
@@ -11,24 +12,34 @@
 
 namespace qedge::fast {
 
-constexpr int kWinogradLanes = kGemmNr;  // tiles per transform call = columns of one packed GEMM B panel
+constexpr int kWinogradLanes = kGemmNr;  // tiles per GEMM B panel block
 constexpr int kWinogradPositions = 36;   // 6x6 transformed tile
 
-// Reads 16 zero-padded 6x6 input tiles (tile l starts at plane[base[l]], rows `row_stride` apart) and writes
-// V[p] for tile l at v[p * p_stride + l].
-using WinogradInputTiles = void (*)(const float* plane, const int64_t* base, int64_t row_stride, float* v,
-                                    int64_t p_stride);
-// Reads the 36 GEMM results of 16 tiles (position p of tile l at y[p * p_stride + l]) and writes the 4x4 output
-// tiles plus `bias`: output (i, j) of tile l at out[(i * 4 + j) * 16 + l].
-using WinogradOutputTiles = void (*)(const float* y, int64_t p_stride, float bias, float* out);
+// Where position p of tile t lives in a panel-block buffer: base[(t / 16) * block_stride + t % 16 + p * p_stride].
+struct WinogradTileLayout {
+  int64_t block_stride = 0;
+  int64_t p_stride = 0;
+};
 
-void winograd_f43_input_tiles_scalar(const float* plane, const int64_t* base, int64_t row_stride, float* v,
-                                     int64_t p_stride);
-void winograd_f43_output_tiles_scalar(const float* y, int64_t p_stride, float bias, float* out);
+// Input transform of one tile row: `tiles` 6x6 windows, window k starting at rows[4 * k], rows `row_stride` apart
+// (each row readable to 32 * ceil(tiles / 8) + 8 floats; zero padding included). Tile k is flattened tile t0 + k of v.
+using WinogradInputRow = void (*)(const float* rows, int64_t row_stride, int64_t tiles, int64_t t0, float* v,
+                                  const WinogradTileLayout& layout);
+// Output transform of one tile row of one map: reads the 36 GEMM results of flattened tiles t0 .. t0 + tiles - 1 from
+// y, adds `bias` and writes the first `out_rows` (<= 4) output rows, `out_cols` columns each (<= 4 * tiles), at
+// out[i * out_stride + x].
+using WinogradOutputRow = void (*)(const float* y, const WinogradTileLayout& layout, int64_t t0, int64_t tiles,
+                                   float bias, float* out, int64_t out_stride, int64_t out_rows, int64_t out_cols);
+
+void winograd_f43_input_row_scalar(const float* rows, int64_t row_stride, int64_t tiles, int64_t t0, float* v,
+                                   const WinogradTileLayout& layout);
+void winograd_f43_output_row_scalar(const float* y, const WinogradTileLayout& layout, int64_t t0, int64_t tiles,
+                                    float bias, float* out, int64_t out_stride, int64_t out_rows, int64_t out_cols);
 #if defined(__x86_64__)
-void winograd_f43_input_tiles_avx2_fma(const float* plane, const int64_t* base, int64_t row_stride, float* v,
-                                       int64_t p_stride);
-void winograd_f43_output_tiles_avx2_fma(const float* y, int64_t p_stride, float bias, float* out);
+void winograd_f43_input_row_avx2_fma(const float* rows, int64_t row_stride, int64_t tiles, int64_t t0, float* v,
+                                     const WinogradTileLayout& layout);
+void winograd_f43_output_row_avx2_fma(const float* y, const WinogradTileLayout& layout, int64_t t0, int64_t tiles,
+                                      float bias, float* out, int64_t out_stride, int64_t out_rows, int64_t out_cols);
 #endif
 
 // U = G g G^T for one 3x3 filter g (row-major), computed in double: u[p] for p = a*6+b.

@@ -168,22 +168,24 @@ TEST(WinogradConv3x3, FastConvUsesItWhereItPaysOff) {
   }
 }
 
+// A row of 13 tiles starting at flattened tile 11, so groups straddle 16-tile blocks and the row ends mid-group;
+// everything outside the row's lanes and output columns must stay untouched.
 TEST(WinogradConv3x3, Avx2TransformsMatchPortableOnes) {
 #if defined(__x86_64__)
   if (!fast::cpu_features().avx2_fma) GTEST_SKIP() << "no AVX2+FMA on this CPU";
   std::mt19937 rng(14);
-  const int64_t row = 70;
-  const std::vector<float> plane = uniform(static_cast<size_t>(row * 6 * 3), rng);
-  std::vector<int64_t> base(fast::kWinogradLanes);
-  for (int64_t l = 0; l < fast::kWinogradLanes; ++l) base[l] = (l % 3) * row * 6 + l * 4;
-  std::vector<float> a(36 * 20), b(36 * 20);
-  fast::winograd_f43_input_tiles_scalar(plane.data(), base.data(), row, a.data(), 20);
-  fast::winograd_f43_input_tiles_avx2_fma(plane.data(), base.data(), row, b.data(), 20);
+  const int64_t tiles = 13, t0 = 11, row_stride = 32 * 2 + 8;
+  const fast::WinogradTileLayout layout{40, 3 * 40};
+  const std::vector<float> rows = uniform(static_cast<size_t>(6 * row_stride), rng);
+  std::vector<float> a(36 * 120, 7.0f), b(36 * 120, 7.0f);
+  fast::winograd_f43_input_row_scalar(rows.data(), row_stride, tiles, t0, a.data(), layout);
+  fast::winograd_f43_input_row_avx2_fma(rows.data(), row_stride, tiles, t0, b.data(), layout);
   for (size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a[i], b[i], 1e-5 * (std::fabs(a[i]) + 16)) << "input " << i;
-  const std::vector<float> m = uniform(36 * 20, rng);
-  std::vector<float> o1(16 * 16), o2(16 * 16);
-  fast::winograd_f43_output_tiles_scalar(m.data(), 20, 0.5f, o1.data());
-  fast::winograd_f43_output_tiles_avx2_fma(m.data(), 20, 0.5f, o2.data());
+  const std::vector<float> m = uniform(36 * 120, rng);
+  const int64_t out_stride = 60;
+  std::vector<float> o1(4 * out_stride, 7.0f), o2(4 * out_stride, 7.0f);
+  fast::winograd_f43_output_row_scalar(m.data(), layout, t0, tiles, 0.5f, o1.data(), out_stride, 3, 50);
+  fast::winograd_f43_output_row_avx2_fma(m.data(), layout, t0, tiles, 0.5f, o2.data(), out_stride, 3, 50);
   for (size_t i = 0; i < o1.size(); ++i) ASSERT_NEAR(o1[i], o2[i], 1e-5 * (std::fabs(o1[i]) + 64)) << "output " << i;
 #else
   GTEST_SKIP() << "x86-64 only";
