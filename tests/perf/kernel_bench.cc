@@ -123,7 +123,8 @@ BENCHMARK(BM_ConvFast3x3)->Unit(benchmark::kMillisecond);
 
 // resnet18's 3x3 stride-1 layers (channels = maps, square image, pad 1): Winograd F(4x4, 3x3) against im2col + GEMM,
 // as effective GFLOP/s (direct-convolution FLOPs / time) and fraction of the peak FMA rate (BM_PeakFloatFma).
-// Arguments: channels, image size, 1 for Winograd.
+// Arguments: channels, image size, 1 for Winograd. The rows after resnet18's layers (few channels, small images) are
+// where WinogradConv3x3::pays_off draws its line.
 void BM_Conv3x3Resnet18(benchmark::State& state) {
   const int64_t c = state.range(0), hw = state.range(1);
   const bool winograd = state.range(2) != 0;
@@ -169,6 +170,9 @@ BENCHMARK(BM_Conv3x3Resnet18)
     ->ArgsProduct({{128}, {28}, {0, 1}})
     ->ArgsProduct({{256}, {14}, {0, 1}})
     ->ArgsProduct({{512}, {7}, {0, 1}})
+    ->ArgsProduct({{8, 16}, {56}, {0, 1}})
+    ->ArgsProduct({{64, 128, 256}, {7}, {0, 1}})
+    ->ArgsProduct({{256}, {10}, {0, 1}})
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace

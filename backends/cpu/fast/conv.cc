@@ -44,9 +44,9 @@ class FastConv : public FallbackKernel {
     for (int d = 0; d < ref::kNnMaxSpatial; ++d) {
       pointwise_ &= g_.stride[d] == 1 && g_.pad_begin[d] == 0 && g_.pad_end[d] == 0 && g_.out[d] == g_.in[d];
     }
-    const int64_t channels = ctx.input(0)->shape[1], maps = ctx.input(1)->shape[0];
-    winograd_3x3_ = WinogradConv3x3::covers(g_, group_) && WinogradConv3x3::pays_off(g_, channels, maps);
-    if (winograd_3x3_) winograd_.plan(g_, ctx.input(0)->shape[0], channels, maps);
+    const int64_t batch = ctx.input(0)->shape[0], channels = ctx.input(0)->shape[1], maps = ctx.input(1)->shape[0];
+    winograd_3x3_ = WinogradConv3x3::covers(g_, group_) && WinogradConv3x3::pays_off(g_, batch, channels, maps);
+    if (winograd_3x3_) winograd_.plan(g_, batch, channels, maps);
     return Status::Ok();
   }
 

@@ -17,8 +17,8 @@ class WinogradConv3x3 {
  public:
   // Whether the geometry is one this kernel computes (a 2-D 3x3 window, stride 1, dilation 1, group 1).
   static bool covers(const ref::NnGeometry& g, int64_t group);
-  // Whether it beats im2col + GEMM for these channel counts and output size (measured in qedge_kernel_bench).
-  static bool pays_off(const ref::NnGeometry& g, int64_t channels, int64_t maps);
+  // Whether it beats im2col + GEMM for this batch, channel counts and output size (measured in qedge_kernel_bench).
+  static bool pays_off(const ref::NnGeometry& g, int64_t batch, int64_t channels, int64_t maps);
 
   // Tile list and buffer sizes for input [batch, channels, g.in] and `maps` output maps; `g` must be covered.
   void plan(const ref::NnGeometry& g, int64_t batch, int64_t channels, int64_t maps);

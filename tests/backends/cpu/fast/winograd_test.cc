@@ -147,7 +147,19 @@ TEST(WinogradConv3x3, CoversOnly3x3Stride1Dilation1OneGroup) {
   EXPECT_FALSE(fast::WinogradConv3x3::covers(g, 1));
 }
 
-// The fast Conv picks Winograd for a resnet-like layer; its result is the reference's.
+TEST(WinogradConv3x3, LeavesFewTilesOfLargeWeightsToIm2col) {
+  ref::NnGeometry g;
+  g.nd = 2;
+  g.kernel = {1, 3, 3};
+  g.out = {1, 7, 7};
+  EXPECT_FALSE(fast::WinogradConv3x3::pays_off(g, 1, 512, 512));
+  EXPECT_TRUE(fast::WinogradConv3x3::pays_off(g, 2, 512, 512));
+  EXPECT_TRUE(fast::WinogradConv3x3::pays_off(g, 1, 64, 64));
+  g.out = {1, 14, 14};
+  EXPECT_TRUE(fast::WinogradConv3x3::pays_off(g, 1, 512, 512));
+}
+
+// The fast Conv on a resnet-like layer (which it runs by Winograd): its result is the reference's.
 TEST(WinogradConv3x3, FastConvUsesItWhereItPaysOff) {
   std::mt19937 rng(13);
   const TensorData x = make_tensor<float>(DType::kFloat32, {1, 64, 15, 13}, uniform(64 * 15 * 13, rng));
