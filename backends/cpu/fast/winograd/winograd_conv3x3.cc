@@ -63,7 +63,7 @@ Status WinogradConv3x3::run(KernelContext& ctx) {
   const Tensor& w = *ctx.input(1);
   const Tensor* b = ctx.input(2);
   if (!(w.constant && w.data == u_source_ && !u_.empty())) {
-    transform_weights(w.data_as<float>());
+    transform_weights(ctx, w.data_as<float>());
     u_source_ = w.constant ? w.data : nullptr;
   }
   v_.resize(static_cast<size_t>(kWinogradPositions * tile_blocks_ * channels_ * kWinogradLanes));
@@ -74,17 +74,28 @@ Status WinogradConv3x3::run(KernelContext& ctx) {
   return Status::Ok();
 }
 
-void WinogradConv3x3::transform_weights(const float* w) {
-  u_.assign(static_cast<size_t>(kWinogradPositions * map_panels_ * channels_ * kGemmMr), 0.0f);
-  float u[kWinogradPositions];
-  for (int64_t m = 0; m < maps_; ++m) {
-    for (int64_t c = 0; c < channels_; ++c) {
-      winograd_f43_filter(w + (m * channels_ + c) * 9, u);
-      for (int64_t p = 0; p < kWinogradPositions; ++p) {
-        u_[((p * map_panels_ + m / kGemmMr) * channels_ + c) * kGemmMr + m % kGemmMr] = u[p];
+void WinogradConv3x3::transform_weights(const KernelContext& ctx, const float* w) {
+  u_.resize(static_cast<size_t>(kWinogradPositions * map_panels_ * channels_ * kGemmMr));
+  // Panel by panel and channel by channel, so that the six maps of a panel fill whole runs of each position's rows.
+  ctx.parallel_for(map_panels_, [&](int64_t mp_begin, int64_t mp_end) {
+    float u[kGemmMr][kWinogradPositions];
+    for (int64_t mp = mp_begin; mp < mp_end; ++mp) {
+      for (int64_t c = 0; c < channels_; ++c) {
+        for (int64_t r = 0; r < kGemmMr; ++r) {
+          const int64_t m = mp * kGemmMr + r;
+          if (m < maps_) {
+            winograd_f43_filter(w + (m * channels_ + c) * 9, u[r]);
+          } else {
+            std::fill(u[r], u[r] + kWinogradPositions, 0.0f);
+          }
+        }
+        for (int64_t p = 0; p < kWinogradPositions; ++p) {
+          float* dst = u_.data() + ((p * map_panels_ + mp) * channels_ + c) * kGemmMr;
+          for (int64_t r = 0; r < kGemmMr; ++r) dst[r] = u[r][p];
+        }
       }
     }
-  }
+  });
 }
 
 void WinogradConv3x3::transform_input(const KernelContext& ctx, const float* x) {

@@ -26,7 +26,7 @@ class WinogradConv3x3 {
   Status run(KernelContext& ctx);
 
  private:
-  void transform_weights(const float* w);
+  void transform_weights(const KernelContext& ctx, const float* w);
   void transform_input(const KernelContext& ctx, const float* x);
   void multiply(const KernelContext& ctx);
   void transform_output(const KernelContext& ctx, const float* bias, float* y);
