@@ -104,10 +104,12 @@ void winograd_f43_input_row_avx2_fma(const float* rows, int64_t row_stride, int6
     __m256 t[6][6];  // t[i][b] = (d B)(i, b), tiles in lanes
     for (int i = 0; i < 6; ++i) {
       const float* x = rows + i * row_stride + 4 * k0;
-      __m256 d[6], shifted[4];
+      __m256 d[6];
       deinterleave4(x, d);
-      deinterleave4(x + 4, shifted);  // columns 4 and 5 are the next tile's columns 0 and 1
-      d[4] = shifted[0], d[5] = shifted[1];
+      // Columns 4 and 5 are the next tile's columns 0 and 1: lanes shifted down by one, the last from x[32], x[33].
+      const __m256i next = _mm256_setr_epi32(1, 2, 3, 4, 5, 6, 7, 7);
+      d[4] = _mm256_blend_ps(_mm256_permutevar8x32_ps(d[0], next), _mm256_broadcast_ss(x + 32), 0x80);
+      d[5] = _mm256_blend_ps(_mm256_permutevar8x32_ps(d[1], next), _mm256_broadcast_ss(x + 33), 0x80);
       bt6(d, t[i]);
     }
     const GroupAddress at(layout, t0 + k0, std::min<int64_t>(kGroup, tiles - k0));
