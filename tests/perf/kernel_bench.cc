@@ -123,11 +123,11 @@ BENCHMARK(BM_ConvFast3x3)->Unit(benchmark::kMillisecond);
 
 // resnet18's 3x3 stride-1 layers (channels = maps, square image, pad 1): Winograd F(4x4, 3x3) against im2col + GEMM,
 // as effective GFLOP/s (direct-convolution FLOPs / time) and fraction of the peak FMA rate (BM_PeakFloatFma).
-// Arguments: channels, image size, 1 for Winograd. The rows after resnet18's layers (few channels, small images) are
+// Arguments: channels, image size, Winograd output tile (4: F(4x4, 3x3), 2: F(2x2, 3x3), 0: im2col + GEMM). The rows after resnet18's layers (few channels, small images) are
 // where WinogradConv3x3::pays_off draws its line.
 void BM_Conv3x3Resnet18(benchmark::State& state) {
   const int64_t c = state.range(0), hw = state.range(1);
-  const bool winograd = state.range(2) != 0;
+  const int64_t tile = state.range(2);
   const auto x = random_floats(static_cast<size_t>(c * hw * hw)), w = random_floats(static_cast<size_t>(c * c * 9));
   Tensor xv, wv, yv;
   xv.dtype = wv.dtype = DType::kFloat32;
@@ -147,12 +147,12 @@ void BM_Conv3x3Resnet18(benchmark::State& state) {
   std::vector<float> y(static_cast<size_t>(c * hw * hw));
   yv.data = y.data();
   fast::WinogradConv3x3 wino;
-  wino.plan(g, 1, c, c);
+  if (tile > 0) wino.plan(g, 1, c, c, tile);
   std::vector<float> col(static_cast<size_t>(c * 9 * hw * hw));
   fast::GemmShape s;
   s.m = c, s.n = hw * hw, s.k = c * 9, s.lda = s.k, s.ldb = s.n, s.ldc = s.n;
   for (auto _ : state) {
-    if (winograd) {
+    if (tile > 0) {
       benchmark::DoNotOptimize(wino.run(ctx));
     } else {
       fast::im2col(g, x.data(), c, col.data());
@@ -163,16 +163,17 @@ void BM_Conv3x3Resnet18(benchmark::State& state) {
   const double flops = 2.0 * static_cast<double>(c * c * 9 * hw * hw) * static_cast<double>(state.iterations());
   state.counters["GFLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
   state.counters["peak"] = benchmark::Counter(flops / (measured_peak_gflops() * 1e9), benchmark::Counter::kIsRate);
-  state.SetLabel(winograd ? "winograd_f43" : "im2col_gemm");
+  state.SetLabel(tile == 4 ? "winograd_f43" : tile == 2 ? "winograd_f23" : "im2col_gemm");
 }
 BENCHMARK(BM_Conv3x3Resnet18)
-    ->ArgsProduct({{64}, {56}, {0, 1}})
-    ->ArgsProduct({{128}, {28}, {0, 1}})
-    ->ArgsProduct({{256}, {14}, {0, 1}})
-    ->ArgsProduct({{512}, {7}, {0, 1}})
-    ->ArgsProduct({{8, 16}, {56}, {0, 1}})
-    ->ArgsProduct({{64, 128, 256}, {7}, {0, 1}})
-    ->ArgsProduct({{256}, {10}, {0, 1}})
+    ->ArgsProduct({{64}, {56}, {0, 4}})
+    ->ArgsProduct({{128}, {28}, {0, 4}})
+    ->ArgsProduct({{256}, {14}, {0, 4}})
+    ->ArgsProduct({{512}, {7}, {0, 4, 2}})
+    ->ArgsProduct({{8, 16}, {56}, {0, 4}})
+    ->ArgsProduct({{64, 128, 256}, {7}, {0, 4, 2}})
+    ->ArgsProduct({{256}, {10}, {0, 4, 2}})
+    ->ArgsProduct({{512}, {14}, {4, 2}})
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-#include "winograd/winograd_f43_kernels.h"
+#include "winograd/winograd_kernels.h"
 
 namespace qedge::fast {
 namespace {

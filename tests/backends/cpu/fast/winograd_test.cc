@@ -15,7 +15,7 @@
 #include "qedge/cpu_fast/cpu_features.h"
 #include "qedge/cpu_fast/fast_kernels.h"
 #include "winograd/winograd_conv3x3.h"
-#include "winograd/winograd_f43_kernels.h"
+#include "winograd/winograd_kernels.h"
 
 namespace qedge::testing {
 namespace {
@@ -46,10 +46,11 @@ AttrMap pads_attr(const std::vector<int64_t>& pads) {
   return a;
 }
 
-// One Conv computed by WinogradConv3x3 directly (whatever conv.cc would choose), reusing `conv` across calls as a
-// kernel does across runs. `w_constant` marks the weight a model constant.
+// One Conv computed by WinogradConv3x3 directly with output tiles of `tile` (whatever conv.cc would choose), reusing
+// `conv` across calls as a kernel does across runs. `w_constant` marks the weight a model constant.
 class WinogradRun {
  public:
+  explicit WinogradRun(int64_t tile) : tile_(tile) {}
   Result<std::vector<float>> operator()(const TensorData& x, const TensorData& w, const std::optional<TensorData>& b,
                                         const AttrMap& attrs, ThreadPool* threads, bool w_constant) {
     Tensor xv = x.view(), wv = w.view(), bv = b ? b->view() : Tensor{}, yv;
@@ -64,7 +65,7 @@ class WinogradRun {
     int64_t group = 0;
     QEDGE_RETURN_IF_ERROR(ref::nn_conv_prepare(ctx, DType::kFloat32, &g, &group));
     if (!fast::WinogradConv3x3::covers(g, group)) return Unsupported("geometry not covered");
-    conv_.plan(g, x.shape[0], x.shape[1], w.shape[0]);
+    conv_.plan(g, x.shape[0], x.shape[1], w.shape[0], tile_);
     std::vector<float> y(static_cast<size_t>(num_elements(yv.shape)), NAN);
     yv.data = y.data();
     QEDGE_RETURN_IF_ERROR(conv_.run(ctx));
@@ -72,6 +73,7 @@ class WinogradRun {
   }
 
  private:
+  int64_t tile_;
   fast::WinogradConv3x3 conv_;
 };
 
@@ -100,10 +102,13 @@ TEST(WinogradConv3x3, RandomShapesMatchReference) {
     ASSERT_TRUE(want.ok()) << want.status().message();
     const std::string what = "x " + dims_to_string(x.shape) + " maps " + std::to_string(m) + " pads " +
                              dims_to_string(pads) + (bias ? " bias" : "");
-    for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&three)}) {
-      auto got = WinogradRun()(x, wt, bias, attrs, pool, false);
-      ASSERT_TRUE(got.ok()) << got.status().message();
-      expect_close(*got, values_of<float>((*want)[0]), static_cast<double>(c * 9), what);
+    for (int64_t tile : {4, 2}) {
+      for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&three)}) {
+        auto got = WinogradRun(tile)(x, wt, bias, attrs, pool, false);
+        ASSERT_TRUE(got.ok()) << got.status().message();
+        expect_close(*got, values_of<float>((*want)[0]), static_cast<double>(c * 9),
+                     what + " tile " + std::to_string(tile));
+      }
     }
   }
 }
@@ -113,7 +118,7 @@ TEST(WinogradConv3x3, ConstantWeightsKeptAndChangedWeightsRedone) {
   const TensorData x = make_tensor<float>(DType::kFloat32, {1, 8, 9, 10}, uniform(8 * 9 * 10, rng));
   TensorData w = make_tensor<float>(DType::kFloat32, {7, 8, 3, 3}, uniform(7 * 8 * 9, rng));
   const AttrMap attrs = pads_attr({1, 0, 2, 1});
-  WinogradRun conv;
+  WinogradRun conv(4);
   for (bool constant : {true, true, false, false}) {
     auto want = run_ref_kernel("Conv", attrs, {x, w});
     ASSERT_TRUE(want.ok()) << want.status().message();
@@ -147,16 +152,15 @@ TEST(WinogradConv3x3, CoversOnly3x3Stride1Dilation1OneGroup) {
   EXPECT_FALSE(fast::WinogradConv3x3::covers(g, 1));
 }
 
-TEST(WinogradConv3x3, LeavesFewTilesOfLargeWeightsToIm2col) {
+TEST(WinogradConv3x3, TwoByTwoTilesOnlyForTinyImages) {
   ref::NnGeometry g;
   g.nd = 2;
   g.kernel = {1, 3, 3};
   g.out = {1, 7, 7};
-  EXPECT_FALSE(fast::WinogradConv3x3::pays_off(g, 1, 512, 512));
-  EXPECT_TRUE(fast::WinogradConv3x3::pays_off(g, 2, 512, 512));
-  EXPECT_TRUE(fast::WinogradConv3x3::pays_off(g, 1, 64, 64));
+  EXPECT_EQ(fast::WinogradConv3x3::best_tile(g, 1), 2);
+  EXPECT_EQ(fast::WinogradConv3x3::best_tile(g, 2), 4);
   g.out = {1, 14, 14};
-  EXPECT_TRUE(fast::WinogradConv3x3::pays_off(g, 1, 512, 512));
+  EXPECT_EQ(fast::WinogradConv3x3::best_tile(g, 1), 4);
 }
 
 // The fast Conv on a resnet-like layer (which it runs by Winograd): its result is the reference's.
@@ -214,7 +218,7 @@ TEST(WinogradConv3x3, F43ErrorOnRealisticChannelCounts) {
     const std::vector<float> xs = uniform(c * h * w, rng), ws = uniform(m * c * 9, rng);
     const TensorData x = make_tensor<float>(DType::kFloat32, {1, c, h, w}, xs);
     const TensorData wt = make_tensor<float>(DType::kFloat32, {m, c, 3, 3}, ws);
-    auto got = WinogradRun()(x, wt, std::nullopt, pads_attr({1, 1, 1, 1}), nullptr, true);
+    auto got = WinogradRun(4)(x, wt, std::nullopt, pads_attr({1, 1, 1, 1}), nullptr, true);
     ASSERT_TRUE(got.ok()) << got.status().message();
     double worst = 0;
     for (int64_t o = 0; o < m; ++o) {
