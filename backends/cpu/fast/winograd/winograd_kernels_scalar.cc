@@ -82,18 +82,35 @@ void output_row(const float* y, const WinogradTileLayout& layout, int64_t t0, in
   }
 }
 
-// U = G g G^T in double, u[a * kWin + b].
-template <int kWin>
-void filter(const double (&G)[kWin][3], const float* g, float* u) {
-  double gt[kWin][3];  // G g
-  for (int a = 0; a < kWin; ++a) {
-    for (int j = 0; j < 3; ++j) gt[a][j] = G[a][0] * g[j] + G[a][1] * g[3 + j] + G[a][2] * g[6 + j];
-  }
-  for (int a = 0; a < kWin; ++a) {
-    for (int b = 0; b < kWin; ++b) {
-      u[a * kWin + b] = static_cast<float>(gt[a][0] * G[b][0] + gt[a][1] * G[b][1] + gt[a][2] * G[b][2]);
-    }
-  }
+// G x for three values (the filter transform's matrix G, per form), in double.
+void g6(const double* x, int64_t step, double* out, int64_t out_step) {
+  const double x0 = x[0], x1 = x[step], x2 = x[2 * step], even = x0 + x2;
+  out[0] = x0 / 4;
+  out[out_step] = -(even + x1) / 6;
+  out[2 * out_step] = -(even - x1) / 6;
+  out[3 * out_step] = x0 / 24 + x1 / 12 + x2 / 6;
+  out[4 * out_step] = x0 / 24 - x1 / 12 + x2 / 6;
+  out[5 * out_step] = x2;
+}
+
+void g4(const double* x, int64_t step, double* out, int64_t out_step) {
+  const double x0 = x[0], x1 = x[step], x2 = x[2 * step];
+  out[0] = x0;
+  out[out_step] = (x0 + x1 + x2) / 2;
+  out[2 * out_step] = (x0 - x1 + x2) / 2;
+  out[3 * out_step] = x2;
+}
+
+using G = void (*)(const double*, int64_t, double*, int64_t);
+
+// U = G g G^T, u[a * kWin + b]: G down each column of g, then along each row of the result.
+template <int kWin, G kG>
+void filter(const float* g, float* u) {
+  double gd[9], gt[kWin * 3], ud[kWin * kWin];  // gt[a * 3 + j] = (G g)(a, j)
+  for (int i = 0; i < 9; ++i) gd[i] = g[i];
+  for (int j = 0; j < 3; ++j) kG(gd + j, 3, gt + j, 3);
+  for (int a = 0; a < kWin; ++a) kG(gt + a * 3, 1, ud + a * kWin, 1);
+  for (int i = 0; i < kWin * kWin; ++i) u[i] = static_cast<float>(ud[i]);
 }
 
 }  // namespace
@@ -118,19 +135,8 @@ void winograd_f23_output_row_scalar(const float* y, const WinogradTileLayout& la
   output_row<2, at4>(y, layout, t0, tiles, bias, out, out_stride, out_rows, out_cols);
 }
 
-void winograd_f43_filter(const float* g, float* u) {
-  static const double kG[6][3] = {{1.0 / 4, 0, 0},
-                                  {-1.0 / 6, -1.0 / 6, -1.0 / 6},
-                                  {-1.0 / 6, 1.0 / 6, -1.0 / 6},
-                                  {1.0 / 24, 1.0 / 12, 1.0 / 6},
-                                  {1.0 / 24, -1.0 / 12, 1.0 / 6},
-                                  {0, 0, 1}};
-  filter<6>(kG, g, u);
-}
+void winograd_f43_filter(const float* g, float* u) { filter<6, g6>(g, u); }
 
-void winograd_f23_filter(const float* g, float* u) {
-  static const double kG[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
-  filter<4>(kG, g, u);
-}
+void winograd_f23_filter(const float* g, float* u) { filter<4, g4>(g, u); }
 
 }  // namespace qedge::fast
