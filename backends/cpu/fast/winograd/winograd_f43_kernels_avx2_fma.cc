@@ -112,12 +112,23 @@ void winograd_f43_input_row_avx2_fma(const float* rows, int64_t row_stride, int6
       d[5] = _mm256_blend_ps(_mm256_permutevar8x32_ps(d[1], next), _mm256_broadcast_ss(x + 33), 0x80);
       bt6(d, t[i]);
     }
-    const GroupAddress at(layout, t0 + k0, std::min<int64_t>(kGroup, tiles - k0));
+    __m256 out[6][6];  // out[b][a] = V(a, b)
     for (int b = 0; b < 6; ++b) {
       const __m256 col[6] = {t[0][b], t[1][b], t[2][b], t[3][b], t[4][b], t[5][b]};
-      __m256 out[6];
-      bt6(col, out);
-      for (int a = 0; a < 6; ++a) store_group(v + (a * 6 + b) * layout.p_stride, at, out[a]);
+      bt6(col, out[b]);
+    }
+    // One branch per group and the stride in a register: the stores are most of this kernel's time.
+    const GroupAddress at(layout, t0 + k0, std::min<int64_t>(kGroup, tiles - k0));
+    const int64_t p_stride = layout.p_stride;
+    if (at.whole()) {
+      float* dst = v + at.first;
+      for (int a = 0; a < 6; ++a) {
+        for (int b = 0; b < 6; ++b) _mm256_storeu_ps(dst + (a * 6 + b) * p_stride, out[b][a]);
+      }
+      continue;
+    }
+    for (int a = 0; a < 6; ++a) {
+      for (int b = 0; b < 6; ++b) store_group(v + (a * 6 + b) * p_stride, at, out[b][a]);
     }
   }
 }
@@ -127,11 +138,22 @@ void winograd_f43_output_row_avx2_fma(const float* y, const WinogradTileLayout& 
   const __m256 zero = _mm256_setzero_ps(), b = _mm256_set1_ps(bias);
   for (int64_t k0 = 0; k0 < tiles; k0 += kGroup) {
     const GroupAddress at(layout, t0 + k0, std::min<int64_t>(kGroup, tiles - k0));
+    const int64_t p_stride = layout.p_stride;
+    __m256 m[6][6];  // m[a][c] = M(a, c)
+    if (at.whole()) {
+      const float* src = y + at.first;
+      for (int a = 0; a < 6; ++a) {
+        for (int c = 0; c < 6; ++c) m[a][c] = _mm256_loadu_ps(src + (a * 6 + c) * p_stride);
+      }
+    } else {
+      for (int a = 0; a < 6; ++a) {
+        for (int c = 0; c < 6; ++c) m[a][c] = load_group(y + (a * 6 + c) * p_stride, at);
+      }
+    }
     __m256 s[4][6];  // s[j][a] = (M A)(a, j)
     for (int a = 0; a < 6; ++a) {
-      __m256 m[6], r[4];
-      for (int c = 0; c < 6; ++c) m[c] = load_group(y + (a * 6 + c) * layout.p_stride, at);
-      at6(m, zero, r);
+      __m256 r[4];
+      at6(m[a], zero, r);
       for (int j = 0; j < 4; ++j) s[j][a] = r[j];
     }
     __m256 o[4][4];  // o[j][i] = output (i, j) + bias
