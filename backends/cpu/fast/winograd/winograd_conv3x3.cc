@@ -149,6 +149,10 @@ void WinogradConv3x3::transform_input(const KernelContext& ctx, const float* x, 
 void WinogradConv3x3::multiply(const KernelContext& ctx, const float* v, float* m) {
   const int64_t map_blocks = ceil_div(map_panels_, kPanelsPerBlock), rows = map_panels_ * kGemmMr;
   const GemmMicroKernel gemm = variant_->gemm;
+  if (channels_ == 0) {  // no products: every sum is 0 (the k-slice loop below would leave m unwritten)
+    std::fill(m, m + variant_->positions * tile_blocks_ * rows * kWinogradLanes, 0.0f);
+    return;
+  }
   ctx.parallel_for(variant_->positions * map_blocks, [&](int64_t begin, int64_t end) {
     for (int64_t item = begin; item < end; ++item) {
       const int64_t p = item / map_blocks, mp_begin = item % map_blocks * kPanelsPerBlock;
