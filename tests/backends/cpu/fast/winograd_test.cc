@@ -166,7 +166,7 @@ TEST(WinogradConv3x3, TwoByTwoTilesOnlyForTinyImages) {
 }
 
 // The fast Conv on a resnet-like layer (which it runs by Winograd): its result is the reference's.
-TEST(WinogradConv3x3, FastConvUsesItWhereItPaysOff) {
+TEST(WinogradConv3x3, FastConvOnAResnetLayerMatchesReference) {
   std::mt19937 rng(13);
   const TensorData x = make_tensor<float>(DType::kFloat32, {1, 64, 15, 13}, uniform(64 * 15 * 13, rng));
   const TensorData w = make_tensor<float>(DType::kFloat32, {64, 64, 3, 3}, uniform(64 * 64 * 9, rng));
