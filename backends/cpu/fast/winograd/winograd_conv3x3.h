@@ -50,7 +50,7 @@ class WinogradConv3x3 {
   const Variant* variant_ = nullptr;
   int64_t batch_ = 0, channels_ = 0, maps_ = 0;
   int64_t tiles_y_ = 0, tiles_x_ = 0, tiles_ = 0, tile_blocks_ = 0, map_panels_ = 0;
-  int64_t plane_h_ = 0, plane_w_ = 0;  // zero-padded input plane holding every tile's 6x6 window
+  int64_t plane_h_ = 0, plane_w_ = 0;  // zero-padded input plane holding every tile's (tile + 2)-square window
   std::vector<float> u_;               // [position][map panel][channel][6 maps]
   const void* u_source_ = nullptr;     // the constant weight u_ was made from (null: recompute every run)
 };

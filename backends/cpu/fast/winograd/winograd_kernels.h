@@ -6,7 +6,8 @@
 // The transforms work on one row of tiles at a time; tile t of the flattened tile list (image, tile row, tile
 // column) sits in lane t % 16 of GEMM panel block t / 16 (the micro-kernel's 16-column B panels). F(4x4) exists
 // portable and with AVX2+FMA (8 tiles per step: stride-4 columns deinterleaved in registers), chosen at run time;
-// F(2x2) runs only where few tiles make its transforms negligible, portable only.
+// F(2x2)'s transforms are portable only: it runs only on images of a few tiles, where they cost little (its GEMMs
+// use the same micro-kernels).
 #pragma once
 
 #include <cstdint>
