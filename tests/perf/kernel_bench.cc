@@ -2,6 +2,8 @@
 // fraction of peak the fast GEMM and convolution reach. Run: build/bin/qedge_kernel_bench [--benchmark_filter=...]
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <ctime>
 #include <random>
 #include <vector>
 
@@ -10,6 +12,9 @@
 #include "qedge/cpu_fast/fast_kernels.h"
 #include "qedge/cpu_fast/gemm_f32.h"
 #include "qedge/cpu_fast/gemm_s16.h"
+#include "common/nn_conv.h"
+#include "im2col.h"
+#include "winograd/winograd_conv3x3.h"
 
 namespace qedge::perf {
 namespace {
@@ -27,6 +32,28 @@ void BM_PeakInt8MultiplyAdd(benchmark::State& state) {
                                                benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
 }
 BENCHMARK(BM_PeakInt8MultiplyAdd);
+
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// The peak float FMA rate in GFLOP/s, measured once (best of five, in CPU time like the benchmarks' rate counters, so
+// that other load on the machine cancels out) for the fraction-of-peak counters.
+double measured_peak_gflops() {
+  static const double peak = [] {
+    constexpr int64_t kIterations = int64_t{1} << 22;
+    double best = 0;
+    for (int r = 0; r < 5; ++r) {
+      const double t0 = thread_cpu_seconds();
+      benchmark::DoNotOptimize(peak_fma_f32(kIterations));
+      best = std::max(best, kPeakFmaFlopsPerCall * kIterations / (thread_cpu_seconds() - t0) / 1e9);
+    }
+    return best;
+  }();
+  return peak;
+}
 
 std::vector<float> random_floats(size_t n) {
   std::mt19937 rng(1);
@@ -93,6 +120,61 @@ void BM_ConvRef3x3(benchmark::State& state) { conv_bench(state, false); }
 void BM_ConvFast3x3(benchmark::State& state) { conv_bench(state, true); }
 BENCHMARK(BM_ConvRef3x3)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ConvFast3x3)->Unit(benchmark::kMillisecond);
+
+// resnet18's 3x3 stride-1 layers (channels = maps, square image, pad 1): Winograd F(4x4, 3x3) against im2col + GEMM,
+// as effective GFLOP/s (direct-convolution FLOPs / time) and fraction of the peak FMA rate (BM_PeakFloatFma).
+// Arguments: channels, image size, Winograd output tile (4: F(4x4, 3x3), 2: F(2x2, 3x3), 0: im2col + GEMM). The rows after resnet18's layers (few channels, small images) are
+// where WinogradConv3x3::pays_off draws its line.
+void BM_Conv3x3Resnet18(benchmark::State& state) {
+  const int64_t c = state.range(0), hw = state.range(1);
+  const int64_t tile = state.range(2);
+  const auto x = random_floats(static_cast<size_t>(c * hw * hw)), w = random_floats(static_cast<size_t>(c * c * 9));
+  Tensor xv, wv, yv;
+  xv.dtype = wv.dtype = DType::kFloat32;
+  xv.shape = {1, c, hw, hw}, wv.shape = {c, c, 3, 3};
+  xv.data = const_cast<float*>(x.data()), wv.data = const_cast<float*>(w.data());
+  wv.constant = true;
+  AttrMap attrs;
+  attrs.set(ints_attr("pads", {1, 1, 1, 1}));
+  KernelContext ctx;
+  ctx.op_type = "Conv";
+  ctx.attrs = &attrs;
+  ctx.inputs = {&xv, &wv};
+  ctx.outputs = {&yv};
+  ref::NnGeometry g;
+  int64_t group = 0;
+  if (!ref::nn_conv_prepare(ctx, DType::kFloat32, &g, &group).ok()) state.SkipWithError("bad geometry");
+  std::vector<float> y(static_cast<size_t>(c * hw * hw));
+  yv.data = y.data();
+  fast::WinogradConv3x3 wino;
+  if (tile > 0) wino.plan(g, 1, c, c, tile);
+  std::vector<float> col(static_cast<size_t>(c * 9 * hw * hw));
+  fast::GemmShape s;
+  s.m = c, s.n = hw * hw, s.k = c * 9, s.lda = s.k, s.ldb = s.n, s.ldc = s.n;
+  for (auto _ : state) {
+    if (tile > 0) {
+      benchmark::DoNotOptimize(wino.run(ctx));
+    } else {
+      fast::im2col(g, x.data(), c, col.data());
+      fast::gemm_f32(s, w.data(), col.data(), y.data(), false, nullptr);
+    }
+    benchmark::ClobberMemory();
+  }
+  const double flops = 2.0 * static_cast<double>(c * c * 9 * hw * hw) * static_cast<double>(state.iterations());
+  state.counters["GFLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+  state.counters["peak"] = benchmark::Counter(flops / (measured_peak_gflops() * 1e9), benchmark::Counter::kIsRate);
+  state.SetLabel(tile == 4 ? "winograd_f43" : tile == 2 ? "winograd_f23" : "im2col_gemm");
+}
+BENCHMARK(BM_Conv3x3Resnet18)
+    ->ArgsProduct({{64}, {56}, {0, 4}})
+    ->ArgsProduct({{128}, {28}, {0, 4}})
+    ->ArgsProduct({{256}, {14}, {0, 4}})
+    ->ArgsProduct({{512}, {7}, {0, 4, 2}})
+    ->ArgsProduct({{8, 16}, {56}, {0, 4}})
+    ->ArgsProduct({{64, 128, 256}, {7}, {0, 4, 2}})
+    ->ArgsProduct({{256}, {10}, {0, 4, 2}})
+    ->ArgsProduct({{512}, {14}, {4, 2}})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace qedge::perf

@@ -8,6 +8,7 @@
 #include "fallback_kernel.h"
 #include "im2col.h"
 #include "qedge/cpu_fast/gemm_f32.h"
+#include "winograd/winograd_conv3x3.h"
 
 namespace qedge::fast {
 namespace {
@@ -43,10 +44,14 @@ class FastConv : public FallbackKernel {
     for (int d = 0; d < ref::kNnMaxSpatial; ++d) {
       pointwise_ &= g_.stride[d] == 1 && g_.pad_begin[d] == 0 && g_.pad_end[d] == 0 && g_.out[d] == g_.in[d];
     }
+    const int64_t batch = ctx.input(0)->shape[0], channels = ctx.input(0)->shape[1], maps = ctx.input(1)->shape[0];
+    winograd_tile_ = WinogradConv3x3::covers(g_, group_) ? WinogradConv3x3::best_tile(g_, batch) : 0;
+    if (winograd_tile_ > 0) winograd_.plan(g_, batch, channels, maps, winograd_tile_);
     return Status::Ok();
   }
 
   Status run_fast(KernelContext& ctx) override {
+    if (winograd_tile_ > 0) return winograd_.run(ctx);
     const Tensor& x = *ctx.input(0);
     const Tensor& w = *ctx.input(1);
     const Tensor* b = ctx.input(2);
@@ -79,6 +84,8 @@ class FastConv : public FallbackKernel {
   ref::NnGeometry g_;
   int64_t group_ = 1;
   bool pointwise_ = false;
+  int64_t winograd_tile_ = 0;  // Winograd output tile edge, 0: im2col + GEMM
+  WinogradConv3x3 winograd_;
 };
 
 }  // namespace
