@@ -16,7 +16,7 @@ void depthwise_conv_f32(const KernelContext& ctx, const ref::NnGeometry& g, cons
   const int64_t channels = x.shape[1], maps = w.shape[0], per_channel = maps / channels;
   const int64_t in_size = g.in_size(), out_size = g.out_size(), taps = g.kernel_size();
   ctx.parallel_for(x.shape[0] * maps, [&](int64_t begin, int64_t end) {
-    const std::vector<float> zeros(static_cast<size_t>(g.in[2]));
+    std::vector<float> scratch(static_cast<size_t>(depthwise_scratch_size(g)));
     for (int64_t nm = begin; nm < end; ++nm) {
       const int64_t n = nm / maps, m = nm % maps;
       DepthwisePlane p;
@@ -24,7 +24,7 @@ void depthwise_conv_f32(const KernelContext& ctx, const ref::NnGeometry& g, cons
       p.x = x.data_as<float>() + (n * channels + m / per_channel) * in_size;
       p.w = w.data_as<float>() + m * taps;
       p.bias = b != nullptr ? b->data_as<float>()[m] : 0.0f;
-      p.zeros = zeros.data();
+      p.scratch = scratch.data();
       p.y = y.data_as<float>() + nm * out_size;
       depthwise_plane_f32(p);
     }

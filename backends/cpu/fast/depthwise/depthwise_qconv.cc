@@ -41,7 +41,7 @@ void depthwise_qconv(const KernelContext& ctx, const ref::NnGeometry& g, const s
   const auto zero_point = static_cast<float>(ctx.attr().get_int("x_zero_point", 0));
   const std::vector<float> w(w_adjusted.begin(), w_adjusted.end());
   ctx.parallel_for(x.shape[0] * maps, [&](int64_t begin, int64_t end) {
-    const std::vector<float> zeros(static_cast<size_t>(g.in[2]));
+    std::vector<float> scratch(static_cast<size_t>(depthwise_scratch_size(g)));
     std::vector<float> xf(static_cast<size_t>(in_size)), yf(static_cast<size_t>(out_size));
     std::vector<int32_t> acc(static_cast<size_t>(out_size));
     int64_t converted = -1;  // the input plane now in xf (consecutive maps of a channel share it)
@@ -59,7 +59,7 @@ void depthwise_qconv(const KernelContext& ctx, const ref::NnGeometry& g, const s
       p.g = &g;
       p.x = xf.data();
       p.w = w.data() + m * taps;
-      p.zeros = zeros.data();
+      p.scratch = scratch.data();
       p.y = yf.data();
       depthwise_plane_f32(p);
       for (int64_t i = 0; i < out_size; ++i) acc[i] = static_cast<int32_t>(yf[i]);

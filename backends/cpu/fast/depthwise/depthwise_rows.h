@@ -1,6 +1,6 @@
-// Input rows of one output row of a depthwise plane, and the exact value of a single output: shared by the scalar and
-// the AVX2 plane kernels. Internal linkage on purpose: the two kernels are compiled with different target flags, and
-// one shared out-of-line copy could carry AVX2 instructions into the portable kernel.
+// Input rows of one output row of a depthwise plane: shared by the scalar and the AVX2 plane kernels. Internal
+// linkage on purpose: the two kernels are compiled with different target flags, and one shared out-of-line copy
+// could carry AVX2 instructions into the portable kernel.
 #pragma once
 
 #include <cstdint>
@@ -30,18 +30,6 @@ int64_t depthwise_rows(const DepthwisePlane& p, int64_t o0, int64_t o1, Depthwis
     }
   }
   return n;
-}
-
-// Output o2 of the row whose input rows are rows[0, n): bias plus the taps that fall inside the row, in tap order.
-float depthwise_point(const ref::NnGeometry& g, const DepthwiseRow* rows, int64_t n, float bias, int64_t o2) {
-  float acc = bias;
-  for (int64_t r = 0; r < n; ++r) {
-    for (int64_t k = 0; k < g.kernel[2]; ++k) {
-      const int64_t i2 = o2 * g.stride[2] - g.pad_begin[2] + k * g.dilation[2];
-      if (i2 >= 0 && i2 < g.in[2]) acc += rows[r].w[k] * rows[r].x[i2];
-    }
-  }
-  return acc;
 }
 
 }  // namespace

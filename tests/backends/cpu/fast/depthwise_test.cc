@@ -53,15 +53,15 @@ struct DwCase {
 
 std::vector<DwCase> cases() {
   std::vector<DwCase> c = {
-      {{7, 7}, {3, 3}, {1, 1}, {1, 1, 1, 1}, {}},        // 960ch 7x7 layer: one block plus borders
-      {{13, 29}, {3, 3}, {1, 1}, {1, 1, 1, 1}, {}},      // odd width, overlapping last block
-      {{6, 8}, {3, 3}, {1, 1}, {1, 1, 1, 1}, {}},        // width 8: only border outputs
+      {{7, 7}, {3, 3}, {1, 1}, {1, 1, 1, 1}, {}},        // 960ch 7x7 layer: one partial block
+      {{13, 29}, {3, 3}, {1, 1}, {1, 1, 1, 1}, {}},      // odd width
+      {{6, 8}, {3, 3}, {1, 1}, {1, 1, 1, 1}, {}},        // width 8: one whole block
       {{5, 17}, {3, 3}, {1, 1}, {0, 0, 0, 0}, {}},       // no padding
       {{9, 20}, {3, 3}, {2, 2}, {1, 1, 1, 1}, {}},       // the downsampling layers
       {{10, 37}, {3, 3}, {2, 2}, {0, 1, 0, 1}, {}},      // TF "SAME" padding, odd width
       {{8, 33}, {3, 3}, {2, 2}, {1, 1, 1, 1}, {}},
       {{11, 25}, {3, 3}, {1, 2}, {2, 0, 1, 3}, {}},      // row stride 2, row stride 1, asymmetric pads
-      {{12, 40}, {3, 3}, {3, 1}, {1, 1, 1, 1}, {}},
+      {{12, 40}, {3, 3}, {3, 1}, {1, 1, 1, 1}, {}},      // row stride 3: general path, unit-stride loads
       {{9, 31}, {3, 3}, {1, 1}, {2, 2, 2, 2}, {2, 2}},   // dilated 3x3: general path
       {{14, 45}, {5, 5}, {1, 1}, {2, 2, 2, 2}, {}},
       {{15, 50}, {5, 5}, {2, 2}, {2, 1, 2, 1}, {}},
@@ -230,10 +230,10 @@ TEST(FastDepthwisePlane, PortableAndAvx2KernelsAgree) {
     }
     const auto x = random_floats(static_cast<size_t>(g.in_size()), rng);
     const auto w = random_floats(static_cast<size_t>(g.kernel_size()), rng);
-    const std::vector<float> zeros(static_cast<size_t>(g.in[2]));
+    std::vector<float> scratch(static_cast<size_t>(fast::depthwise_scratch_size(g)));
     std::vector<float> y1(static_cast<size_t>(g.out_size())), y2(y1.size());
     fast::DepthwisePlane p;
-    p.g = &g, p.x = x.data(), p.w = w.data(), p.bias = 0.25f, p.zeros = zeros.data(), p.y = y1.data();
+    p.g = &g, p.x = x.data(), p.w = w.data(), p.bias = 0.25f, p.scratch = scratch.data(), p.y = y1.data();
     fast::depthwise_plane_f32_scalar(p);
     p.y = y2.data();
     fast::depthwise_plane_f32_avx2_fma(p);
