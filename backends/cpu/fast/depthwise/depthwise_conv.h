@@ -1,4 +1,4 @@
-// Depthwise convolutions (group == input channels, output maps a multiple of them: map m reads input channel
+// Depthwise convolutions (group == input channels, output maps 1 to 3 times as many: map m reads input channel
 // m / (maps / channels)) of the fast Conv and QConv, one (image, map) plane per task across ctx's threads.
 #pragma once
 
