@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <ctime>
+#include <optional>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "../support/kernel_harness.h"
@@ -97,19 +99,23 @@ void BM_GemmS16(benchmark::State& state) {
 }
 BENCHMARK(BM_GemmS16)->Args({512, 512, 512})->Args({64, 16384, 576});
 
+const KernelRegistry& fast_registry() {
+  static const KernelRegistry r = [] {
+    KernelRegistry k;
+    fast::register_fast_kernels(k, testing::ref_registry());
+    return k;
+  }();
+  return r;
+}
+
 // 64 -> 64 channels, 3x3, 56x56, pad 1: reference kernel against the fast one.
 void conv_bench(benchmark::State& state, bool fast_path) {
-  static const KernelRegistry fast_registry = [] {
-    KernelRegistry r;
-    fast::register_fast_kernels(r, testing::ref_registry());
-    return r;
-  }();
   const auto x = testing::make_tensor<float>(DType::kFloat32, {1, 64, 56, 56}, random_floats(64 * 56 * 56));
   const auto w = testing::make_tensor<float>(DType::kFloat32, {64, 64, 3, 3}, random_floats(64 * 64 * 9));
   AttrMap attrs;
   attrs.set(ints_attr("pads", {1, 1, 1, 1}));
   for (auto _ : state) {
-    auto r = testing::run_kernel(fast_path ? fast_registry : testing::ref_registry(), "Conv", attrs, {x, w}, {});
+    auto r = testing::run_kernel(fast_path ? fast_registry() : testing::ref_registry(), "Conv", attrs, {x, w}, {});
     benchmark::DoNotOptimize(r);
   }
   const double flops = 2.0 * 64 * 64 * 9 * 56 * 56;
@@ -175,6 +181,60 @@ BENCHMARK(BM_Conv3x3Resnet18)
     ->ArgsProduct({{256}, {10}, {0, 4, 2}})
     ->ArgsProduct({{512}, {14}, {4, 2}})
     ->Unit(benchmark::kMillisecond);
+// mobilenet_v2's depthwise 3x3 layers (pad 1), args {channels, input size, stride}: float Conv, and QConv on uint8
+// levels (zero point 128) with int8 weights requantized to uint8 as in the QDQ u8 model; reference against fast.
+void depthwise_bench(benchmark::State& state, bool fast_path, bool integer) {
+  const int64_t c = state.range(0), size = state.range(1), stride = state.range(2), out = (size - 1) / stride + 1;
+  AttrMap attrs;
+  attrs.set(int_attr("group", c));
+  attrs.set(ints_attr("pads", {1, 1, 1, 1}));
+  attrs.set(ints_attr("strides", {stride, stride}));
+  std::vector<std::optional<TensorData>> in;
+  testing::KernelRun run;
+  if (integer) {
+    std::vector<uint8_t> x(static_cast<size_t>(c * size * size)), w(static_cast<size_t>(c * 9));
+    std::mt19937 rng(2);
+    for (auto& v : x) v = static_cast<uint8_t>(rng());
+    for (auto& v : w) v = static_cast<uint8_t>(rng());
+    in = {testing::make_tensor<uint8_t>(DType::kUint8, {1, c, size, size}, x),
+          testing::make_tensor<uint8_t>(DType::kInt8, {c, 1, 3, 3}, w)};
+    attrs.set(int_attr("x_zero_point", 128));
+    attrs.set(floats_attr("mult", std::vector<float>(static_cast<size_t>(c), 0.0004f)));
+    attrs.set(floats_attr("add", std::vector<float>(static_cast<size_t>(c), 0.1f)));
+    attrs.set(float_attr("clamp_min", 0.0f));
+    attrs.set(floats_attr("out_scale", {0.02f}));
+    attrs.set(floats_attr("out_zero_point", {0.0f}));
+    attrs.set(int_attr("out_bits", 8));
+    attrs.set(int_attr("out_signed", 0));
+    attrs.set(int_attr("out_zp_after_round", 1));
+    attrs.set(int_attr("out_to", static_cast<int64_t>(DType::kUint8)));
+    run.domain = "qedge";
+    run.opset = 1;
+  } else {
+    in = {testing::make_tensor<float>(DType::kFloat32, {1, c, size, size}, random_floats(static_cast<size_t>(c * size * size))),
+          testing::make_tensor<float>(DType::kFloat32, {c, 1, 3, 3}, random_floats(static_cast<size_t>(c * 9))),
+          testing::make_tensor<float>(DType::kFloat32, {c}, random_floats(static_cast<size_t>(c)))};
+  }
+  const std::string op = integer ? "QConv" : "Conv";
+  for (auto _ : state) {
+    auto r = testing::run_kernel(fast_path ? fast_registry() : testing::ref_registry(), op, attrs, in, run);
+    benchmark::DoNotOptimize(r);
+  }
+  const double flops = 2.0 * 9 * static_cast<double>(c * out * out);
+  state.counters["GFLOP/s"] = benchmark::Counter(flops * static_cast<double>(state.iterations()),
+                                                 benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+}
+void BM_DepthwiseF32Ref(benchmark::State& state) { depthwise_bench(state, false, false); }
+void BM_DepthwiseF32Fast(benchmark::State& state) { depthwise_bench(state, true, false); }
+void BM_DepthwiseIntRef(benchmark::State& state) { depthwise_bench(state, false, true); }
+void BM_DepthwiseIntFast(benchmark::State& state) { depthwise_bench(state, true, true); }
+void mobilenet_depthwise_layers(benchmark::internal::Benchmark* b) {
+  b->Args({32, 112, 1})->Args({96, 112, 2})->Args({144, 56, 1})->Args({960, 7, 1})->Unit(benchmark::kMicrosecond);
+}
+BENCHMARK(BM_DepthwiseF32Ref)->Apply(mobilenet_depthwise_layers);
+BENCHMARK(BM_DepthwiseF32Fast)->Apply(mobilenet_depthwise_layers);
+BENCHMARK(BM_DepthwiseIntRef)->Apply(mobilenet_depthwise_layers);
+BENCHMARK(BM_DepthwiseIntFast)->Apply(mobilenet_depthwise_layers);
 
 }  // namespace
 }  // namespace qedge::perf

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/nn_conv.h"
+#include "depthwise/depthwise_conv.h"
 #include "fallback_kernel.h"
 #include "im2col.h"
 #include "qedge/cpu_fast/gemm_f32.h"
@@ -26,9 +27,10 @@ class FastConv : public FallbackKernel {
         x->rank() < 3 || x->rank() > 5 || w->rank() != x->rank()) {
       return false;
     }
-    // Depthwise and other thin groups (a few output maps, short dot products) run faster as the reference's direct
-    // loops than as GEMMs whose packing costs as much as their arithmetic.
     const int64_t group = ctx.attr().get_int("group", 1);
+    if (is_depthwise(*x, *w, group)) return true;
+    // Other thin groups (a few output maps, short dot products) run faster as the reference's direct loops than as
+    // GEMMs whose packing costs as much as their arithmetic.
     const int64_t per_group_maps = group > 0 ? w->shape[0] / group : 0;
     return per_group_maps >= 4 && num_elements(w->shape) / std::max<int64_t>(w->shape[0], 1) >= 8;
   }
@@ -40,6 +42,7 @@ class FastConv : public FallbackKernel {
       return ShapeMismatch("Conv bias must be a vector of " + std::to_string(ctx.input(1)->shape[0]) + " values, got " +
                            dims_to_string(b->shape));
     }
+    depthwise_ = is_depthwise(*ctx.input(0), *ctx.input(1), group_);
     pointwise_ = g_.kernel_size() == 1;
     for (int d = 0; d < ref::kNnMaxSpatial; ++d) {
       pointwise_ &= g_.stride[d] == 1 && g_.pad_begin[d] == 0 && g_.pad_end[d] == 0 && g_.out[d] == g_.in[d];
@@ -56,6 +59,10 @@ class FastConv : public FallbackKernel {
     const Tensor& w = *ctx.input(1);
     const Tensor* b = ctx.input(2);
     Tensor& y = *ctx.output(0);
+    if (depthwise_) {
+      depthwise_conv_f32(ctx, g_, x, w, b, y);
+      return Status::Ok();
+    }
     const int64_t batch = x.shape[0], channels = x.shape[1], maps = w.shape[0];
     const int64_t cg = channels / group_, mg = maps / group_, taps = g_.kernel_size();
     const int64_t in_size = g_.in_size(), out_size = g_.out_size(), k = cg * taps;
@@ -83,6 +90,7 @@ class FastConv : public FallbackKernel {
  private:
   ref::NnGeometry g_;
   int64_t group_ = 1;
+  bool depthwise_ = false;
   bool pointwise_ = false;
   int64_t winograd_tile_ = 0;  // Winograd output tile edge, 0: im2col + GEMM
   WinogradConv3x3 winograd_;

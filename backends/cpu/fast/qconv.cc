@@ -1,10 +1,11 @@
 // Fast qedge QConv on 8-bit levels: per image and group, acc[M/g, out] = W[M/g, C/g * kernel] * col (int16 im2col of
 // x - x_zero_point, 0 in the padding) on the exact int16 GEMM, then the reference's epilogue, so results are
-// bit-identical to the reference kernel. XNOR, float inputs and wider levels use the reference kernel.
-#include <algorithm>
+// bit-identical to the reference kernel. Depthwise convolutions run depthwise/. XNOR, float inputs and wider levels
+// use the reference kernel.
 #include <vector>
 
 #include "common/nn_conv.h"
+#include "depthwise/depthwise_conv.h"
 #include "fallback_kernel.h"
 #include "im2col.h"
 #include "int_operands.h"
@@ -22,15 +23,16 @@ class FastQConv : public FallbackKernel {
   bool applies(const KernelContext& ctx) const override {
     const Tensor* x = ctx.input(0);
     const Tensor* w = ctx.input(1);
+    if (depthwise_qconv_applies(ctx)) return true;
     if (!x || !w || x->rank() < 3 || x->rank() > 5 || w->rank() != x->rank() || w->shape[0] <= 0) return false;
-    // Depthwise convolutions run direct integer loops; other thin groups keep the reference's.
+    // Thin groups keep the reference's loops.
     const int64_t group = ctx.attr().get_int("group", 1), k = num_elements(w->shape) / w->shape[0];
-    const bool depthwise = group == x->shape[1] && group == w->shape[0];
-    return group > 0 && (depthwise || (w->shape[0] / group >= 4 && k >= 8)) && int16_gemm_fits(ctx, k);
+    return group > 0 && w->shape[0] / group >= 4 && k >= 8 && int16_gemm_fits(ctx, k);
   }
 
   Status prepare_fast(KernelContext& ctx) override {
     QEDGE_RETURN_IF_ERROR(ref::nn_conv_prepare(ctx, DType::kFloat32, &g_, &group_));
+    depthwise_ = depthwise_qconv_applies(ctx);
     return epilogue_.read(ctx, ctx.input(1)->shape[0], ctx.output(0)->shape);
   }
 
@@ -40,11 +42,14 @@ class FastQConv : public FallbackKernel {
     Tensor& y = *ctx.output(0);
     QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* cached, weights_.get(ctx, 0));
     const std::vector<int16_t>& weights = *cached;
+    if (depthwise_) {
+      depthwise_qconv(ctx, g_, weights, epilogue_, y);
+      return Status::Ok();
+    }
     const std::vector<int16_t> xs = adjusted_input(ctx);
     const int64_t batch = x.shape[0], channels = x.shape[1], maps = w.shape[0];
     const int64_t cg = channels / group_, mg = maps / group_, k = cg * g_.kernel_size();
     const int64_t in_size = g_.in_size(), out_size = g_.out_size();
-    if (cg == 1 && mg == 1) return run_depthwise(xs, weights, batch, channels, y);
     std::vector<int16_t> col(static_cast<size_t>(k * out_size));
     std::vector<int32_t> acc(static_cast<size_t>(mg * out_size));
     for (int64_t n = 0; n < batch; ++n) {
@@ -64,52 +69,9 @@ class FastQConv : public FallbackKernel {
   }
 
  private:
-  // One input channel per output map: acc[o] = sum over taps of w[tap] * x[o's input position], in int32 (exact:
-  // int16_gemm_fits bounds the whole sum), row by row so unit-stride rows vectorize.
-  Status run_depthwise(const std::vector<int16_t>& xs, const std::vector<int16_t>& weights, int64_t batch,
-                       int64_t channels, Tensor& y) {
-    const int64_t in_size = g_.in_size(), out_size = g_.out_size(), taps = g_.kernel_size();
-    const int64_t ow = g_.out[2], s2 = g_.stride[2];
-    std::vector<int32_t> acc(static_cast<size_t>(out_size));
-    for (int64_t n = 0; n < batch; ++n) {
-      for (int64_t c = 0; c < channels; ++c) {
-        std::fill(acc.begin(), acc.end(), 0);
-        const int16_t* plane = xs.data() + (n * channels + c) * in_size;
-        const int16_t* wc = weights.data() + c * taps;
-        int64_t tap = 0;
-        for (int64_t k0 = 0; k0 < g_.kernel[0]; ++k0) {
-          for (int64_t k1 = 0; k1 < g_.kernel[1]; ++k1) {
-            for (int64_t k2 = 0; k2 < g_.kernel[2]; ++k2, ++tap) {
-              const int32_t wv = wc[tap];
-              const int64_t off = k2 * g_.dilation[2] - g_.pad_begin[2];
-              const int64_t lo = std::min(ow, off >= 0 ? 0 : (-off + s2 - 1) / s2);
-              const int64_t hi = std::max(lo, std::min(ow, g_.in[2] - off <= 0 ? 0 : (g_.in[2] - off + s2 - 1) / s2));
-              for (int64_t o0 = 0; o0 < g_.out[0]; ++o0) {
-                const int64_t i0 = o0 * g_.stride[0] - g_.pad_begin[0] + k0 * g_.dilation[0];
-                if (i0 < 0 || i0 >= g_.in[0]) continue;
-                for (int64_t o1 = 0; o1 < g_.out[1]; ++o1) {
-                  const int64_t i1 = o1 * g_.stride[1] - g_.pad_begin[1] + k1 * g_.dilation[1];
-                  if (i1 < 0 || i1 >= g_.in[1]) continue;
-                  const int16_t* src = plane + (i0 * g_.in[1] + i1) * g_.in[2] + off;
-                  int32_t* dst = acc.data() + (o0 * g_.out[1] + o1) * ow;
-                  if (s2 == 1) {
-                    for (int64_t o2 = lo; o2 < hi; ++o2) dst[o2] += wv * src[o2];
-                  } else {
-                    for (int64_t o2 = lo; o2 < hi; ++o2) dst[o2] += wv * src[o2 * s2];
-                  }
-                }
-              }
-            }
-          }
-        }
-        requant_run(epilogue_, acc.data(), out_size, c, 0, y, (n * channels + c) * out_size);
-      }
-    }
-    return Status::Ok();
-  }
-
   ref::NnGeometry g_;
   int64_t group_ = 1;
+  bool depthwise_ = false;
   ref::IntLinearEpilogue epilogue_;
   AdjustedWeightsCache weights_;
 };

@@ -1,0 +1,29 @@
+// Depthwise convolutions (group == input channels, output maps 1 to 3 times as many: map m reads input channel
+// m / (maps / channels)) of the fast Conv and QConv, one (image, map) plane per task across ctx's threads.
+#pragma once
+
+#include <vector>
+
+#include "common/int_linear.h"
+#include "common/nn_geometry.h"
+
+namespace qedge::fast {
+
+// True when x [N, C, ...] and w [M, 1, ...] with this group form a depthwise convolution.
+bool is_depthwise(const Tensor& x, const Tensor& w, int64_t group);
+
+// Float32 Conv: y = x (*) w + b (b may be null). Geometry from ref::nn_conv_prepare.
+void depthwise_conv_f32(const KernelContext& ctx, const ref::NnGeometry& g, const Tensor& x, const Tensor& w,
+                        const Tensor* b, Tensor& y);
+
+// True when the QConv of ctx is a depthwise one the integer path below computes exactly: 8-bit storage levels (any
+// bit width inside), no XNOR, and every window's sum of |(x - x_zp) * (w - w_zp)| below 2^24, so the float kernels
+// hold every product and partial sum exactly.
+bool depthwise_qconv_applies(const KernelContext& ctx);
+
+// QConv: acc = sum over taps of (x - x_zero_point) * w_adjusted (the weights minus their zero points, [M, taps]),
+// exact, then the requantizing epilogue e. Geometry from ref::nn_conv_prepare.
+void depthwise_qconv(const KernelContext& ctx, const ref::NnGeometry& g, const std::vector<int16_t>& w_adjusted,
+                     const ref::IntLinearEpilogue& e, Tensor& y);
+
+}  // namespace qedge::fast

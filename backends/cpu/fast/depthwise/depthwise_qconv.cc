@@ -1,0 +1,71 @@
+// Integer depthwise QConv on the float plane kernels: each task turns its input plane into x - x_zero_point as
+// float, runs depthwise_plane_f32 on the adjusted weights and hands the sums, as int32, to the vectorized
+// requantizing epilogue. depthwise_qconv_applies bounds every product and partial sum below 2^24, where float32
+// arithmetic (fused or not, in any order) is exact, so the levels are bit-identical to the reference kernel's.
+#include <vector>
+
+#include "depthwise_conv.h"
+#include "depthwise_plane.h"
+#include "int_operands.h"
+#include "requant.h"
+
+namespace qedge::fast {
+namespace {
+
+// Input plane as float levels minus the zero point.
+template <typename T>
+void adjusted_plane(const T* x, int64_t n, float zero_point, float* out) {
+  for (int64_t i = 0; i < n; ++i) out[i] = static_cast<float>(x[i]) - zero_point;
+}
+
+}  // namespace
+
+bool depthwise_qconv_applies(const KernelContext& ctx) {
+  const Tensor* x = ctx.input(0);
+  const Tensor* w = ctx.input(1);
+  if (!x || !w || x->rank() < 3 || x->rank() > 5 || !is_depthwise(*x, *w, ctx.attr().get_int("group", 1)) ||
+      ctx.attr().get_int("xnor", 0) != 0) {
+    return false;
+  }
+  const int64_t mx = max_adjusted_level(x->dtype, {static_cast<float>(ctx.attr().get_int("x_zero_point", 0))});
+  const int64_t mw = max_adjusted_level(w->dtype, ctx.attr().get_floats("w_zero_point", {0.0f}));
+  const int64_t taps = num_elements(w->shape) / w->shape[0];
+  return mx > 0 && mw > 0 && taps * mx * mw < (int64_t{1} << 24);
+}
+
+void depthwise_qconv(const KernelContext& ctx, const ref::NnGeometry& g, const std::vector<int16_t>& w_adjusted,
+                     const ref::IntLinearEpilogue& e, Tensor& y) {
+  const Tensor& x = *ctx.input(0);
+  const int64_t channels = x.shape[1], maps = ctx.input(1)->shape[0], per_channel = maps / channels;
+  const int64_t in_size = g.in_size(), out_size = g.out_size(), taps = g.kernel_size();
+  const auto zero_point = static_cast<float>(ctx.attr().get_int("x_zero_point", 0));
+  const std::vector<float> w(w_adjusted.begin(), w_adjusted.end());
+  ctx.parallel_for(x.shape[0] * maps, [&](int64_t begin, int64_t end) {
+    std::vector<float> scratch(static_cast<size_t>(depthwise_scratch_size(g)));
+    std::vector<float> xf(static_cast<size_t>(in_size)), yf(static_cast<size_t>(out_size));
+    std::vector<int32_t> acc(static_cast<size_t>(out_size));
+    int64_t converted = -1;  // the input plane now in xf (consecutive maps of a channel share it)
+    for (int64_t nm = begin; nm < end; ++nm) {
+      const int64_t n = nm / maps, m = nm % maps, plane = n * channels + m / per_channel;
+      if (plane != converted) {
+        if (x.dtype == DType::kInt8) {
+          adjusted_plane(x.data_as<int8_t>() + plane * in_size, in_size, zero_point, xf.data());
+        } else {
+          adjusted_plane(x.data_as<uint8_t>() + plane * in_size, in_size, zero_point, xf.data());
+        }
+        converted = plane;
+      }
+      DepthwisePlane p;
+      p.g = &g;
+      p.x = xf.data();
+      p.w = w.data() + m * taps;
+      p.scratch = scratch.data();
+      p.y = yf.data();
+      depthwise_plane_f32(p);
+      for (int64_t i = 0; i < out_size; ++i) acc[i] = static_cast<int32_t>(yf[i]);
+      requant_run(e, acc.data(), out_size, m, 0, y, nm * out_size);
+    }
+  });
+}
+
+}  // namespace qedge::fast
