@@ -51,10 +51,28 @@ __m128i epilogue4(const ref::IntLinearEpilogue& e, __m256d v, int64_t c, int64_t
   return levels4(e.out, _mm256_cvtpd_ps(v));
 }
 
+// Stores four levels (already within the output type's range, so the saturating packs are exact) as y's type.
 void store4(Tensor& y, int64_t at, __m128i levels) {
-  alignas(16) int32_t l[4];
-  _mm_store_si128(reinterpret_cast<__m128i*>(l), levels);
-  for (int k = 0; k < 4; ++k) ref::set_int_element(y, at + k, l[k]);
+  switch (y.dtype) {
+    case DType::kUint8: {
+      const int32_t v = _mm_cvtsi128_si32(_mm_packus_epi16(_mm_packs_epi32(levels, levels), levels));
+      std::memcpy(static_cast<uint8_t*>(y.data) + at, &v, sizeof v);
+      return;
+    }
+    case DType::kInt8: {
+      const int32_t v = _mm_cvtsi128_si32(_mm_packs_epi16(_mm_packs_epi32(levels, levels), levels));
+      std::memcpy(static_cast<int8_t*>(y.data) + at, &v, sizeof v);
+      return;
+    }
+    case DType::kInt32:
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(static_cast<int32_t*>(y.data) + at), levels);
+      return;
+    default: {
+      alignas(16) int32_t l[4];
+      _mm_store_si128(reinterpret_cast<__m128i*>(l), levels);
+      for (int k = 0; k < 4; ++k) ref::set_int_element(y, at + k, l[k]);
+    }
+  }
 }
 
 // Four 8-bit levels as doubles.
