@@ -45,10 +45,15 @@ Result<ConvertResult> convert_onnx_file(const std::string& onnx_path, const Conv
     return r;
   }();
   size_t nodes_before = model.main().nodes.size();
+  // Before the passes (fusion and in-place planning depend on it) and after (for the nodes they made).
+  auto set_backend = [&] {
+    for (auto& graph : model.graphs) {
+      for (auto& node : graph.nodes) node.backend = options.backend;
+    }
+  };
+  set_backend();
   QEDGE_RETURN_IF_ERROR(conv::run_standard_passes(model, registry, options.integer));
-  for (auto& graph : model.graphs) {
-    for (auto& node : graph.nodes) node.backend = options.backend;
-  }
+  set_backend();
   ConvertResult result;
   result.folded_nodes = static_cast<int>(nodes_before - model.main().nodes.size());
   result.report = make_report(model);

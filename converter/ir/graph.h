@@ -1,6 +1,7 @@
 // The converter's in-memory graph: what the importer builds, the passes rewrite and the writer serializes.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -89,5 +90,17 @@ struct IrModel {
 
 // "node 'name' (OpType): " — the prefix of every message about a node.
 std::string node_context(const IrNode& n);
+
+// The number of node inputs across all graphs, plus graph outputs, that are tensor t.
+int use_count(const IrModel& model, int t);
+
+// Drops the nodes of `g` marked in `removed`, keeping the order of the rest.
+void erase_nodes(IrGraph& g, const std::vector<bool>& removed);
+
+// Folds main-graph nodes into the node producing their first input: for each node c with accepts(c), in order,
+// fold(p, c) with p that producer; when fold returns true (having rewritten p to do c's work too), c is dropped.
+// Returns the number of nodes dropped.
+int fold_into_producers(IrModel& model, const std::function<bool(const IrNode&)>& accepts,
+                        const std::function<bool(IrNode&, const IrNode&)>& fold);
 
 }  // namespace qedge::conv

@@ -11,18 +11,6 @@
 namespace qedge::conv {
 namespace {
 
-// The number of readers of tensor t across all graphs, plus graph outputs.
-int use_count(const IrModel& model, int t) {
-  int uses = 0;
-  for (const IrGraph& g : model.graphs) {
-    for (const IrNode& n : g.nodes) {
-      for (int i : n.inputs) uses += i == t;
-    }
-    for (int o : g.outputs) uses += o == t;
-  }
-  return uses;
-}
-
 int add_float_constant(IrModel& model, const std::string& name, const Dims& shape, const std::vector<double>& v) {
   IrTensor t;
   t.name = name;
@@ -83,29 +71,13 @@ bool fold(IrModel& model, IrNode& conv, const IrNode& bn) {
 }  // namespace
 
 Status fold_batchnorm(IrModel& model, PassContext& ctx) {
-  IrGraph& g = model.main();
-  std::vector<bool> removed(g.nodes.size(), false);
-  for (size_t k = 0; k < g.nodes.size(); ++k) {
-    const IrNode& bn = g.nodes[k];
-    if (!bn.domain.empty() || bn.op_type != "BatchNormalization" || bn.inputs.empty() || bn.inputs[0] < 0) continue;
-    for (size_t j = 0; j < k; ++j) {
-      IrNode& conv = g.nodes[j];
-      if (removed[j] || !conv.domain.empty() || conv.op_type != "Conv" || conv.outputs.empty() ||
-          conv.outputs[0] != bn.inputs[0] || conv.inputs.size() < 2 || conv.inputs[1] < 0) {
-        continue;
-      }
-      if (fold(model, conv, bn)) {
-        removed[k] = true;
-        ctx.changed = true;
-      }
-      break;
-    }
-  }
-  std::vector<IrNode> kept;
-  for (size_t k = 0; k < g.nodes.size(); ++k) {
-    if (!removed[k]) kept.push_back(std::move(g.nodes[k]));
-  }
-  g.nodes = std::move(kept);
+  const int folded = fold_into_producers(
+      model, [](const IrNode& n) { return n.domain.empty() && n.op_type == "BatchNormalization"; },
+      [&](IrNode& conv, const IrNode& bn) {
+        return conv.domain.empty() && conv.op_type == "Conv" && conv.inputs.size() >= 2 && conv.inputs[1] >= 0 &&
+               fold(model, conv, bn);
+      });
+  ctx.changed |= folded > 0;
   return Status::Ok();
 }
 

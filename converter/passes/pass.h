@@ -30,13 +30,17 @@ Status infer_shapes(IrModel& model, PassContext& ctx);
 Status fold_constants(IrModel& model, PassContext& ctx);
 Status lower_integer(IrModel& model, PassContext& ctx);
 Status fold_batchnorm(IrModel& model, PassContext& ctx);
+Status eliminate_transposes(IrModel& model, PassContext& ctx);
+Status fuse_activations(IrModel& model, PassContext& ctx);
 Status remove_dead_nodes(IrModel& model, PassContext& ctx);
 Status plan_memory(IrModel& model, PassContext& ctx);
 
 // Runs the standard pipeline: canonicalize, then shape inference and constant folding to a fixpoint,
-// then dead-node removal and memory planning.
+// transpose elimination, then dead-node removal and memory planning.
 // With `integer`, quantized Conv/MatMul/Gemm are lowered to integer ops (lower_integer) before dead-node removal;
-// then BatchNormalization folds into the float Convs that remain (fold_batchnorm).
+// then BatchNormalization folds into the float Convs that remain (fold_batchnorm), and activations into the float
+// Conv/Gemm/MatMul before them (fuse_activations). Nodes' `backend` must be set before (fusion and in-place
+// execution apply to cpu nodes only).
 Status run_standard_passes(IrModel& model, const KernelRegistry& registry, bool integer = true);
 
 }  // namespace qedge::conv

@@ -32,6 +32,7 @@ Status run_standard_passes(IrModel& model, const KernelRegistry& registry, bool 
     QEDGE_RETURN_IF_ERROR(fold_constants(model, ctx));
     if (!ctx.changed) break;
   }
+  QEDGE_RETURN_IF_ERROR(eliminate_transposes(model, ctx));
   if (integer) {
     QEDGE_RETURN_IF_ERROR(lower_integer(model, ctx));
     // The lowered nodes go through their kernels' shape checks like any other node.
@@ -40,6 +41,11 @@ Status run_standard_passes(IrModel& model, const KernelRegistry& registry, bool 
     if (!ctx.problems.empty()) return collected_problems(ctx);
   }
   QEDGE_RETURN_IF_ERROR(fold_batchnorm(model, ctx));
+  QEDGE_RETURN_IF_ERROR(fuse_activations(model, ctx));
+  // The fused nodes must have kernels like any other node.
+  ctx.problems.clear();
+  QEDGE_RETURN_IF_ERROR(infer_shapes(model, ctx));
+  if (!ctx.problems.empty()) return collected_problems(ctx);
   QEDGE_RETURN_IF_ERROR(remove_dead_nodes(model, ctx));
   return plan_memory(model, ctx);
 }

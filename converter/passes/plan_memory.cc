@@ -1,7 +1,13 @@
 // Offline memory plan: every main-graph activation and input whose shape is static gets an offset in one
 // arena. Tensors whose lifetimes overlap never share bytes; the rest reuse memory (greedy by size,
 // lowest fitting offset). Dynamic tensors and subgraph values are allocated at run time.
+// In-place execution: an element-wise node whose input dies there writes its output over that input, and a
+// Reshape-like node's output is its input's bytes (the kernel's copy sees dst == src and does nothing). Such tensors
+// form one group that is placed as one block living from its first definition to its last read.
 #include <algorithm>
+#include <numeric>
+#include <set>
+#include <string>
 
 #include "passes/pass.h"
 #include "qedge/format/format.h"
@@ -27,6 +33,90 @@ void note_subgraph_reads(const IrModel& model, int graph, int step, std::vector<
     }
   }
   for (int o : model.graphs[graph].outputs) (*last_use)[o] = std::max((*last_use)[o], step);
+}
+
+// Ops whose cpu kernels compute output element i from input element i alone (same-shape inputs; other inputs
+// broadcast from their own buffers), so output and input may be one buffer. A kernel registered for one of these
+// ops on the cpu backend must keep that property.
+bool is_elementwise(const IrNode& n) {
+  static const std::set<std::string> ops = {
+      "Abs",   "Acos",     "Acosh",    "Add",  "Asin",        "Asinh",     "Atan",  "Atanh",   "Ceil",
+      "Celu",  "Clip",     "Cos",      "Cosh", "Div",         "Elu",       "Erf",   "Exp",     "Floor",
+      "HardSigmoid",       "HardSwish", "LeakyRelu", "Log", "Mish",      "Mul",   "Neg",     "Reciprocal",
+      "Relu",  "Round",    "Selu",     "Shrink", "Sigmoid",   "Sign",      "Sin",   "Sinh",    "Softplus",
+      "Softsign", "Sqrt",  "Sub",      "Tan",  "Tanh",        "ThresholdedRelu"};
+  return n.domain.empty() && ops.count(n.op_type) > 0;
+}
+
+// Ops whose output is their first input's bytes under another shape.
+bool is_reshape_like(const IrNode& n) {
+  return n.domain.empty() &&
+         (n.op_type == "Reshape" || n.op_type == "Flatten" || n.op_type == "Squeeze" || n.op_type == "Unsqueeze");
+}
+
+// Tensors that share one buffer: a union-find over tensor indices, with the group's lifetime at its root.
+class BufferGroups {
+ public:
+  BufferGroups(std::vector<int> first, std::vector<int> last)
+      : parent_(first.size()), first_(std::move(first)), last_(std::move(last)) {
+    std::iota(parent_.begin(), parent_.end(), 0);
+  }
+  int root(int t) {
+    while (parent_[t] != t) t = parent_[t] = parent_[parent_[t]];
+    return t;
+  }
+  // Last step any member of t's group is read.
+  int last(int t) { return last_[root(t)]; }
+  int first(int t) { return first_[root(t)]; }
+  void join(int member, int into) {
+    const int r = root(into), m = root(member);
+    parent_[m] = r;
+    first_[r] = std::min(first_[r], first_[m]);
+    last_[r] = std::max(last_[r], last_[m]);
+  }
+
+ private:
+  std::vector<int> parent_, first_, last_;
+};
+
+// Groups in-place tensors. `planned` marks tensors with an arena slot; `steps` is the read step of graph
+// inputs and outputs, which are never overwritten and never alias each other.
+void group_in_place(const IrModel& model, const std::vector<bool>& planned, int steps, BufferGroups* groups) {
+  const IrGraph& main = model.main();
+  auto same_buffer_shape = [&](int a, int b) {
+    const IrTensor& x = model.tensors[a];
+    const IrTensor& y = model.tensors[b];
+    return x.dtype == y.dtype && num_elements(x.shape) == num_elements(y.shape);
+  };
+  for (int k = 0; k < static_cast<int>(main.nodes.size()); ++k) {
+    const IrNode& n = main.nodes[k];
+    if (n.backend != "cpu" || n.outputs.empty() || n.outputs[0] < 0 || !planned[n.outputs[0]]) continue;
+    const int out = n.outputs[0];
+    if (is_reshape_like(n)) {
+      const int in = n.inputs.empty() ? -1 : n.inputs[0];
+      // Only reads, so the input may live on; but a graph output never shares a graph input's bytes.
+      if (in >= 0 && planned[in] && same_buffer_shape(in, out) && groups->first(in) >= 0 &&
+          groups->last(out) < steps) {
+        groups->join(out, in);
+      }
+      continue;
+    }
+    if (!is_elementwise(n)) continue;
+    for (size_t j = 0; j < n.inputs.size(); ++j) {
+      const int in = n.inputs[j];
+      if (in < 0 || !planned[in] || model.tensors[in].shape != model.tensors[out].shape ||
+          model.tensors[in].dtype != model.tensors[out].dtype || groups->last(in) != k) {
+        continue;
+      }
+      bool shared = false;  // another input in the same buffer is read at other positions
+      for (size_t o = 0; o < n.inputs.size(); ++o) {
+        shared |= o != j && n.inputs[o] >= 0 && groups->root(n.inputs[o]) == groups->root(in);
+      }
+      if (shared) continue;
+      groups->join(out, in);
+      break;
+    }
+  }
 }
 
 }  // namespace
@@ -56,14 +146,24 @@ Status plan_memory(IrModel& model, PassContext&) {
   for (int o : main.outputs) last_use[o] = steps;
   for (int i : main.inputs) last_use[i] = steps;
 
-  std::vector<Interval> intervals;
+  std::vector<bool> planned(model.tensors.size(), false);
   for (size_t t = 0; t < model.tensors.size(); ++t) {
     IrTensor& tensor = model.tensors[t];
     tensor.arena_offset = -1;
-    if (first_def[t] == -2 || tensor.is_constant || !tensor.shape_known || tensor.dtype == DType::kUndefined) continue;
+    planned[t] = first_def[t] != -2 && !tensor.is_constant && tensor.shape_known && tensor.dtype != DType::kUndefined;
+  }
+  BufferGroups groups(first_def, last_use);
+  group_in_place(model, planned, steps, &groups);
+
+  // One interval per group, at its root.
+  std::vector<Interval> intervals;
+  for (size_t t = 0; t < model.tensors.size(); ++t) {
+    if (!planned[t] || groups.root(static_cast<int>(t)) != static_cast<int>(t)) continue;
+    const IrTensor& tensor = model.tensors[t];
     const uint64_t bytes = format::align_up(dtype_storage_bytes(tensor.dtype, num_elements(tensor.shape)),
                                             format::kSegmentAlignment);
-    intervals.push_back({static_cast<int>(t), first_def[t], last_use[t], std::max<uint64_t>(bytes, 64)});
+    intervals.push_back({static_cast<int>(t), groups.first(static_cast<int>(t)), groups.last(static_cast<int>(t)),
+                         std::max<uint64_t>(bytes, 64)});
   }
   std::sort(intervals.begin(), intervals.end(), [](const Interval& a, const Interval& b) {
     return a.bytes != b.bytes ? a.bytes > b.bytes : a.first < b.first;
@@ -86,7 +186,10 @@ Status plan_memory(IrModel& model, PassContext&) {
     iv.offset = offset;
     arena = std::max(arena, offset + iv.bytes);
     placed.push_back(&iv);
-    model.tensors[iv.tensor].arena_offset = static_cast<int64_t>(offset);
+  }
+  for (const Interval& iv : intervals) model.tensors[iv.tensor].arena_offset = static_cast<int64_t>(iv.offset);
+  for (size_t t = 0; t < model.tensors.size(); ++t) {
+    if (planned[t]) model.tensors[t].arena_offset = model.tensors[groups.root(static_cast<int>(t))].arena_offset;
   }
   model.arena_bytes = arena;
   return Status::Ok();

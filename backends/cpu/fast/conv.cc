@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "activation_epilogue.h"
 #include "common/nn_conv.h"
 #include "depthwise/depthwise_conv.h"
 #include "fallback_kernel.h"
@@ -37,6 +38,7 @@ class FastConv : public FallbackKernel {
 
   Status prepare_fast(KernelContext& ctx) override {
     QEDGE_RETURN_IF_ERROR(ref::nn_conv_prepare(ctx, DType::kFloat32, &g_, &group_));
+    QEDGE_ASSIGN_OR_RETURN(act_, fused_activation(ctx));
     const Tensor* b = ctx.input(2);
     if (b != nullptr && b->shape != Dims{ctx.input(1)->shape[0]}) {
       return ShapeMismatch("Conv bias must be a vector of " + std::to_string(ctx.input(1)->shape[0]) + " values, got " +
@@ -54,13 +56,17 @@ class FastConv : public FallbackKernel {
   }
 
   Status run_fast(KernelContext& ctx) override {
-    if (winograd_tile_ > 0) return winograd_.run(ctx);
+    Tensor& y = *ctx.output(0);
+    if (winograd_tile_ > 0) {
+      QEDGE_RETURN_IF_ERROR(winograd_.run(ctx));
+      activation_rows_parallel(ctx, act_, y.data_as<float>(), y.shape[0] * y.shape[1], g_.out_size());
+      return Status::Ok();
+    }
     const Tensor& x = *ctx.input(0);
     const Tensor& w = *ctx.input(1);
     const Tensor* b = ctx.input(2);
-    Tensor& y = *ctx.output(0);
     if (depthwise_) {
-      depthwise_conv_f32(ctx, g_, x, w, b, y);
+      depthwise_conv_f32(ctx, g_, x, w, b, y, act_);
       return Status::Ok();
     }
     const int64_t batch = x.shape[0], channels = x.shape[1], maps = w.shape[0];
@@ -76,12 +82,7 @@ class FastConv : public FallbackKernel {
         s.lda = k, s.ldb = out_size, s.ldc = out_size;
         float* yg = y.data_as<float>() + (n * maps + grp * mg) * out_size;
         gemm_f32(s, w.data_as<float>() + grp * mg * k, pointwise_ ? xg : col.data(), yg, false, ctx.threads);
-        if (b == nullptr) continue;
-        for (int64_t m = 0; m < mg; ++m) {
-          const float bias = b->data_as<float>()[grp * mg + m];
-          float* row = yg + m * out_size;
-          for (int64_t o = 0; o < out_size; ++o) row[o] += bias;
-        }
+        bias_activation_rows(act_, b ? b->data_as<float>() + grp * mg : nullptr, yg, mg, out_size);
       }
     }
     return Status::Ok();
@@ -94,12 +95,14 @@ class FastConv : public FallbackKernel {
   bool pointwise_ = false;
   int64_t winograd_tile_ = 0;  // Winograd output tile edge, 0: im2col + GEMM
   WinogradConv3x3 winograd_;
+  ref::Activation act_;
 };
 
 }  // namespace
 
 void register_fast_conv(KernelRegistry& r, const KernelRegistry& ref) {
   r.add("", "Conv", [&ref] { return std::make_unique<FastConv>(ref); });
+  r.add("qedge", "FusedConv", [&ref] { return std::make_unique<FastConv>(ref); });
 }
 
 }  // namespace qedge::fast

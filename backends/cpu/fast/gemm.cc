@@ -1,5 +1,6 @@
 // Fast float32 Gemm, Y = alpha * A * B' + beta * C with transA = 0 (B' = B or its transpose), on the blocked GEMM;
 // C broadcasts to [M, N] as ONNX allows. transA = 1 and other types use the reference kernel.
+#include "activation_epilogue.h"
 #include "fallback_kernel.h"
 #include "qedge/cpu_fast/gemm_f32.h"
 
@@ -23,6 +24,7 @@ class FastGemm : public FallbackKernel {
     const Tensor& a = *ctx.input(0);
     const Tensor& b = *ctx.input(1);
     trans_b_ = ctx.attr().get_int("transB", 0) != 0;
+    QEDGE_ASSIGN_OR_RETURN(act_, ref::read_activation(ctx.attr(), std::string(ctx.op_type)));
     m_ = a.shape[0], k_ = a.shape[1], n_ = trans_b_ ? b.shape[0] : b.shape[1];
     if ((trans_b_ ? b.shape[1] : b.shape[0]) != k_) {
       return ShapeMismatch("Gemm inner dimensions differ: A " + dims_to_string(a.shape) + ", B " + dims_to_string(b.shape));
@@ -55,6 +57,7 @@ class FastGemm : public FallbackKernel {
         if (c) v += beta * c->data_as<float>()[(cm == 1 ? 0 : i) * cn + (cn == 1 ? 0 : j)];
         y[i * n_ + j] = v;
       }
+      bias_activation_rows(act_, nullptr, y + i * n_, 1, n_);
     }
     return Status::Ok();
   }
@@ -62,12 +65,14 @@ class FastGemm : public FallbackKernel {
  private:
   bool trans_b_ = false;
   int64_t m_ = 0, n_ = 0, k_ = 0;
+  ref::Activation act_;
 };
 
 }  // namespace
 
 void register_fast_gemm(KernelRegistry& r, const KernelRegistry& ref) {
   r.add("", "Gemm", [&ref] { return std::make_unique<FastGemm>(ref); });
+  r.add("qedge", "FusedGemm", [&ref] { return std::make_unique<FastGemm>(ref); });
 }
 
 }  // namespace qedge::fast

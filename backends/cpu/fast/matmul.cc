@@ -5,6 +5,7 @@
 // 1-D operands and fewer than 6 rows per product (a GEMV, where packing does not pay) use the reference kernel.
 #include <vector>
 
+#include "activation_epilogue.h"
 #include "common/broadcast.h"
 #include "common/nn_matmul.h"
 #include "fallback_kernel.h"
@@ -33,6 +34,7 @@ class FastMatMul : public FallbackKernel {
     const Tensor& a = *ctx.input(0);
     const Tensor& b = *ctx.input(1);
     QEDGE_RETURN_IF_ERROR(ref::nn_matmul_shape("MatMul", a.shape, b.shape, &shape_));
+    QEDGE_ASSIGN_OR_RETURN(act_, ref::read_activation(ctx.attr(), std::string(ctx.op_type)));
     a_strides_ = ref::broadcast_strides(shape_.batch, shape_.a_batch);
     b_strides_ = ref::broadcast_strides(shape_.batch, shape_.b_batch);
     ctx.output(0)->dtype = DType::kFloat32;
@@ -51,6 +53,7 @@ class FastMatMul : public FallbackKernel {
     if (ctx.input(1)->rank() == 2) {
       s.m = ctx.input(0)->numel() / s.k;
       gemm_f32(s, a, b, y, false, ctx.threads);
+      bias_activation_rows(act_, nullptr, y, s.m, s.n);
       return Status::Ok();
     }
     s.m = shape_.m;
@@ -66,6 +69,7 @@ class FastMatMul : public FallbackKernel {
           b_off += idx * b_strides_[d];
         }
         gemm_f32(s, a + a_off * s.m * s.k, b + b_off * s.k * s.n, y + i * s.m * s.n, false, gemm_threads);
+        bias_activation_rows(act_, nullptr, y + i * s.m * s.n, s.m, s.n);
       }
     };
     if (batches >= threads) {
@@ -79,12 +83,14 @@ class FastMatMul : public FallbackKernel {
  private:
   ref::NnMatMulShape shape_;
   std::vector<int64_t> a_strides_, b_strides_;  // element strides of each batch index, in matrices (0 if broadcast)
+  ref::Activation act_;
 };
 
 }  // namespace
 
 void register_fast_matmul(KernelRegistry& r, const KernelRegistry& ref) {
   r.add("", "MatMul", [&ref] { return std::make_unique<FastMatMul>(ref); });
+  r.add("qedge", "FusedMatMul", [&ref] { return std::make_unique<FastMatMul>(ref); });
 }
 
 }  // namespace qedge::fast

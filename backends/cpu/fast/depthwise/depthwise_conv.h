@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "common/activation.h"
 #include "common/int_linear.h"
 #include "common/nn_geometry.h"
 
@@ -12,9 +13,10 @@ namespace qedge::fast {
 // True when x [N, C, ...] and w [M, 1, ...] with this group form a depthwise convolution.
 bool is_depthwise(const Tensor& x, const Tensor& w, int64_t group);
 
-// Float32 Conv: y = x (*) w + b (b may be null). Geometry from ref::nn_conv_prepare.
+// Float32 Conv: y = act(x (*) w + b) (b may be null; act from a qedge.FusedConv, applied per plane while it is in
+// cache). Geometry from ref::nn_conv_prepare.
 void depthwise_conv_f32(const KernelContext& ctx, const ref::NnGeometry& g, const Tensor& x, const Tensor& w,
-                        const Tensor* b, Tensor& y);
+                        const Tensor* b, Tensor& y, const ref::Activation& act = ref::Activation());
 
 // True when the QConv of ctx is a depthwise one the integer path below computes exactly: 8-bit storage levels (any
 // bit width inside), no XNOR, and every window's sum of |(x - x_zp) * (w - w_zp)| below 2^24, so the float kernels

@@ -1,6 +1,7 @@
 // Float32 depthwise Conv: every (image, map) output plane is one task for depthwise_plane_f32.
 #include <vector>
 
+#include "activation_epilogue.h"
 #include "depthwise_conv.h"
 #include "depthwise_plane.h"
 
@@ -14,7 +15,7 @@ bool is_depthwise(const Tensor& x, const Tensor& w, int64_t group) {
 }
 
 void depthwise_conv_f32(const KernelContext& ctx, const ref::NnGeometry& g, const Tensor& x, const Tensor& w,
-                        const Tensor* b, Tensor& y) {
+                        const Tensor* b, Tensor& y, const ref::Activation& act) {
   const int64_t channels = x.shape[1], maps = w.shape[0], per_channel = maps / channels;
   const int64_t in_size = g.in_size(), out_size = g.out_size(), taps = g.kernel_size();
   ctx.parallel_for(x.shape[0] * maps, [&](int64_t begin, int64_t end) {
@@ -29,6 +30,7 @@ void depthwise_conv_f32(const KernelContext& ctx, const ref::NnGeometry& g, cons
       p.scratch = scratch.data();
       p.y = y.data_as<float>() + nm * out_size;
       depthwise_plane_f32(p);
+      bias_activation_rows(act, nullptr, p.y, 1, out_size);
     }
   });
 }

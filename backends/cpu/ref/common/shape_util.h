@@ -35,9 +35,10 @@ inline void copy_element(void* dst, int64_t dst_i, const void* src, int64_t src_
   std::memcpy(static_cast<uint8_t*>(dst) + dst_i * esize, static_cast<const uint8_t*>(src) + src_i * esize, esize);
 }
 
-// memcpy that tolerates the null data pointers of empty tensors.
+// memcpy that tolerates the null data pointers of empty tensors, and dst == src (the memory plan aliases a
+// Reshape-like output with its input; there is nothing to copy then).
 inline void copy_bytes(void* dst, const void* src, size_t n) {
-  if (n > 0) std::memcpy(dst, src, n);
+  if (n > 0 && dst != src) std::memcpy(dst, src, n);
 }
 
 // Reads the int32/int64 values of input i (which must be present); the output shape depends on

@@ -1,0 +1,25 @@
+#include "activation_epilogue.h"
+
+namespace qedge::fast {
+
+void bias_activation_rows(const ref::Activation& act, const float* bias, float* y, int64_t rows, int64_t cols) {
+  if (bias == nullptr && act.kind == ref::ActivationKind::kNone) return;
+  for (int64_t r = 0; r < rows; ++r) {
+    float* row = y + r * cols;
+    if (bias != nullptr) {
+      const float b = bias[r];
+      for (int64_t c = 0; c < cols; ++c) row[c] += b;
+    }
+    ref::apply_activation(act, row, cols);
+  }
+}
+
+void activation_rows_parallel(const KernelContext& ctx, const ref::Activation& act, float* y, int64_t rows,
+                              int64_t cols) {
+  if (act.kind == ref::ActivationKind::kNone) return;
+  ctx.parallel_for(rows, [&](int64_t begin, int64_t end) {
+    bias_activation_rows(act, nullptr, y + begin * cols, end - begin, cols);
+  });
+}
+
+}  // namespace qedge::fast

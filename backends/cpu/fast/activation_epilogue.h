@@ -1,0 +1,19 @@
+// The output epilogue of the fast float kernels: a per-row bias and the fused activation of a qedge.Fused* node,
+// applied in place while the rows are still in cache.
+#pragma once
+
+#include <cstdint>
+
+#include "common/activation.h"
+
+namespace qedge::fast {
+
+// y[r][c] = act(y[r][c] + bias[r]) for rows x cols values with row stride `cols`; bias may be null.
+void bias_activation_rows(const ref::Activation& act, const float* bias, float* y, int64_t rows, int64_t cols);
+
+// The activation alone over rows x cols values, rows split across ctx's threads: for kernels that write their
+// output in an order of their own (Winograd).
+void activation_rows_parallel(const KernelContext& ctx, const ref::Activation& act, float* y, int64_t rows,
+                              int64_t cols);
+
+}  // namespace qedge::fast
