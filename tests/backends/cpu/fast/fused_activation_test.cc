@@ -1,6 +1,6 @@
 // The fast FusedConv / FusedGemm / FusedMatMul against the reference fused kernels on random shapes (odd sizes,
-// padding, strides, dilation, groups, transposed B, broadcast C), 1 and 3 threads: float results within 1e-5
-// relative, for every activation.
+// padding, strides, dilation, groups, transposed B, broadcast C, batched MatMul), 1 and 3 threads: float results
+// within 1e-5 relative, for every activation.
 #include <gtest/gtest.h>
 
 #include <cmath>
