@@ -1,6 +1,7 @@
 // The pass interface and the state passes share.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,11 @@ Status eliminate_transposes(IrModel& model, PassContext& ctx);
 Status fuse_activations(IrModel& model, PassContext& ctx);
 Status remove_dead_nodes(IrModel& model, PassContext& ctx);
 Status plan_memory(IrModel& model, PassContext& ctx);
+
+// The ai.onnx ops whose output plan_memory lets overwrite a same-shape input that dies at the node: their cpu
+// kernels compute output element i from input element i alone (other inputs broadcast from their own buffers). A
+// kernel registered for one of these ops on the cpu backend must keep that property.
+const std::set<std::string>& in_place_ops();
 
 // Runs the standard pipeline: canonicalize, then shape inference and constant folding to a fixpoint,
 // transpose elimination, then dead-node removal and memory planning.

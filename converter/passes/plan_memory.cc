@@ -35,18 +35,7 @@ void note_subgraph_reads(const IrModel& model, int graph, int step, std::vector<
   for (int o : model.graphs[graph].outputs) (*last_use)[o] = std::max((*last_use)[o], step);
 }
 
-// Ops whose cpu kernels compute output element i from input element i alone (same-shape inputs; other inputs
-// broadcast from their own buffers), so output and input may be one buffer. A kernel registered for one of these
-// ops on the cpu backend must keep that property.
-bool is_elementwise(const IrNode& n) {
-  static const std::set<std::string> ops = {
-      "Abs",   "Acos",     "Acosh",    "Add",  "Asin",        "Asinh",     "Atan",  "Atanh",   "Ceil",
-      "Celu",  "Clip",     "Cos",      "Cosh", "Div",         "Elu",       "Erf",   "Exp",     "Floor",
-      "HardSigmoid",       "HardSwish", "LeakyRelu", "Log", "Mish",      "Mul",   "Neg",     "Reciprocal",
-      "Relu",  "Round",    "Selu",     "Shrink", "Sigmoid",   "Sign",      "Sin",   "Sinh",    "Softplus",
-      "Softsign", "Sqrt",  "Sub",      "Tan",  "Tanh",        "ThresholdedRelu"};
-  return n.domain.empty() && ops.count(n.op_type) > 0;
-}
+bool is_elementwise(const IrNode& n) { return n.domain.empty() && in_place_ops().count(n.op_type) > 0; }
 
 // Ops whose output is their first input's bytes under another shape.
 bool is_reshape_like(const IrNode& n) {
@@ -120,6 +109,15 @@ void group_in_place(const IrModel& model, const std::vector<bool>& planned, int 
 }
 
 }  // namespace
+
+const std::set<std::string>& in_place_ops() {
+  static const std::set<std::string> ops = {
+      "Abs", "Acos", "Acosh", "Add", "Asin", "Asinh", "Atan", "Atanh", "Ceil", "Celu", "Clip", "Cos", "Cosh",
+      "Div", "Elu", "Erf", "Exp", "Floor", "HardSigmoid", "HardSwish", "LeakyRelu", "Log", "Mish", "Mul", "Neg",
+      "Reciprocal", "Relu", "Round", "Selu", "Shrink", "Sigmoid", "Sign", "Sin", "Sinh", "Softplus", "Softsign",
+      "Sqrt", "Sub", "Tan", "Tanh", "ThresholdedRelu"};
+  return ops;
+}
 
 Status plan_memory(IrModel& model, PassContext&) {
   const IrGraph& main = model.main();
