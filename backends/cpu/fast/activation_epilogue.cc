@@ -1,6 +1,13 @@
 #include "activation_epilogue.h"
 
+#include "common/int_quantize.h"
+
 namespace qedge::fast {
+
+Result<ref::Activation> fused_activation(const KernelContext& ctx) {
+  if (ctx.domain != ref::kQedgeDomain) return ref::Activation();
+  return ref::read_activation(ctx.attr(), std::string(ctx.op_type));
+}
 
 void bias_activation_rows(const ref::Activation& act, const float* bias, float* y, int64_t rows, int64_t cols) {
   if (bias == nullptr && act.kind == ref::ActivationKind::kNone) return;

@@ -8,6 +8,9 @@
 
 namespace qedge::fast {
 
+// The activation of a qedge.Fused* node; none for the plain ONNX op (whose attributes mean nothing here).
+Result<ref::Activation> fused_activation(const KernelContext& ctx);
+
 // y[r][c] = act(y[r][c] + bias[r]) for rows x cols values with row stride `cols`; bias may be null.
 void bias_activation_rows(const ref::Activation& act, const float* bias, float* y, int64_t rows, int64_t cols);
 

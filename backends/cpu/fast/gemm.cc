@@ -24,7 +24,7 @@ class FastGemm : public FallbackKernel {
     const Tensor& a = *ctx.input(0);
     const Tensor& b = *ctx.input(1);
     trans_b_ = ctx.attr().get_int("transB", 0) != 0;
-    QEDGE_ASSIGN_OR_RETURN(act_, ref::read_activation(ctx.attr(), std::string(ctx.op_type)));
+    QEDGE_ASSIGN_OR_RETURN(act_, fused_activation(ctx));
     m_ = a.shape[0], k_ = a.shape[1], n_ = trans_b_ ? b.shape[0] : b.shape[1];
     if ((trans_b_ ? b.shape[1] : b.shape[0]) != k_) {
       return ShapeMismatch("Gemm inner dimensions differ: A " + dims_to_string(a.shape) + ", B " + dims_to_string(b.shape));

@@ -34,7 +34,7 @@ class FastMatMul : public FallbackKernel {
     const Tensor& a = *ctx.input(0);
     const Tensor& b = *ctx.input(1);
     QEDGE_RETURN_IF_ERROR(ref::nn_matmul_shape("MatMul", a.shape, b.shape, &shape_));
-    QEDGE_ASSIGN_OR_RETURN(act_, ref::read_activation(ctx.attr(), std::string(ctx.op_type)));
+    QEDGE_ASSIGN_OR_RETURN(act_, fused_activation(ctx));
     a_strides_ = ref::broadcast_strides(shape_.batch, shape_.a_batch);
     b_strides_ = ref::broadcast_strides(shape_.batch, shape_.b_batch);
     ctx.output(0)->dtype = DType::kFloat32;

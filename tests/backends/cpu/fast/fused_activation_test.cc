@@ -134,5 +134,19 @@ TEST(FastFusedActivation, GemmAndMatMul) {
   }
 }
 
+// The plain ONNX ops ignore an `activation` attribute, as the reference does.
+TEST(FastFusedActivation, PlainOpsIgnoreTheAttribute) {
+  std::mt19937 rng(23);
+  AttrMap a;
+  a.set(string_attr("activation", "Relu"));
+  const std::vector<std::optional<TensorData>> in{random_floats({1, 4, 6, 6}, rng), random_floats({8, 4, 3, 3}, rng)};
+  auto want = run_ref_kernel("Conv", a, in);
+  auto got = run_kernel(fast(), "Conv", a, in, KernelRun());
+  ASSERT_TRUE(want.ok() && got.ok());
+  const auto g = values_of<float>((*got)[0]), w = values_of<float>((*want)[0]);
+  ASSERT_EQ(g.size(), w.size());
+  for (size_t i = 0; i < g.size(); ++i) ASSERT_NEAR(g[i], w[i], 1e-5 * (std::fabs(w[i]) + 1.0)) << i;
+}
+
 }  // namespace
 }  // namespace qedge::testing
