@@ -8,6 +8,7 @@
 #include "fallback_kernel.h"
 #include "im2col.h"
 #include "int_operands.h"
+#include "lowbit_ops.h"
 #include "qedge/cpu_fast/gemm_s16.h"
 #include "requant.h"
 
@@ -31,6 +32,9 @@ class FastQConv : public FallbackKernel {
 
   Status prepare_fast(KernelContext& ctx) override {
     QEDGE_RETURN_IF_ERROR(ref::nn_conv_prepare(ctx, DType::kFloat32, &g_, &group_));
+    const Tensor& w = *ctx.input(1);
+    const bool depthwise = group_ == ctx.input(0)->shape[1] && group_ == w.shape[0];
+    lowbit_ = depthwise ? std::nullopt : lowbit_layout_for(ctx, num_elements(w.shape) / w.shape[0]);
     return epilogue_.read(ctx, ctx.input(1)->shape[0], ctx.output(0)->shape);
   }
 
@@ -38,6 +42,7 @@ class FastQConv : public FallbackKernel {
     const Tensor& x = *ctx.input(0);
     const Tensor& w = *ctx.input(1);
     Tensor& y = *ctx.output(0);
+    if (lowbit_) return run_qconv_lowbit(ctx, g_, group_, *lowbit_, epilogue_, lowbit_weights_);
     QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* cached, weights_.get(ctx, 0));
     const std::vector<int16_t>& weights = *cached;
     const std::vector<int16_t> xs = adjusted_input(ctx);
@@ -112,6 +117,8 @@ class FastQConv : public FallbackKernel {
   int64_t group_ = 1;
   ref::IntLinearEpilogue epilogue_;
   AdjustedWeightsCache weights_;
+  std::optional<LowbitLayout> lowbit_;
+  LowbitWeightsCache lowbit_weights_;
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 // bit-identical to the reference kernel. XNOR, float inputs and wider levels use the reference kernel.
 #include "fallback_kernel.h"
 #include "int_operands.h"
+#include "lowbit_ops.h"
 #include "qedge/cpu_fast/gemm_s16.h"
 #include "requant.h"
 
@@ -22,10 +23,12 @@ class FastQMatMul : public FallbackKernel {
   Status prepare_fast(KernelContext& ctx) override {
     QEDGE_ASSIGN_OR_RETURN(const ref::QMatMulShape shape, ref::qmatmul_shape(ctx));
     trans_b_ = shape.trans_b, k_ = shape.k, n_ = shape.n;
+    lowbit_ = lowbit_layout_for(ctx, k_);
     return epilogue_.read(ctx, n_, shape.out);
   }
 
   Status run_fast(KernelContext& ctx) override {
+    if (lowbit_) return run_qmatmul_lowbit(ctx, k_, n_, trans_b_, *lowbit_, epilogue_, lowbit_weights_);
     QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* weights, weights_.get(ctx, trans_b_ ? 0 : 1));
     const std::vector<int16_t> xs = adjusted_input(ctx);
     GemmShape s;
@@ -44,6 +47,8 @@ class FastQMatMul : public FallbackKernel {
   int64_t k_ = 0, n_ = 0;
   ref::IntLinearEpilogue epilogue_;
   AdjustedWeightsCache weights_;
+  std::optional<LowbitLayout> lowbit_;
+  LowbitWeightsCache lowbit_weights_;
 };
 
 }  // namespace
