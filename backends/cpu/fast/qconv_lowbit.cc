@@ -39,12 +39,15 @@ Status run_qconv_lowbit(KernelContext& ctx, const ref::NnGeometry& g, int64_t gr
     for (int64_t grp = 0; grp < group; ++grp) {
       const uint8_t* plane = xu + (n * channels + grp * cg) * in_size;
       if (!pointwise) im2col(g, plane, cg, col.data(), static_cast<uint8_t>(zp));
+      // Each column slice is requantized while it is still in cache.
+      auto requantize = [&](int64_t j0, int64_t j1) {
+        for (int64_t m = 0; m < mg; ++m) {
+          const int64_t map = grp * mg + m;
+          requant_run(epilogue, acc.data() + m * out_size + j0, j1 - j0, map, 0, y, (n * maps + map) * out_size + j0);
+        }
+      };
       gemm_lowbit((*weights)[static_cast<size_t>(grp)], pointwise ? plane : col.data(), out_size, false, out_size, zp,
-                  acc.data(), out_size, ctx.threads);
-      for (int64_t m = 0; m < mg; ++m) {
-        const int64_t map = grp * mg + m;
-        requant_run(epilogue, acc.data() + m * out_size, out_size, map, 0, y, (n * maps + map) * out_size);
-      }
+                  acc.data(), out_size, ctx.threads, requantize);
     }
   }
   return Status::Ok();

@@ -86,7 +86,7 @@ void add_column_sums(const uint8_t* b, int64_t ldb, bool trans, int64_t kc, int6
 }
 
 void gemm_columns(const LowbitWeights& w, const uint8_t* b, int64_t ldb, bool trans_b, int32_t b_zero_point,
-                  int32_t* c, int64_t ldc, int64_t j_begin, int64_t j_end) {
+                  int32_t* c, int64_t ldc, int64_t j_begin, int64_t j_end, const LowbitColumnsDone& done) {
   const LowbitLayout& l = w.layout;
   const GemmLowbitMicroKernel kernel = micro_kernel(l.format);
   // Bytes per k of one row panel: a nibble or a byte per row.
@@ -126,21 +126,23 @@ void gemm_columns(const LowbitWeights& w, const uint8_t* b, int64_t ldb, bool tr
       int32_t* ci = c + i * ldc + jc;
       for (int64_t j = 0; j < nc; ++j) ci[j] -= l.offset * col_sums[static_cast<size_t>(j)] + row_term;
     }
+    if (done) done(jc, jc + nc);
   }
 }
 
 }  // namespace
 
 void gemm_lowbit(const LowbitWeights& w, const uint8_t* b, int64_t ldb, bool trans_b, int64_t n,
-                 int32_t b_zero_point, int32_t* c, int64_t ldc, ThreadPool* threads) {
+                 int32_t b_zero_point, int32_t* c, int64_t ldc, ThreadPool* threads, const LowbitColumnsDone& done) {
   if (w.m <= 0 || n <= 0) return;
   if (w.k <= 0) {
     for (int64_t i = 0; i < w.m; ++i) std::fill(c + i * ldc, c + i * ldc + n, 0);
+    if (done) done(0, n);
     return;
   }
   const int64_t panels = (n + kLowbitNr - 1) / kLowbitNr;
   auto columns = [&](int64_t begin, int64_t end) {
-    gemm_columns(w, b, ldb, trans_b, b_zero_point, c, ldc, begin * kLowbitNr, std::min(end * kLowbitNr, n));
+    gemm_columns(w, b, ldb, trans_b, b_zero_point, c, ldc, begin * kLowbitNr, std::min(end * kLowbitNr, n), done);
   };
   if (threads && threads->num_threads() > 1 && panels > 1) {
     threads->parallel_for(panels, columns);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -42,10 +43,15 @@ struct LowbitWeights {
 LowbitWeights pack_lowbit_weights(const LowbitLayout& layout, const double* w, int64_t m, int64_t k,
                                   int64_t row_stride, int64_t k_stride);
 
+// Called with a column range [j0, j1) of C as soon as it is final, on the thread that computed it, while it is
+// still in cache (the callers requantize there).
+using LowbitColumnsDone = std::function<void(int64_t j0, int64_t j1)>;
+
 // C[i, j] = sum_p W'[i, p] * (B[p, j] - b_zero_point) for i < w.m, j < n. B is [K, N] with row stride ldb, or
 // [N, K] (element (p, j) at b[j * ldb + p]) when trans_b. Columns are split across `threads` (null: one thread).
 void gemm_lowbit(const LowbitWeights& w, const uint8_t* b, int64_t ldb, bool trans_b, int64_t n,
-                 int32_t b_zero_point, int32_t* c, int64_t ldc, ThreadPool* threads);
+                 int32_t b_zero_point, int32_t* c, int64_t ldc, ThreadPool* threads,
+                 const LowbitColumnsDone& done = nullptr);
 
 // Which micro-kernels gemm_lowbit uses on this CPU ("avx2_maddubs_4x16" or "scalar_4x16").
 const char* gemm_lowbit_kernel_name();
