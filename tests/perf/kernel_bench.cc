@@ -119,19 +119,23 @@ BENCHMARK(BM_GemmLowbit)->Apply([](benchmark::internal::Benchmark* b) {
   }
 });
 
+const KernelRegistry& fast_registry() {
+  static const KernelRegistry r = [] {
+    KernelRegistry k;
+    fast::register_fast_kernels(k, testing::ref_registry());
+    return k;
+  }();
+  return r;
+}
+
 // 64 -> 64 channels, 3x3, 56x56, pad 1: reference kernel against the fast one.
 void conv_bench(benchmark::State& state, bool fast_path) {
-  static const KernelRegistry fast_registry = [] {
-    KernelRegistry r;
-    fast::register_fast_kernels(r, testing::ref_registry());
-    return r;
-  }();
   const auto x = testing::make_tensor<float>(DType::kFloat32, {1, 64, 56, 56}, random_floats(64 * 56 * 56));
   const auto w = testing::make_tensor<float>(DType::kFloat32, {64, 64, 3, 3}, random_floats(64 * 64 * 9));
   AttrMap attrs;
   attrs.set(ints_attr("pads", {1, 1, 1, 1}));
   for (auto _ : state) {
-    auto r = testing::run_kernel(fast_path ? fast_registry : testing::ref_registry(), "Conv", attrs, {x, w}, {});
+    auto r = testing::run_kernel(fast_path ? fast_registry() : testing::ref_registry(), "Conv", attrs, {x, w}, {});
     benchmark::DoNotOptimize(r);
   }
   const double flops = 2.0 * 64 * 64 * 9 * 56 * 56;
@@ -142,6 +146,29 @@ void BM_ConvRef3x3(benchmark::State& state) { conv_bench(state, false); }
 void BM_ConvFast3x3(benchmark::State& state) { conv_bench(state, true); }
 BENCHMARK(BM_ConvRef3x3)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ConvFast3x3)->Unit(benchmark::kMillisecond);
+
+// Bipolar QConv (xnor=1), 64 -> 64 channels, 3x3, 28x28, pad 1: reference kernel against the XNOR-popcount one.
+void xnor_conv_bench(benchmark::State& state, bool fast_path) {
+  std::vector<int8_t> xv(64 * 28 * 28), wv(64 * 64 * 9);
+  for (size_t i = 0; i < xv.size(); ++i) xv[i] = i * 7 % 5 < 2 ? 1 : -1;
+  for (size_t i = 0; i < wv.size(); ++i) wv[i] = i * 11 % 3 == 0 ? 1 : -1;
+  const auto x = testing::make_tensor<int8_t>(DType::kInt8, {1, 64, 28, 28}, xv);
+  const auto w = testing::make_tensor<int8_t>(DType::kInt8, {64, 64, 3, 3}, wv);
+  AttrMap attrs;
+  attrs.set(ints_attr("pads", {1, 1, 1, 1}));
+  attrs.set(int_attr("xnor", 1));
+  testing::KernelRun run;
+  run.domain = "qedge";
+  run.opset = 1;
+  for (auto _ : state) {
+    auto r = testing::run_kernel(fast_path ? fast_registry() : testing::ref_registry(), "QConv", attrs, {x, w}, run);
+    benchmark::DoNotOptimize(r);
+  }
+}
+void BM_XnorConvRef3x3(benchmark::State& state) { xnor_conv_bench(state, false); }
+void BM_XnorConvFast3x3(benchmark::State& state) { xnor_conv_bench(state, true); }
+BENCHMARK(BM_XnorConvRef3x3)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_XnorConvFast3x3)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace qedge::perf

@@ -1,6 +1,8 @@
 // Fast qedge QConv on 8-bit levels: per image and group, acc[M/g, out] = W[M/g, C/g * kernel] * col (int16 im2col of
 // x - x_zero_point, 0 in the padding) on the exact int16 GEMM, then the reference's epilogue, so results are
-// bit-identical to the reference kernel. XNOR, float inputs and wider levels use the reference kernel.
+// bit-identical to the reference kernel. Layers whose weights fit a byte layout take the low-bit GEMM instead
+// (qconv_lowbit.cc), xnor ones the XNOR-popcount path (qconv_xnor.cc); float inputs and wider levels use the
+// reference kernel.
 #include <algorithm>
 #include <vector>
 
@@ -11,6 +13,7 @@
 #include "lowbit_ops.h"
 #include "qedge/cpu_fast/gemm_s16.h"
 #include "requant.h"
+#include "xnor_ops.h"
 
 namespace qedge::fast {
 namespace {
@@ -24,6 +27,7 @@ class FastQConv : public FallbackKernel {
     const Tensor* x = ctx.input(0);
     const Tensor* w = ctx.input(1);
     if (!x || !w || x->rank() < 3 || x->rank() > 5 || w->rank() != x->rank() || w->shape[0] <= 0) return false;
+    if (xnor_applies(ctx)) return true;
     // Depthwise convolutions run direct integer loops; other thin groups keep the reference's.
     const int64_t group = ctx.attr().get_int("group", 1), k = num_elements(w->shape) / w->shape[0];
     const bool depthwise = group == x->shape[1] && group == w->shape[0];
@@ -35,6 +39,7 @@ class FastQConv : public FallbackKernel {
     const Tensor& w = *ctx.input(1);
     const bool depthwise = group_ == ctx.input(0)->shape[1] && group_ == w.shape[0];
     lowbit_ = depthwise ? std::nullopt : lowbit_layout_for(ctx, num_elements(w.shape) / w.shape[0]);
+    xnor_ = xnor_applies(ctx);
     return epilogue_.read(ctx, ctx.input(1)->shape[0], ctx.output(0)->shape);
   }
 
@@ -42,6 +47,7 @@ class FastQConv : public FallbackKernel {
     const Tensor& x = *ctx.input(0);
     const Tensor& w = *ctx.input(1);
     Tensor& y = *ctx.output(0);
+    if (xnor_) return run_qconv_xnor(ctx, g_, group_, epilogue_, xnor_weights_);
     if (lowbit_) return run_qconv_lowbit(ctx, g_, group_, *lowbit_, epilogue_, lowbit_weights_);
     QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* cached, weights_.get(ctx, 0));
     const std::vector<int16_t>& weights = *cached;
@@ -119,6 +125,8 @@ class FastQConv : public FallbackKernel {
   AdjustedWeightsCache weights_;
   std::optional<LowbitLayout> lowbit_;
   LowbitWeightsCache lowbit_weights_;
+  bool xnor_ = false;
+  XnorWeightsCache xnor_weights_;
 };
 
 }  // namespace

@@ -29,12 +29,6 @@ TensorData random_levels(DType t, const Dims& shape, std::mt19937& rng) {
   return make_tensor<T>(t, shape, v);
 }
 
-AttrMap attrs(std::vector<Attr> list) {
-  AttrMap m;
-  for (Attr& a : list) m.set(std::move(a));
-  return m;
-}
-
 // Fast (1 and 3 threads) against reference: same shape, |fast - ref| <= 1e-5 * (|ref| + sum of |terms| scale).
 void expect_matches_reference(const std::string& op, const AttrMap& a, const std::vector<std::optional<TensorData>>& in,
                               double tol_scale) {
@@ -190,24 +184,6 @@ TEST(FastGemmS16, MicroKernelsAgree) {
 #endif
 }
 
-
-// Fast (1 and 3 threads) against reference: bit-identical outputs.
-void expect_identical_to_reference(const std::string& op, const AttrMap& a, const std::vector<std::optional<TensorData>>& in) {
-  auto want = run_ref_kernel(op, a, in, 1, 1, "qedge");
-  ASSERT_TRUE(want.ok()) << want.status().message();
-  TestThreads threads;
-  for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
-    KernelRun run;
-    run.domain = "qedge";
-    run.opset = 1;
-    run.threads = pool;
-    auto got = run_kernel(fast_registry(), op, a, in, run);
-    ASSERT_TRUE(got.ok()) << got.status().message();
-    EXPECT_EQ((*got)[0].dtype, (*want)[0].dtype);
-    EXPECT_EQ((*got)[0].shape, (*want)[0].shape);
-    EXPECT_EQ((*got)[0].bytes, (*want)[0].bytes) << op;
-  }
-}
 
 std::vector<Attr> requant_attrs(int64_t channels) {
   std::vector<float> mult(static_cast<size_t>(channels)), add(static_cast<size_t>(channels));

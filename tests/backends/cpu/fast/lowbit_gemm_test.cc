@@ -18,12 +18,6 @@
 namespace qedge::testing {
 namespace {
 
-AttrMap attrs(std::vector<Attr> list) {
-  AttrMap m;
-  for (Attr& a : list) m.set(std::move(a));
-  return m;
-}
-
 // Levels of a `bits`-bit signed or unsigned type.
 struct Levels {
   int bits = 4;
