@@ -13,6 +13,7 @@
 #include "peak.h"
 #include "qedge/cpu_fast/fast_kernels.h"
 #include "qedge/cpu_fast/gemm_f32.h"
+#include "qedge/cpu_fast/gemm_lowbit.h"
 #include "qedge/cpu_fast/gemm_s16.h"
 #include "common/nn_conv.h"
 #include "im2col.h"
@@ -82,6 +83,33 @@ void BM_GemmF32(benchmark::State& state) {
 }
 BENCHMARK(BM_GemmF32)->Args({256, 256, 256})->Args({512, 512, 512})->Args({1024, 1024, 1024})->Args({64, 3136, 576});
 
+// Layer shapes as M (output channels), N (output positions), K: a resnet18 3x3 64->64 at 56x56, mobilenet_v2
+// pointwise layers at 28x28 and 7x7, and a square one.
+constexpr int64_t kIntGemmShapes[][3] = {{512, 512, 512}, {64, 16384, 576}, {64, 3136, 576}, {192, 784, 32}, {960, 49, 160}};
+
+void int_gemm_shapes(benchmark::internal::Benchmark* b) {
+  for (const auto& s : kIntGemmShapes) b->Args({s[0], s[1], s[2]});
+}
+
+// This core's int8 multiply-add rate (GOP/s per CPU second, like the GOP/s counters), measured once: the
+// denominator of the GEMMs' peak_frac.
+double peak_int8_gops() {
+  static const double gops = [] {
+    const std::clock_t t0 = std::clock();
+    benchmark::DoNotOptimize(peak_madd_i8(1 << 24));
+    const double s = static_cast<double>(std::clock() - t0) / CLOCKS_PER_SEC;
+    return static_cast<double>(kPeakMaddOpsPerCall) * (1 << 24) / s * 1e-9;
+  }();
+  return gops;
+}
+
+void report_int_gemm(benchmark::State& state, int64_t m, int64_t n, int64_t k) {
+  const double ops = 2.0 * static_cast<double>(m * n * k) * static_cast<double>(state.iterations());
+  state.counters["GOP/s"] = benchmark::Counter(ops, benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+  // Seconds the work takes at peak over the seconds it took (shown as a rate, "/s").
+  state.counters["peak_frac"] = benchmark::Counter(ops * 1e-9 / peak_int8_gops(), benchmark::Counter::kIsRate);
+}
+
 void BM_GemmS16(benchmark::State& state) {
   fast::GemmShape s;
   s.m = state.range(0), s.n = state.range(1), s.k = state.range(2);
@@ -92,12 +120,32 @@ void BM_GemmS16(benchmark::State& state) {
     fast::gemm_s16(s, a.data(), b.data(), c.data(), nullptr);
     benchmark::ClobberMemory();
   }
-  const double ops = 2.0 * static_cast<double>(s.m * s.n * s.k);
-  state.counters["GOP/s"] = benchmark::Counter(ops * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate,
-                                               benchmark::Counter::kIs1000);
+  report_int_gemm(state, s.m, s.n, s.k);
   state.SetLabel(fast::gemm_s16_kernel_name());
 }
-BENCHMARK(BM_GemmS16)->Args({512, 512, 512})->Args({64, 16384, 576});
+BENCHMARK(BM_GemmS16)->Apply(int_gemm_shapes);
+
+// The low-bit GEMM on the same shapes: 4-bit weights (nibbles) and 6-bit ones (bytes), u8 activations.
+void BM_GemmLowbit(benchmark::State& state) {
+  const int64_t m = state.range(0), n = state.range(1), k = state.range(2), bits = state.range(3);
+  const int64_t lo = -(int64_t{1} << (bits - 1)), hi = -lo - 1;
+  std::vector<double> w(static_cast<size_t>(m * k));
+  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<double>(lo + static_cast<int64_t>(i * 7 % (hi - lo + 1)));
+  const fast::LowbitWeights packed = fast::pack_lowbit_weights(*fast::lowbit_layout(lo, hi, k), w.data(), m, k, k, 1);
+  std::vector<uint8_t> b(static_cast<size_t>(k * n), 200);
+  std::vector<int32_t> c(static_cast<size_t>(m * n));
+  for (auto _ : state) {
+    fast::gemm_lowbit(packed, b.data(), n, false, n, 3, c.data(), n, nullptr);
+    benchmark::ClobberMemory();
+  }
+  report_int_gemm(state, m, n, k);
+  state.SetLabel(std::string(fast::gemm_lowbit_kernel_name()) + (bits <= 4 ? " u8s4" : " u8s8"));
+}
+BENCHMARK(BM_GemmLowbit)->Apply([](benchmark::internal::Benchmark* b) {
+  for (int64_t bits : {4, 6}) {
+    for (const auto& s : kIntGemmShapes) b->Args({s[0], s[1], s[2], bits});
+  }
+});
 
 const KernelRegistry& fast_registry() {
   static const KernelRegistry r = [] {
@@ -235,6 +283,28 @@ BENCHMARK(BM_DepthwiseF32Ref)->Apply(mobilenet_depthwise_layers);
 BENCHMARK(BM_DepthwiseF32Fast)->Apply(mobilenet_depthwise_layers);
 BENCHMARK(BM_DepthwiseIntRef)->Apply(mobilenet_depthwise_layers);
 BENCHMARK(BM_DepthwiseIntFast)->Apply(mobilenet_depthwise_layers);
+// Bipolar QConv (xnor=1), 64 -> 64 channels, 3x3, 28x28, pad 1: reference kernel against the XNOR-popcount one.
+void xnor_conv_bench(benchmark::State& state, bool fast_path) {
+  std::vector<int8_t> xv(64 * 28 * 28), wv(64 * 64 * 9);
+  for (size_t i = 0; i < xv.size(); ++i) xv[i] = i * 7 % 5 < 2 ? 1 : -1;
+  for (size_t i = 0; i < wv.size(); ++i) wv[i] = i * 11 % 3 == 0 ? 1 : -1;
+  const auto x = testing::make_tensor<int8_t>(DType::kInt8, {1, 64, 28, 28}, xv);
+  const auto w = testing::make_tensor<int8_t>(DType::kInt8, {64, 64, 3, 3}, wv);
+  AttrMap attrs;
+  attrs.set(ints_attr("pads", {1, 1, 1, 1}));
+  attrs.set(int_attr("xnor", 1));
+  testing::KernelRun run;
+  run.domain = "qedge";
+  run.opset = 1;
+  for (auto _ : state) {
+    auto r = testing::run_kernel(fast_path ? fast_registry() : testing::ref_registry(), "QConv", attrs, {x, w}, run);
+    benchmark::DoNotOptimize(r);
+  }
+}
+void BM_XnorConvRef3x3(benchmark::State& state) { xnor_conv_bench(state, false); }
+void BM_XnorConvFast3x3(benchmark::State& state) { xnor_conv_bench(state, true); }
+BENCHMARK(BM_XnorConvRef3x3)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_XnorConvFast3x3)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace qedge::perf
