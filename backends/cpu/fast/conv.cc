@@ -7,6 +7,7 @@
 #include "common/nn_conv.h"
 #include "fallback_kernel.h"
 #include "im2col.h"
+#include "xnnpack/xnn_paths.h"
 #include "qedge/cpu_fast/gemm_f32.h"
 
 namespace qedge::fast {
@@ -25,6 +26,7 @@ class FastConv : public FallbackKernel {
         x->rank() < 3 || x->rank() > 5 || w->rank() != x->rank()) {
       return false;
     }
+    if (xnn_depthwise_conv_fits(ctx)) return true;
     // Depthwise and other thin groups (a few output maps, short dot products) run faster as the reference's direct
     // loops than as GEMMs whose packing costs as much as their arithmetic.
     const int64_t group = ctx.attr().get_int("group", 1);
@@ -34,6 +36,7 @@ class FastConv : public FallbackKernel {
 
   Status prepare_fast(KernelContext& ctx) override {
     QEDGE_RETURN_IF_ERROR(ref::nn_conv_prepare(ctx, DType::kFloat32, &g_, &group_));
+    xnn_ = make_xnn_depthwise_conv(ctx);
     const Tensor* b = ctx.input(2);
     if (b != nullptr && b->shape != Dims{ctx.input(1)->shape[0]}) {
       return ShapeMismatch("Conv bias must be a vector of " + std::to_string(ctx.input(1)->shape[0]) + " values, got " +
@@ -47,6 +50,7 @@ class FastConv : public FallbackKernel {
   }
 
   Status run_fast(KernelContext& ctx) override {
+    if (xnn_) return xnn_->run(ctx);
     const Tensor& x = *ctx.input(0);
     const Tensor& w = *ctx.input(1);
     const Tensor* b = ctx.input(2);
@@ -79,6 +83,7 @@ class FastConv : public FallbackKernel {
   ref::NnGeometry g_;
   int64_t group_ = 1;
   bool pointwise_ = false;
+  std::unique_ptr<XnnPath> xnn_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 // reference kernel.
 #include "fallback_kernel.h"
 #include "qedge/cpu_fast/gemm_f32.h"
+#include "xnnpack/xnn_paths.h"
 
 namespace qedge::fast {
 namespace {
@@ -18,6 +19,7 @@ class FastMatMul : public FallbackKernel {
     if (!a || !b || a->dtype != DType::kFloat32 || b->dtype != DType::kFloat32 || a->rank() < 2 || b->rank() != 2) {
       return false;
     }
+    if (xnn_fully_connected_fits(ctx)) return true;
     const int64_t k = a->shape.back();
     return k == b->shape[0] && k > 0 && a->numel() / k >= 6;
   }
@@ -29,10 +31,12 @@ class FastMatMul : public FallbackKernel {
     out.back() = b.shape[1];
     ctx.output(0)->dtype = DType::kFloat32;
     ctx.output(0)->shape = out;
+    xnn_ = make_xnn_fully_connected(ctx);
     return Status::Ok();
   }
 
   Status run_fast(KernelContext& ctx) override {
+    if (xnn_) return xnn_->run(ctx);
     const Tensor& a = *ctx.input(0);
     const Tensor& b = *ctx.input(1);
     GemmShape s;
@@ -43,6 +47,9 @@ class FastMatMul : public FallbackKernel {
     gemm_f32(s, a.data_as<float>(), b.data_as<float>(), ctx.output(0)->data_as<float>(), false, ctx.threads);
     return Status::Ok();
   }
+
+ private:
+  std::unique_ptr<XnnPath> xnn_;
 };
 
 }  // namespace
