@@ -150,7 +150,8 @@ void time_kernel(benchmark::State& state, PreparedKernel& k, double flops) {
   }
 }
 
-// The mobilenet_v2 classifier (1280 -> 1000, one image) and a transformer projection (64 tokens, 256 -> 1024):
+// The mobilenet_v2 classifier (1280 -> 1000, one image), transformer_encoder's projections (64 tokens, 128 -> 384 and
+// 512 -> 128) and a larger product:
 // Gemm with transB and bias on the fast registry (XNNPACK fully connected) or the reference.
 void fully_connected_bench(benchmark::State& state, bool fast_path) {
   const int64_t m = state.range(0), k = state.range(1), n = state.range(2);
@@ -162,8 +163,12 @@ void fully_connected_bench(benchmark::State& state, bool fast_path) {
 }
 void BM_FullyConnectedFast(benchmark::State& state) { fully_connected_bench(state, true); }
 void BM_FullyConnectedRef(benchmark::State& state) { fully_connected_bench(state, false); }
-BENCHMARK(BM_FullyConnectedFast)->Args({1, 1280, 1000})->Args({64, 256, 1024})->Args({256, 512, 512});
-BENCHMARK(BM_FullyConnectedRef)->Args({1, 1280, 1000})->Args({64, 256, 1024});
+BENCHMARK(BM_FullyConnectedFast)
+    ->Args({1, 1280, 1000})
+    ->Args({64, 128, 384})
+    ->Args({64, 512, 128})
+    ->Args({256, 512, 512});
+BENCHMARK(BM_FullyConnectedRef)->Args({1, 1280, 1000})->Args({64, 128, 384});
 
 // The same products on our blocked GEMM (what Gemm and MatMul ran before XNNPACK), B stored [N, K] as above.
 void BM_FullyConnectedGemmF32(benchmark::State& state) {
@@ -179,7 +184,11 @@ void BM_FullyConnectedGemmF32(benchmark::State& state) {
   state.counters["GFLOP/s"] = benchmark::Counter(2.0 * static_cast<double>(s.m * s.n * s.k) * state.iterations(),
                                                  benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
 }
-BENCHMARK(BM_FullyConnectedGemmF32)->Args({1, 1280, 1000})->Args({64, 256, 1024})->Args({256, 512, 512});
+BENCHMARK(BM_FullyConnectedGemmF32)
+    ->Args({1, 1280, 1000})
+    ->Args({64, 128, 384})
+    ->Args({64, 512, 128})
+    ->Args({256, 512, 512});
 
 // mobilenet_v2 depthwise layers: channels, input size, stride (3x3, pads 1).
 void depthwise_bench(benchmark::State& state, bool fast_path) {

@@ -12,8 +12,7 @@ namespace qedge::fast::xnn {
 
 using BinaryCreate = xnn_status (*)(float min, float max, uint32_t flags, xnn_operator_t* op);
 using BinarySetup = xnn_status (*)(xnn_operator_t op, size_t a_rank, const size_t* a_shape, size_t b_rank,
-                                   const size_t* b_shape, const float* a, const float* b, float* y,
-                                   pthreadpool_t pool);
+                                   const size_t* b_shape, const float* a, const float* b, float* y, pthreadpool_t pool);
 
 class BinaryKernel : public FallbackKernel {
  public:

@@ -66,10 +66,9 @@ class XnnDepthwiseConv : public XnnPath {
       xnn_operator_t op = nullptr;
       QEDGE_RETURN_IF_ERROR(xnn::check(
           xnn_create_convolution2d_nchw_f32(
-              static_cast<uint32_t>(form_.top), static_cast<uint32_t>(form_.right),
-              static_cast<uint32_t>(form_.bottom), static_cast<uint32_t>(form_.left), k, k, s, s, 1, 1,
-              static_cast<uint32_t>(channels), 1, 1, channels, channels, w.data_as<float>(),
-              b ? b->data_as<float>() : zeros_.data(), -INFINITY, INFINITY, 0, &op),
+              static_cast<uint32_t>(form_.top), static_cast<uint32_t>(form_.right), static_cast<uint32_t>(form_.bottom),
+              static_cast<uint32_t>(form_.left), k, k, s, s, 1, 1, static_cast<uint32_t>(channels), 1, 1, channels,
+              channels, w.data_as<float>(), b ? b->data_as<float>() : zeros_.data(), -INFINITY, INFINITY, 0, &op),
           "depthwise convolution"));
       op_.reset(op);
       operands_.remember(&w, b);

@@ -32,10 +32,10 @@ class XnnFullyConnected : public XnnPath {
     }
     const auto rows = static_cast<size_t>(a.numel()) / k;
     if (rows == 0) return Status::Ok();
-    QEDGE_RETURN_IF_ERROR(xnn::check(xnn_setup_fully_connected_nc_f32(op_.get(), rows, a.data_as<float>(),
-                                                                      ctx.output(0)->data_as<float>(),
-                                                                      xnn::threadpool(ctx)),
-                                     "fully connected setup"));
+    QEDGE_RETURN_IF_ERROR(
+        xnn::check(xnn_setup_fully_connected_nc_f32(op_.get(), rows, a.data_as<float>(),
+                                                    ctx.output(0)->data_as<float>(), xnn::threadpool(ctx)),
+                   "fully connected setup"));
     return xnn::run(op_, ctx, "fully connected");
   }
 
@@ -58,8 +58,7 @@ bool gemm_fits(const KernelContext& ctx) {
   const int64_t k = trans_b ? b->shape[1] : b->shape[0], n = trans_b ? b->shape[0] : b->shape[1];
   if (a->shape[1] != k || k < 1 || n < 1) return false;
   if (!c) return true;
-  return is_float(c) && ctx.attr().get_float("beta", 1.0f) == 1.0f &&
-         (c->shape == Dims{n} || c->shape == Dims{1, n});
+  return is_float(c) && ctx.attr().get_float("beta", 1.0f) == 1.0f && (c->shape == Dims{n} || c->shape == Dims{1, n});
 }
 
 bool matmul_fits(const KernelContext& ctx) {

@@ -37,10 +37,10 @@ class GlobalAveragePool : public FallbackKernel {
   Status run_fast(KernelContext& ctx) override {
     const Tensor& x = *ctx.input(0);
     const int64_t width = x.numel() / (x.shape[0] * x.shape[1]);
-    QEDGE_RETURN_IF_ERROR(check(xnn_setup_global_average_pooling_ncw_f32(
-                                    op_.get(), static_cast<size_t>(x.shape[0]), static_cast<size_t>(width),
-                                    x.data_as<float>(), ctx.output(0)->data_as<float>(), threadpool(ctx)),
-                                "global average pooling setup"));
+    QEDGE_RETURN_IF_ERROR(check(
+        xnn_setup_global_average_pooling_ncw_f32(op_.get(), static_cast<size_t>(x.shape[0]), static_cast<size_t>(width),
+                                                 x.data_as<float>(), ctx.output(0)->data_as<float>(), threadpool(ctx)),
+        "global average pooling setup"));
     return xnn::run(op_, ctx, "global average pooling");
   }
 

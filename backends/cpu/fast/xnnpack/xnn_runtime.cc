@@ -8,19 +8,32 @@
 
 namespace qedge::fast::xnn {
 
+namespace {
+
+const char* reason(xnn_status status) {
+  switch (status) {
+    case xnn_status_uninitialized:
+      return "XNNPACK is not initialized";
+    case xnn_status_invalid_parameter:
+      return "invalid parameter";
+    case xnn_status_invalid_state:
+      return "invalid state";
+    case xnn_status_unsupported_parameter:
+      return "unsupported parameter";
+    case xnn_status_unsupported_hardware:
+      return "this CPU is not supported";
+    case xnn_status_out_of_memory:
+      return "out of memory";
+    default:
+      return "failed";
+  }
+}
+
+}  // namespace
+
 Status check(xnn_status status, const char* what) {
   if (status == xnn_status_success) return Status::Ok();
-  const char* why = "failed";
-  switch (status) {
-    case xnn_status_uninitialized: why = "XNNPACK is not initialized"; break;
-    case xnn_status_invalid_parameter: why = "invalid parameter"; break;
-    case xnn_status_invalid_state: why = "invalid state"; break;
-    case xnn_status_unsupported_parameter: why = "unsupported parameter"; break;
-    case xnn_status_unsupported_hardware: why = "this CPU is not supported"; break;
-    case xnn_status_out_of_memory: why = "out of memory"; break;
-    default: break;
-  }
-  return Internal(std::string("XNNPACK ") + what + ": " + why);
+  return Internal(std::string("XNNPACK ") + what + ": " + reason(status));
 }
 
 Status ready() {

@@ -54,7 +54,8 @@ class UnaryKernel : public FallbackKernel {
 
 inline void register_unary(KernelRegistry& r, const KernelRegistry& ref, const char* op, UnaryCreate create,
                            UnarySetup setup, UnaryFits fits = nullptr) {
-  r.add("", op, [&ref, op, create, setup, fits] { return std::make_unique<UnaryKernel>(ref, op, create, setup, fits); });
+  r.add("", op,
+        [&ref, op, create, setup, fits] { return std::make_unique<UnaryKernel>(ref, op, create, setup, fits); });
 }
 
 }  // namespace qedge::fast::xnn

@@ -16,13 +16,14 @@ namespace {
 #if QEDGE_WITH_XNNPACK
 #define SKIP_WITHOUT_XNNPACK()
 #else
-#define SKIP_WITHOUT_XNNPACK() GTEST_SKIP() << "built without XNNPACK (QEDGE_WITH_XNNPACK is off: see the configure log)"
+#define SKIP_WITHOUT_XNNPACK() \
+  GTEST_SKIP() << "built without XNNPACK (QEDGE_WITH_XNNPACK is off: see the configure log)"
 #endif
 
 // Fast (1 and 3 threads) equals the reference bit for bit.
 void expect_bit_identical(const std::string& op, const AttrMap& a, const std::vector<std::optional<TensorData>>& in) {
-  compare_with_reference(op, a, in,
-                         [&](const TensorData& got, const TensorData& want) { EXPECT_EQ(got.bytes, want.bytes) << op; });
+  compare_with_reference(
+      op, a, in, [&](const TensorData& got, const TensorData& want) { EXPECT_EQ(got.bytes, want.bytes) << op; });
 }
 
 // Whether a node goes to XNNPACK (`fits`) for these inputs and attributes.
@@ -41,12 +42,13 @@ TEST(XnnFullyConnected, MatMulMatchesReference) {
   SKIP_WITHOUT_XNNPACK();
   std::mt19937 rng(11);
   for (const auto& [a, b] : std::vector<std::pair<Dims, Dims>>{{{1, 1}, {1, 1}},
-                                                                {{1, 37}, {37, 5}},
-                                                                {{3, 64}, {64, 17}},
-                                                                {{2, 7, 33}, {33, 19}},
-                                                                {{1, 1280}, {1280, 1000}},
-                                                                {{50, 129}, {129, 65}}}) {
-    ASSERT_TRUE(fits(fast::xnn_fully_connected_fits, "MatMul", attrs({}), {random_tensor(a, rng), random_tensor(b, rng)}));
+                                                               {{1, 37}, {37, 5}},
+                                                               {{3, 64}, {64, 17}},
+                                                               {{2, 7, 33}, {33, 19}},
+                                                               {{1, 1280}, {1280, 1000}},
+                                                               {{50, 129}, {129, 65}}}) {
+    ASSERT_TRUE(
+        fits(fast::xnn_fully_connected_fits, "MatMul", attrs({}), {random_tensor(a, rng), random_tensor(b, rng)}));
     expect_matches_reference("MatMul", attrs({}), {random_tensor(a, rng), random_tensor(b, rng)},
                              static_cast<double>(b[0]));
   }
@@ -131,14 +133,15 @@ TEST(XnnDepthwiseConv, SupportedFormsMatchReference) {
   SKIP_WITHOUT_XNNPACK();
   std::mt19937 rng(15);
   const std::vector<DepthwiseCase> cases = {
-      {{1, 8, 6, 6}, 3, 1, {1, 1, 1, 1}},   {{2, 5, 7, 9}, 3, 1, {1, 1, 1, 1}},  {{1, 3, 1, 1}, 3, 1, {1, 1, 1, 1}},
+      {{1, 8, 6, 6}, 3, 1, {1, 1, 1, 1}},   {{2, 5, 7, 9}, 3, 1, {1, 1, 1, 1}},   {{1, 3, 1, 1}, 3, 1, {1, 1, 1, 1}},
       {{1, 6, 9, 8}, 3, 2, {1, 1, 1, 1}},   {{1, 7, 10, 11}, 3, 2, {0, 1, 1, 1}}, {{1, 4, 13, 5}, 5, 1, {2, 2, 2, 2}},
       {{2, 3, 12, 13}, 5, 2, {2, 2, 2, 2}}, {{1, 9, 11, 10}, 5, 2, {1, 2, 2, 2}}, {{1, 96, 28, 28}, 3, 2, {1, 1, 1, 1}},
   };
   for (const DepthwiseCase& c : cases) {
     for (bool with_bias : {true, false}) {
       const int64_t ch = c.x[1];
-      const AttrMap a = attrs({int_attr("group", ch), ints_attr("strides", {c.stride, c.stride}), ints_attr("pads", c.pads)});
+      const AttrMap a =
+          attrs({int_attr("group", ch), ints_attr("strides", {c.stride, c.stride}), ints_attr("pads", c.pads)});
       const TensorData x = random_tensor(c.x, rng), w = random_tensor({ch, 1, c.kernel, c.kernel}, rng);
       std::vector<TensorData> in = {x, w};
       if (with_bias) in.push_back(random_tensor({ch}, rng));
@@ -158,10 +161,16 @@ TEST(XnnDepthwiseConv, OtherFormsUseTheirOwnPath) {
   };
   const std::vector<Form> forms = {
       {{1, 4, 7, 7}, {4, 1, 3, 3}, {int_attr("group", 4), ints_attr("pads", {0, 0, 0, 0})}},
-      {{1, 4, 9, 9}, {4, 1, 3, 3}, {int_attr("group", 4), ints_attr("pads", {2, 2, 2, 2}), ints_attr("dilations", {2, 2})}},
+      {{1, 4, 9, 9},
+       {4, 1, 3, 3},
+       {int_attr("group", 4), ints_attr("pads", {2, 2, 2, 2}), ints_attr("dilations", {2, 2})}},
       {{1, 4, 7, 7}, {8, 1, 3, 3}, {int_attr("group", 4), ints_attr("pads", {1, 1, 1, 1})}},
-      {{1, 4, 7, 7}, {4, 1, 3, 3}, {int_attr("group", 4), ints_attr("pads", {1, 1, 1, 1}), ints_attr("strides", {1, 2})}},
-      {{1, 4, 8, 8}, {4, 1, 5, 5}, {int_attr("group", 4), ints_attr("pads", {0, 2, 2, 2}), ints_attr("strides", {2, 2})}},
+      {{1, 4, 7, 7},
+       {4, 1, 3, 3},
+       {int_attr("group", 4), ints_attr("pads", {1, 1, 1, 1}), ints_attr("strides", {1, 2})}},
+      {{1, 4, 8, 8},
+       {4, 1, 5, 5},
+       {int_attr("group", 4), ints_attr("pads", {0, 2, 2, 2}), ints_attr("strides", {2, 2})}},
       {{1, 4, 8, 8}, {4, 1, 3, 3}, {int_attr("group", 4), string_attr("auto_pad", "SAME_UPPER")}},
       {{1, 4, 7, 7}, {4, 1, 7, 7}, {int_attr("group", 4), ints_attr("pads", {3, 3, 3, 3})}},
       {{1, 4, 7}, {4, 1, 3}, {int_attr("group", 4), ints_attr("pads", {1, 1})}},
@@ -177,7 +186,8 @@ TEST(XnnDepthwiseConv, OtherFormsUseTheirOwnPath) {
 TEST(XnnGlobalAveragePool, MatchesReference) {
   SKIP_WITHOUT_XNNPACK();
   std::mt19937 rng(17);
-  for (const Dims& shape : std::vector<Dims>{{1, 1, 1, 1}, {2, 5, 7, 9}, {1, 3, 11}, {1, 4, 2, 3, 5}, {1, 1280, 7, 7}}) {
+  for (const Dims& shape :
+       std::vector<Dims>{{1, 1, 1, 1}, {2, 5, 7, 9}, {1, 3, 11}, {1, 4, 2, 3, 5}, {1, 1280, 7, 7}}) {
     expect_matches_reference("GlobalAveragePool", attrs({}), {random_tensor(shape, rng)}, 1.0);
   }
 }
@@ -186,11 +196,18 @@ TEST(XnnBinary, BroadcastingIsBitIdentical) {
   SKIP_WITHOUT_XNNPACK();
   std::mt19937 rng(18);
   const std::vector<std::pair<Dims, Dims>> shapes = {
-      {{2, 3, 5, 7}, {2, 3, 5, 7}}, {{1, 96, 11, 13}, {1, 96, 1, 1}}, {{3, 1, 5}, {4, 1}}, {{7}, {}},
-      {{}, {2, 9}},                 {{1, 2, 3, 4, 5, 6}, {6}},       {{33}, {33}},       {{0, 3}, {3}},
+      {{2, 3, 5, 7}, {2, 3, 5, 7}},
+      {{1, 96, 11, 13}, {1, 96, 1, 1}},
+      {{3, 1, 5}, {4, 1}},
+      {{7}, {}},
+      {{}, {2, 9}},
+      {{1, 2, 3, 4, 5, 6}, {6}},
+      {{33}, {33}},
+      {{0, 3}, {3}},
   };
   for (const char* op : {"Add", "Sub", "Mul", "Div"}) {
-    for (const auto& [a, b] : shapes) expect_bit_identical(op, attrs({}), {random_tensor(a, rng), random_tensor(b, rng)});
+    for (const auto& [a, b] : shapes)
+      expect_bit_identical(op, attrs({}), {random_tensor(a, rng), random_tensor(b, rng)});
   }
 }
 
@@ -199,8 +216,9 @@ TEST(XnnBinary, OtherFormsUseTheReference) {
   std::mt19937 rng(19);
   // Seven dims exceed XNNPACK's limit; integers are not XNNPACK's.
   expect_bit_identical("Add", attrs({}), {random_tensor({2, 1, 2, 1, 2, 1, 3}, rng), random_tensor({3}, rng)});
-  expect_bit_identical("Mul", attrs({}),
-                       {make_tensor<int32_t>(DType::kInt32, {3}, {1, -2, 3}), make_tensor<int32_t>(DType::kInt32, {1}, {5})});
+  expect_bit_identical(
+      "Mul", attrs({}),
+      {make_tensor<int32_t>(DType::kInt32, {3}, {1, -2, 3}), make_tensor<int32_t>(DType::kInt32, {1}, {5})});
 }
 
 // Values where the ops change behaviour (0, -0, the HardSwish knees at +-3) and far into the Sigmoid tails.
