@@ -207,6 +207,7 @@ BENCHMARK(BM_DepthwiseConvFast)->Args({32, 112, 1})->Args({96, 112, 2})->Args({1
 BENCHMARK(BM_DepthwiseConvRef)->Args({32, 112, 1})->Args({96, 112, 2})->Args({144, 56, 1})->Args({960, 7, 1});
 
 // Element-wise ops on a [1, 96, 112, 112] activation (a second operand of the same shape, or one value per channel).
+// Same-shape Add runs on the reference in both (XNNPACK lost there); AddFast measures that choice.
 void elementwise_bench(benchmark::State& state, const char* op, bool fast_path, bool per_channel) {
   std::vector<TensorData> in = {random_tensor({1, 96, 112, 112})};
   if (std::string(op) == "Add" || std::string(op) == "Mul") {
@@ -222,6 +223,8 @@ void elementwise_bench(benchmark::State& state, const char* op, bool fast_path, 
 }
 BENCHMARK_CAPTURE(elementwise_bench, AddFast, "Add", true, false);
 BENCHMARK_CAPTURE(elementwise_bench, AddRef, "Add", false, false);
+BENCHMARK_CAPTURE(elementwise_bench, AddPerChannelFast, "Add", true, true);
+BENCHMARK_CAPTURE(elementwise_bench, AddPerChannelRef, "Add", false, true);
 BENCHMARK_CAPTURE(elementwise_bench, MulPerChannelFast, "Mul", true, true);
 BENCHMARK_CAPTURE(elementwise_bench, MulPerChannelRef, "Mul", false, true);
 BENCHMARK_CAPTURE(elementwise_bench, ReluFast, "Relu", true, false);
