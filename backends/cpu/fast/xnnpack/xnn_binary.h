@@ -1,6 +1,7 @@
 // Float element-wise binary ops that broadcast (up to XNNPACK's 6 dims) on XNNPACK's "nd" operators. Each is one IEEE
 // single-precision operation per element, so results equal the reference's exactly. Operands of one shape stay on the
-// reference loop, which the compiler vectorizes and which measured ~10 % faster there (elementwise_bench/Add*).
+// reference loop, which the compiler vectorizes and which measured ~10 % faster there (elementwise_bench/Add*). One
+// thread: the broadcast ops in the models are small (biases, per-channel scales).
 #pragma once
 
 #include <cmath>
@@ -49,9 +50,9 @@ class BinaryKernel : public FallbackKernel {
     for (int d = 0; d < a.rank(); ++d) as[d] = static_cast<size_t>(a.shape[d]);
     for (int d = 0; d < b.rank(); ++d) bs[d] = static_cast<size_t>(b.shape[d]);
     QEDGE_RETURN_IF_ERROR(check(setup_(op_.get(), static_cast<size_t>(a.rank()), as, static_cast<size_t>(b.rank()), bs,
-                                       a.data_as<float>(), b.data_as<float>(), y.data_as<float>(), threadpool(ctx)),
+                                       a.data_as<float>(), b.data_as<float>(), y.data_as<float>(), nullptr),
                                 op_name_));
-    return xnn::run(op_, ctx, op_name_);
+    return xnn::run(op_, op_name_);
   }
 
  private:

@@ -49,6 +49,8 @@ bool read_form(const KernelContext& ctx, DepthwiseForm* f) {
   return xnnpack_takes(*f);
 }
 
+// Channels are independent, so each part of the threads' split is an operator over a channel range: the planes
+// of that range, its weights and its bias, at the full tensor's channel stride.
 class XnnDepthwiseConv : public XnnPath {
  public:
   explicit XnnDepthwiseConv(const DepthwiseForm& f) : form_(f) {}
@@ -57,34 +59,55 @@ class XnnDepthwiseConv : public XnnPath {
     const Tensor& x = *ctx.input(0);
     const Tensor& w = *ctx.input(1);
     const Tensor* b = ctx.input(2);
+    Tensor& y = *ctx.output(0);
     QEDGE_RETURN_IF_ERROR(xnn::ready());
-    const auto channels = static_cast<size_t>(x.shape[1]);
-    if (!op_ || !operands_.unchanged(&w, b)) {
+    const int64_t channels = x.shape[1], taps = form_.kernel * form_.kernel;
+    const int64_t parts = xnn::part_count(ctx, channels, kMinChannelsPerPart);
+    if (static_cast<int64_t>(ops_.size()) != parts || !operands_.unchanged(&w, b)) {
       // XNNPACK wants a bias; a Conv without one adds zeros.
-      zeros_.assign(b ? 0 : channels, 0.0f);
-      const auto k = static_cast<uint32_t>(form_.kernel), s = static_cast<uint32_t>(form_.stride);
-      xnn_operator_t op = nullptr;
-      QEDGE_RETURN_IF_ERROR(xnn::check(
-          xnn_create_convolution2d_nchw_f32(
-              static_cast<uint32_t>(form_.top), static_cast<uint32_t>(form_.right), static_cast<uint32_t>(form_.bottom),
-              static_cast<uint32_t>(form_.left), k, k, s, s, 1, 1, static_cast<uint32_t>(channels), 1, 1, channels,
-              channels, w.data_as<float>(), b ? b->data_as<float>() : zeros_.data(), -INFINITY, INFINITY, 0, &op),
-          "depthwise convolution"));
-      op_.reset(op);
+      zeros_.assign(b ? 0 : static_cast<size_t>(channels), 0.0f);
+      const float* bias = b ? b->data_as<float>() : zeros_.data();
+      ops_.clear();
+      for (int64_t p = 0; p < parts; ++p) {
+        const int64_t c0 = xnn::part_begin(p, parts, channels), c1 = xnn::part_begin(p + 1, parts, channels);
+        QEDGE_RETURN_IF_ERROR(create(c0, c1, channels, w.data_as<float>() + c0 * taps, bias + c0));
+      }
       operands_.remember(&w, b);
     }
     if (x.numel() == 0) return Status::Ok();
-    QEDGE_RETURN_IF_ERROR(xnn::check(
-        xnn_setup_convolution2d_nchw_f32(op_.get(), static_cast<size_t>(x.shape[0]), static_cast<size_t>(x.shape[2]),
-                                         static_cast<size_t>(x.shape[3]), x.data_as<float>(),
-                                         ctx.output(0)->data_as<float>(), xnn::threadpool(ctx)),
-        "depthwise convolution setup"));
-    return xnn::run(op_, ctx, "depthwise convolution");
+    const int64_t in_plane = x.shape[2] * x.shape[3], out_plane = y.shape[2] * y.shape[3];
+    return xnn::run_parts(ctx, parts, [&](int64_t p) {
+      const int64_t c0 = xnn::part_begin(p, parts, channels);
+      QEDGE_RETURN_IF_ERROR(
+          xnn::check(xnn_setup_convolution2d_nchw_f32(ops_[p].get(), static_cast<size_t>(x.shape[0]),
+                                                      static_cast<size_t>(x.shape[2]), static_cast<size_t>(x.shape[3]),
+                                                      x.data_as<float>() + c0 * in_plane,
+                                                      y.data_as<float>() + c0 * out_plane, nullptr),
+                     "depthwise convolution setup"));
+      return xnn::run(ops_[p], "depthwise convolution");
+    });
   }
 
  private:
+  static constexpr int64_t kMinChannelsPerPart = 8;
+
+  // An operator over channels [c0, c1) of `channels`.
+  Status create(int64_t c0, int64_t c1, int64_t channels, const float* weights, const float* bias) {
+    const auto k = static_cast<uint32_t>(form_.kernel), s = static_cast<uint32_t>(form_.stride);
+    const auto stride = static_cast<size_t>(channels);
+    xnn_operator_t op = nullptr;
+    QEDGE_RETURN_IF_ERROR(xnn::check(
+        xnn_create_convolution2d_nchw_f32(static_cast<uint32_t>(form_.top), static_cast<uint32_t>(form_.right),
+                                          static_cast<uint32_t>(form_.bottom), static_cast<uint32_t>(form_.left), k, k,
+                                          s, s, 1, 1, static_cast<uint32_t>(c1 - c0), 1, 1, stride, stride, weights,
+                                          bias, -INFINITY, INFINITY, 0, &op),
+        "depthwise convolution"));
+    ops_.emplace_back(op);
+    return Status::Ok();
+  }
+
   DepthwiseForm form_;
-  xnn::Operator op_;
+  std::vector<xnn::Operator> ops_;
   xnn::OperandSnapshot operands_;
   std::vector<float> zeros_;
 };

@@ -1,6 +1,8 @@
 // Float MatMul (A [..., K] x B [K, N]) and Gemm (A [M, K] x B or B' + C [N]) as XNNPACK's fully connected operator:
 // the leading dims of A are its batch, B its weights (packed into the operator), C its bias.
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "xnn_paths.h"
 #include "xnn_runtime.h"
@@ -10,6 +12,9 @@ namespace {
 
 bool is_float(const Tensor* t) { return t && t->dtype == DType::kFloat32; }
 
+// Output columns are independent, so each part of the threads' split is an operator over a column range: those
+// columns' weights (a [K, N] B is copied per range, as XNNPACK reads weights at their own width) and bias, writing
+// at the full row stride.
 class XnnFullyConnected : public XnnPath {
  public:
   explicit XnnFullyConnected(bool weights_are_k_by_n) : k_by_n_(weights_are_k_by_n) {}
@@ -19,29 +24,53 @@ class XnnFullyConnected : public XnnPath {
     const Tensor& w = *ctx.input(1);
     const Tensor* bias = ctx.op_type == "Gemm" ? ctx.input(2) : nullptr;
     QEDGE_RETURN_IF_ERROR(xnn::ready());
-    const auto k = static_cast<size_t>(a.shape.back());
-    const auto n = static_cast<size_t>(k_by_n_ ? w.shape[1] : w.shape[0]);
-    if (!op_ || !operands_.unchanged(&w, bias)) {
-      xnn_operator_t op = nullptr;
-      QEDGE_RETURN_IF_ERROR(xnn::check(
-          xnn_create_fully_connected_nc_f32(k, n, k, n, w.data_as<float>(), bias ? bias->data_as<float>() : nullptr,
-                                            -INFINITY, INFINITY, k_by_n_ ? XNN_FLAG_TRANSPOSE_WEIGHTS : 0, &op),
-          "fully connected"));
-      op_.reset(op);
+    const int64_t k = a.shape.back(), n = k_by_n_ ? w.shape[1] : w.shape[0];
+    const int64_t parts = xnn::part_count(ctx, n, kMinColumnsPerPart);
+    if (static_cast<int64_t>(ops_.size()) != parts || !operands_.unchanged(&w, bias)) {
+      ops_.clear();
+      for (int64_t p = 0; p < parts; ++p) {
+        QEDGE_RETURN_IF_ERROR(create(w, bias, k, n, xnn::part_begin(p, parts, n), xnn::part_begin(p + 1, parts, n)));
+      }
       operands_.remember(&w, bias);
     }
-    const auto rows = static_cast<size_t>(a.numel()) / k;
+    const auto rows = static_cast<size_t>(a.numel() / k);
     if (rows == 0) return Status::Ok();
-    QEDGE_RETURN_IF_ERROR(
-        xnn::check(xnn_setup_fully_connected_nc_f32(op_.get(), rows, a.data_as<float>(),
-                                                    ctx.output(0)->data_as<float>(), xnn::threadpool(ctx)),
-                   "fully connected setup"));
-    return xnn::run(op_, ctx, "fully connected");
+    float* y = ctx.output(0)->data_as<float>();
+    return xnn::run_parts(ctx, parts, [&](int64_t p) {
+      QEDGE_RETURN_IF_ERROR(xnn::check(xnn_setup_fully_connected_nc_f32(ops_[p].get(), rows, a.data_as<float>(),
+                                                                        y + xnn::part_begin(p, parts, n), nullptr),
+                                       "fully connected setup"));
+      return xnn::run(ops_[p], "fully connected");
+    });
   }
 
  private:
+  static constexpr int64_t kMinColumnsPerPart = 64;
+
+  // An operator over output columns [n0, n1) of n.
+  Status create(const Tensor& w, const Tensor* bias, int64_t k, int64_t n, int64_t n0, int64_t n1) {
+    const int64_t width = n1 - n0;
+    const float* weights = w.data_as<float>() + n0 * k;
+    std::vector<float> columns;
+    if (k_by_n_) {
+      columns.resize(static_cast<size_t>(k * width));
+      for (int64_t i = 0; i < k; ++i) {
+        std::copy_n(w.data_as<float>() + i * n + n0, width, columns.data() + i * width);
+      }
+      weights = columns.data();
+    }
+    xnn_operator_t op = nullptr;
+    QEDGE_RETURN_IF_ERROR(xnn::check(
+        xnn_create_fully_connected_nc_f32(static_cast<size_t>(k), static_cast<size_t>(width), static_cast<size_t>(k),
+                                          static_cast<size_t>(n), weights, bias ? bias->data_as<float>() + n0 : nullptr,
+                                          -INFINITY, INFINITY, k_by_n_ ? XNN_FLAG_TRANSPOSE_WEIGHTS : 0, &op),
+        "fully connected"));
+    ops_.emplace_back(op);
+    return Status::Ok();
+  }
+
   bool k_by_n_;
-  xnn::Operator op_;
+  std::vector<xnn::Operator> ops_;
   xnn::OperandSnapshot operands_;
 };
 

@@ -39,9 +39,9 @@ class GlobalAveragePool : public FallbackKernel {
     const int64_t width = x.numel() / (x.shape[0] * x.shape[1]);
     QEDGE_RETURN_IF_ERROR(check(
         xnn_setup_global_average_pooling_ncw_f32(op_.get(), static_cast<size_t>(x.shape[0]), static_cast<size_t>(width),
-                                                 x.data_as<float>(), ctx.output(0)->data_as<float>(), threadpool(ctx)),
+                                                 x.data_as<float>(), ctx.output(0)->data_as<float>(), nullptr),
         "global average pooling setup"));
-    return xnn::run(op_, ctx, "global average pooling");
+    return xnn::run(op_, "global average pooling");
   }
 
  private:

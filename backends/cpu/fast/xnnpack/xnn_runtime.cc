@@ -1,10 +1,7 @@
 #include "xnn_runtime.h"
 
-#include <pthreadpool.h>
-
-#include <map>
-#include <mutex>
 #include <string>
+#include <vector>
 
 namespace qedge::fast::xnn {
 
@@ -41,18 +38,15 @@ Status ready() {
   return check(status, "initialization");
 }
 
-pthreadpool_t threadpool(const KernelContext& ctx) {
-  const int n = ctx.threads ? ctx.threads->num_threads() : 1;
-  if (n <= 1) return nullptr;
-  struct PoolDeleter {
-    void operator()(pthreadpool_t p) const { pthreadpool_destroy(p); }
-  };
-  static std::mutex mutex;
-  static std::map<int, std::unique_ptr<pthreadpool, PoolDeleter>> pools;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto& pool = pools[n];
-  if (!pool) pool.reset(pthreadpool_create(static_cast<size_t>(n)));
-  return pool.get();
+Status run_parts(const KernelContext& ctx, int64_t parts, const std::function<Status(int64_t)>& run_part) {
+  std::vector<Status> status(static_cast<size_t>(parts), Status::Ok());
+  ctx.parallel_for(parts, [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p) status[p] = run_part(p);
+  });
+  for (const Status& s : status) {
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
 }
 
 }  // namespace qedge::fast::xnn

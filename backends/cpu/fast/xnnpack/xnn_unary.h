@@ -1,6 +1,8 @@
-// Float element-wise unary ops on XNNPACK's "nc" operators, run over the whole tensor as one contiguous row. The
-// operator is made at prepare from the node's attributes; other element types use the reference kernel.
+// Float element-wise unary ops on XNNPACK's "nc" operators, run over the tensor as contiguous rows; the operators are
+// made from the node's attributes. Other element types use the reference kernel.
 #pragma once
+
+#include <vector>
 
 #include "fallback_kernel.h"
 #include "xnn_runtime.h"
@@ -27,29 +29,37 @@ class UnaryKernel : public FallbackKernel {
     const Tensor& x = *ctx.input(0);
     ctx.output(0)->dtype = DType::kFloat32;
     ctx.output(0)->shape = x.shape;
-    if (op_) return Status::Ok();
-    QEDGE_RETURN_IF_ERROR(ready());
-    xnn_operator_t op = nullptr;
-    QEDGE_RETURN_IF_ERROR(check(create_(ctx.attr(), &op), op_name_));
-    op_.reset(op);
-    return Status::Ok();
+    return ready();
   }
 
+  // Each part of the threads' split is a range of the elements with an operator of its own (made on first use).
   Status run_fast(KernelContext& ctx) override {
     const Tensor& x = *ctx.input(0);
-    if (x.numel() == 0) return Status::Ok();
-    QEDGE_RETURN_IF_ERROR(check(setup_(op_.get(), static_cast<size_t>(x.numel()), x.data_as<float>(),
-                                       ctx.output(0)->data_as<float>(), threadpool(ctx)),
-                                op_name_));
-    return xnn::run(op_, ctx, op_name_);
+    const int64_t n = x.numel();
+    if (n == 0) return Status::Ok();
+    const int64_t parts = part_count(ctx, n, kMinElementsPerPart);
+    while (static_cast<int64_t>(ops_.size()) < parts) {
+      xnn_operator_t op = nullptr;
+      QEDGE_RETURN_IF_ERROR(check(create_(ctx.attr(), &op), op_name_));
+      ops_.emplace_back(op);
+    }
+    return run_parts(ctx, parts, [&](int64_t p) {
+      const int64_t begin = part_begin(p, parts, n), end = part_begin(p + 1, parts, n);
+      QEDGE_RETURN_IF_ERROR(check(setup_(ops_[p].get(), static_cast<size_t>(end - begin), x.data_as<float>() + begin,
+                                         ctx.output(0)->data_as<float>() + begin, nullptr),
+                                  op_name_));
+      return xnn::run(ops_[p], op_name_);
+    });
   }
 
  private:
+  static constexpr int64_t kMinElementsPerPart = 16384;
+
   const char* op_name_;
   UnaryCreate create_;
   UnarySetup setup_;
   UnaryFits fits_;
-  Operator op_;
+  std::vector<Operator> ops_;
 };
 
 inline void register_unary(KernelRegistry& r, const KernelRegistry& ref, const char* op, UnaryCreate create,
