@@ -6,7 +6,7 @@ namespace qedge::fast::xnn {
 void register_hard_swish(KernelRegistry& r, const KernelRegistry& ref) {
   register_unary(
       r, ref, "HardSwish",
-      [](const AttrMap&, xnn_operator_t* op) { return xnn_create_hardswish_nc_f32(1, 1, 1, 0, op); },
+      [](const KernelContext&, xnn_operator_t* op) { return xnn_create_hardswish_nc_f32(1, 1, 1, 0, op); },
       xnn_setup_hardswish_nc_f32);
 }
 

@@ -8,7 +8,7 @@ namespace qedge::fast::xnn {
 void register_relu(KernelRegistry& r, const KernelRegistry& ref) {
   register_unary(
       r, ref, "Relu",
-      [](const AttrMap&, xnn_operator_t* op) { return xnn_create_clamp_nc_f32(1, 1, 1, 0.0f, INFINITY, 0, op); },
+      [](const KernelContext&, xnn_operator_t* op) { return xnn_create_clamp_nc_f32(1, 1, 1, 0.0f, INFINITY, 0, op); },
       xnn_setup_clamp_nc_f32);
 }
 

@@ -5,7 +5,8 @@ namespace qedge::fast::xnn {
 
 void register_sigmoid(KernelRegistry& r, const KernelRegistry& ref) {
   register_unary(
-      r, ref, "Sigmoid", [](const AttrMap&, xnn_operator_t* op) { return xnn_create_sigmoid_nc_f32(1, 1, 1, 0, op); },
+      r, ref, "Sigmoid",
+      [](const KernelContext&, xnn_operator_t* op) { return xnn_create_sigmoid_nc_f32(1, 1, 1, 0, op); },
       xnn_setup_sigmoid_nc_f32);
 }
 

@@ -9,10 +9,10 @@
 
 namespace qedge::fast::xnn {
 
-using UnaryCreate = xnn_status (*)(const AttrMap& attrs, xnn_operator_t* op);
+using UnaryCreate = xnn_status (*)(const KernelContext& ctx, xnn_operator_t* op);
 using UnarySetup = xnn_status (*)(xnn_operator_t op, size_t batch, const float* x, float* y, pthreadpool_t pool);
-// Attributes XNNPACK accepts (it rejects e.g. a non-finite LeakyRelu slope, which then uses the reference).
-using UnaryFits = bool (*)(const AttrMap& attrs);
+// Parameters XNNPACK accepts (it rejects e.g. a non-finite LeakyRelu slope, which then uses the reference).
+using UnaryFits = bool (*)(const KernelContext& ctx);
 
 class UnaryKernel : public FallbackKernel {
  public:
@@ -22,7 +22,7 @@ class UnaryKernel : public FallbackKernel {
  protected:
   bool applies(const KernelContext& ctx) const override {
     const Tensor* x = ctx.input(0);
-    return x && x->dtype == DType::kFloat32 && (!fits_ || fits_(ctx.attr()));
+    return x && x->dtype == DType::kFloat32 && (!fits_ || fits_(ctx));
   }
 
   Status prepare_fast(KernelContext& ctx) override {
@@ -40,7 +40,7 @@ class UnaryKernel : public FallbackKernel {
     const int64_t parts = part_count(ctx, n, kMinElementsPerPart);
     while (static_cast<int64_t>(ops_.size()) < parts) {
       xnn_operator_t op = nullptr;
-      QEDGE_RETURN_IF_ERROR(check(create_(ctx.attr(), &op), op_name_));
+      QEDGE_RETURN_IF_ERROR(check(create_(ctx, &op), op_name_));
       ops_.emplace_back(op);
     }
     return run_parts(ctx, parts, [&](int64_t p) {

@@ -263,6 +263,72 @@ TEST(XnnBinary, SubnormalsFlushToZero) {
   }
 }
 
+// The fast kernel's output for `op` with inputs from `first_constant` on marked as model constants, as in a session.
+std::vector<uint8_t> run_with_constants(const std::string& op, const AttrMap& a, const std::vector<TensorData>& in,
+                                        size_t first_constant, int opset, ThreadPool* threads) {
+  std::unique_ptr<OpKernel> kernel = (*fast_registry().find("", op))();
+  std::vector<Tensor> views;
+  for (size_t i = 0; i < in.size(); ++i) {
+    views.push_back(in[i].view());
+    views.back().constant = i >= first_constant;
+  }
+  Tensor out;
+  KernelContext ctx;
+  ctx.op_type = op;
+  ctx.opset = opset;
+  ctx.attrs = &a;
+  ctx.threads = threads;
+  for (const Tensor& v : views) ctx.inputs.push_back(&v);
+  ctx.outputs = {&out};
+  EXPECT_TRUE(kernel->prepare(ctx).ok());
+  std::vector<uint8_t> bytes(out.nbytes());
+  out.data = bytes.data();
+  EXPECT_TRUE(kernel->run(ctx).ok());
+  return bytes;
+}
+
+// Equal values (-0 at a lower bound of 0 becomes +0 in XNNPACK's clamp; the reference keeps -0).
+void expect_equal_values(const std::vector<uint8_t>& got, const TensorData& want) {
+  std::vector<float> g(got.size() / sizeof(float));
+  std::memcpy(g.data(), got.data(), got.size());
+  EXPECT_EQ(g, values_of<float>(want));
+}
+
+TEST(XnnUnary, ClipEqualsReferenceWithAttributeOrConstantBounds) {
+  SKIP_WITHOUT_XNNPACK();
+  std::mt19937 rng(22);
+  std::vector<float> v = values_of<float>(special_values(rng));
+  v[6] = std::numeric_limits<float>::infinity();
+  v[7] = -std::numeric_limits<float>::infinity();
+  const TensorData x = make_tensor<float>(DType::kFloat32, {2, 3, 37}, v);
+  const TensorData big = random_tensor({2, 96, 17, 17}, rng);  // 3 parts at 3 threads
+  auto scalar = [](float f) { return make_tensor<float>(DType::kFloat32, {}, std::vector<float>{f}); };
+  TestThreads threads;
+  for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
+    for (const TensorData& t : {x, big}) {
+      // Opset 10: bounds are attributes (Relu6 here; max alone as well).
+      for (const AttrMap& a :
+           {attrs({float_attr("min", 0.0f), float_attr("max", 6.0f)}), attrs({float_attr("max", 0.5f)})}) {
+        auto want = run_ref_kernel("Clip", a, {t}, 1, 10);
+        ASSERT_TRUE(want.ok());
+        expect_equal_values(run_with_constants("Clip", a, {t}, 1, 10, pool), (*want)[0]);
+      }
+      // Opset 11+: constant scalar inputs, min alone, and min > max (the reference's rule: max wins).
+      for (const auto& [lo, hi] : std::vector<std::pair<float, float>>{{-0.5f, 0.25f}, {0.0f, 6.0f}, {1.0f, -1.0f}}) {
+        auto want = run_ref_kernel("Clip", attrs({}), {t, scalar(lo), scalar(hi)});
+        ASSERT_TRUE(want.ok());
+        expect_equal_values(run_with_constants("Clip", attrs({}), {t, scalar(lo), scalar(hi)}, 1, 22, pool),
+                            (*want)[0]);
+      }
+      auto want = run_ref_kernel("Clip", attrs({}), {t, scalar(-0.25f)});
+      ASSERT_TRUE(want.ok());
+      expect_equal_values(run_with_constants("Clip", attrs({}), {t, scalar(-0.25f)}, 1, 22, pool), (*want)[0]);
+    }
+  }
+  // Bounds that are not constants use the reference kernel.
+  expect_bit_identical("Clip", attrs({}), {x, scalar(-1.0f), scalar(1.0f)});
+}
+
 TEST(XnnUnary, HardSwishSigmoidLeakyReluMatchReference) {
   SKIP_WITHOUT_XNNPACK();
   std::mt19937 rng(21);
