@@ -1,14 +1,15 @@
 // Fast float32 Conv: per image and group, Y[M/g, out] = W[M/g, C/g * kernel] * col[C/g * kernel, out] on the
 // blocked GEMM, where col is the im2col matrix (or the input itself for 1x1 convolutions with stride 1 and no
-// padding). Shape checks and geometry are the reference kernel's (nn_conv_prepare).
+// padding). Shape checks and geometry are the reference kernel's (nn_conv_prepare). Depthwise forms XNNPACK takes run
+// there (xnnpack/xnn_depthwise_conv.cc).
 #include <algorithm>
 #include <vector>
 
 #include "common/nn_conv.h"
 #include "fallback_kernel.h"
 #include "im2col.h"
-#include "xnnpack/xnn_paths.h"
 #include "qedge/cpu_fast/gemm_f32.h"
+#include "xnnpack/xnn_paths.h"
 
 namespace qedge::fast {
 namespace {

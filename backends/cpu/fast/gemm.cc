@@ -1,5 +1,6 @@
 // Fast float32 Gemm, Y = alpha * A * B' + beta * C with transA = 0 (B' = B or its transpose), on the blocked GEMM;
-// C broadcasts to [M, N] as ONNX allows. transA = 1 and other types use the reference kernel.
+// C broadcasts to [M, N] as ONNX allows. transA = 1 and other types use the reference kernel; the forms XNNPACK's fully
+// connected operator takes run there (xnnpack/xnn_fully_connected.cc).
 #include "fallback_kernel.h"
 #include "qedge/cpu_fast/gemm_f32.h"
 #include "xnnpack/xnn_paths.h"

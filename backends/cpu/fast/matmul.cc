@@ -1,5 +1,6 @@
 // Fast float32 MatMul for A [..., M, K] times a 2-D B [K, N]: all leading dims of A fold into the rows of one
-// blocked GEMM. Batched or broadcast B, and fewer than 6 rows (a GEMV, where packing does not pay), use the
+// blocked GEMM, or of XNNPACK's fully connected operator when it is built in (xnnpack/xnn_fully_connected.cc).
+// Batched or broadcast B, and without XNNPACK fewer than 6 rows (a GEMV, where packing does not pay), use the
 // reference kernel.
 #include "fallback_kernel.h"
 #include "qedge/cpu_fast/gemm_f32.h"
