@@ -1,7 +1,7 @@
 // Float element-wise binary ops that broadcast (up to XNNPACK's 6 dims) on XNNPACK's "nd" operators. Each is one IEEE
-// single-precision operation per element, so results equal the reference's exactly. Operands of one shape stay on the
-// reference loop, which the compiler vectorizes and which measured ~10 % faster there (elementwise_bench/Add*). One
-// thread: the broadcast ops in the models are small (biases, per-channel scales).
+// single-precision operation per element, so results equal the reference's exactly (NaN aside: docs/perf/cpu.md).
+// Operands of one shape stay on the reference loop, which the compiler vectorizes and which ties with XNNPACK there
+// while keeping NaN. One thread: the broadcast ops in the models are small (biases, per-channel scales).
 #pragma once
 
 #include <cmath>

@@ -8,7 +8,6 @@ void register_sub(KernelRegistry& r, const KernelRegistry& ref);
 void register_mul(KernelRegistry& r, const KernelRegistry& ref);
 void register_div(KernelRegistry& r, const KernelRegistry& ref);
 void register_relu(KernelRegistry& r, const KernelRegistry& ref);
-void register_clip(KernelRegistry& r, const KernelRegistry& ref);
 void register_hard_swish(KernelRegistry& r, const KernelRegistry& ref);
 void register_sigmoid(KernelRegistry& r, const KernelRegistry& ref);
 void register_leaky_relu(KernelRegistry& r, const KernelRegistry& ref);
@@ -22,7 +21,6 @@ void register_xnnpack_kernels(KernelRegistry& fast, const KernelRegistry& ref) {
   xnn::register_mul(fast, ref);
   xnn::register_div(fast, ref);
   xnn::register_relu(fast, ref);
-  xnn::register_clip(fast, ref);
   xnn::register_hard_swish(fast, ref);
   xnn::register_sigmoid(fast, ref);
   xnn::register_leaky_relu(fast, ref);

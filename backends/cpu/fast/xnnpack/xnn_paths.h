@@ -28,7 +28,7 @@ std::unique_ptr<XnnPath> make_xnn_depthwise_conv(const KernelContext& ctx);
 bool xnn_fully_connected_fits(const KernelContext& ctx);
 std::unique_ptr<XnnPath> make_xnn_fully_connected(const KernelContext& ctx);
 
-// Add, Sub, Mul, Div (broadcasting), Relu, Clip, HardSwish, Sigmoid, LeakyRelu and GlobalAveragePool, replacing what
+// Add, Sub, Mul, Div (broadcasting), Relu, HardSwish, Sigmoid, LeakyRelu and GlobalAveragePool, replacing what
 // `fast` has for them; `ref` supplies the reference kernels they fall back to and must outlive them.
 void register_xnnpack_kernels(KernelRegistry& fast, const KernelRegistry& ref);
 #else
