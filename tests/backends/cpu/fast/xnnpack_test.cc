@@ -57,14 +57,16 @@ TEST(XnnFullyConnected, MatMulMatchesReference) {
 TEST(XnnFullyConnected, GemmWithBiasMatchesReference) {
   SKIP_WITHOUT_XNNPACK();
   std::mt19937 rng(12);
-  const int64_t m = 5, k = 77, n = 23;
-  for (int trans_b : {0, 1}) {
-    for (const std::optional<Dims>& c : std::vector<std::optional<Dims>>{std::nullopt, Dims{n}, Dims{1, n}}) {
-      const AttrMap a = attrs({int_attr("transB", trans_b)});
-      std::vector<std::optional<TensorData>> in = {random_tensor({m, k}, rng),
-                                                   random_tensor(trans_b ? Dims{n, k} : Dims{k, n}, rng)};
-      if (c) in.push_back(random_tensor(*c, rng));
-      expect_matches_reference("Gemm", a, in, k);
+  const int64_t m = 5, k = 77;
+  for (int64_t n : {23, 200}) {  // 200 columns: 3 parts at 3 threads, each with its own slice of B and C
+    for (int trans_b : {0, 1}) {
+      for (const std::optional<Dims>& c : std::vector<std::optional<Dims>>{std::nullopt, Dims{n}, Dims{1, n}}) {
+        const AttrMap a = attrs({int_attr("transB", trans_b)});
+        std::vector<std::optional<TensorData>> in = {random_tensor({m, k}, rng),
+                                                     random_tensor(trans_b ? Dims{n, k} : Dims{k, n}, rng)};
+        if (c) in.push_back(random_tensor(*c, rng));
+        expect_matches_reference("Gemm", a, in, k);
+      }
     }
   }
 }
