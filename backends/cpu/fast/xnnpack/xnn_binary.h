@@ -26,7 +26,7 @@ class BinaryKernel : public FallbackKernel {
     const Tensor* a = ctx.input(0);
     const Tensor* b = ctx.input(1);
     return a && b && a->dtype == DType::kFloat32 && b->dtype == DType::kFloat32 && a->shape != b->shape &&
-           a->rank() <= XNN_MAX_TENSOR_DIMS && b->rank() <= XNN_MAX_TENSOR_DIMS;
+           a->rank() <= XNN_MAX_TENSOR_DIMS && b->rank() <= XNN_MAX_TENSOR_DIMS && available();
   }
 
   Status prepare_fast(KernelContext& ctx) override {

@@ -46,7 +46,7 @@ bool read_form(const KernelContext& ctx, DepthwiseForm* f) {
   }
   f->stride = strides[0];
   f->top = pads[0], f->left = pads[1], f->bottom = pads[2], f->right = pads[3];
-  return xnnpack_takes(*f);
+  return xnnpack_takes(*f) && xnn::available();
 }
 
 // Channels are independent, so each part of the threads' split is an operator over a channel range: the planes

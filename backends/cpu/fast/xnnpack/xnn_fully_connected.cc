@@ -99,7 +99,7 @@ bool matmul_fits(const KernelContext& ctx) {
 }  // namespace
 
 bool xnn_fully_connected_fits(const KernelContext& ctx) {
-  if (!is_float(ctx.input(0)) || !is_float(ctx.input(1))) return false;
+  if (!is_float(ctx.input(0)) || !is_float(ctx.input(1)) || !xnn::available()) return false;
   if (ctx.op_type == "Gemm") return gemm_fits(ctx);
   return ctx.op_type == "MatMul" && matmul_fits(ctx);
 }

@@ -14,7 +14,7 @@ class GlobalAveragePool : public FallbackKernel {
  protected:
   bool applies(const KernelContext& ctx) const override {
     const Tensor* x = ctx.input(0);
-    return x && x->dtype == DType::kFloat32 && x->rank() >= 3 && x->shape[1] >= 1 && x->numel() > 0;
+    return x && x->dtype == DType::kFloat32 && x->rank() >= 3 && x->shape[1] >= 1 && x->numel() > 0 && available();
   }
 
   Status prepare_fast(KernelContext& ctx) override {

@@ -21,6 +21,9 @@ namespace qedge::fast::xnn {
 // Initializes XNNPACK on first use (thread-safe); the error says why when this CPU or build cannot run it.
 Status ready();
 
+// Whether XNNPACK runs here: where it does not, every XNNPACK path declines and the node keeps its other kernel.
+inline bool available() { return ready().ok(); }
+
 // `what` failed with `status`, as a Status naming both.
 Status check(xnn_status status, const char* what);
 

@@ -22,7 +22,7 @@ class UnaryKernel : public FallbackKernel {
  protected:
   bool applies(const KernelContext& ctx) const override {
     const Tensor* x = ctx.input(0);
-    return x && x->dtype == DType::kFloat32 && (!fits_ || fits_(ctx));
+    return x && x->dtype == DType::kFloat32 && (!fits_ || fits_(ctx)) && available();
   }
 
   Status prepare_fast(KernelContext& ctx) override {
