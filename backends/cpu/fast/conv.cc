@@ -1,6 +1,7 @@
 // Fast float32 Conv: per image and group, Y[M/g, out] = W[M/g, C/g * kernel] * col[C/g * kernel, out] on the
 // blocked GEMM, where col is the im2col matrix (or the input itself for 1x1 convolutions with stride 1 and no
-// padding). Shape checks and geometry are the reference kernel's (nn_conv_prepare).
+// padding). Shape checks and geometry are the reference kernel's (nn_conv_prepare). Depthwise forms XNNPACK takes run
+// there (xnnpack/xnn_depthwise_conv.cc).
 #include <algorithm>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "im2col.h"
 #include "qedge/cpu_fast/gemm_f32.h"
 #include "winograd/winograd_conv3x3.h"
+#include "xnnpack/xnn_paths.h"
 
 namespace qedge::fast {
 namespace {
@@ -37,6 +39,7 @@ class FastConv : public FallbackKernel {
 
   Status prepare_fast(KernelContext& ctx) override {
     QEDGE_RETURN_IF_ERROR(ref::nn_conv_prepare(ctx, DType::kFloat32, &g_, &group_));
+    xnn_ = make_xnn_depthwise_conv(ctx);
     const Tensor* b = ctx.input(2);
     if (b != nullptr && b->shape != Dims{ctx.input(1)->shape[0]}) {
       return ShapeMismatch("Conv bias must be a vector of " + std::to_string(ctx.input(1)->shape[0]) + " values, got " +
@@ -54,6 +57,7 @@ class FastConv : public FallbackKernel {
   }
 
   Status run_fast(KernelContext& ctx) override {
+    if (xnn_) return xnn_->run(ctx);
     if (winograd_tile_ > 0) return winograd_.run(ctx);
     const Tensor& x = *ctx.input(0);
     const Tensor& w = *ctx.input(1);
@@ -94,6 +98,7 @@ class FastConv : public FallbackKernel {
   bool pointwise_ = false;
   int64_t winograd_tile_ = 0;  // Winograd output tile edge, 0: im2col + GEMM
   WinogradConv3x3 winograd_;
+  std::unique_ptr<XnnPath> xnn_;
 };
 
 }  // namespace

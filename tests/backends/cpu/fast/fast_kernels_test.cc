@@ -6,47 +6,19 @@
 #include <cmath>
 #include <random>
 
-#include "../../../support/kernel_harness.h"
 #include "fast_test_support.h"
 #include "gemm/gemm_f32_microkernel.h"
 #include "gemm/gemm_s16_microkernel.h"
-#include "qedge/cpu_fast/fast_kernels.h"
 #include "qedge/cpu_fast/gemm_f32.h"
 
 namespace qedge::testing {
 namespace {
-
-TensorData random_tensor(const Dims& shape, std::mt19937& rng) {
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> v(static_cast<size_t>(num_elements(shape)));
-  for (float& e : v) e = u(rng);
-  return make_tensor<float>(DType::kFloat32, shape, v);
-}
 
 template <typename T>
 TensorData random_levels(DType t, const Dims& shape, std::mt19937& rng) {
   std::vector<T> v(static_cast<size_t>(num_elements(shape)));
   for (auto& e : v) e = static_cast<T>(rng() % 256);
   return make_tensor<T>(t, shape, v);
-}
-
-// Fast (1 and 3 threads) against reference: same shape, |fast - ref| <= 1e-5 * (|ref| + sum of |terms| scale).
-void expect_matches_reference(const std::string& op, const AttrMap& a, const std::vector<std::optional<TensorData>>& in,
-                              double tol_scale) {
-  auto want = run_ref_kernel(op, a, in);
-  ASSERT_TRUE(want.ok()) << want.status().message();
-  TestThreads threads;
-  for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
-    KernelRun run;
-    run.threads = pool;
-    auto got = run_kernel(fast_registry(), op, a, in, run);
-    ASSERT_TRUE(got.ok()) << got.status().message();
-    ASSERT_EQ((*got)[0].shape, (*want)[0].shape);
-    const auto g = values_of<float>((*got)[0]), w = values_of<float>((*want)[0]);
-    for (size_t i = 0; i < g.size(); ++i) {
-      ASSERT_LE(std::fabs(g[i] - w[i]), 1e-5 * (std::fabs(w[i]) + tol_scale)) << op << " element " << i;
-    }
-  }
 }
 
 TEST(FastGemm, MicroKernelsAgree) {

@@ -1,10 +1,14 @@
-// Shared by the fast-kernel tests: a thread pool that runs chunks on plain threads (enough to exercise the kernels'
-// splitting), the fast kernels registered over the reference ones, and the bit-exact comparison of a qedge-domain
-// op against its reference kernel.
+// What the fast-kernel tests share: a thread pool on plain threads, the fast registry, random float tensors, and the
+// comparison of a fast kernel (1 and 3 threads) against the reference: within the float tolerance, or bit-identical
+// for the qedge-domain integer ops.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <functional>
+#include <optional>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -14,6 +18,7 @@
 
 namespace qedge::testing {
 
+// Runs chunks on plain threads: enough to exercise the kernels' splitting.
 class TestThreads : public ThreadPool {
  public:
   int num_threads() const override { return 3; }
@@ -36,29 +41,62 @@ inline const KernelRegistry& fast_registry() {
   return r;
 }
 
+inline TensorData random_tensor(const Dims& shape, std::mt19937& rng) {
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> v(static_cast<size_t>(num_elements(shape)));
+  for (float& e : v) e = u(rng);
+  return make_tensor<float>(DType::kFloat32, shape, v);
+}
+
 inline AttrMap attrs(std::vector<Attr> list) {
   AttrMap m;
   for (Attr& a : list) m.set(std::move(a));
   return m;
 }
 
-// The fast qedge-domain `op` (1 and 3 threads) against the reference: bit-identical outputs.
-inline void expect_identical_to_reference(const std::string& op, const AttrMap& a,
-                                          const std::vector<std::optional<TensorData>>& in) {
-  auto want = run_ref_kernel(op, a, in, 1, 1, "qedge");
+// Runs `op` on the reference kernel and on the fast kernels with 1 and 3 threads; check(got, want) judges each result.
+// `domain` "qedge" runs the integer ops (opset 1).
+inline void compare_with_reference(const std::string& op, const AttrMap& a,
+                                   const std::vector<std::optional<TensorData>>& in,
+                                   const std::function<void(const TensorData& got, const TensorData& want)>& check,
+                                   const std::string& domain = "") {
+  const int opset = domain.empty() ? 22 : 1;
+  auto want = run_ref_kernel(op, a, in, 1, opset, domain);
   ASSERT_TRUE(want.ok()) << want.status().message();
   TestThreads threads;
   for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
     KernelRun run;
-    run.domain = "qedge";
-    run.opset = 1;
+    run.domain = domain;
+    run.opset = opset;
     run.threads = pool;
     auto got = run_kernel(fast_registry(), op, a, in, run);
     ASSERT_TRUE(got.ok()) << got.status().message();
-    EXPECT_EQ((*got)[0].dtype, (*want)[0].dtype);
-    EXPECT_EQ((*got)[0].shape, (*want)[0].shape);
-    EXPECT_EQ((*got)[0].bytes, (*want)[0].bytes) << op;
+    ASSERT_EQ((*got)[0].shape, (*want)[0].shape);
+    check((*got)[0], (*want)[0]);
   }
+}
+
+// Fast (1 and 3 threads) against reference: same shape, |fast - ref| <= 1e-5 * (|ref| + sum of |terms| scale).
+inline void expect_matches_reference(const std::string& op, const AttrMap& a,
+                                     const std::vector<std::optional<TensorData>>& in, double tol_scale) {
+  compare_with_reference(op, a, in, [&](const TensorData& got, const TensorData& want) {
+    const auto g = values_of<float>(got), w = values_of<float>(want);
+    for (size_t i = 0; i < g.size(); ++i) {
+      ASSERT_LE(std::fabs(g[i] - w[i]), 1e-5 * (std::fabs(w[i]) + tol_scale)) << op << " element " << i;
+    }
+  });
+}
+
+// The fast qedge-domain `op` (1 and 3 threads) against the reference: bit-identical outputs.
+inline void expect_identical_to_reference(const std::string& op, const AttrMap& a,
+                                          const std::vector<std::optional<TensorData>>& in) {
+  compare_with_reference(
+      op, a, in,
+      [&](const TensorData& got, const TensorData& want) {
+        EXPECT_EQ(got.dtype, want.dtype);
+        EXPECT_EQ(got.bytes, want.bytes) << op;
+      },
+      "qedge");
 }
 
 }  // namespace qedge::testing
