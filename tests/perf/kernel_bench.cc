@@ -409,7 +409,16 @@ void depthwise_bench(benchmark::State& state, bool fast_path) {
 }
 void BM_DepthwiseConvFast(benchmark::State& state) { depthwise_bench(state, true); }
 void BM_DepthwiseConvRef(benchmark::State& state) { depthwise_bench(state, false); }
-BENCHMARK(BM_DepthwiseConvFast)->Args({32, 112, 1})->Args({96, 112, 2})->Args({144, 56, 1})->Args({960, 7, 1});
+BENCHMARK(BM_DepthwiseConvFast)
+    ->Args({32, 112, 1})
+    ->Args({96, 112, 2})
+    ->Args({144, 56, 1})
+    ->Args({144, 56, 2})
+    ->Args({192, 28, 1})
+    ->Args({192, 28, 2})
+    ->Args({384, 14, 1})
+    ->Args({576, 14, 2})
+    ->Args({960, 7, 1});
 BENCHMARK(BM_DepthwiseConvRef)->Args({32, 112, 1})->Args({96, 112, 2})->Args({144, 56, 1})->Args({960, 7, 1});
 
 // Element-wise ops on a [1, 96, 112, 112] activation (a second operand of the same shape, or one value per channel).
