@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy python3-onnx python3-sklearn
   nlohmann-json3-dev
+  libxnnpack-dev libpthreadpool-dev libcpuinfo-dev
   "$@"
 )
 

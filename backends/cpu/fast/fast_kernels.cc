@@ -1,5 +1,7 @@
 #include "qedge/cpu_fast/fast_kernels.h"
 
+#include "xnnpack/xnn_paths.h"
+
 namespace qedge::fast {
 
 void register_fast_conv(KernelRegistry& r, const KernelRegistry& ref);
@@ -24,6 +26,7 @@ void register_fast_kernels(KernelRegistry& fast, const KernelRegistry& ref) {
   register_fast_quantize(fast, ref);
   register_fast_quantize_linear(fast, ref);
   register_fast_transpose(fast, ref);
+  register_xnnpack_kernels(fast, ref);
 }
 
 }  // namespace qedge::fast

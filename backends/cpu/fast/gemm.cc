@@ -1,8 +1,10 @@
 // Fast float32 Gemm, Y = alpha * A * B' + beta * C with transA = 0 (B' = B or its transpose), on the blocked GEMM;
-// C broadcasts to [M, N] as ONNX allows. transA = 1 and other types use the reference kernel.
+// C broadcasts to [M, N] as ONNX allows. transA = 1 and other types use the reference kernel; the forms XNNPACK's fully
+// connected operator takes run there (xnnpack/xnn_fully_connected.cc).
 #include "activation_epilogue.h"
 #include "fallback_kernel.h"
 #include "qedge/cpu_fast/gemm_f32.h"
+#include "xnnpack/xnn_paths.h"
 
 namespace qedge::fast {
 namespace {
@@ -38,10 +40,16 @@ class FastGemm : public FallbackKernel {
     }
     ctx.output(0)->dtype = DType::kFloat32;
     ctx.output(0)->shape = {m_, n_};
+    xnn_ = make_xnn_fully_connected(ctx);
     return Status::Ok();
   }
 
   Status run_fast(KernelContext& ctx) override {
+    if (xnn_) {
+      QEDGE_RETURN_IF_ERROR(xnn_->run(ctx));
+      activation_rows_parallel(ctx, act_, ctx.output(0)->data_as<float>(), m_, n_);
+      return Status::Ok();
+    }
     GemmShape s;
     s.m = m_, s.n = n_, s.k = k_;
     s.lda = k_, s.ldb = ctx.input(1)->shape[1], s.ldc = n_;
@@ -66,6 +74,7 @@ class FastGemm : public FallbackKernel {
   bool trans_b_ = false;
   int64_t m_ = 0, n_ = 0, k_ = 0;
   ref::Activation act_;
+  std::unique_ptr<XnnPath> xnn_;
 };
 
 }  // namespace

@@ -1,5 +1,5 @@
 // im2col for the GEMM-based convolutions: col[(c * taps + tap), o] = x[c, input position of output o for that tap],
-// 0 in the padding. Rows of unit stride along the innermost axis copy whole valid runs.
+// `pad` (default 0) in the padding. Rows of unit stride along the innermost axis copy whole valid runs.
 #pragma once
 
 #include <algorithm>
@@ -10,7 +10,7 @@
 namespace qedge::fast {
 
 template <typename T>
-void im2col(const ref::NnGeometry& g, const T* x, int64_t channels, T* col) {
+void im2col(const ref::NnGeometry& g, const T* x, int64_t channels, T* col, T pad = T(0)) {
   const int64_t in_size = g.in_size(), out_size = g.out_size();
   T* dst = col;
   for (int64_t c = 0; c < channels; ++c) {
@@ -29,17 +29,17 @@ void im2col(const ref::NnGeometry& g, const T* x, int64_t channels, T* col) {
             for (int64_t o1 = 0; o1 < g.out[1]; ++o1, row += g.out[2]) {
               const int64_t i1 = o1 * g.stride[1] - g.pad_begin[1] + k1 * g.dilation[1];
               if (i0 < 0 || i0 >= g.in[0] || i1 < 0 || i1 >= g.in[1]) {
-                std::fill(row, row + g.out[2], T(0));
+                std::fill(row, row + g.out[2], pad);
                 continue;
               }
               const T* src = plane + (i0 * g.in[1] + i1) * g.in[2] + off;
-              std::fill(row, row + lo, T(0));
+              std::fill(row, row + lo, pad);
               if (s == 1) {
                 std::memcpy(row + lo, src + lo, static_cast<size_t>(hi - lo) * sizeof(T));
               } else {
                 for (int64_t o2 = lo; o2 < hi; ++o2) row[o2] = src[o2 * s];
               }
-              std::fill(row + hi, row + g.out[2], T(0));
+              std::fill(row + hi, row + g.out[2], pad);
             }
           }
         }

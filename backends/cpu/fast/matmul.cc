@@ -2,6 +2,7 @@
 // - a 2-D B: all leading dims of A fold into the rows of one blocked GEMM (threads split its columns);
 // - batched B (attention's Q K^T and P V): one GEMM per broadcast batch, with numpy broadcasting of the batch dims;
 //   threads take whole batches when there are enough of them, else split each GEMM's columns.
+// A constant 2-D B goes to XNNPACK's fully connected operator when it is built in (xnnpack/xnn_fully_connected.cc).
 // 1-D operands and fewer than 6 rows per product (a GEMV, where packing does not pay) use the reference kernel.
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "common/nn_matmul.h"
 #include "fallback_kernel.h"
 #include "qedge/cpu_fast/gemm_f32.h"
+#include "xnnpack/xnn_paths.h"
 
 namespace qedge::fast {
 namespace {
@@ -25,6 +27,7 @@ class FastMatMul : public FallbackKernel {
     if (!a || !b || a->dtype != DType::kFloat32 || b->dtype != DType::kFloat32 || a->rank() < 2 || b->rank() < 2) {
       return false;
     }
+    if (xnn_fully_connected_fits(ctx)) return true;
     const int64_t k = a->shape.back();
     const int64_t rows = b->rank() == 2 ? a->numel() / std::max<int64_t>(k, 1) : a->shape[a->rank() - 2];
     return k == b->shape[b->rank() - 2] && k > 0 && rows >= 6;
@@ -39,10 +42,18 @@ class FastMatMul : public FallbackKernel {
     b_strides_ = ref::broadcast_strides(shape_.batch, shape_.b_batch);
     ctx.output(0)->dtype = DType::kFloat32;
     ctx.output(0)->shape = shape_.out;
+    xnn_ = make_xnn_fully_connected(ctx);
     return Status::Ok();
   }
 
   Status run_fast(KernelContext& ctx) override {
+    if (xnn_) {
+      QEDGE_RETURN_IF_ERROR(xnn_->run(ctx));
+      Tensor& y = *ctx.output(0);
+      const int64_t cols = y.shape.back();
+      activation_rows_parallel(ctx, act_, y.data_as<float>(), cols > 0 ? y.numel() / cols : 0, cols);
+      return Status::Ok();
+    }
     const float* a = ctx.input(0)->data_as<float>();
     const float* b = ctx.input(1)->data_as<float>();
     float* y = ctx.output(0)->data_as<float>();
@@ -84,6 +95,7 @@ class FastMatMul : public FallbackKernel {
   ref::NnMatMulShape shape_;
   std::vector<int64_t> a_strides_, b_strides_;  // element strides of each batch index, in matrices (0 if broadcast)
   ref::Activation act_;
+  std::unique_ptr<XnnPath> xnn_;
 };
 
 }  // namespace

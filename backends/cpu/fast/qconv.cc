@@ -1,7 +1,9 @@
 // Fast qedge QConv on 8-bit levels: per image and group, acc[M/g, out] = W[M/g, C/g * kernel] * col (int16 im2col of
 // x - x_zero_point, 0 in the padding) on the exact int16 GEMM, then the reference's epilogue, so results are
-// bit-identical to the reference kernel. Depthwise convolutions run depthwise/. XNOR, float inputs and wider levels
+// bit-identical to the reference kernel. Depthwise convolutions run depthwise/, layers whose weights fit a byte layout
+// the low-bit GEMM (qconv_lowbit.cc), xnor ones the XNOR-popcount path (qconv_xnor.cc); float inputs and wider levels
 // use the reference kernel.
+#include <algorithm>
 #include <vector>
 
 #include "common/nn_conv.h"
@@ -9,8 +11,10 @@
 #include "fallback_kernel.h"
 #include "im2col.h"
 #include "int_operands.h"
+#include "lowbit_ops.h"
 #include "qedge/cpu_fast/gemm_s16.h"
 #include "requant.h"
+#include "xnor_ops.h"
 
 namespace qedge::fast {
 namespace {
@@ -25,6 +29,7 @@ class FastQConv : public FallbackKernel {
     const Tensor* w = ctx.input(1);
     if (depthwise_qconv_applies(ctx)) return true;
     if (!x || !w || x->rank() < 3 || x->rank() > 5 || w->rank() != x->rank() || w->shape[0] <= 0) return false;
+    if (xnor_applies(ctx)) return true;
     // Thin groups keep the reference's loops.
     const int64_t group = ctx.attr().get_int("group", 1), k = num_elements(w->shape) / w->shape[0];
     return group > 0 && w->shape[0] / group >= 4 && k >= 8 && int16_gemm_fits(ctx, k);
@@ -32,7 +37,10 @@ class FastQConv : public FallbackKernel {
 
   Status prepare_fast(KernelContext& ctx) override {
     QEDGE_RETURN_IF_ERROR(ref::nn_conv_prepare(ctx, DType::kFloat32, &g_, &group_));
-    depthwise_ = depthwise_qconv_applies(ctx);
+    xnor_ = xnor_applies(ctx);
+    depthwise_ = !xnor_ && depthwise_qconv_applies(ctx);
+    const Tensor& w = *ctx.input(1);
+    lowbit_ = depthwise_ || xnor_ ? std::nullopt : lowbit_layout_for(ctx, num_elements(w.shape) / w.shape[0]);
     return epilogue_.read(ctx, ctx.input(1)->shape[0], ctx.output(0)->shape);
   }
 
@@ -40,6 +48,8 @@ class FastQConv : public FallbackKernel {
     const Tensor& x = *ctx.input(0);
     const Tensor& w = *ctx.input(1);
     Tensor& y = *ctx.output(0);
+    if (xnor_) return run_qconv_xnor(ctx, g_, group_, epilogue_, xnor_weights_);
+    if (lowbit_) return run_qconv_lowbit(ctx, g_, group_, *lowbit_, epilogue_, lowbit_weights_);
     QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* cached, weights_.get(ctx, 0));
     const std::vector<int16_t>& weights = *cached;
     if (depthwise_) {
@@ -74,6 +84,10 @@ class FastQConv : public FallbackKernel {
   bool depthwise_ = false;
   ref::IntLinearEpilogue epilogue_;
   AdjustedWeightsCache weights_;
+  std::optional<LowbitLayout> lowbit_;
+  LowbitWeightsCache lowbit_weights_;
+  bool xnor_ = false;
+  XnorWeightsCache xnor_weights_;
 };
 
 }  // namespace

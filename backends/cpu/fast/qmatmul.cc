@@ -1,9 +1,12 @@
 // Fast qedge QMatMul on 8-bit levels: the exact int16 GEMM (gemm_s16) and the reference's epilogue, so results are
-// bit-identical to the reference kernel. XNOR, float inputs and wider levels use the reference kernel.
+// bit-identical to the reference kernel. Weights that fit a byte layout take the low-bit GEMM (qmatmul_lowbit.cc),
+// xnor nodes the XNOR-popcount path (qmatmul_xnor.cc); float inputs and wider levels use the reference kernel.
 #include "fallback_kernel.h"
 #include "int_operands.h"
+#include "lowbit_ops.h"
 #include "qedge/cpu_fast/gemm_s16.h"
 #include "requant.h"
+#include "xnor_ops.h"
 
 namespace qedge::fast {
 namespace {
@@ -16,16 +19,21 @@ class FastQMatMul : public FallbackKernel {
   bool applies(const KernelContext& ctx) const override {
     const Tensor* x = ctx.input(0);
     const Tensor* w = ctx.input(1);
-    return x && w && x->rank() >= 1 && w->rank() == 2 && int16_gemm_fits(ctx, x->shape.back());
+    if (!x || !w || x->rank() < 1 || w->rank() != 2) return false;
+    return xnor_applies(ctx) ? x->shape.back() > 0 : int16_gemm_fits(ctx, x->shape.back());
   }
 
   Status prepare_fast(KernelContext& ctx) override {
     QEDGE_ASSIGN_OR_RETURN(const ref::QMatMulShape shape, ref::qmatmul_shape(ctx));
     trans_b_ = shape.trans_b, k_ = shape.k, n_ = shape.n;
+    lowbit_ = lowbit_layout_for(ctx, k_);
+    xnor_ = xnor_applies(ctx);
     return epilogue_.read(ctx, n_, shape.out);
   }
 
   Status run_fast(KernelContext& ctx) override {
+    if (xnor_) return run_qmatmul_xnor(ctx, k_, n_, trans_b_, epilogue_, xnor_weights_);
+    if (lowbit_) return run_qmatmul_lowbit(ctx, k_, n_, trans_b_, *lowbit_, epilogue_, lowbit_weights_);
     QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* weights, weights_.get(ctx, trans_b_ ? 0 : 1));
     const std::vector<int16_t> xs = adjusted_input(ctx);
     GemmShape s;
@@ -44,6 +52,10 @@ class FastQMatMul : public FallbackKernel {
   int64_t k_ = 0, n_ = 0;
   ref::IntLinearEpilogue epilogue_;
   AdjustedWeightsCache weights_;
+  std::optional<LowbitLayout> lowbit_;
+  LowbitWeightsCache lowbit_weights_;
+  bool xnor_ = false;
+  XnorWeightsCache xnor_weights_;
 };
 
 }  // namespace

@@ -1,14 +1,13 @@
 // Fast qedge Quantize (float32 in, per-tensor quantizer): the vectorized levels of requant_avx2.cc, bit-identical to
 // the reference, split across threads; per-axis quantizers and other rounding modes use the reference kernel.
-#include "fallback_kernel.h"
-#include "requant.h"
+#include "per_tensor_quantize.h"
 
 namespace qedge::fast {
 namespace {
 
-class FastQuantize : public FallbackKernel {
+class FastQuantize : public PerTensorQuantize {
  public:
-  explicit FastQuantize(const KernelRegistry& ref) : FallbackKernel(ref, "Quantize") {}
+  explicit FastQuantize(const KernelRegistry& ref) : PerTensorQuantize(ref, "Quantize") {}
 
  protected:
   bool applies(const KernelContext& ctx) const override {
@@ -17,20 +16,7 @@ class FastQuantize : public FallbackKernel {
            ctx.attr().get_int("axis", -1) < 0;
   }
 
-  Status prepare_fast(KernelContext& ctx) override {
-    QEDGE_RETURN_IF_ERROR(spec_.read(ctx, ""));
-    ctx.output(0)->dtype = spec_.to;
-    ctx.output(0)->shape = ctx.input(0)->shape;
-    return Status::Ok();
-  }
-
-  Status run_fast(KernelContext& ctx) override {
-    quantize_run(ctx, spec_, *ctx.input(0), *ctx.output(0));
-    return Status::Ok();
-  }
-
- private:
-  ref::QuantizeSpec spec_;
+  Status read_spec(KernelContext& ctx, ref::QuantizeSpec* spec) override { return spec->read(ctx, ""); }
 };
 
 }  // namespace

@@ -2,8 +2,7 @@
 // saturate(round_half_even(x / scale) + zero_point) is qedge Quantize's zp_after_round rule, so it runs on the same
 // vectorized levels (requant_avx2.cc), bit-identical to the reference; elements are split across threads. Per-axis
 // and blocked quantization, non-constant parameters and other types use the reference kernel.
-#include "fallback_kernel.h"
-#include "requant.h"
+#include "per_tensor_quantize.h"
 
 namespace qedge::fast {
 namespace {
@@ -14,9 +13,9 @@ bool eight_or_sixteen_bit(DType t) {
   return t == DType::kInt8 || t == DType::kUint8 || t == DType::kInt16 || t == DType::kUint16;
 }
 
-class FastQuantizeLinear : public FallbackKernel {
+class FastQuantizeLinear : public PerTensorQuantize {
  public:
-  explicit FastQuantizeLinear(const KernelRegistry& ref) : FallbackKernel(ref, "QuantizeLinear") {}
+  explicit FastQuantizeLinear(const KernelRegistry& ref) : PerTensorQuantize(ref, "QuantizeLinear") {}
 
  protected:
   bool applies(const KernelContext& ctx) const override {
@@ -33,34 +32,23 @@ class FastQuantizeLinear : public FallbackKernel {
            (out_attr == 0 || out_attr == static_cast<int64_t>(zp->dtype));
   }
 
-  Status prepare_fast(KernelContext& ctx) override {
+  Status read_spec(KernelContext& ctx, ref::QuantizeSpec* spec) override {
     const Tensor* zp = ctx.num_inputs() > 2 ? ctx.input(2) : nullptr;
     const float s = ctx.input(1)->data_as<float>()[0];
     if (!(s > 0.0f) || !std::isfinite(s)) {
       return InvalidModel("QuantizeLinear y_scale must be positive and finite, got " + std::to_string(s));
     }
-    spec_.to = zp ? zp->dtype : DType::kUint8;
-    spec_.scale = {s};
-    spec_.zero_point = {zp ? static_cast<float>(ref::int_element(*zp, 0)) : 0.0f};
-    spec_.zp_after_round = true;
-    const bool is_signed = spec_.to == DType::kInt8 || spec_.to == DType::kInt16;
-    spec_.params.bits = spec_.to == DType::kInt8 || spec_.to == DType::kUint8 ? 8 : 16;
-    spec_.params.is_signed = is_signed;
-    spec_.params.mode = quant::RoundingMode::kHalfEven;
-    spec_.range_min = quant::range_min_f(spec_.params);
-    spec_.range_max = quant::range_max_f(spec_.params);
-    ctx.output(0)->dtype = spec_.to;
-    ctx.output(0)->shape = ctx.input(0)->shape;
+    spec->to = zp ? zp->dtype : DType::kUint8;
+    spec->scale = {s};
+    spec->zero_point = {zp ? static_cast<float>(ref::int_element(*zp, 0)) : 0.0f};
+    spec->zp_after_round = true;
+    spec->params.bits = spec->to == DType::kInt8 || spec->to == DType::kUint8 ? 8 : 16;
+    spec->params.is_signed = spec->to == DType::kInt8 || spec->to == DType::kInt16;
+    spec->params.mode = quant::RoundingMode::kHalfEven;
+    spec->range_min = quant::range_min_f(spec->params);
+    spec->range_max = quant::range_max_f(spec->params);
     return Status::Ok();
   }
-
-  Status run_fast(KernelContext& ctx) override {
-    quantize_run(ctx, spec_, *ctx.input(0), *ctx.output(0));
-    return Status::Ok();
-  }
-
- private:
-  ref::QuantizeSpec spec_;
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "ir/graph.h"
@@ -170,7 +171,7 @@ TEST(PlanMemory, InPlacePlanRunsCorrectly) {
 }
 
 // Every op planned in place, run through the runtime with its output over its dying input (either input of a
-// binary op, the other broadcast): the same values as the reference kernel on separate buffers.
+// binary op, the other broadcast): the reference kernel's values on separate buffers.
 TEST(PlanMemory, EveryInPlaceOpRunsCorrectlyInPlace) {
   for (const std::string& op : conv::in_place_ops()) {
     const bool binary = op == "Add" || op == "Sub" || op == "Mul" || op == "Div";
@@ -199,7 +200,11 @@ TEST(PlanMemory, EveryInPlaceOpRunsCorrectlyInPlace) {
       if (binary) in = position == 0 ? std::vector<std::optional<TensorData>>{x, bt} : std::vector<std::optional<TensorData>>{bt, x};
       auto want = run_ref_kernel(op, AttrMap(), in);
       ASSERT_TRUE(want.ok()) << want.status().message();
-      EXPECT_EQ(run_float_model(r->bytes, {x}), values_of<float>((*want)[0]));
+      // The cpu backend's fast kernels (XNNPACK's Sigmoid, say) agree with the reference within the float tolerance.
+      const auto got = run_float_model(r->bytes, {x});
+      const auto expected = values_of<float>((*want)[0]);
+      ASSERT_EQ(got.size(), expected.size());
+      for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], expected[i], 1e-5 * (std::fabs(expected[i]) + 1.0)) << i;
     }
   }
 }

@@ -5,38 +5,13 @@
 
 #include <cmath>
 #include <random>
-#include <thread>
 
-#include "../../../support/kernel_harness.h"
 #include "depthwise/depthwise_plane.h"
+#include "fast_test_support.h"
 #include "qedge/cpu_fast/cpu_features.h"
-#include "qedge/cpu_fast/fast_kernels.h"
 
 namespace qedge::testing {
 namespace {
-
-// Runs chunks on plain threads: enough to exercise the per-plane split.
-class TestThreads : public ThreadPool {
- public:
-  int num_threads() const override { return 3; }
-  void parallel_for(int64_t n, const std::function<void(int64_t, int64_t)>& fn) override {
-    std::vector<std::thread> t;
-    for (int64_t i = 0; i < 3; ++i) {
-      const int64_t b = n * i / 3, e = n * (i + 1) / 3;
-      if (b < e) t.emplace_back(fn, b, e);
-    }
-    for (auto& th : t) th.join();
-  }
-};
-
-const KernelRegistry& fast_registry() {
-  static const KernelRegistry r = [] {
-    KernelRegistry k;
-    fast::register_fast_kernels(k, ref_registry());
-    return k;
-  }();
-  return r;
-}
 
 std::vector<float> random_floats(size_t n, std::mt19937& rng) {
   std::uniform_real_distribution<float> u(-1.0f, 1.0f);

@@ -5,77 +5,20 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
-#include <thread>
 
-#include "../../../support/kernel_harness.h"
+#include "fast_test_support.h"
 #include "gemm/gemm_f32_microkernel.h"
 #include "gemm/gemm_s16_microkernel.h"
-#include "qedge/cpu_fast/fast_kernels.h"
 #include "qedge/cpu_fast/gemm_f32.h"
 
 namespace qedge::testing {
 namespace {
-
-// Runs chunks on plain threads: enough to exercise the kernels' splitting.
-class TestThreads : public ThreadPool {
- public:
-  int num_threads() const override { return 3; }
-  void parallel_for(int64_t n, const std::function<void(int64_t, int64_t)>& fn) override {
-    std::vector<std::thread> t;
-    for (int64_t i = 0; i < 3; ++i) {
-      const int64_t b = n * i / 3, e = n * (i + 1) / 3;
-      if (b < e) t.emplace_back(fn, b, e);
-    }
-    for (auto& th : t) th.join();
-  }
-};
-
-const KernelRegistry& fast_registry() {
-  static const KernelRegistry r = [] {
-    KernelRegistry k;
-    fast::register_fast_kernels(k, ref_registry());
-    return k;
-  }();
-  return r;
-}
-
-TensorData random_tensor(const Dims& shape, std::mt19937& rng) {
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> v(static_cast<size_t>(num_elements(shape)));
-  for (float& e : v) e = u(rng);
-  return make_tensor<float>(DType::kFloat32, shape, v);
-}
 
 template <typename T>
 TensorData random_levels(DType t, const Dims& shape, std::mt19937& rng) {
   std::vector<T> v(static_cast<size_t>(num_elements(shape)));
   for (auto& e : v) e = static_cast<T>(rng() % 256);
   return make_tensor<T>(t, shape, v);
-}
-
-AttrMap attrs(std::vector<Attr> list) {
-  AttrMap m;
-  for (Attr& a : list) m.set(std::move(a));
-  return m;
-}
-
-// Fast (1 and 3 threads) against reference: same shape, |fast - ref| <= 1e-5 * (|ref| + sum of |terms| scale).
-void expect_matches_reference(const std::string& op, const AttrMap& a, const std::vector<std::optional<TensorData>>& in,
-                              double tol_scale) {
-  auto want = run_ref_kernel(op, a, in);
-  ASSERT_TRUE(want.ok()) << want.status().message();
-  TestThreads threads;
-  for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
-    KernelRun run;
-    run.threads = pool;
-    auto got = run_kernel(fast_registry(), op, a, in, run);
-    ASSERT_TRUE(got.ok()) << got.status().message();
-    ASSERT_EQ((*got)[0].shape, (*want)[0].shape);
-    const auto g = values_of<float>((*got)[0]), w = values_of<float>((*want)[0]);
-    for (size_t i = 0; i < g.size(); ++i) {
-      ASSERT_LE(std::fabs(g[i] - w[i]), 1e-5 * (std::fabs(w[i]) + tol_scale)) << op << " element " << i;
-    }
-  }
 }
 
 TEST(FastGemm, MicroKernelsAgree) {
@@ -259,24 +202,6 @@ TEST(FastGemmS16, MicroKernelsAgree) {
 #endif
 }
 
-
-// Fast (1 and 3 threads) against reference: bit-identical outputs.
-void expect_identical_to_reference(const std::string& op, const AttrMap& a, const std::vector<std::optional<TensorData>>& in) {
-  auto want = run_ref_kernel(op, a, in, 1, 1, "qedge");
-  ASSERT_TRUE(want.ok()) << want.status().message();
-  TestThreads threads;
-  for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
-    KernelRun run;
-    run.domain = "qedge";
-    run.opset = 1;
-    run.threads = pool;
-    auto got = run_kernel(fast_registry(), op, a, in, run);
-    ASSERT_TRUE(got.ok()) << got.status().message();
-    EXPECT_EQ((*got)[0].dtype, (*want)[0].dtype);
-    EXPECT_EQ((*got)[0].shape, (*want)[0].shape);
-    EXPECT_EQ((*got)[0].bytes, (*want)[0].bytes) << op;
-  }
-}
 
 std::vector<Attr> requant_attrs(int64_t channels) {
   std::vector<float> mult(static_cast<size_t>(channels)), add(static_cast<size_t>(channels));

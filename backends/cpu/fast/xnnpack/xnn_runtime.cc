@@ -1,0 +1,52 @@
+#include "xnn_runtime.h"
+
+#include <string>
+#include <vector>
+
+namespace qedge::fast::xnn {
+
+namespace {
+
+const char* reason(xnn_status status) {
+  switch (status) {
+    case xnn_status_uninitialized:
+      return "XNNPACK is not initialized";
+    case xnn_status_invalid_parameter:
+      return "invalid parameter";
+    case xnn_status_invalid_state:
+      return "invalid state";
+    case xnn_status_unsupported_parameter:
+      return "unsupported parameter";
+    case xnn_status_unsupported_hardware:
+      return "this CPU is not supported";
+    case xnn_status_out_of_memory:
+      return "out of memory";
+    default:
+      return "failed";
+  }
+}
+
+}  // namespace
+
+Status check(xnn_status status, const char* what) {
+  if (status == xnn_status_success) return Status::Ok();
+  return Internal(std::string("XNNPACK ") + what + ": " + reason(status));
+}
+
+Status ready() {
+  static const xnn_status status = xnn_initialize(nullptr);
+  return check(status, "initialization");
+}
+
+Status run_parts(const KernelContext& ctx, int64_t parts, const std::function<Status(int64_t)>& run_part) {
+  std::vector<Status> status(static_cast<size_t>(parts), Status::Ok());
+  ctx.parallel_for(parts, [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p) status[p] = run_part(p);
+  });
+  for (const Status& s : status) {
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace qedge::fast::xnn

@@ -1,0 +1,26 @@
+// The portable XNOR-popcount and the run-time choice (see xnor_popcount.h).
+#include "xnor/xnor_popcount.h"
+
+#include <bitset>
+
+#include "qedge/cpu_fast/cpu_features.h"
+
+namespace qedge::fast {
+
+int64_t xnor_differ_portable(const uint64_t* a, const uint64_t* b, const uint64_t* mask, int64_t words) {
+  int64_t differ = 0;
+  for (int64_t q = 0; q < words; ++q) {
+    differ += static_cast<int64_t>(std::bitset<64>((a[q] ^ b[q]) & (mask ? mask[q] : ~uint64_t{0})).count());
+  }
+  return differ;
+}
+
+XnorDifferFn xnor_differ() {
+#if defined(__x86_64__)
+  // Every AVX2 CPU has POPCNT.
+  if (cpu_features().avx2_fma) return xnor_differ_popcnt;
+#endif
+  return xnor_differ_portable;
+}
+
+}  // namespace qedge::fast

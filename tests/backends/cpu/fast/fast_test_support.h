@@ -1,0 +1,102 @@
+// What the fast-kernel tests share: a thread pool on plain threads, the fast registry, random float tensors, and the
+// comparison of a fast kernel (1 and 3 threads) against the reference: within the float tolerance, or bit-identical
+// for the qedge-domain integer ops.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../../../support/kernel_harness.h"
+#include "qedge/cpu_fast/fast_kernels.h"
+
+namespace qedge::testing {
+
+// Runs chunks on plain threads: enough to exercise the kernels' splitting.
+class TestThreads : public ThreadPool {
+ public:
+  int num_threads() const override { return 3; }
+  void parallel_for(int64_t n, const std::function<void(int64_t, int64_t)>& fn) override {
+    std::vector<std::thread> t;
+    for (int64_t i = 0; i < 3; ++i) {
+      const int64_t b = n * i / 3, e = n * (i + 1) / 3;
+      if (b < e) t.emplace_back(fn, b, e);
+    }
+    for (auto& th : t) th.join();
+  }
+};
+
+inline const KernelRegistry& fast_registry() {
+  static const KernelRegistry r = [] {
+    KernelRegistry k;
+    fast::register_fast_kernels(k, ref_registry());
+    return k;
+  }();
+  return r;
+}
+
+inline TensorData random_tensor(const Dims& shape, std::mt19937& rng) {
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> v(static_cast<size_t>(num_elements(shape)));
+  for (float& e : v) e = u(rng);
+  return make_tensor<float>(DType::kFloat32, shape, v);
+}
+
+inline AttrMap attrs(std::vector<Attr> list) {
+  AttrMap m;
+  for (Attr& a : list) m.set(std::move(a));
+  return m;
+}
+
+// Runs `op` on the reference kernel and on the fast kernels with 1 and 3 threads; check(got, want) judges each result.
+// `domain` "qedge" runs the integer ops (opset 1).
+inline void compare_with_reference(const std::string& op, const AttrMap& a,
+                                   const std::vector<std::optional<TensorData>>& in,
+                                   const std::function<void(const TensorData& got, const TensorData& want)>& check,
+                                   const std::string& domain = "") {
+  const int opset = domain.empty() ? 22 : 1;
+  auto want = run_ref_kernel(op, a, in, 1, opset, domain);
+  ASSERT_TRUE(want.ok()) << want.status().message();
+  TestThreads threads;
+  for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
+    KernelRun run;
+    run.domain = domain;
+    run.opset = opset;
+    run.threads = pool;
+    auto got = run_kernel(fast_registry(), op, a, in, run);
+    ASSERT_TRUE(got.ok()) << got.status().message();
+    ASSERT_EQ((*got)[0].shape, (*want)[0].shape);
+    check((*got)[0], (*want)[0]);
+  }
+}
+
+// Fast (1 and 3 threads) against reference: same shape, |fast - ref| <= 1e-5 * (|ref| + sum of |terms| scale).
+inline void expect_matches_reference(const std::string& op, const AttrMap& a,
+                                     const std::vector<std::optional<TensorData>>& in, double tol_scale) {
+  compare_with_reference(op, a, in, [&](const TensorData& got, const TensorData& want) {
+    const auto g = values_of<float>(got), w = values_of<float>(want);
+    for (size_t i = 0; i < g.size(); ++i) {
+      ASSERT_LE(std::fabs(g[i] - w[i]), 1e-5 * (std::fabs(w[i]) + tol_scale)) << op << " element " << i;
+    }
+  });
+}
+
+// The fast qedge-domain `op` (1 and 3 threads) against the reference: bit-identical outputs.
+inline void expect_identical_to_reference(const std::string& op, const AttrMap& a,
+                                          const std::vector<std::optional<TensorData>>& in) {
+  compare_with_reference(
+      op, a, in,
+      [&](const TensorData& got, const TensorData& want) {
+        EXPECT_EQ(got.dtype, want.dtype);
+        EXPECT_EQ(got.bytes, want.bytes) << op;
+      },
+      "qedge");
+}
+
+}  // namespace qedge::testing

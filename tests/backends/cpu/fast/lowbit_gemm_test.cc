@@ -1,0 +1,263 @@
+// The low-bit GEMM (u8 activations x byte or nibble weights, vpmaddubsw) and the QConv/QMatMul layers on it,
+// bit-exact against plain integer sums and the reference kernels: weight bit widths 1..8 (bit-packed constants),
+// signed and unsigned activations and weights, zero points (per channel too), odd sizes, padding, strides,
+// dilation, groups, 1 and 3 threads; layers outside the exact bound fall back to the int16 GEMM and stay exact.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "../../../support/kernel_harness.h"
+#include "fast_test_support.h"
+#include "gemm_lowbit/gemm_lowbit_microkernel.h"
+#include "lowbit_operands.h"
+#include "qedge/cpu_fast/cpu_features.h"
+#include "qedge/cpu_fast/fast_kernels.h"
+#include "qedge/cpu_fast/gemm_lowbit.h"
+#include "qedge/quant/packing.h"
+
+namespace qedge::testing {
+namespace {
+
+// Levels of a `bits`-bit signed or unsigned type.
+struct Levels {
+  int bits = 4;
+  bool is_signed = true;
+  int32_t lo() const { return is_signed ? -(1 << (bits - 1)) : 0; }
+  int32_t hi() const { return lo() + (1 << bits) - 1; }
+};
+
+std::vector<int32_t> random_levels(Levels l, int64_t n, std::mt19937& rng) {
+  std::vector<int32_t> v(static_cast<size_t>(n));
+  for (auto& e : v) e = l.lo() + static_cast<int32_t>(rng() % static_cast<uint32_t>(l.hi() - l.lo() + 1));
+  return v;
+}
+
+// The weight as the converter stores it: bit-packed below 8 bits, a model constant.
+struct Weight {
+  Tensor view;
+  std::vector<uint8_t> bytes;
+};
+
+Weight make_weight(Levels l, const Dims& shape, const std::vector<int32_t>& levels) {
+  Weight w;
+  w.view.dtype = l.is_signed ? DType::kInt8 : DType::kUint8;
+  w.view.shape = shape;
+  w.view.constant = true;
+  if (l.bits < 8) {
+    w.bytes.resize(quant::packed_size(levels.size(), l.bits));
+    EXPECT_TRUE(quant::pack_bits(levels.data(), levels.size(), l.bits, l.is_signed, w.bytes.data()));
+    w.view.packed_bits = static_cast<uint8_t>(l.bits);
+  } else {
+    for (int32_t v : levels) w.bytes.push_back(static_cast<uint8_t>(v));
+  }
+  w.view.data = w.bytes.data();
+  return w;
+}
+
+// Prepares and runs the qedge-domain kernel `op` of `registry` on X and a packed W (run_kernel cannot mark a
+// weight packed); runs twice so the packed-weight cache is used too, and requires both outputs equal.
+Result<TensorData> run_with_weight(const KernelRegistry& registry, const std::string& op, const AttrMap& a,
+                                   const TensorData& x, const Weight& w, ThreadPool* threads, bool* lowbit) {
+  std::unique_ptr<OpKernel> kernel = (*registry.find("qedge", op))();
+  Tensor xv = x.view(), out;
+  KernelContext ctx;
+  ctx.op_type = op;
+  ctx.domain = "qedge";
+  ctx.opset = 1;
+  ctx.attrs = &a;
+  ctx.threads = threads;
+  ctx.inputs = {&xv, &w.view};
+  ctx.outputs = {&out};
+  const int64_t k = op == "QConv" ? num_elements(w.view.shape) / w.view.shape[0] : x.shape.back();
+  if (lowbit) *lowbit = fast::lowbit_layout_for(ctx, k).has_value();
+  QEDGE_RETURN_IF_ERROR(kernel->prepare(ctx));
+  TensorData result;
+  result.dtype = out.dtype;
+  result.shape = out.shape;
+  for (int pass = 0; pass < 2; ++pass) {
+    std::vector<uint8_t> bytes(out.nbytes(), 0);
+    out.data = bytes.data();
+    QEDGE_RETURN_IF_ERROR(kernel->run(ctx));
+    if (pass == 1 && bytes != result.bytes) return InvalidModel(op + " differs on its second run");
+    result.bytes = bytes;
+  }
+  return result;
+}
+
+// Fast (1 and 3 threads) against reference, bit for bit; returns whether the layer took the low-bit GEMM.
+bool expect_identical(const std::string& op, const AttrMap& a, const TensorData& x, const Weight& w) {
+  auto want = run_with_weight(ref_registry(), op, a, x, w, nullptr, nullptr);
+  EXPECT_TRUE(want.ok()) << want.status().message();
+  if (!want.ok()) return false;
+  TestThreads threads;
+  bool lowbit = false;
+  for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
+    auto got = run_with_weight(fast_registry(), op, a, x, w, pool, &lowbit);
+    EXPECT_TRUE(got.ok()) << got.status().message();
+    if (!got.ok()) return false;
+    EXPECT_EQ(got->shape, want->shape);
+    EXPECT_EQ(got->bytes, want->bytes) << op;
+  }
+  return lowbit;
+}
+
+TensorData random_input(bool is_signed, const Dims& shape, std::mt19937& rng) {
+  std::vector<uint8_t> v(static_cast<size_t>(num_elements(shape)));
+  for (auto& e : v) e = static_cast<uint8_t>(rng() % 256);
+  return make_tensor<uint8_t>(is_signed ? DType::kInt8 : DType::kUint8, shape, v);
+}
+
+std::vector<Attr> requant_attrs(int64_t channels) {
+  std::vector<float> mult(static_cast<size_t>(channels)), add(static_cast<size_t>(channels));
+  for (int64_t c = 0; c < channels; ++c) mult[c] = 0.0007f * static_cast<float>(c + 1), add[c] = 0.3f * static_cast<float>(c % 3) - 0.4f;
+  return {floats_attr("mult", mult), floats_attr("add", add), floats_attr("out_scale", {0.05f}),
+          floats_attr("out_zero_point", {0}), int_attr("out_bits", 8), int_attr("out_signed", 1),
+          int_attr("out_to", static_cast<int64_t>(DType::kInt8))};
+}
+
+// Weight zero points inside the type's range: one, or one per channel.
+std::vector<float> weight_zero_points(Levels l, int64_t channels, bool per_channel, std::mt19937& rng) {
+  std::vector<float> zp(per_channel ? static_cast<size_t>(channels) : 1);
+  for (auto& z : zp) z = static_cast<float>(l.lo() + static_cast<int32_t>(rng() % static_cast<uint32_t>(l.hi() - l.lo() + 1)));
+  return zp;
+}
+
+TEST(LowbitGemm, MicroKernelsAgree) {
+  if (!fast::cpu_features().avx2_fma) GTEST_SKIP() << "no AVX2";
+  std::mt19937 rng(1);
+  for (bool nibbles : {false, true}) {
+    for (int64_t kq : {2, 6, 40}) {
+      const int64_t group = nibbles ? 4 : 1;
+      std::vector<uint8_t> w(static_cast<size_t>(kq * 16)), b(static_cast<size_t>(kq * 64));
+      for (auto& e : w) e = nibbles ? static_cast<uint8_t>(rng()) : static_cast<uint8_t>(static_cast<int8_t>(rng() % 129 - 64));
+      for (auto& e : b) e = static_cast<uint8_t>(rng());
+      for (bool accumulate : {false, true}) {
+        std::vector<int32_t> want(4 * 20, 7), got(4 * 20, 7);
+        (nibbles ? fast::gemm_u8s4_4x16_scalar : fast::gemm_u8s8_4x16_scalar)(kq, group, w.data(), b.data(), want.data(), 20, accumulate);
+        (nibbles ? fast::gemm_u8s4_4x16_avx2 : fast::gemm_u8s8_4x16_avx2)(kq, group, w.data(), b.data(), got.data(), 20, accumulate);
+        EXPECT_EQ(got, want) << nibbles << " " << kq << " " << accumulate;
+      }
+    }
+  }
+}
+
+TEST(LowbitGemm, LayoutFollowsTheExactBound) {
+  EXPECT_EQ(fast::lowbit_layout(-8, 7, 100)->format, fast::LowbitFormat::kS4);
+  EXPECT_EQ(fast::lowbit_layout(-8, 7, 100)->group, 4);
+  EXPECT_EQ(fast::lowbit_layout(0, 1, 100)->group, 64);
+  EXPECT_EQ(fast::lowbit_layout(-64, 63, 100)->format, fast::LowbitFormat::kS8);
+  EXPECT_EQ(fast::lowbit_layout(-64, 63, 100)->group, 1);
+  EXPECT_FALSE(fast::lowbit_layout(-65, 62, 100).has_value());   // 2 * 255 * 65 > 32767
+  EXPECT_FALSE(fast::lowbit_layout(-128, 127, 100).has_value());  // 8-bit weights keep the int16 GEMM
+  EXPECT_FALSE(fast::lowbit_layout(-8, 7, 1 << 20).has_value());  // int32 headroom
+}
+
+TEST(LowbitGemm, MatchesIntegerSums) {
+  std::mt19937 rng(2);
+  TestThreads threads;
+  for (int bits = 1; bits <= 7; ++bits) {
+    for (auto [m, k, n] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{{1, 1, 1}, {5, 13, 17}, {33, 520, 70}, {8, 1100, 300}}) {
+      const Levels l{bits, bits % 2 == 0 || bits == 7};
+      const int32_t wzp = bits == 7 ? 0 : l.lo() + static_cast<int32_t>(rng() % static_cast<uint32_t>(1 << bits));
+      const auto layout = fast::lowbit_layout(l.lo() - wzp, l.hi() - wzp, k);
+      ASSERT_TRUE(layout.has_value()) << bits;
+      std::vector<double> w(static_cast<size_t>(m * k));
+      for (auto& e : w) e = l.lo() + static_cast<int32_t>(rng() % static_cast<uint32_t>(1 << bits)) - wzp;
+      std::vector<uint8_t> b(static_cast<size_t>(k * n));
+      for (auto& e : b) e = static_cast<uint8_t>(rng());
+      const auto bzp = static_cast<int32_t>(rng() % 256);
+      for (bool trans : {false, true}) {
+        // W' stored [k, m] when trans (exercises the strided packing), B [n, k] when trans.
+        const fast::LowbitWeights pw = trans ? [&] {
+          std::vector<double> wt(w.size());
+          for (int64_t i = 0; i < m; ++i) for (int64_t p = 0; p < k; ++p) wt[p * m + i] = w[i * k + p];
+          return fast::pack_lowbit_weights(*layout, wt.data(), m, k, 1, m);
+        }() : fast::pack_lowbit_weights(*layout, w.data(), m, k, k, 1);
+        std::vector<int32_t> want(static_cast<size_t>(m * n));
+        for (int64_t i = 0; i < m; ++i) {
+          for (int64_t j = 0; j < n; ++j) {
+            int64_t s = 0;
+            for (int64_t p = 0; p < k; ++p) s += static_cast<int64_t>(w[i * k + p]) * ((trans ? b[j * k + p] : b[p * n + j]) - bzp);
+            want[i * n + j] = static_cast<int32_t>(s);
+          }
+        }
+        for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
+          std::vector<int32_t> got(static_cast<size_t>(m * n), -1);
+          fast::gemm_lowbit(pw, b.data(), trans ? k : n, trans, n, bzp, got.data(), n, pool);
+          EXPECT_EQ(got, want) << "bits " << bits << " " << m << "x" << k << "x" << n << " trans " << trans;
+        }
+      }
+    }
+  }
+}
+
+struct ConvCase {
+  Dims x, w;
+  std::vector<Attr> attrs;
+};
+
+std::vector<ConvCase> conv_cases() {
+  return {
+      {{1, 16, 9, 9}, {24, 16, 1, 1}, {}},
+      {{2, 5, 7, 6}, {9, 5, 3, 3}, {ints_attr("pads", {1, 1, 1, 1})}},
+      {{1, 6, 11, 10}, {8, 3, 3, 2}, {int_attr("group", 2), ints_attr("strides", {2, 1}), ints_attr("pads", {1, 0, 2, 1})}},
+      {{1, 7, 13, 12}, {5, 7, 3, 3}, {ints_attr("dilations", {2, 2}), ints_attr("pads", {2, 1, 2, 2})}},
+      {{1, 40, 8, 8}, {70, 40, 1, 1}, {ints_attr("strides", {2, 2})}},
+      {{1, 3, 15}, {6, 3, 4}, {ints_attr("pads", {2, 1})}},
+  };
+}
+
+TEST(LowbitQConv, BitIdenticalToReferenceForBitWidths1To8) {
+  std::mt19937 rng(3);
+  int on_lowbit = 0;
+  for (int bits = 1; bits <= 8; ++bits) {
+    for (const ConvCase& c : conv_cases()) {
+      const Levels l{bits, (bits + static_cast<int>(c.x.size())) % 2 == 0};
+      const bool signed_x = rng() % 2 == 0;
+      std::vector<Attr> list = c.attrs;
+      for (Attr& a : requant_attrs(c.w[0])) list.push_back(std::move(a));
+      list.push_back(int_attr("x_zero_point", signed_x ? static_cast<int64_t>(rng() % 40) - 20 : static_cast<int64_t>(rng() % 256)));
+      list.push_back(floats_attr("w_zero_point", weight_zero_points(l, c.w[0], bits < 4, rng)));
+      const Weight w = make_weight(l, c.w, random_levels(l, num_elements(c.w), rng));
+      on_lowbit += expect_identical("QConv", attrs(list), random_input(signed_x, c.x, rng), w);
+    }
+  }
+  // 1..4-bit weights with one zero point, and most per-channel ones, take the low-bit GEMM.
+  EXPECT_GE(on_lowbit, 18);
+}
+
+TEST(LowbitQMatMul, BitIdenticalToReferenceForBitWidths1To8) {
+  std::mt19937 rng(4);
+  int on_lowbit = 0;
+  for (int bits = 1; bits <= 8; ++bits) {
+    for (auto [m, k, n, trans] : std::vector<std::tuple<int64_t, int64_t, int64_t, int>>{{1, 64, 10, 0}, {7, 33, 17, 1}, {20, 600, 41, 0}}) {
+      const Levels l{bits, bits % 2 == 1};
+      const bool signed_x = trans == 1;
+      std::vector<Attr> list = requant_attrs(n);
+      list.push_back(int_attr("trans_b", trans));
+      list.push_back(int_attr("x_zero_point", signed_x ? -5 : 131));
+      list.push_back(floats_attr("w_zero_point", weight_zero_points(l, n, trans == 0, rng)));
+      const Dims wshape = trans ? Dims{n, k} : Dims{k, n};
+      const Weight w = make_weight(l, wshape, random_levels(l, num_elements(wshape), rng));
+      on_lowbit += expect_identical("QMatMul", attrs(list), random_input(signed_x, {m, k}, rng), w);
+    }
+  }
+  EXPECT_GE(on_lowbit, 12);
+}
+
+TEST(LowbitQConv, OutsideTheBoundFallsBackExactly) {
+  std::mt19937 rng(5);
+  const ConvCase c = conv_cases()[1];
+  // 8-bit weights, and 5-bit weights whose per-channel zero points stretch |w'| past 64.
+  for (const auto& [l, zp] : std::vector<std::pair<Levels, std::vector<float>>>{{{8, true}, {0.0f}}, {{5, false}, {0, 0, 31, -40, 1, 2, 3, 4, 5}}}) {
+    std::vector<Attr> list = c.attrs;
+    for (Attr& a : requant_attrs(c.w[0])) list.push_back(std::move(a));
+    list.push_back(int_attr("x_zero_point", 7));
+    list.push_back(floats_attr("w_zero_point", zp));
+    const Weight w = make_weight(l, c.w, random_levels(l, num_elements(c.w), rng));
+    EXPECT_FALSE(expect_identical("QConv", attrs(list), random_input(false, c.x, rng), w)) << l.bits;
+  }
+}
+
+}  // namespace
+}  // namespace qedge::testing
