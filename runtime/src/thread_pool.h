@@ -1,6 +1,7 @@
 // A fixed pool of worker threads for KernelContext::parallel_for.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -28,8 +29,9 @@ class WorkerPool : public ThreadPool {
   std::condition_variable done_;
   const std::function<void(int64_t, int64_t)>* job_ = nullptr;
   int64_t job_n_ = 0;
-  uint64_t generation_ = 0;
-  int pending_ = 0;
+  // Read without the lock while spinning; written under it so that sleepers never miss a change.
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<int> pending_{0};
   bool stop_ = false;
 };
 
