@@ -13,11 +13,16 @@ void bias_activation_rows(const ref::Activation& act, const float* bias, float* 
   if (bias == nullptr && act.kind == ref::ActivationKind::kNone) return;
   for (int64_t r = 0; r < rows; ++r) {
     float* row = y + r * cols;
+#if defined(__x86_64__)
+    const int64_t done = bias_activation_row_avx2(act, bias ? bias + r : nullptr, row, cols);
+#else
+    const int64_t done = 0;
+#endif
     if (bias != nullptr) {
       const float b = bias[r];
-      for (int64_t c = 0; c < cols; ++c) row[c] += b;
+      for (int64_t c = done; c < cols; ++c) row[c] += b;
     }
-    ref::apply_activation(act, row, cols);
+    ref::apply_activation(act, row + done, cols - done);
   }
 }
 
