@@ -1,5 +1,5 @@
 // Fast qedge QAdd for two 8-bit inputs of one shape (residual connections): the reference's double arithmetic and
-// epilogue, four elements at a time (requant_avx2.cc: the same IEEE operations in the same order, so the levels are
+// epilogue, eight elements at a time (requant_avx2.cc: the same IEEE operations in the same order, so the levels are
 // bit-identical), in chunks split across threads. Broadcasting and wider inputs use the reference kernel.
 #include <algorithm>
 

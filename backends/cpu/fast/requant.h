@@ -1,5 +1,5 @@
 // Vectorized requantizing epilogue for the fast integer ops: the common case of ref::IntLinearEpilogue (an output
-// quantizer with round-half-even, QONNX or ONNX zero-point rule, not bipolar) computed four elements at a time with
+// quantizer with round-half-even, QONNX or ONNX zero-point rule, not bipolar) computed eight elements at a time with
 // the same IEEE operations in the same order, so the levels are bit-identical to the scalar epilogue.
 #pragma once
 
@@ -11,7 +11,7 @@
 namespace qedge::fast {
 
 // Writes the levels of acc[0, n) (channel of element i: c0 + i * c_step) into y[base, base + n) and returns how many
-// it wrote: a multiple of 4, or 0 when the epilogue is not the common case or the CPU lacks AVX2. The caller stores
+// it wrote: a multiple of 8, or 0 when the epilogue is not the common case or the CPU lacks AVX2. The caller stores
 // the rest with e.store().
 // One input of QAdd: 8-bit levels, their zero point and scale.
 struct QAddOperand {
@@ -29,7 +29,7 @@ int64_t requant_avx2(const ref::IntLinearEpilogue& e, const int32_t* acc, int64_
 int64_t qadd_avx2(const ref::IntLinearEpilogue& e, const QAddOperand& a, const QAddOperand& b, int64_t n, Tensor& y,
                   int64_t base);
 // The same for a Quantize step: the levels of x[0, n) into y[base, base + n); returns how many it wrote (a multiple
-// of 4).
+// of 8).
 int64_t quantize_avx2(const ref::QuantizeSpec& spec, const float* x, int64_t n, Tensor& y, int64_t base);
 #endif
 

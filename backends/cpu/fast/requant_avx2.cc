@@ -1,4 +1,5 @@
-// Compiled with -mavx2; entered only when cpu_features() reports AVX2.
+// Compiled with -mavx2; entered only when cpu_features() reports AVX2. Eight values per step: the epilogue's double
+// arithmetic in two halves of four, then the float quantizer on all eight, with the constants loaded once per call.
 #include <immintrin.h>
 
 #include <cmath>
@@ -21,56 +22,84 @@ bool common_case(const ref::IntLinearEpilogue& e) {
   return e.quantized && !e.thresholds && common_spec(e.out) && !std::isnan(e.lo) && !std::isnan(e.hi);
 }
 
-// QuantizeSpec::level of four floats: the same float operations in the same order; NaN gives level 0.
-__m128i levels4(const ref::QuantizeSpec& o, __m128 x) {
-  constexpr int kRound = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
-  const __m128 s = _mm_set1_ps(o.scale[0]), zp = _mm_set1_ps(o.zero_point[0]);
-  const __m128 rmin = _mm_set1_ps(o.range_min), rmax = _mm_set1_ps(o.range_max);
-  __m128 q;
-  if (o.zp_after_round) {
-    q = _mm_add_ps(_mm_round_ps(_mm_div_ps(x, s), kRound), zp);
-    q = _mm_min_ps(_mm_max_ps(q, rmin), rmax);
-  } else {
-    q = _mm_round_ps(_mm_min_ps(_mm_max_ps(_mm_add_ps(_mm_div_ps(x, s), zp), rmin), rmax), kRound);
+// QuantizeSpec::level of eight floats: the same float operations in the same order; NaN gives level 0.
+class Levels8 {
+ public:
+  explicit Levels8(const ref::QuantizeSpec& o)
+      : s_(_mm256_set1_ps(o.scale[0])),
+        zp_(_mm256_set1_ps(o.zero_point[0])),
+        rmin_(_mm256_set1_ps(o.range_min)),
+        rmax_(_mm256_set1_ps(o.range_max)),
+        zp_after_round_(o.zp_after_round) {}
+
+  __m256i operator()(__m256 x) const {
+    constexpr int kRound = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+    __m256 q;
+    if (zp_after_round_) {
+      q = _mm256_add_ps(_mm256_round_ps(_mm256_div_ps(x, s_), kRound), zp_);
+      q = _mm256_min_ps(_mm256_max_ps(q, rmin_), rmax_);
+    } else {
+      q = _mm256_round_ps(_mm256_min_ps(_mm256_max_ps(_mm256_add_ps(_mm256_div_ps(x, s_), zp_), rmin_), rmax_),
+                          kRound);
+    }
+    const __m256 nan = _mm256_cmp_ps(x, x, _CMP_UNORD_Q);
+    return _mm256_cvttps_epi32(_mm256_andnot_ps(nan, q));
   }
-  const __m128 nan = _mm_cmpunord_ps(x, x);
-  return _mm_cvttps_epi32(_mm_andnot_ps(nan, q));
-}
 
-// Four channel parameters as doubles: broadcast when per tensor or when every element shares channel c0.
-__m256d params4(const std::vector<float>& v, int64_t c, int64_t c_step) {
-  if (v.size() == 1 || c_step == 0) return _mm256_set1_pd(static_cast<double>(v[v.size() == 1 ? 0 : c]));
-  return _mm256_cvtps_pd(_mm_loadu_ps(v.data() + c));
-}
+ private:
+  __m256 s_, zp_, rmin_, rmax_;
+  bool zp_after_round_;
+};
 
-// The epilogue of four values v (doubles, channel c onwards): v * mult + add (separate multiply and add, as the
-// scalar code), then the clamp bounds (NaN takes lo), then the output levels.
-__m128i epilogue4(const ref::IntLinearEpilogue& e, __m256d v, int64_t c, int64_t c_step) {
-  v = _mm256_add_pd(_mm256_mul_pd(v, params4(e.mult, c, c_step)), params4(e.add, c, c_step));
-  v = _mm256_min_pd(_mm256_max_pd(v, _mm256_set1_pd(e.lo)), _mm256_set1_pd(e.hi));
-  return levels4(e.out, _mm256_cvtpd_ps(v));
-}
+// The epilogue's v * mult + add (separate multiply and add, as the scalar code), then the clamp bounds (NaN takes lo),
+// of eight doubles (two halves), as floats for the quantizer.
+class Affine8 {
+ public:
+  Affine8(const ref::IntLinearEpilogue& e, int64_t c_step)
+      : e_(e), lo_(_mm256_set1_pd(e.lo)), hi_(_mm256_set1_pd(e.hi)), c_step_(c_step) {}
 
-// Stores four levels (already within the output type's range, so the saturating packs are exact) as y's type.
-void store4(Tensor& y, int64_t at, __m128i levels) {
+  __m256 operator()(__m256d v0, __m256d v1, int64_t c) const {
+    return _mm256_set_m128(_mm256_cvtpd_ps(half(v1, c + 4 * c_step_)), _mm256_cvtpd_ps(half(v0, c)));
+  }
+
+ private:
+  // Four channel parameters as doubles: broadcast when per tensor or when every element shares channel c.
+  __m256d params4(const std::vector<float>& v, int64_t c) const {
+    if (v.size() == 1 || c_step_ == 0) return _mm256_set1_pd(static_cast<double>(v[v.size() == 1 ? 0 : c]));
+    return _mm256_cvtps_pd(_mm_loadu_ps(v.data() + c));
+  }
+
+  __m256d half(__m256d v, int64_t c) const {
+    v = _mm256_add_pd(_mm256_mul_pd(v, params4(e_.mult, c)), params4(e_.add, c));
+    return _mm256_min_pd(_mm256_max_pd(v, lo_), hi_);
+  }
+
+  const ref::IntLinearEpilogue& e_;
+  __m256d lo_, hi_;
+  int64_t c_step_;
+};
+
+// Stores eight levels (already within the output type's range, so the saturating packs are exact) as y's type.
+void store8(Tensor& y, int64_t at, __m256i levels) {
+  const __m128i lo = _mm256_castsi256_si128(levels), hi = _mm256_extracti128_si256(levels, 1);
   switch (y.dtype) {
     case DType::kUint8: {
-      const int32_t v = _mm_cvtsi128_si32(_mm_packus_epi16(_mm_packs_epi32(levels, levels), levels));
-      std::memcpy(static_cast<uint8_t*>(y.data) + at, &v, sizeof v);
+      const __m128i b = _mm_packus_epi16(_mm_packs_epi32(lo, hi), _mm_setzero_si128());
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(static_cast<uint8_t*>(y.data) + at), b);
       return;
     }
     case DType::kInt8: {
-      const int32_t v = _mm_cvtsi128_si32(_mm_packs_epi16(_mm_packs_epi32(levels, levels), levels));
-      std::memcpy(static_cast<int8_t*>(y.data) + at, &v, sizeof v);
+      const __m128i b = _mm_packs_epi16(_mm_packs_epi32(lo, hi), _mm_setzero_si128());
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(static_cast<int8_t*>(y.data) + at), b);
       return;
     }
     case DType::kInt32:
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(static_cast<int32_t*>(y.data) + at), levels);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(static_cast<int32_t*>(y.data) + at), levels);
       return;
     default: {
-      alignas(16) int32_t l[4];
-      _mm_store_si128(reinterpret_cast<__m128i*>(l), levels);
-      for (int k = 0; k < 4; ++k) ref::set_int_element(y, at + k, l[k]);
+      alignas(32) int32_t l[8];
+      _mm256_store_si256(reinterpret_cast<__m256i*>(l), levels);
+      for (int k = 0; k < 8; ++k) ref::set_int_element(y, at + k, l[k]);
     }
   }
 }
@@ -88,10 +117,13 @@ __m256d bytes4(const uint8_t* p, bool is_signed) {
 int64_t requant_avx2(const ref::IntLinearEpilogue& e, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step,
                      Tensor& y, int64_t base) {
   if (!cpu_features().avx2_fma || !common_case(e) || (c_step != 0 && c_step != 1)) return 0;
+  const Affine8 affine(e, c_step);
+  const Levels8 levels(e.out);
   int64_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const __m256d v = _mm256_cvtepi32_pd(_mm_loadu_si128(reinterpret_cast<const __m128i*>(acc + i)));
-    store4(y, base + i, epilogue4(e, v, c0 + i * c_step, c_step));
+  for (; i + 8 <= n; i += 8) {
+    const __m256d v0 = _mm256_cvtepi32_pd(_mm_loadu_si128(reinterpret_cast<const __m128i*>(acc + i)));
+    const __m256d v1 = _mm256_cvtepi32_pd(_mm_loadu_si128(reinterpret_cast<const __m128i*>(acc + i + 4)));
+    store8(y, base + i, levels(affine(v0, v1, c0 + i * c_step)));
   }
   return i;
 }
@@ -99,22 +131,26 @@ int64_t requant_avx2(const ref::IntLinearEpilogue& e, const int32_t* acc, int64_
 int64_t qadd_avx2(const ref::IntLinearEpilogue& e, const QAddOperand& a, const QAddOperand& b, int64_t n, Tensor& y,
                   int64_t base) {
   if (!cpu_features().avx2_fma || !common_case(e)) return 0;
+  const Affine8 affine(e, 0);
+  const Levels8 levels(e.out);
   const __m256d a_zp = _mm256_set1_pd(static_cast<double>(a.zero_point)), a_s = _mm256_set1_pd(a.scale);
   const __m256d b_zp = _mm256_set1_pd(static_cast<double>(b.zero_point)), b_s = _mm256_set1_pd(b.scale);
+  // (a - a_zp) * a_scale + (b - b_zp) * b_scale: the differences are exact small integers, as in the scalar code.
+  const auto sum4 = [&](int64_t at) {
+    const __m256d va = _mm256_mul_pd(_mm256_sub_pd(bytes4(a.data + at, a.is_signed), a_zp), a_s);
+    const __m256d vb = _mm256_mul_pd(_mm256_sub_pd(bytes4(b.data + at, b.is_signed), b_zp), b_s);
+    return _mm256_add_pd(va, vb);
+  };
   int64_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    // (a - a_zp) * a_scale + (b - b_zp) * b_scale: the differences are exact small integers, as in the scalar code.
-    const __m256d va = _mm256_mul_pd(_mm256_sub_pd(bytes4(a.data + base + i, a.is_signed), a_zp), a_s);
-    const __m256d vb = _mm256_mul_pd(_mm256_sub_pd(bytes4(b.data + base + i, b.is_signed), b_zp), b_s);
-    store4(y, base + i, epilogue4(e, _mm256_add_pd(va, vb), 0, 0));
-  }
+  for (; i + 8 <= n; i += 8) store8(y, base + i, levels(affine(sum4(base + i), sum4(base + i + 4), 0)));
   return i;
 }
 
 int64_t quantize_avx2(const ref::QuantizeSpec& spec, const float* x, int64_t n, Tensor& y, int64_t base) {
   if (!cpu_features().avx2_fma || !common_spec(spec)) return 0;
+  const Levels8 levels(spec);
   int64_t i = 0;
-  for (; i + 4 <= n; i += 4) store4(y, base + i, levels4(spec, _mm_loadu_ps(x + i)));
+  for (; i + 8 <= n; i += 8) store8(y, base + i, levels(_mm256_loadu_ps(x + i)));
   return i;
 }
 
