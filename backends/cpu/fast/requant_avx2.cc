@@ -80,7 +80,7 @@ class Affine8 {
 };
 
 // Stores eight levels (already within the output type's range, so the saturating packs are exact) as y's type.
-void store8(Tensor& y, int64_t at, __m256i levels) {
+__attribute__((always_inline)) inline void store8(Tensor& y, int64_t at, __m256i levels) {
   const __m128i lo = _mm256_castsi256_si128(levels), hi = _mm256_extracti128_si256(levels, 1);
   switch (y.dtype) {
     case DType::kUint8: {
