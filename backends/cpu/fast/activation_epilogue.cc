@@ -26,12 +26,17 @@ void bias_activation_rows(const ref::Activation& act, const float* bias, float* 
   }
 }
 
+void bias_activation_rows_parallel(const KernelContext& ctx, const ref::Activation& act, const float* bias, float* y,
+                                   int64_t rows, int64_t cols) {
+  if (bias == nullptr && act.kind == ref::ActivationKind::kNone) return;
+  ctx.parallel_for(rows, [&](int64_t begin, int64_t end) {
+    bias_activation_rows(act, bias ? bias + begin : nullptr, y + begin * cols, end - begin, cols);
+  });
+}
+
 void activation_rows_parallel(const KernelContext& ctx, const ref::Activation& act, float* y, int64_t rows,
                               int64_t cols) {
-  if (act.kind == ref::ActivationKind::kNone) return;
-  ctx.parallel_for(rows, [&](int64_t begin, int64_t end) {
-    bias_activation_rows(act, nullptr, y + begin * cols, end - begin, cols);
-  });
+  bias_activation_rows_parallel(ctx, act, nullptr, y, rows, cols);
 }
 
 }  // namespace qedge::fast

@@ -21,6 +21,10 @@ void bias_activation_rows(const ref::Activation& act, const float* bias, float* 
 int64_t bias_activation_row_avx2(const ref::Activation& act, const float* bias, float* row, int64_t n);
 #endif
 
+// bias_activation_rows with the rows split across ctx's threads.
+void bias_activation_rows_parallel(const KernelContext& ctx, const ref::Activation& act, const float* bias, float* y,
+                                   int64_t rows, int64_t cols);
+
 // The activation alone over rows x cols values, rows split across ctx's threads: for kernels that write their
 // output in an order of their own (Winograd).
 void activation_rows_parallel(const KernelContext& ctx, const ref::Activation& act, float* y, int64_t rows,

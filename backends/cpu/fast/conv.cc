@@ -83,13 +83,13 @@ class FastConv : public FallbackKernel {
     for (int64_t n = 0; n < batch; ++n) {
       for (int64_t grp = 0; grp < group_; ++grp) {
         const float* xg = x.data_as<float>() + (n * channels + grp * cg) * in_size;
-        if (!pointwise_) im2col(g_, xg, cg, col.data());
+        if (!pointwise_) im2col_parallel(ctx, g_, xg, cg, col.data());
         GemmShape s;
         s.m = mg, s.n = out_size, s.k = k;
         s.lda = k, s.ldb = out_size, s.ldc = out_size;
         float* yg = y.data_as<float>() + (n * maps + grp * mg) * out_size;
         gemm_f32(s, w.data_as<float>() + grp * mg * k, pointwise_ ? xg : col.data(), yg, false, ctx.threads);
-        bias_activation_rows(act_, b ? b->data_as<float>() + grp * mg : nullptr, yg, mg, out_size);
+        bias_activation_rows_parallel(ctx, act_, b ? b->data_as<float>() + grp * mg : nullptr, yg, mg, out_size);
       }
     }
     return Status::Ok();

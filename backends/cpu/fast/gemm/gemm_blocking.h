@@ -87,7 +87,23 @@ void gemm_blocked_columns(const GemmShape& s, const typename Traits::In* a, cons
   }
 }
 
-// Zero-size handling, then the column range split across threads.
+// Rows [panel_begin, panel_end) of 6-row panels as a GEMM of their own: the thread packs just its rows of A and all
+// of B.
+template <typename Traits>
+void gemm_blocked_rows(const GemmShape& s, const typename Traits::In* a, const typename Traits::In* b,
+                       typename Traits::Out* c, bool accumulate, int64_t panel_begin, int64_t panel_end,
+                       typename Traits::Kernel kernel) {
+  GemmShape rows = s;
+  const int64_t i0 = panel_begin * kGemmMr;
+  rows.m = std::min(panel_end * kGemmMr, s.m) - i0;
+  const PackedA<Traits> pa(rows, a + i0 * s.lda);
+  gemm_blocked_columns<Traits>(rows, a + i0 * s.lda, pa, b, c + i0 * s.ldc, accumulate, 0, s.n, kernel);
+}
+
+// Zero-size handling, then the rows or the columns split across threads. A column split leaves packing A to one
+// thread (or to every thread, when A is packed block by block), a row split packing B: split the rows when B is the
+// smaller operand (more rows than columns: 1x1 and strided convolutions on 14x14 and 7x7 images, whose few column
+// panels also balance badly) and there are enough row panels for every thread.
 template <typename Traits>
 void gemm_blocked(const GemmShape& s, const typename Traits::In* a, const typename Traits::In* b,
                   typename Traits::Out* c, bool accumulate, ThreadPool* threads, typename Traits::Kernel kernel) {
@@ -98,12 +114,19 @@ void gemm_blocked(const GemmShape& s, const typename Traits::In* a, const typena
     }
     return;
   }
-  const int64_t panels = (s.n + kGemmNr - 1) / kGemmNr;
+  const int64_t panels = (s.n + kGemmNr - 1) / kGemmNr, row_panels = (s.m + kGemmMr - 1) / kGemmMr;
+  const int64_t num_threads = threads ? threads->num_threads() : 1;
+  if (num_threads > 1 && s.n < s.m && row_panels >= 2 * num_threads) {
+    threads->parallel_for(row_panels, [&](int64_t begin, int64_t end) {
+      gemm_blocked_rows<Traits>(s, a, b, c, accumulate, begin, end, kernel);
+    });
+    return;
+  }
   PackedA<Traits> pa(s, a);
   auto columns = [&](int64_t begin, int64_t end) {
     gemm_blocked_columns<Traits>(s, a, pa, b, c, accumulate, begin * kGemmNr, std::min(end * kGemmNr, s.n), kernel);
   };
-  if (threads && threads->num_threads() > 1 && panels > 1) {
+  if (num_threads > 1 && panels > 1) {
     threads->parallel_for(panels, columns);
   } else {
     columns(0, panels);

@@ -15,7 +15,7 @@ struct GemmShape {
   bool trans_b = false;  // B is stored as [N, K] (element (p, j) at b[j * ldb + p])
 };
 
-// Splits the columns of C across `threads` (null: one thread).
+// Splits the rows or the columns of C across `threads` (null: one thread); gemm_blocking.h says which.
 void gemm_f32(const GemmShape& s, const float* a, const float* b, float* c, bool accumulate, ThreadPool* threads);
 
 // Which micro-kernel gemm_f32 uses on this CPU ("avx2_fma_6x16" or "scalar_6x16").
