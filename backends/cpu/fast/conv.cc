@@ -7,6 +7,7 @@
 
 #include "activation_epilogue.h"
 #include "common/nn_conv.h"
+#include "conv_f32_im2col_blocks.h"
 #include "depthwise/depthwise_conv.h"
 #include "fallback_kernel.h"
 #include "im2col.h"
@@ -79,17 +80,24 @@ class FastConv : public FallbackKernel {
     const int64_t batch = x.shape[0], channels = x.shape[1], maps = w.shape[0];
     const int64_t cg = channels / group_, mg = maps / group_, taps = g_.kernel_size();
     const int64_t in_size = g_.in_size(), out_size = g_.out_size(), k = cg * taps;
-    std::vector<float> col(pointwise_ ? 0 : static_cast<size_t>(k * out_size));
+    const bool blocks = !pointwise_ && im2col_blocks_apply(g_, mg, k);
+    std::vector<float> col(pointwise_ || blocks ? 0 : static_cast<size_t>(k * out_size));
     for (int64_t n = 0; n < batch; ++n) {
       for (int64_t grp = 0; grp < group_; ++grp) {
         const float* xg = x.data_as<float>() + (n * channels + grp * cg) * in_size;
+        float* yg = y.data_as<float>() + (n * maps + grp * mg) * out_size;
+        const float* bg = b ? b->data_as<float>() + grp * mg : nullptr;
+        if (blocks) {
+          conv_f32_im2col_blocks(ctx, g_, xg, cg, w.data_as<float>() + grp * mg * k, mg, yg);
+          bias_activation_rows_parallel(ctx, act_, bg, yg, mg, out_size);
+          continue;
+        }
         if (!pointwise_) im2col_parallel(ctx, g_, xg, cg, col.data());
         GemmShape s;
         s.m = mg, s.n = out_size, s.k = k;
         s.lda = k, s.ldb = out_size, s.ldc = out_size;
-        float* yg = y.data_as<float>() + (n * maps + grp * mg) * out_size;
         gemm_f32(s, w.data_as<float>() + grp * mg * k, pointwise_ ? xg : col.data(), yg, false, ctx.threads);
-        bias_activation_rows_parallel(ctx, act_, b ? b->data_as<float>() + grp * mg : nullptr, yg, mg, out_size);
+        bias_activation_rows_parallel(ctx, act_, bg, yg, mg, out_size);
       }
     }
     return Status::Ok();

@@ -10,10 +10,12 @@
 
 namespace qedge::fast {
 
-// Rows [row_begin, row_end) of col (row c * taps + tap, taps = kernel positions) into col + row * out_size.
+// Rows [row_begin, row_end) of col (row c * taps + tap, taps = kernel positions), restricted to the output rows
+// [o1_begin, o1_end) along the middle axis (all of them unless g.out[0] == 1), into col + row * ld.
 template <typename T>
-void im2col_rows(const ref::NnGeometry& g, const T* x, int64_t row_begin, int64_t row_end, T* col, T pad = T(0)) {
-  const int64_t in_size = g.in_size(), out_size = g.out_size(), taps = g.kernel_size();
+void im2col_block(const ref::NnGeometry& g, const T* x, int64_t row_begin, int64_t row_end, int64_t o1_begin,
+                  int64_t o1_end, int64_t ld, T* col, T pad = T(0)) {
+  const int64_t in_size = g.in_size(), taps = g.kernel_size();
   const int64_t k12 = g.kernel[1] * g.kernel[2];
   for (int64_t r = row_begin; r < row_end; ++r) {
     const T* plane = x + r / taps * in_size;
@@ -23,10 +25,10 @@ void im2col_rows(const ref::NnGeometry& g, const T* x, int64_t row_begin, int64_
     const int64_t s = g.stride[2];
     const int64_t lo = std::min(g.out[2], off >= 0 ? 0 : (-off + s - 1) / s);
     const int64_t hi = std::max(lo, std::min(g.out[2], g.in[2] - off <= 0 ? 0 : (g.in[2] - off + s - 1) / s));
-    T* row = col + r * out_size;
+    T* row = col + r * ld;
     for (int64_t o0 = 0; o0 < g.out[0]; ++o0) {
       const int64_t i0 = o0 * g.stride[0] - g.pad_begin[0] + k0 * g.dilation[0];
-      for (int64_t o1 = 0; o1 < g.out[1]; ++o1, row += g.out[2]) {
+      for (int64_t o1 = o1_begin; o1 < o1_end; ++o1, row += g.out[2]) {
         const int64_t i1 = o1 * g.stride[1] - g.pad_begin[1] + k1 * g.dilation[1];
         if (i0 < 0 || i0 >= g.in[0] || i1 < 0 || i1 >= g.in[1]) {
           std::fill(row, row + g.out[2], pad);
@@ -43,6 +45,12 @@ void im2col_rows(const ref::NnGeometry& g, const T* x, int64_t row_begin, int64_
       }
     }
   }
+}
+
+// Rows [row_begin, row_end) of col into col + row * out_size.
+template <typename T>
+void im2col_rows(const ref::NnGeometry& g, const T* x, int64_t row_begin, int64_t row_end, T* col, T pad = T(0)) {
+  im2col_block(g, x, row_begin, row_end, 0, g.out[1], g.out_size(), col, pad);
 }
 
 template <typename T>

@@ -1,6 +1,7 @@
 // How the fast float GEMM and convolution split work across threads: the GEMM's row split (more rows than columns),
-// the im2col split by rows of the column matrix and the threaded bias + activation epilogue, on random odd shapes,
-// against one thread (bit-identical: each element's sum runs in the same order) and against the reference.
+// the im2col split by rows of the column matrix, the convolution over blocks of output rows
+// (conv_f32_im2col_blocks) and the threaded bias + activation epilogue, on random odd shapes, against one thread
+// (bit-identical: each element's sum runs in the same order) and against the reference.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -87,6 +88,24 @@ TEST(FastThreadSplit, ConvOnSmallImagesAndWideKernels) {
     } else {
       expect_matches_reference("Conv", a, in, terms);
     }
+  }
+}
+
+// Wide images: output rows run through several im2col blocks per thread (blocks of about 512 columns), the last one
+// short.
+TEST(FastThreadSplit, ConvOverManyRowBlocks) {
+  std::mt19937 rng(53);
+  for (int trial = 0; trial < 4; ++trial) {
+    SCOPED_TRACE("trial " + std::to_string(trial));
+    const int64_t c = 1 + trial, m = 5 + 3 * trial, k = trial % 2 ? 3 : 5, stride = 1 + (trial < 3);
+    const int64_t dilation = 1 + (trial == 2), pad = trial % 3;
+    const int64_t h = 30 + rng() % 20, w = 150 + rng() % 90;
+    AttrMap a = attrs({ints_attr("kernel_shape", {k, k}), ints_attr("strides", {stride, stride}),
+                       ints_attr("dilations", {dilation, dilation}), ints_attr("pads", {pad, pad, 0, pad})});
+    expect_matches_reference("Conv", a,
+                             {random_tensor({1 + trial % 2, c, h, w}, rng), random_tensor({m, c, k, k}, rng),
+                              random_tensor({m}, rng)},
+                             static_cast<double>(c * k * k));
   }
 }
 
