@@ -24,18 +24,26 @@ struct PackedA {
   int64_t m_blocks = 0;
   bool whole = false;
 
-  PackedA(const GemmShape& s, const typename Traits::In* a) {
+  // Blocks are packed on `threads` (null: this thread) when there are several: packed by one thread, the weights
+  // of a 1x1 convolution on a 14x14 image took a tenth of its time at two threads.
+  PackedA(const GemmShape& s, const typename Traits::In* a, ThreadPool* threads) {
     whole = s.m * s.k * static_cast<int64_t>(sizeof(typename Traits::In)) <= kWholeBytes;
     if (!whole) return;
     m_blocks = (s.m + kMc - 1) / kMc;
     const int64_t k_blocks = (s.k + Traits::kKc - 1) / Traits::kKc;
     data.resize(static_cast<size_t>(k_blocks * m_blocks * kMc * Traits::k_slots(Traits::kKc)));
-    for (int64_t pb = 0; pb < k_blocks; ++pb) {
-      const int64_t pc = pb * Traits::kKc, kc = std::min(Traits::kKc, s.k - pc);
-      for (int64_t ib = 0; ib < m_blocks; ++ib) {
+    auto pack = [&](int64_t begin, int64_t end) {
+      for (int64_t item = begin; item < end; ++item) {
+        const int64_t pb = item / m_blocks, ib = item % m_blocks;
+        const int64_t pc = pb * Traits::kKc, kc = std::min(Traits::kKc, s.k - pc);
         const int64_t ic = ib * kMc, mc = std::min(kMc, s.m - ic);
         Traits::pack_a(a + ic * s.lda + pc, s.lda, mc, kc, data.data() + offset(pb, ib));
       }
+    };
+    if (threads && threads->num_threads() > 1 && k_blocks * m_blocks > 1) {
+      threads->parallel_for(k_blocks * m_blocks, pack);
+    } else {
+      pack(0, k_blocks * m_blocks);
     }
   }
   const typename Traits::In* block(int64_t pb, int64_t ib) const { return data.data() + offset(pb, ib); }
@@ -96,7 +104,7 @@ void gemm_blocked_rows(const GemmShape& s, const typename Traits::In* a, const t
   GemmShape rows = s;
   const int64_t i0 = panel_begin * kGemmMr;
   rows.m = std::min(panel_end * kGemmMr, s.m) - i0;
-  const PackedA<Traits> pa(rows, a + i0 * s.lda);
+  const PackedA<Traits> pa(rows, a + i0 * s.lda, nullptr);
   gemm_blocked_columns<Traits>(rows, a + i0 * s.lda, pa, b, c + i0 * s.ldc, accumulate, 0, s.n, kernel);
 }
 
@@ -122,7 +130,7 @@ void gemm_blocked(const GemmShape& s, const typename Traits::In* a, const typena
     });
     return;
   }
-  PackedA<Traits> pa(s, a);
+  PackedA<Traits> pa(s, a, num_threads > 1 && panels > 1 ? threads : nullptr);
   auto columns = [&](int64_t begin, int64_t end) {
     gemm_blocked_columns<Traits>(s, a, pa, b, c, accumulate, begin * kGemmNr, std::min(end * kGemmNr, s.n), kernel);
   };

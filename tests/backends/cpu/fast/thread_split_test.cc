@@ -1,4 +1,4 @@
-// How the fast float GEMM and convolution split work across threads: the GEMM's row split (more rows than columns),
+// How the fast float GEMM and convolution split work across threads: the GEMM's row and column splits,
 // the im2col split by rows of the column matrix, the convolution over blocks of output rows
 // (conv_f32_im2col_blocks) and the threaded bias + activation epilogue, on random odd shapes, against one thread
 // (bit-identical: each element's sum runs in the same order) and against the reference.
@@ -21,15 +21,21 @@ std::vector<float> random_values(int64_t n, std::mt19937& rng) {
   return v;
 }
 
-// Shapes with more rows than columns (the row split), some with K past one 256-deep slice, some with A too large
-// to be packed once (packed block by block), transposed B and accumulation.
-TEST(FastThreadSplit, GemmRowsMatchOneThreadAndDoubleSums) {
+// Shapes with more rows than columns (the row split) and with at least as many columns (the column split, A packed
+// on the threads when it spans several blocks), some with K past one 256-deep slice, some with A too large to be
+// packed once (packed block by block), transposed B and accumulation.
+TEST(FastThreadSplit, GemmRowsAndColumnsMatchOneThreadAndDoubleSums) {
   std::mt19937 rng(51);
   TestThreads threads;
-  for (int trial = 0; trial < 16; ++trial) {
+  for (int trial = 0; trial < 24; ++trial) {
     fast::GemmShape s;
-    s.n = 1 + rng() % 50;
-    s.m = s.n + 1 + rng() % 300;
+    if (trial % 2 == 0) {
+      s.n = 1 + rng() % 50;
+      s.m = s.n + 1 + rng() % 300;
+    } else {
+      s.m = 1 + rng() % 160;
+      s.n = s.m + rng() % 100;
+    }
     s.k = trial % 4 == 3 ? 700 + rng() % 300 : 1 + rng() % 300;
     s.trans_b = trial % 3 == 1;
     const bool accumulate = trial % 5 == 2;
