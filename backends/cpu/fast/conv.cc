@@ -88,8 +88,7 @@ class FastConv : public FallbackKernel {
         float* yg = y.data_as<float>() + (n * maps + grp * mg) * out_size;
         const float* bg = b ? b->data_as<float>() + grp * mg : nullptr;
         if (blocks) {
-          conv_f32_im2col_blocks(ctx, g_, xg, cg, w.data_as<float>() + grp * mg * k, mg, yg);
-          bias_activation_rows_parallel(ctx, act_, bg, yg, mg, out_size);
+          conv_f32_im2col_blocks(ctx, g_, xg, cg, w.data_as<float>() + grp * mg * k, bg, act_, mg, yg);
           continue;
         }
         if (!pointwise_) im2col_parallel(ctx, g_, xg, cg, col.data());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "activation_epilogue.h"
 #include "im2col.h"
 #include "qedge/cpu_fast/gemm_f32.h"
 
@@ -21,7 +22,7 @@ bool im2col_blocks_apply(const ref::NnGeometry& g, int64_t maps, int64_t k) {
 }
 
 void conv_f32_im2col_blocks(const KernelContext& ctx, const ref::NnGeometry& g, const float* x, int64_t channels,
-                            const float* w, int64_t maps, float* y) {
+                            const float* w, const float* bias, const ref::Activation& act, int64_t maps, float* y) {
   const int64_t k = channels * g.kernel_size(), out_w = g.out[2], out_size = g.out_size();
   const int64_t block_rows = std::max<int64_t>(1, kBlockColumns / std::max<int64_t>(out_w, 1));
   ctx.parallel_for(g.out[1], [&](int64_t begin, int64_t end) {
@@ -34,6 +35,9 @@ void conv_f32_im2col_blocks(const KernelContext& ctx, const ref::NnGeometry& g, 
       s.m = maps, s.n = cols, s.k = k;
       s.lda = k, s.ldb = cols, s.ldc = out_size;
       gemm_f32(s, w, col.data(), y + r0 * out_w, false, nullptr);
+      for (int64_t m = 0; m < maps; ++m) {
+        bias_activation_rows(act, bias ? bias + m : nullptr, y + m * out_size + r0 * out_w, 1, cols);
+      }
     }
   });
 }

@@ -21,6 +21,22 @@ std::vector<float> random_values(int64_t n, std::mt19937& rng) {
   return v;
 }
 
+// Conv, or FusedConv (the qedge domain) when `fused`, against the reference within the float tolerance.
+void expect_conv_matches_reference(bool fused, const AttrMap& a, const std::vector<std::optional<TensorData>>& in,
+                                   double terms) {
+  if (!fused) {
+    expect_matches_reference("Conv", a, in, terms);
+    return;
+  }
+  compare_with_reference(
+      "FusedConv", a, in,
+      [&](const TensorData& got, const TensorData& want) {
+        const auto g = values_of<float>(got), w = values_of<float>(want);
+        for (size_t i = 0; i < g.size(); ++i) ASSERT_NEAR(g[i], w[i], 1e-5 * (std::fabs(w[i]) + terms)) << i;
+      },
+      "qedge");
+}
+
 // Shapes with more rows than columns (the row split) and with at least as many columns (the column split, A packed
 // on the threads when it spans several blocks), some with K past one 256-deep slice, some with A too large to be
 // packed once (packed block by block), transposed B and accumulation.
@@ -82,23 +98,12 @@ TEST(FastThreadSplit, ConvOnSmallImagesAndWideKernels) {
     std::vector<std::optional<TensorData>> in{random_tensor({1 + trial % 2, c, h, w}, rng),
                                                random_tensor({m, c / group, k, k}, rng)};
     if (trial % 3 != 1) in.push_back(random_tensor({m}, rng));
-    const double terms = static_cast<double>(c / group * k * k);
-    if (fused) {
-      compare_with_reference(
-          "FusedConv", a, in,
-          [&](const TensorData& got, const TensorData& want) {
-            const auto g = values_of<float>(got), wv = values_of<float>(want);
-            for (size_t i = 0; i < g.size(); ++i) ASSERT_NEAR(g[i], wv[i], 1e-5 * (std::fabs(wv[i]) + terms)) << i;
-          },
-          "qedge");
-    } else {
-      expect_matches_reference("Conv", a, in, terms);
-    }
+    expect_conv_matches_reference(fused, a, in, static_cast<double>(c / group * k * k));
   }
 }
 
 // Wide images: output rows run through several im2col blocks per thread (blocks of about 512 columns), the last one
-// short.
+// short, each with its bias and activation.
 TEST(FastThreadSplit, ConvOverManyRowBlocks) {
   std::mt19937 rng(53);
   for (int trial = 0; trial < 4; ++trial) {
@@ -108,10 +113,12 @@ TEST(FastThreadSplit, ConvOverManyRowBlocks) {
     const int64_t h = 30 + rng() % 20, w = 150 + rng() % 90;
     AttrMap a = attrs({ints_attr("kernel_shape", {k, k}), ints_attr("strides", {stride, stride}),
                        ints_attr("dilations", {dilation, dilation}), ints_attr("pads", {pad, pad, 0, pad})});
-    expect_matches_reference("Conv", a,
-                             {random_tensor({1 + trial % 2, c, h, w}, rng), random_tensor({m, c, k, k}, rng),
-                              random_tensor({m}, rng)},
-                             static_cast<double>(c * k * k));
+    const bool fused = trial % 2 == 1;
+    if (fused) a.set(string_attr("activation", trial == 1 ? "HardSwish" : "Relu"));
+    std::vector<std::optional<TensorData>> in{random_tensor({1 + trial % 2, c, h, w}, rng),
+                                               random_tensor({m, c, k, k}, rng)};
+    if (trial != 3) in.push_back(random_tensor({m}, rng));
+    expect_conv_matches_reference(fused, a, in, static_cast<double>(c * k * k));
   }
 }
 
