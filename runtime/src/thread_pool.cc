@@ -10,22 +10,21 @@ namespace {
 // much as such an op, so a short spin keeps the pool useful for small ops without burning a core when idle.
 constexpr auto kSpin = std::chrono::microseconds(200);
 
-void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#else
-  std::this_thread::yield();
-#endif
-}
-
-// Spins until done() or kSpin has passed; returns done().
+// Spins until done() or kSpin has passed; returns done(). After a few pause-spins it yields: when the other thread
+// shares this core (the VM's other core busy), yielding lets it run instead of burning the core it needs.
 template <typename Done>
 bool spin_until(Done done) {
   const auto deadline = std::chrono::steady_clock::now() + kSpin;
   for (int i = 0;; ++i) {
     if (done()) return true;
-    cpu_relax();
-    if ((i & 63) == 63 && std::chrono::steady_clock::now() > deadline) return done();
+    if (i < 64) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+      continue;
+    }
+    std::this_thread::yield();
+    if (std::chrono::steady_clock::now() > deadline) return done();
   }
 }
 
