@@ -5,26 +5,29 @@
 namespace qedge::rt {
 namespace {
 
-// How long a thread spins for the next job (workers) or for the others to finish (the caller) before it sleeps.
-// A model runs one parallel_for per op, often tens of microseconds apart: waking a sleeping thread costs about as
-// much as such an op, so a short spin keeps the pool useful for small ops without burning a core when idle.
-constexpr auto kSpin = std::chrono::microseconds(200);
+// How long a thread waits actively for the next job (workers) or for the others to finish (the caller) before it
+// sleeps. A model runs one parallel_for per op, often tens of microseconds apart: waking a sleeping thread costs about
+// as much as such an op, so a short active wait keeps the pool useful for small ops without burning a core when idle.
+// The first part spins on `pause`; the rest yields, so that a thread sharing the core with the one it waits for (the
+// VM's other core busy elsewhere) lets it run.
+constexpr auto kSpin = std::chrono::microseconds(20);
+constexpr auto kActiveWait = std::chrono::microseconds(200);
 
-// Spins until done() or kSpin has passed; returns done(). After a few pause-spins it yields: when the other thread
-// shares this core (the VM's other core busy), yielding lets it run instead of burning the core it needs.
+// Waits actively until done() or kActiveWait has passed; returns done().
 template <typename Done>
 bool spin_until(Done done) {
-  const auto deadline = std::chrono::steady_clock::now() + kSpin;
-  for (int i = 0;; ++i) {
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 1;; ++i) {
     if (done()) return true;
-    if (i < 64) {
+    if (i % 64 != 0) {
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();
 #endif
       continue;
     }
-    std::this_thread::yield();
-    if (std::chrono::steady_clock::now() > deadline) return done();
+    const auto waited = std::chrono::steady_clock::now() - start;
+    if (waited > kActiveWait) return done();
+    if (waited > kSpin) std::this_thread::yield();
   }
 }
 
