@@ -99,6 +99,18 @@ Status ensure_heap(Value& v) {
 
 std::string step_context(const std::string& name, const std::string& op) { return "node '" + name + "' (" + op + "): "; }
 
+// Splitting a small op across threads costs more than it saves: handing a chunk to a worker and waiting for it takes
+// microseconds, about what such an op takes whole. Ops whose inputs and outputs (weights included) hold fewer
+// elements than this run on the calling thread.
+constexpr int64_t kMinElementsToSplit = 64 * 1024;
+
+bool touches_few_elements(const KernelContext& ctx) {
+  int64_t n = 0;
+  for (const Tensor* t : ctx.inputs) n += t ? t->numel() : 0;
+  for (const Tensor* t : ctx.outputs) n += t->numel();
+  return n < kMinElementsToSplit;
+}
+
 }  // namespace
 
 Session::Session(const ModelFile& file, const SessionOptions& options) : file_(file), options_(options) {}
@@ -246,6 +258,7 @@ Result<std::unique_ptr<Session::GraphExec>> Session::build_graph(int index, cons
     }
     for (const auto& a : step.attrs.all()) is_static &= a.kind != AttrKind::kGraph;
     step.dynamic = !is_static;
+    if (is_static && touches_few_elements(step.ctx)) step.ctx.threads = nullptr;
   }
   // Consecutive nodes on the same backend form one partition.
   for (size_t begin = 0; begin < count;) {
