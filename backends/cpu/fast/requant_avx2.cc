@@ -22,6 +22,48 @@ bool common_case(const ref::IntLinearEpilogue& e) {
   return e.quantized && !e.thresholds && common_spec(e.out) && !std::isnan(e.lo) && !std::isnan(e.hi);
 }
 
+bool threshold_case(const ref::IntLinearEpilogue& e) {
+  return e.thresholds && !std::isnan(e.lo) && !std::isnan(e.hi);
+}
+
+// MultiThreshold levels of eight floats: #{j : x >= T[c, j]} (NaN reaches none), as quant::multithreshold_count, then
+// 2 * count - 1 when bipolar. Channel c onwards with c_step 0 (one row for all eight) or 1 (eight rows, gathered).
+class Thresholds8 {
+ public:
+  Thresholds8(const ref::IntLinearEpilogue& e, int64_t c_step)
+      : t_(e.thresholds->data_as<float>()),
+        steps_(e.thresholds->shape[1]),
+        per_channel_(e.thresholds->shape[0] != 1),
+        c_step_(c_step),
+        bipolar_(e.threshold_bipolar) {}
+
+  __m256i operator()(__m256 x, int64_t c) const {
+    __m256i count = _mm256_setzero_si256();
+    if (!per_channel_ || c_step_ == 0) {
+      const float* row = t_ + (per_channel_ ? c : 0) * steps_;
+      for (int64_t j = 0; j < steps_; ++j) {
+        count = _mm256_sub_epi32(count, _mm256_castps_si256(_mm256_cmp_ps(x, _mm256_set1_ps(row[j]), _CMP_GE_OQ)));
+      }
+    } else {
+      const __m256i rows = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                                              _mm256_set1_epi32(static_cast<int32_t>(steps_)));
+      const float* base = t_ + c * steps_;
+      for (int64_t j = 0; j < steps_; ++j) {
+        const __m256 t = _mm256_i32gather_ps(base + j, rows, 4);
+        count = _mm256_sub_epi32(count, _mm256_castps_si256(_mm256_cmp_ps(x, t, _CMP_GE_OQ)));
+      }
+    }
+    return bipolar_ ? _mm256_sub_epi32(_mm256_add_epi32(count, count), _mm256_set1_epi32(1)) : count;
+  }
+
+ private:
+  const float* t_;
+  int64_t steps_;
+  bool per_channel_;
+  int64_t c_step_;
+  bool bipolar_;
+};
+
 // QuantizeSpec::level of eight floats: the same float operations in the same order; NaN gives level 0.
 class Levels8 {
  public:
@@ -116,7 +158,20 @@ __m256d bytes4(const uint8_t* p, bool is_signed) {
 
 int64_t requant_avx2(const ref::IntLinearEpilogue& e, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step,
                      Tensor& y, int64_t base) {
-  if (!cpu_features().avx2_fma || !common_case(e) || (c_step != 0 && c_step != 1)) return 0;
+  if (!cpu_features().avx2_fma || (c_step != 0 && c_step != 1)) return 0;
+  if (threshold_case(e)) {
+    const Affine8 affine(e, c_step);
+    const Thresholds8 thresholds(e, c_step);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      const __m256d v0 = _mm256_cvtepi32_pd(_mm_loadu_si128(reinterpret_cast<const __m128i*>(acc + i)));
+      const __m256d v1 = _mm256_cvtepi32_pd(_mm_loadu_si128(reinterpret_cast<const __m128i*>(acc + i + 4)));
+      const int64_t c = c0 + i * c_step;
+      store8(y, base + i, thresholds(affine(v0, v1, c), c));
+    }
+    return i;
+  }
+  if (!common_case(e)) return 0;
   const Affine8 affine(e, c_step);
   const Levels8 levels(e.out);
   int64_t i = 0;

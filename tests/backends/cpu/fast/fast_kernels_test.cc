@@ -315,5 +315,38 @@ TEST(FastQAdd, BitIdenticalToReferenceForEveryLevelPair) {
                                                            make_tensor<uint8_t>(DType::kUint8, {1, 2}, {9, 250})});
 }
 
+// MultiThreshold epilogues (FINN): per-tensor [1, S] and per-channel [C, S] thresholds, bipolar, and values exactly on
+// a threshold (ties count as reached), on QMatMul (channels along the row: gathered thresholds) and QConv (one channel
+// per row), bit-identical to the reference.
+TEST(FastIntLinear, ThresholdLevelsBitIdenticalToReference) {
+  std::mt19937 rng(23);
+  const auto threshold_table = [&](int64_t rows, int64_t steps) {
+    std::vector<float> t(static_cast<size_t>(rows * steps));
+    for (int64_t r = 0; r < rows; ++r) {
+      float v = -40.0f + static_cast<float>(rng() % 20);
+      for (int64_t j = 0; j < steps; ++j) t[static_cast<size_t>(r * steps + j)] = v += 0.5f * static_cast<float>(1 + rng() % 6);
+    }
+    return make_tensor<float>(DType::kFloat32, {rows, steps}, t);
+  };
+  for (int bipolar : {0, 1}) {
+    const int64_t steps = bipolar ? 1 : 15;
+    std::vector<Attr> list = {floats_attr("mult", {0.5f}), floats_attr("add", {0.0f}), int_attr("x_zero_point", 128),
+                              int_attr("out_bipolar", bipolar),
+                              int_attr("out_to", static_cast<int64_t>(bipolar ? DType::kInt8 : DType::kUint8))};
+    for (int64_t rows : {int64_t{1}, int64_t{37}}) {
+      expect_identical_to_reference("QMatMul", attrs(list),
+                                    {random_levels<uint8_t>(DType::kUint8, {9, 20}, rng),
+                                     random_levels<int8_t>(DType::kInt8, {20, 37}, rng), threshold_table(rows, steps)});
+      std::vector<Attr> conv = list;
+      conv.push_back(ints_attr("pads", {1, 1, 1, 1}));
+      const int64_t maps = rows == 1 ? 8 : 37;
+      expect_identical_to_reference("QConv", attrs(conv),
+                                    {random_levels<uint8_t>(DType::kUint8, {1, 6, 9, 11}, rng),
+                                     random_levels<int8_t>(DType::kInt8, {maps, 6, 3, 3}, rng),
+                                     threshold_table(rows == 1 ? 1 : maps, steps)});
+    }
+  }
+}
+
 }  // namespace
 }  // namespace qedge::testing
