@@ -5,34 +5,11 @@
 
 #include <cmath>
 #include <random>
-#include <thread>
 
-#include "../../../support/kernel_harness.h"
-#include "qedge/cpu_fast/fast_kernels.h"
+#include "fast_test_support.h"
 
 namespace qedge::testing {
 namespace {
-
-class ThreeThreads : public ThreadPool {
- public:
-  int num_threads() const override { return 3; }
-  void parallel_for(int64_t n, const std::function<void(int64_t, int64_t)>& fn) override {
-    std::vector<std::thread> workers;
-    for (int64_t i = 0; i < 3; ++i) {
-      if (n * i / 3 < n * (i + 1) / 3) workers.emplace_back(fn, n * i / 3, n * (i + 1) / 3);
-    }
-    for (auto& w : workers) w.join();
-  }
-};
-
-const KernelRegistry& fast() {
-  static const KernelRegistry r = [] {
-    KernelRegistry k;
-    fast::register_fast_kernels(k, ref_registry());
-    return k;
-  }();
-  return r;
-}
 
 TensorData random_floats(const Dims& shape, std::mt19937& rng) {
   std::uniform_real_distribution<float> u(-1.5f, 1.5f);
@@ -62,11 +39,11 @@ void expect_fast_matches_reference(const std::string& op, const AttrMap& base,
     ref_run.domain = "qedge";
     auto want = run_kernel(ref_registry(), op, a, in, ref_run);
     ASSERT_TRUE(want.ok()) << want.status().message();
-    ThreeThreads three;
+    TestThreads three;
     for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&three)}) {
       KernelRun run = ref_run;
       run.threads = pool;
-      auto got = run_kernel(fast(), op, a, in, run);
+      auto got = run_kernel(fast_registry(), op, a, in, run);
       ASSERT_TRUE(got.ok()) << got.status().message();
       ASSERT_EQ((*got)[0].shape, (*want)[0].shape);
       const auto g = values_of<float>((*got)[0]), w = values_of<float>((*want)[0]);
@@ -144,7 +121,7 @@ TEST(FastFusedActivation, PlainOpsIgnoreTheAttribute) {
   a.set(string_attr("activation", "Relu"));
   const std::vector<std::optional<TensorData>> in{random_floats({1, 4, 6, 6}, rng), random_floats({8, 4, 3, 3}, rng)};
   auto want = run_ref_kernel("Conv", a, in);
-  auto got = run_kernel(fast(), "Conv", a, in, KernelRun());
+  auto got = run_kernel(fast_registry(), "Conv", a, in, KernelRun());
   ASSERT_TRUE(want.ok() && got.ok());
   const auto g = values_of<float>((*got)[0]), w = values_of<float>((*want)[0]);
   ASSERT_EQ(g.size(), w.size());

@@ -9,30 +9,15 @@
 #include <cstdio>
 #include <cstring>
 #include <random>
-#include <thread>
 
-#include "../../../support/kernel_harness.h"
 #include "common/nn_conv.h"
+#include "fast_test_support.h"
 #include "qedge/cpu_fast/cpu_features.h"
-#include "qedge/cpu_fast/fast_kernels.h"
 #include "winograd/winograd_conv3x3.h"
 #include "winograd/winograd_kernels.h"
 
 namespace qedge::testing {
 namespace {
-
-// Splits work over three plain threads.
-class ThreeThreads : public ThreadPool {
- public:
-  int num_threads() const override { return 3; }
-  void parallel_for(int64_t n, const std::function<void(int64_t, int64_t)>& fn) override {
-    std::vector<std::thread> workers;
-    for (int64_t i = 0; i < 3; ++i) {
-      if (n * i / 3 < n * (i + 1) / 3) workers.emplace_back(fn, n * i / 3, n * (i + 1) / 3);
-    }
-    for (auto& w : workers) w.join();
-  }
-};
 
 std::vector<float> uniform(size_t n, std::mt19937& rng) {
   std::uniform_real_distribution<float> u(-1.0f, 1.0f);
@@ -88,7 +73,7 @@ void expect_close(const std::vector<float>& got, const std::vector<float>& want,
 
 TEST(WinogradConv3x3, RandomShapesMatchReference) {
   std::mt19937 rng(11);
-  ThreeThreads three;
+  TestThreads three;
   for (int trial = 0; trial < 24; ++trial) {
     const int64_t batch = trial % 3 == 0 ? 2 : 1, c = 1 + rng() % 23, m = 1 + rng() % 21;
     const int64_t h = 1 + rng() % 19, w = 1 + rng() % 19;
@@ -172,15 +157,13 @@ TEST(WinogradConv3x3, FastConvOnAResnetLayerMatchesReference) {
   const TensorData w = make_tensor<float>(DType::kFloat32, {64, 64, 3, 3}, uniform(64 * 64 * 9, rng));
   const TensorData b = make_tensor<float>(DType::kFloat32, {64}, uniform(64, rng));
   const AttrMap attrs = pads_attr({1, 1, 1, 1});
-  KernelRegistry fast_registry;
-  fast::register_fast_kernels(fast_registry, ref_registry());
   auto want = run_ref_kernel("Conv", attrs, {x, w, b});
   ASSERT_TRUE(want.ok()) << want.status().message();
-  ThreeThreads three;
+  TestThreads three;
   for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&three)}) {
     KernelRun run;
     run.threads = pool;
-    auto got = run_kernel(fast_registry, "Conv", attrs, {x, w, b}, run);
+    auto got = run_kernel(fast_registry(), "Conv", attrs, {x, w, b}, run);
     ASSERT_TRUE(got.ok()) << got.status().message();
     expect_close(values_of<float>((*got)[0]), values_of<float>((*want)[0]), 64 * 9, "fast Conv");
   }
