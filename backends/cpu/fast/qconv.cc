@@ -10,11 +10,9 @@
 #include "depthwise/depthwise_conv.h"
 #include "fallback_kernel.h"
 #include "im2col.h"
-#include "int_operands.h"
-#include "lowbit_ops.h"
+#include "int_weight_paths.h"
 #include "qedge/cpu_fast/gemm_s16.h"
 #include "requant.h"
-#include "xnor_ops.h"
 
 namespace qedge::fast {
 namespace {
@@ -37,10 +35,9 @@ class FastQConv : public FallbackKernel {
 
   Status prepare_fast(KernelContext& ctx) override {
     QEDGE_RETURN_IF_ERROR(ref::nn_conv_prepare(ctx, DType::kFloat32, &g_, &group_));
-    xnor_ = xnor_applies(ctx);
-    depthwise_ = !xnor_ && depthwise_qconv_applies(ctx);
     const Tensor& w = *ctx.input(1);
-    lowbit_ = depthwise_ || xnor_ ? std::nullopt : lowbit_layout_for(ctx, num_elements(w.shape) / w.shape[0]);
+    depthwise_ = !xnor_applies(ctx) && depthwise_qconv_applies(ctx);
+    paths_.choose(ctx, num_elements(w.shape) / w.shape[0], !depthwise_);
     return epilogue_.read(ctx, ctx.input(1)->shape[0], ctx.output(0)->shape);
   }
 
@@ -48,9 +45,9 @@ class FastQConv : public FallbackKernel {
     const Tensor& x = *ctx.input(0);
     const Tensor& w = *ctx.input(1);
     Tensor& y = *ctx.output(0);
-    if (xnor_) return run_qconv_xnor(ctx, g_, group_, epilogue_, xnor_weights_);
-    if (lowbit_) return run_qconv_lowbit(ctx, g_, group_, *lowbit_, epilogue_, lowbit_weights_);
-    QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* cached, weights_.get(ctx, 0));
+    if (paths_.xnor) return run_qconv_xnor(ctx, g_, group_, epilogue_, paths_.xnor_weights);
+    if (paths_.lowbit) return run_qconv_lowbit(ctx, g_, group_, *paths_.lowbit, epilogue_, paths_.lowbit_weights);
+    QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* cached, paths_.int16_weights.get(ctx, 0));
     const std::vector<int16_t>& weights = *cached;
     if (depthwise_) {
       depthwise_qconv(ctx, g_, weights, epilogue_, y);
@@ -83,11 +80,7 @@ class FastQConv : public FallbackKernel {
   int64_t group_ = 1;
   bool depthwise_ = false;
   ref::IntLinearEpilogue epilogue_;
-  AdjustedWeightsCache weights_;
-  std::optional<LowbitLayout> lowbit_;
-  LowbitWeightsCache lowbit_weights_;
-  bool xnor_ = false;
-  XnorWeightsCache xnor_weights_;
+  IntWeightPaths paths_;
 };
 
 }  // namespace

@@ -2,11 +2,9 @@
 // bit-identical to the reference kernel. Weights that fit a byte layout take the low-bit GEMM (qmatmul_lowbit.cc),
 // xnor nodes the XNOR-popcount path (qmatmul_xnor.cc); float inputs and wider levels use the reference kernel.
 #include "fallback_kernel.h"
-#include "int_operands.h"
-#include "lowbit_ops.h"
+#include "int_weight_paths.h"
 #include "qedge/cpu_fast/gemm_s16.h"
 #include "requant.h"
-#include "xnor_ops.h"
 
 namespace qedge::fast {
 namespace {
@@ -26,15 +24,16 @@ class FastQMatMul : public FallbackKernel {
   Status prepare_fast(KernelContext& ctx) override {
     QEDGE_ASSIGN_OR_RETURN(const ref::QMatMulShape shape, ref::qmatmul_shape(ctx));
     trans_b_ = shape.trans_b, k_ = shape.k, n_ = shape.n;
-    lowbit_ = lowbit_layout_for(ctx, k_);
-    xnor_ = xnor_applies(ctx);
+    paths_.choose(ctx, k_, true);
     return epilogue_.read(ctx, n_, shape.out);
   }
 
   Status run_fast(KernelContext& ctx) override {
-    if (xnor_) return run_qmatmul_xnor(ctx, k_, n_, trans_b_, epilogue_, xnor_weights_);
-    if (lowbit_) return run_qmatmul_lowbit(ctx, k_, n_, trans_b_, *lowbit_, epilogue_, lowbit_weights_);
-    QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* weights, weights_.get(ctx, trans_b_ ? 0 : 1));
+    if (paths_.xnor) return run_qmatmul_xnor(ctx, k_, n_, trans_b_, epilogue_, paths_.xnor_weights);
+    if (paths_.lowbit) {
+      return run_qmatmul_lowbit(ctx, k_, n_, trans_b_, *paths_.lowbit, epilogue_, paths_.lowbit_weights);
+    }
+    QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* weights, paths_.int16_weights.get(ctx, trans_b_ ? 0 : 1));
     const std::vector<int16_t> xs = adjusted_input(ctx);
     GemmShape s;
     s.m = static_cast<int64_t>(xs.size()) / k_, s.n = n_, s.k = k_;
@@ -51,11 +50,7 @@ class FastQMatMul : public FallbackKernel {
   bool trans_b_ = false;
   int64_t k_ = 0, n_ = 0;
   ref::IntLinearEpilogue epilogue_;
-  AdjustedWeightsCache weights_;
-  std::optional<LowbitLayout> lowbit_;
-  LowbitWeightsCache lowbit_weights_;
-  bool xnor_ = false;
-  XnorWeightsCache xnor_weights_;
+  IntWeightPaths paths_;
 };
 
 }  // namespace

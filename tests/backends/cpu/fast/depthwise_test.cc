@@ -13,13 +13,6 @@
 namespace qedge::testing {
 namespace {
 
-std::vector<float> random_floats(size_t n, std::mt19937& rng) {
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> v(n);
-  for (float& e : v) e = u(rng);
-  return v;
-}
-
 // A depthwise geometry: spatial input dims, kernel dims, and the window attributes (absent ones take defaults).
 struct DwCase {
   Dims in, kernel;

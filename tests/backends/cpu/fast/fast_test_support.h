@@ -41,11 +41,16 @@ inline const KernelRegistry& fast_registry() {
   return r;
 }
 
-inline TensorData random_tensor(const Dims& shape, std::mt19937& rng) {
+// n floats uniform in [-1, 1).
+inline std::vector<float> random_floats(size_t n, std::mt19937& rng) {
   std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> v(static_cast<size_t>(num_elements(shape)));
+  std::vector<float> v(n);
   for (float& e : v) e = u(rng);
-  return make_tensor<float>(DType::kFloat32, shape, v);
+  return v;
+}
+
+inline TensorData random_tensor(const Dims& shape, std::mt19937& rng) {
+  return make_tensor<float>(DType::kFloat32, shape, random_floats(static_cast<size_t>(num_elements(shape)), rng));
 }
 
 inline AttrMap attrs(std::vector<Attr> list) {

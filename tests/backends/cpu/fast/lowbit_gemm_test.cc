@@ -123,6 +123,7 @@ std::vector<float> weight_zero_points(Levels l, int64_t channels, bool per_chann
 }
 
 TEST(LowbitGemm, MicroKernelsAgree) {
+#if defined(__x86_64__)
   if (!fast::cpu_features().avx2_fma) GTEST_SKIP() << "no AVX2";
   std::mt19937 rng(1);
   for (bool nibbles : {false, true}) {
@@ -139,6 +140,9 @@ TEST(LowbitGemm, MicroKernelsAgree) {
       }
     }
   }
+#else
+  GTEST_SKIP() << "x86-64 only";
+#endif
 }
 
 TEST(LowbitGemm, LayoutFollowsTheExactBound) {

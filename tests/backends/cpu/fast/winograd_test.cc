@@ -19,13 +19,6 @@
 namespace qedge::testing {
 namespace {
 
-std::vector<float> uniform(size_t n, std::mt19937& rng) {
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> v(n);
-  for (float& e : v) e = u(rng);
-  return v;
-}
-
 AttrMap pads_attr(const std::vector<int64_t>& pads) {
   AttrMap a;
   a.set(ints_attr("pads", pads));
@@ -80,10 +73,10 @@ TEST(WinogradConv3x3, RandomShapesMatchReference) {
     // Pads up to 3: beyond what a 3x3 window needs, so whole output rows and columns see only padding.
     const std::vector<int64_t> pads = {int64_t(rng() % 4), int64_t(rng() % 4), int64_t(rng() % 4), int64_t(rng() % 4)};
     if (h + pads[0] + pads[2] < 3 || w + pads[1] + pads[3] < 3) continue;
-    const TensorData x = make_tensor<float>(DType::kFloat32, {batch, c, h, w}, uniform(batch * c * h * w, rng));
-    const TensorData wt = make_tensor<float>(DType::kFloat32, {m, c, 3, 3}, uniform(m * c * 9, rng));
+    const TensorData x = make_tensor<float>(DType::kFloat32, {batch, c, h, w}, random_floats(batch * c * h * w, rng));
+    const TensorData wt = make_tensor<float>(DType::kFloat32, {m, c, 3, 3}, random_floats(m * c * 9, rng));
     std::optional<TensorData> bias;
-    if (trial % 2 == 0) bias = make_tensor<float>(DType::kFloat32, {m}, uniform(m, rng));
+    if (trial % 2 == 0) bias = make_tensor<float>(DType::kFloat32, {m}, random_floats(m, rng));
     const AttrMap attrs = pads_attr(pads);
     auto want = run_ref_kernel("Conv", attrs, {x, wt, bias});
     ASSERT_TRUE(want.ok()) << want.status().message();
@@ -102,8 +95,8 @@ TEST(WinogradConv3x3, RandomShapesMatchReference) {
 
 TEST(WinogradConv3x3, ConstantWeightsKeptAndChangedWeightsRedone) {
   std::mt19937 rng(12);
-  const TensorData x = make_tensor<float>(DType::kFloat32, {1, 8, 9, 10}, uniform(8 * 9 * 10, rng));
-  TensorData w = make_tensor<float>(DType::kFloat32, {7, 8, 3, 3}, uniform(7 * 8 * 9, rng));
+  const TensorData x = make_tensor<float>(DType::kFloat32, {1, 8, 9, 10}, random_floats(8 * 9 * 10, rng));
+  TensorData w = make_tensor<float>(DType::kFloat32, {7, 8, 3, 3}, random_floats(7 * 8 * 9, rng));
   const AttrMap attrs = pads_attr({1, 0, 2, 1});
   WinogradRun conv(4);
   for (bool constant : {true, true, false, false}) {
@@ -114,7 +107,7 @@ TEST(WinogradConv3x3, ConstantWeightsKeptAndChangedWeightsRedone) {
     expect_close(*got, values_of<float>((*want)[0]), 72, constant ? "constant weight" : "weight changed in place");
     // New values at the same address: a constant weight never changes, so only the non-constant runs do this.
     if (!constant) {
-      const std::vector<float> fresh = uniform(7 * 8 * 9, rng);
+      const std::vector<float> fresh = random_floats(7 * 8 * 9, rng);
       std::memcpy(w.bytes.data(), fresh.data(), fresh.size() * sizeof(float));
     }
   }
@@ -153,9 +146,9 @@ TEST(WinogradConv3x3, TwoByTwoTilesOnlyForTinyImages) {
 // The fast Conv on a resnet-like layer (which it runs by Winograd): its result is the reference's.
 TEST(WinogradConv3x3, FastConvOnAResnetLayerMatchesReference) {
   std::mt19937 rng(13);
-  const TensorData x = make_tensor<float>(DType::kFloat32, {1, 64, 15, 13}, uniform(64 * 15 * 13, rng));
-  const TensorData w = make_tensor<float>(DType::kFloat32, {64, 64, 3, 3}, uniform(64 * 64 * 9, rng));
-  const TensorData b = make_tensor<float>(DType::kFloat32, {64}, uniform(64, rng));
+  const TensorData x = make_tensor<float>(DType::kFloat32, {1, 64, 15, 13}, random_floats(64 * 15 * 13, rng));
+  const TensorData w = make_tensor<float>(DType::kFloat32, {64, 64, 3, 3}, random_floats(64 * 64 * 9, rng));
+  const TensorData b = make_tensor<float>(DType::kFloat32, {64}, random_floats(64, rng));
   const AttrMap attrs = pads_attr({1, 1, 1, 1});
   auto want = run_ref_kernel("Conv", attrs, {x, w, b});
   ASSERT_TRUE(want.ok()) << want.status().message();
@@ -177,12 +170,12 @@ TEST(WinogradConv3x3, Avx2TransformsMatchPortableOnes) {
   std::mt19937 rng(14);
   const int64_t tiles = 13, t0 = 11, row_stride = 32 * 2 + 8;
   const fast::WinogradTileLayout layout{40, 3 * 40};
-  const std::vector<float> rows = uniform(static_cast<size_t>(6 * row_stride), rng);
+  const std::vector<float> rows = random_floats(static_cast<size_t>(6 * row_stride), rng);
   std::vector<float> a(36 * 120, 7.0f), b(36 * 120, 7.0f);
   fast::winograd_f43_input_row_scalar(rows.data(), row_stride, tiles, t0, a.data(), layout);
   fast::winograd_f43_input_row_avx2_fma(rows.data(), row_stride, tiles, t0, b.data(), layout);
   for (size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a[i], b[i], 1e-5 * (std::fabs(a[i]) + 16)) << "input " << i;
-  const std::vector<float> m = uniform(36 * 120, rng);
+  const std::vector<float> m = random_floats(36 * 120, rng);
   const int64_t out_stride = 60;
   std::vector<float> o1(4 * out_stride, 7.0f), o2(4 * out_stride, 7.0f);
   fast::winograd_f43_output_row_scalar(m.data(), layout, t0, tiles, 0.5f, o1.data(), out_stride, 3, 50);
@@ -200,7 +193,7 @@ TEST(WinogradConv3x3, F43ErrorOnRealisticChannelCounts) {
   std::mt19937 rng(15);
   for (int64_t c : {64, 256, 512}) {
     const int64_t m = 6, h = 9, w = 11;
-    const std::vector<float> xs = uniform(c * h * w, rng), ws = uniform(m * c * 9, rng);
+    const std::vector<float> xs = random_floats(c * h * w, rng), ws = random_floats(m * c * 9, rng);
     const TensorData x = make_tensor<float>(DType::kFloat32, {1, c, h, w}, xs);
     const TensorData wt = make_tensor<float>(DType::kFloat32, {m, c, 3, 3}, ws);
     auto got = WinogradRun(4)(x, wt, std::nullopt, pads_attr({1, 1, 1, 1}), nullptr, true);
