@@ -10,6 +10,15 @@
 
 namespace qedge::fast {
 
+// True when col would be x itself (one tap, unit strides, no padding): 1x1 convolutions then read x directly.
+inline bool im2col_is_identity(const ref::NnGeometry& g) {
+  bool identity = g.kernel_size() == 1;
+  for (int d = 0; d < ref::kNnMaxSpatial; ++d) {
+    identity &= g.stride[d] == 1 && g.pad_begin[d] == 0 && g.pad_end[d] == 0 && g.out[d] == g.in[d];
+  }
+  return identity;
+}
+
 // Rows [row_begin, row_end) of col (row c * taps + tap, taps = kernel positions), restricted to the output rows
 // [o1_begin, o1_end) along the middle axis (all of them unless g.out[0] == 1), into col + row * ld.
 template <typename T>

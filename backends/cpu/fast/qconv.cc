@@ -38,6 +38,8 @@ class FastQConv : public FallbackKernel {
     const Tensor& w = *ctx.input(1);
     depthwise_ = !xnor_applies(ctx) && depthwise_qconv_applies(ctx);
     paths_.choose(ctx, num_elements(w.shape) / w.shape[0], !depthwise_);
+    if (depthwise_) depthwise_kernel_.prepare(ctx, g_);
+    if (!depthwise_ && !paths_.xnor && !paths_.lowbit) size_int16_scratch(*ctx.input(0), w);
     return epilogue_.read(ctx, ctx.input(1)->shape[0], ctx.output(0)->shape);
   }
 
@@ -50,25 +52,27 @@ class FastQConv : public FallbackKernel {
     QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* cached, paths_.int16_weights.get(ctx, 0));
     const std::vector<int16_t>& weights = *cached;
     if (depthwise_) {
-      depthwise_qconv(ctx, g_, weights, epilogue_, y);
+      depthwise_kernel_.run(ctx, weights, epilogue_, y);
       return Status::Ok();
     }
-    const std::vector<int16_t> xs = adjusted_input(ctx);
+    adjust_input(ctx, xs_.data());
     const int64_t batch = x.shape[0], channels = x.shape[1], maps = w.shape[0];
     const int64_t cg = channels / group_, mg = maps / group_, k = cg * g_.kernel_size();
     const int64_t in_size = g_.in_size(), out_size = g_.out_size();
-    std::vector<int16_t> col(static_cast<size_t>(k * out_size));
-    std::vector<int32_t> acc(static_cast<size_t>(mg * out_size));
     for (int64_t n = 0; n < batch; ++n) {
       for (int64_t grp = 0; grp < group_; ++grp) {
-        im2col(g_, xs.data() + (n * channels + grp * cg) * in_size, cg, col.data());
+        const int16_t* cols = xs_.data() + (n * channels + grp * cg) * in_size;
+        if (!pointwise_) {
+          im2col_parallel(ctx, g_, cols, cg, col_.data());
+          cols = col_.data();
+        }
         GemmShape s;
         s.m = mg, s.n = out_size, s.k = k;
         s.lda = k, s.ldb = out_size, s.ldc = out_size;
-        gemm_s16(s, weights.data() + grp * mg * k, col.data(), acc.data(), ctx.threads);
+        gemm_s16(s, weights.data() + grp * mg * k, cols, acc_.data(), ctx.threads);
         for (int64_t m = 0; m < mg; ++m) {
           const int64_t map = grp * mg + m;
-          requant_run(epilogue_, acc.data() + m * out_size, out_size, map, 0, y, (n * maps + map) * out_size);
+          requant_run(epilogue_, acc_.data() + m * out_size, out_size, map, 0, y, (n * maps + map) * out_size);
         }
       }
     }
@@ -76,9 +80,23 @@ class FastQConv : public FallbackKernel {
   }
 
  private:
+  // The int16 GEMM path's buffers, sized here so that run() does not allocate: X minus its zero point, the im2col
+  // columns of one group (none for 1x1 convolutions, whose columns are X itself) and one group's accumulators.
+  void size_int16_scratch(const Tensor& x, const Tensor& w) {
+    const int64_t k = x.shape[1] / group_ * g_.kernel_size();
+    pointwise_ = im2col_is_identity(g_);
+    xs_.resize(static_cast<size_t>(x.numel()));
+    col_.resize(pointwise_ ? 0 : static_cast<size_t>(k * g_.out_size()));
+    acc_.resize(static_cast<size_t>(w.shape[0] / group_ * g_.out_size()));
+  }
+
   ref::NnGeometry g_;
   int64_t group_ = 1;
+  bool pointwise_ = false;
+  std::vector<int16_t> xs_, col_;
+  std::vector<int32_t> acc_;
   bool depthwise_ = false;
+  DepthwiseQConv depthwise_kernel_;
   ref::IntLinearEpilogue epilogue_;
   IntWeightPaths paths_;
 };

@@ -94,57 +94,92 @@ class Levels8 {
 };
 
 // The epilogue's v * mult + add (separate multiply and add, as the scalar code), then the clamp bounds (NaN takes lo),
-// of eight doubles (two halves), as floats for the quantizer.
+// of eight doubles (two halves), as floats for the quantizer. Element i of a run has channel c0 + i * c_step; the
+// parameters are broadcast once per run when every element shares them (per tensor, or c_step 0), so the loop only
+// loads them when they change per element.
 class Affine8 {
  public:
-  Affine8(const ref::IntLinearEpilogue& e, int64_t c_step)
-      : e_(e), lo_(_mm256_set1_pd(e.lo)), hi_(_mm256_set1_pd(e.hi)), c_step_(c_step) {}
+  Affine8(const ref::IntLinearEpilogue& e, int64_t c_step, int64_t c0)
+      : lo_(_mm256_set1_pd(e.lo)),
+        hi_(_mm256_set1_pd(e.hi)),
+        mult_(per_element(e.mult, c_step) ? e.mult.data() + c0 : nullptr),
+        add_(per_element(e.add, c_step) ? e.add.data() + c0 : nullptr),
+        m_(broadcast(e.mult, c0)),
+        a_(broadcast(e.add, c0)) {}
 
-  __m256 operator()(__m256d v0, __m256d v1, int64_t c) const {
-    return _mm256_set_m128(_mm256_cvtpd_ps(half(v1, c + 4 * c_step_)), _mm256_cvtpd_ps(half(v0, c)));
+  // Elements [i, i + 8) of the run.
+  __m256 operator()(__m256d v0, __m256d v1, int64_t i) const {
+    return _mm256_set_m128(_mm256_cvtpd_ps(half(v1, i + 4)), _mm256_cvtpd_ps(half(v0, i)));
   }
 
  private:
-  // Four channel parameters as doubles: broadcast when per tensor or when every element shares channel c.
-  __m256d params4(const std::vector<float>& v, int64_t c) const {
-    if (v.size() == 1 || c_step_ == 0) return _mm256_set1_pd(static_cast<double>(v[v.size() == 1 ? 0 : c]));
-    return _mm256_cvtps_pd(_mm_loadu_ps(v.data() + c));
+  static bool per_element(const std::vector<float>& v, int64_t c_step) { return v.size() != 1 && c_step != 0; }
+  static __m256d broadcast(const std::vector<float>& v, int64_t c0) {
+    return _mm256_set1_pd(static_cast<double>(v[v.size() == 1 ? 0 : c0]));
+  }
+  static __m256d params4(const float* p, __m256d same, int64_t i) {
+    return p ? _mm256_cvtps_pd(_mm_loadu_ps(p + i)) : same;
   }
 
-  __m256d half(__m256d v, int64_t c) const {
-    v = _mm256_add_pd(_mm256_mul_pd(v, params4(e_.mult, c)), params4(e_.add, c));
+  __m256d half(__m256d v, int64_t i) const {
+    v = _mm256_add_pd(_mm256_mul_pd(v, params4(mult_, m_, i)), params4(add_, a_, i));
     return _mm256_min_pd(_mm256_max_pd(v, lo_), hi_);
   }
 
-  const ref::IntLinearEpilogue& e_;
   __m256d lo_, hi_;
-  int64_t c_step_;
+  const float* mult_;
+  const float* add_;
+  __m256d m_, a_;
 };
 
-// Stores eight levels (already within the output type's range, so the saturating packs are exact) as y's type.
-__attribute__((always_inline)) inline void store8(Tensor& y, int64_t at, __m256i levels) {
-  const __m128i lo = _mm256_castsi256_si128(levels), hi = _mm256_extracti128_si256(levels, 1);
+// Stores of eight levels (already within the output type's range, so the saturating packs are exact) at element
+// base + at of y, one functor per output type so that the loops choose the type once per run.
+struct StoreU8 {
+  uint8_t* p;
+  void operator()(int64_t at, __m256i levels) const {
+    const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(levels), _mm256_extracti128_si256(levels, 1));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(p + at), _mm_packus_epi16(w, _mm_setzero_si128()));
+  }
+};
+
+struct StoreS8 {
+  int8_t* p;
+  void operator()(int64_t at, __m256i levels) const {
+    const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(levels), _mm256_extracti128_si256(levels, 1));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(p + at), _mm_packs_epi16(w, _mm_setzero_si128()));
+  }
+};
+
+struct StoreS32 {
+  int32_t* p;
+  void operator()(int64_t at, __m256i levels) const {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(p + at), levels);
+  }
+};
+
+struct StoreAny {
+  Tensor* y;
+  int64_t base;
+  void operator()(int64_t at, __m256i levels) const {
+    alignas(32) int32_t l[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(l), levels);
+    for (int k = 0; k < 8; ++k) ref::set_int_element(*y, base + at + k, l[k]);
+  }
+};
+
+// Calls loop(store) with the store functor of y's type for elements from base; returns what loop returns.
+template <typename Loop>
+int64_t with_store(Tensor& y, int64_t base, const Loop& loop) {
   switch (y.dtype) {
-    case DType::kUint8: {
-      const __m128i b = _mm_packus_epi16(_mm_packs_epi32(lo, hi), _mm_setzero_si128());
-      _mm_storel_epi64(reinterpret_cast<__m128i*>(static_cast<uint8_t*>(y.data) + at), b);
-      return;
-    }
-    case DType::kInt8: {
-      const __m128i b = _mm_packs_epi16(_mm_packs_epi32(lo, hi), _mm_setzero_si128());
-      _mm_storel_epi64(reinterpret_cast<__m128i*>(static_cast<int8_t*>(y.data) + at), b);
-      return;
-    }
-    case DType::kInt32:
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(static_cast<int32_t*>(y.data) + at), levels);
-      return;
-    default: {
-      alignas(32) int32_t l[8];
-      _mm256_store_si256(reinterpret_cast<__m256i*>(l), levels);
-      for (int k = 0; k < 8; ++k) ref::set_int_element(y, at + k, l[k]);
-    }
+    case DType::kUint8: return loop(StoreU8{static_cast<uint8_t*>(y.data) + base});
+    case DType::kInt8: return loop(StoreS8{static_cast<int8_t*>(y.data) + base});
+    case DType::kInt32: return loop(StoreS32{static_cast<int32_t*>(y.data) + base});
+    default: return loop(StoreAny{&y, base});
   }
 }
+
+// Eight int32 as two halves of doubles.
+__m256d acc4(const int32_t* p) { return _mm256_cvtepi32_pd(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))); }
 
 // Four 8-bit levels as doubles.
 __m256d bytes4(const uint8_t* p, bool is_signed) {
@@ -160,33 +195,38 @@ int64_t requant_avx2(const ref::IntLinearEpilogue& e, const int32_t* acc, int64_
                      Tensor& y, int64_t base) {
   if (!cpu_features().avx2_fma || (c_step != 0 && c_step != 1)) return 0;
   if (threshold_case(e)) {
-    const Affine8 affine(e, c_step);
+    const Affine8 affine(e, c_step, c0);
     const Thresholds8 thresholds(e, c_step);
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-      const __m256d v0 = _mm256_cvtepi32_pd(_mm_loadu_si128(reinterpret_cast<const __m128i*>(acc + i)));
-      const __m256d v1 = _mm256_cvtepi32_pd(_mm_loadu_si128(reinterpret_cast<const __m128i*>(acc + i + 4)));
-      const int64_t c = c0 + i * c_step;
-      store8(y, base + i, thresholds(affine(v0, v1, c), c));
-    }
-    return i;
+    return with_store(y, base, [&](auto store) {
+      int64_t i = 0;
+      for (; i + 8 <= n; i += 8) store(i, thresholds(affine(acc4(acc + i), acc4(acc + i + 4), i), c0 + i * c_step));
+      return i;
+    });
   }
   if (!common_case(e)) return 0;
-  const Affine8 affine(e, c_step);
+  const Affine8 affine(e, c_step, c0);
   const Levels8 levels(e.out);
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m256d v0 = _mm256_cvtepi32_pd(_mm_loadu_si128(reinterpret_cast<const __m128i*>(acc + i)));
-    const __m256d v1 = _mm256_cvtepi32_pd(_mm_loadu_si128(reinterpret_cast<const __m128i*>(acc + i + 4)));
-    store8(y, base + i, levels(affine(v0, v1, c0 + i * c_step)));
-  }
-  return i;
+  const auto eight = [&](const int32_t* p, int64_t i) { return levels(affine(acc4(p), acc4(p + 4), i)); };
+  return with_store(y, base, [&](auto store) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) store(i, eight(acc + i, i));
+    // One channel for the whole run: the last partial group goes through a zero-padded copy (short rows, such as
+    // 7x7 and 14x14 planes, would otherwise leave up to 7 of every 49 or 196 values to the scalar epilogue).
+    if (i < n && c_step == 0) {
+      alignas(32) int32_t padded[8] = {};
+      std::memcpy(padded, acc + i, static_cast<size_t>(n - i) * sizeof(int32_t));
+      alignas(32) int32_t l[8];
+      _mm256_store_si256(reinterpret_cast<__m256i*>(l), eight(padded, i));
+      for (; i < n; ++i) ref::set_int_element(y, base + i, l[i % 8]);
+    }
+    return i;
+  });
 }
 
 int64_t qadd_avx2(const ref::IntLinearEpilogue& e, const QAddOperand& a, const QAddOperand& b, int64_t n, Tensor& y,
                   int64_t base) {
   if (!cpu_features().avx2_fma || !common_case(e)) return 0;
-  const Affine8 affine(e, 0);
+  const Affine8 affine(e, 0, 0);
   const Levels8 levels(e.out);
   const __m256d a_zp = _mm256_set1_pd(static_cast<double>(a.zero_point)), a_s = _mm256_set1_pd(a.scale);
   const __m256d b_zp = _mm256_set1_pd(static_cast<double>(b.zero_point)), b_s = _mm256_set1_pd(b.scale);
@@ -196,17 +236,21 @@ int64_t qadd_avx2(const ref::IntLinearEpilogue& e, const QAddOperand& a, const Q
     const __m256d vb = _mm256_mul_pd(_mm256_sub_pd(bytes4(b.data + at, b.is_signed), b_zp), b_s);
     return _mm256_add_pd(va, vb);
   };
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) store8(y, base + i, levels(affine(sum4(base + i), sum4(base + i + 4), 0)));
-  return i;
+  return with_store(y, base, [&](auto store) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) store(i, levels(affine(sum4(base + i), sum4(base + i + 4), 0)));
+    return i;
+  });
 }
 
 int64_t quantize_avx2(const ref::QuantizeSpec& spec, const float* x, int64_t n, Tensor& y, int64_t base) {
   if (!cpu_features().avx2_fma || !common_spec(spec)) return 0;
   const Levels8 levels(spec);
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) store8(y, base + i, levels(_mm256_loadu_ps(x + i)));
-  return i;
+  return with_store(y, base, [&](auto store) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) store(i, levels(_mm256_loadu_ps(x + i)));
+    return i;
+  });
 }
 
 }  // namespace qedge::fast

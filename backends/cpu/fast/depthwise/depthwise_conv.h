@@ -24,8 +24,25 @@ void depthwise_conv_f32(const KernelContext& ctx, const ref::NnGeometry& g, cons
 bool depthwise_qconv_applies(const KernelContext& ctx);
 
 // QConv: acc = sum over taps of (x - x_zero_point) * w_adjusted (the weights minus their zero points, [M, taps]),
-// exact, then the requantizing epilogue e. Geometry from ref::nn_conv_prepare.
-void depthwise_qconv(const KernelContext& ctx, const ref::NnGeometry& g, const std::vector<int16_t>& w_adjusted,
-                     const ref::IntLinearEpilogue& e, Tensor& y);
+// exact, then the requantizing epilogue e. prepare sizes every buffer (the float weights, and per thread the adjusted
+// input plane, the kernels' scratch and one output plane), so run does not allocate.
+class DepthwiseQConv {
+ public:
+  // Geometry from ref::nn_conv_prepare; the input and weight shapes and the thread count from ctx.
+  void prepare(const KernelContext& ctx, const ref::NnGeometry& g);
+  void run(const KernelContext& ctx, const std::vector<int16_t>& w_adjusted, const ref::IntLinearEpilogue& e,
+           Tensor& y);
+
+ private:
+  struct Part {
+    std::vector<float> scratch, x, y;
+    std::vector<int32_t> acc;
+  };
+
+  ref::NnGeometry g_;
+  std::vector<float> w_;             // w_adjusted as floats
+  const void* w_source_ = nullptr;   // the constant weight w_ was made from (null: remake on every run)
+  std::vector<Part> parts_;          // one per thread
+};
 
 }  // namespace qedge::fast

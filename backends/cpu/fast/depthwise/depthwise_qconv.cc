@@ -2,6 +2,7 @@
 // float, runs depthwise_plane_f32 on the adjusted weights and hands the sums, as int32, to the vectorized
 // requantizing epilogue. depthwise_qconv_applies bounds every product and partial sum below 2^24, where float32
 // arithmetic (fused or not, in any order) is exact, so the levels are bit-identical to the reference kernel's.
+#include <algorithm>
 #include <vector>
 
 #include "depthwise_conv.h"
@@ -33,37 +34,56 @@ bool depthwise_qconv_applies(const KernelContext& ctx) {
   return mx > 0 && mw > 0 && taps * mx * mw < (int64_t{1} << 24);
 }
 
-void depthwise_qconv(const KernelContext& ctx, const ref::NnGeometry& g, const std::vector<int16_t>& w_adjusted,
-                     const ref::IntLinearEpilogue& e, Tensor& y) {
+void DepthwiseQConv::prepare(const KernelContext& ctx, const ref::NnGeometry& g) {
+  g_ = g;
+  w_.resize(static_cast<size_t>(num_elements(ctx.input(1)->shape)));
+  w_source_ = nullptr;
+  parts_.resize(static_cast<size_t>(ctx.threads ? std::max(1, ctx.threads->num_threads()) : 1));
+  for (Part& p : parts_) {
+    p.scratch.resize(static_cast<size_t>(depthwise_scratch_size(g)));
+    p.x.resize(static_cast<size_t>(g.in_size()));
+    p.y.resize(static_cast<size_t>(g.out_size()));
+    p.acc.resize(static_cast<size_t>(g.out_size()));
+  }
+}
+
+void DepthwiseQConv::run(const KernelContext& ctx, const std::vector<int16_t>& w_adjusted,
+                         const ref::IntLinearEpilogue& e, Tensor& y) {
   const Tensor& x = *ctx.input(0);
-  const int64_t channels = x.shape[1], maps = ctx.input(1)->shape[0], per_channel = maps / channels;
-  const int64_t in_size = g.in_size(), out_size = g.out_size(), taps = g.kernel_size();
+  const Tensor& w = *ctx.input(1);
+  const int64_t channels = x.shape[1], maps = w.shape[0], per_channel = maps / channels;
+  const int64_t in_size = g_.in_size(), out_size = g_.out_size(), taps = g_.kernel_size();
   const auto zero_point = static_cast<float>(ctx.attr().get_int("x_zero_point", 0));
-  const std::vector<float> w(w_adjusted.begin(), w_adjusted.end());
-  ctx.parallel_for(x.shape[0] * maps, [&](int64_t begin, int64_t end) {
-    std::vector<float> scratch(static_cast<size_t>(depthwise_scratch_size(g)));
-    std::vector<float> xf(static_cast<size_t>(in_size)), yf(static_cast<size_t>(out_size));
-    std::vector<int32_t> acc(static_cast<size_t>(out_size));
-    int64_t converted = -1;  // the input plane now in xf (consecutive maps of a channel share it)
-    for (int64_t nm = begin; nm < end; ++nm) {
-      const int64_t n = nm / maps, m = nm % maps, plane = n * channels + m / per_channel;
-      if (plane != converted) {
-        if (x.dtype == DType::kInt8) {
-          adjusted_plane(x.data_as<int8_t>() + plane * in_size, in_size, zero_point, xf.data());
-        } else {
-          adjusted_plane(x.data_as<uint8_t>() + plane * in_size, in_size, zero_point, xf.data());
+  if (!(w.constant && w.data == w_source_)) {
+    std::copy(w_adjusted.begin(), w_adjusted.end(), w_.begin());
+    w_source_ = w.constant ? w.data : nullptr;
+  }
+  const int64_t planes = x.shape[0] * maps, num_parts = static_cast<int64_t>(parts_.size());
+  // One chunk of consecutive planes per part, so that each thread keeps to its own buffers.
+  ctx.parallel_for(num_parts, [&](int64_t part_begin, int64_t part_end) {
+    for (int64_t part = part_begin; part < part_end; ++part) {
+      Part& buf = parts_[static_cast<size_t>(part)];
+      int64_t converted = -1;  // the input plane now in buf.x (consecutive maps of a channel share it)
+      for (int64_t nm = planes * part / num_parts; nm < planes * (part + 1) / num_parts; ++nm) {
+        const int64_t n = nm / maps, m = nm % maps, plane = n * channels + m / per_channel;
+        if (plane != converted) {
+          if (x.dtype == DType::kInt8) {
+            adjusted_plane(x.data_as<int8_t>() + plane * in_size, in_size, zero_point, buf.x.data());
+          } else {
+            adjusted_plane(x.data_as<uint8_t>() + plane * in_size, in_size, zero_point, buf.x.data());
+          }
+          converted = plane;
         }
-        converted = plane;
+        DepthwisePlane p;
+        p.g = &g_;
+        p.x = buf.x.data();
+        p.w = w_.data() + m * taps;
+        p.scratch = buf.scratch.data();
+        p.y = buf.y.data();
+        depthwise_plane_f32(p);
+        for (int64_t i = 0; i < out_size; ++i) buf.acc[i] = static_cast<int32_t>(buf.y[i]);
+        requant_run(e, buf.acc.data(), out_size, m, 0, y, nm * out_size);
       }
-      DepthwisePlane p;
-      p.g = &g;
-      p.x = xf.data();
-      p.w = w.data() + m * taps;
-      p.scratch = scratch.data();
-      p.y = yf.data();
-      depthwise_plane_f32(p);
-      for (int64_t i = 0; i < out_size; ++i) acc[i] = static_cast<int32_t>(yf[i]);
-      requant_run(e, acc.data(), out_size, m, 0, y, nm * out_size);
     }
   });
 }

@@ -31,26 +31,24 @@ void pack_a(const int16_t* a, int64_t lda, int64_t mc, int64_t kc, int16_t* out)
 
 // B[0:kc, 0:nc] into 16-column panels of k-pairs (columns past nc and the k past kc are zero).
 void pack_b(const int16_t* b, int64_t ldb, bool trans, int64_t kc, int64_t nc, int16_t* out) {
-  if (!trans && kc % 2 == 0 && nc % kGemmNr == 0) {
-    // The common case without edges: interleave rows p and p + 1, 16 columns at a time.
-    for (int64_t j0 = 0; j0 < nc; j0 += kGemmNr) {
-      for (int64_t p = 0; p < kc; p += 2) {
+  auto at = [&](int64_t p, int64_t j) -> int16_t {
+    if (p >= kc || j >= nc) return 0;
+    return trans ? b[j * ldb + p] : b[p * ldb + j];
+  };
+  for (int64_t j0 = 0; j0 < nc; j0 += kGemmNr) {
+    // Whole panels of an untransposed B interleave rows p and p + 1, 16 columns at a time; only the last panel of
+    // a width such as 49 or 196 (7x7 and 14x14 images), the odd last k and transposed B go element by element.
+    const bool whole = !trans && j0 + kGemmNr <= nc;
+    for (int64_t p = 0; p < kc; p += 2) {
+      if (whole && p + 1 < kc) {
         const int16_t* r0 = b + p * ldb + j0;
         const int16_t* r1 = r0 + ldb;
         for (int64_t q = 0; q < kGemmNr; ++q) {
           *out++ = r0[q];
           *out++ = r1[q];
         }
+        continue;
       }
-    }
-    return;
-  }
-  auto at = [&](int64_t p, int64_t j) -> int16_t {
-    if (p >= kc || j >= nc) return 0;
-    return trans ? b[j * ldb + p] : b[p * ldb + j];
-  };
-  for (int64_t j0 = 0; j0 < nc; j0 += kGemmNr) {
-    for (int64_t p = 0; p < kc; p += 2) {
       for (int64_t q = 0; q < kGemmNr; ++q) {
         *out++ = at(p, j0 + q);
         *out++ = at(p + 1, j0 + q);

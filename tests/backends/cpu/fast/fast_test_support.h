@@ -59,6 +59,17 @@ inline AttrMap attrs(std::vector<Attr> list) {
   return m;
 }
 
+// A context for a qedge-domain (opset 1) kernel; op and a must outlive it. The caller adds inputs and outputs.
+inline KernelContext qedge_context(const std::string& op, const AttrMap& a, ThreadPool* threads) {
+  KernelContext ctx;
+  ctx.op_type = op;
+  ctx.domain = "qedge";
+  ctx.opset = 1;
+  ctx.attrs = &a;
+  ctx.threads = threads;
+  return ctx;
+}
+
 // Runs `op` on the reference kernel and on the fast kernels with 1 and 3 threads; check(got, want) judges each result.
 // `domain` "qedge" runs the integer ops (opset 1).
 inline void compare_with_reference(const std::string& op, const AttrMap& a,

@@ -60,12 +60,7 @@ Result<TensorData> run_with_weight(const KernelRegistry& registry, const std::st
                                    const TensorData& x, const Weight& w, ThreadPool* threads, bool* lowbit) {
   std::unique_ptr<OpKernel> kernel = (*registry.find("qedge", op))();
   Tensor xv = x.view(), out;
-  KernelContext ctx;
-  ctx.op_type = op;
-  ctx.domain = "qedge";
-  ctx.opset = 1;
-  ctx.attrs = &a;
-  ctx.threads = threads;
+  KernelContext ctx = qedge_context(op, a, threads);
   ctx.inputs = {&xv, &w.view};
   ctx.outputs = {&out};
   const int64_t k = op == "QConv" ? num_elements(w.view.shape) / w.view.shape[0] : x.shape.back();
