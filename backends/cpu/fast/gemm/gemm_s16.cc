@@ -16,6 +16,13 @@ GemmS16MicroKernel micro_kernel() {
   return gemm_s16_6x16_scalar;
 }
 
+GemmS16PackPanel pack_panel() {
+#if defined(__x86_64__)
+  if (cpu_features().avx2_fma) return gemm_s16_pack_panel_avx2;
+#endif
+  return gemm_s16_pack_panel_scalar;
+}
+
 // A[0:mc, 0:kc] into 6-row panels of k-pairs (rows past mc and the k past kc are zero).
 void pack_a(const int16_t* a, int64_t lda, int64_t mc, int64_t kc, int16_t* out) {
   for (int64_t i0 = 0; i0 < mc; i0 += kGemmMr) {
@@ -35,20 +42,17 @@ void pack_b(const int16_t* b, int64_t ldb, bool trans, int64_t kc, int64_t nc, i
     if (p >= kc || j >= nc) return 0;
     return trans ? b[j * ldb + p] : b[p * ldb + j];
   };
+  static const GemmS16PackPanel whole_panel = pack_panel();
   for (int64_t j0 = 0; j0 < nc; j0 += kGemmNr) {
     // Whole panels of an untransposed B interleave rows p and p + 1, 16 columns at a time; only the last panel of
     // a width such as 49 or 196 (7x7 and 14x14 images), the odd last k and transposed B go element by element.
-    const bool whole = !trans && j0 + kGemmNr <= nc;
-    for (int64_t p = 0; p < kc; p += 2) {
-      if (whole && p + 1 < kc) {
-        const int16_t* r0 = b + p * ldb + j0;
-        const int16_t* r1 = r0 + ldb;
-        for (int64_t q = 0; q < kGemmNr; ++q) {
-          *out++ = r0[q];
-          *out++ = r1[q];
-        }
-        continue;
-      }
+    int64_t p = 0;
+    if (!trans && j0 + kGemmNr <= nc) {
+      whole_panel(b + j0, ldb, kc / 2, out);
+      p = kc / 2 * 2;
+      out += p * kGemmNr;
+    }
+    for (; p < kc; p += 2) {
       for (int64_t q = 0; q < kGemmNr; ++q) {
         *out++ = at(p, j0 + q);
         *out++ = at(p + 1, j0 + q);

@@ -1,4 +1,4 @@
-// AVX2 int16 micro-kernel: per k-pair two B loads (16 columns x 2 int16 each 8 columns) and six broadcast A pairs
+// AVX2 int16 micro-kernel and B panel packer. Micro-kernel: per k-pair two B loads (16 columns x 2 int16 each 8 columns) and six broadcast A pairs
 // feeding twelve vpmaddwd (exact int16 x int16 products, pair sums in int32) and twelve vpaddd. Compiled with
 // -mavx2; only called when cpu_features() says so.
 #include <immintrin.h>
@@ -32,6 +32,19 @@ void gemm_s16_6x16_avx2(int64_t kp, const int16_t* a, const int16_t* b, int32_t*
     }
     _mm256_storeu_si256(ci, lo);
     _mm256_storeu_si256(ci + 1, hi);
+  }
+}
+
+// The 16 columns of rows 2p and 2p + 1 interleaved by unpacklo/hi (pairs 0-3 and 8-11, 4-7 and 12-15 per 128-bit
+// lane), the lanes then put in column order.
+void gemm_s16_pack_panel_avx2(const int16_t* b, int64_t ldb, int64_t pairs, int16_t* out) {
+  for (int64_t p = 0; p < pairs; ++p, out += 2 * kGemmNr) {
+    const int16_t* r0 = b + 2 * p * ldb;
+    const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(r0));
+    const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(r0 + ldb));
+    const __m256i lo = _mm256_unpacklo_epi16(x0, x1), hi = _mm256_unpackhi_epi16(x0, x1);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm256_permute2x128_si256(lo, hi, 0x20));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + kGemmNr), _mm256_permute2x128_si256(lo, hi, 0x31));
   }
 }
 

@@ -1,4 +1,4 @@
-// Portable int16 micro-kernel (also the reference the AVX2 one is tested against).
+// Portable int16 micro-kernel and B panel packer (also the references the AVX2 ones are tested against).
 #include "gemm/gemm_f32_microkernel.h"
 #include "gemm/gemm_s16_microkernel.h"
 
@@ -14,6 +14,17 @@ void gemm_s16_6x16_scalar(int64_t kp, const int16_t* a, const int16_t* b, int32_
   }
   for (int i = 0; i < kGemmMr; ++i) {
     for (int j = 0; j < kGemmNr; ++j) c[i * ldc + j] = (accumulate ? c[i * ldc + j] : 0) + acc[i][j];
+  }
+}
+
+void gemm_s16_pack_panel_scalar(const int16_t* b, int64_t ldb, int64_t pairs, int16_t* out) {
+  for (int64_t p = 0; p < pairs; ++p) {
+    const int16_t* r0 = b + 2 * p * ldb;
+    const int16_t* r1 = r0 + ldb;
+    for (int64_t q = 0; q < kGemmNr; ++q) {
+      *out++ = r0[q];
+      *out++ = r1[q];
+    }
   }
 }
 

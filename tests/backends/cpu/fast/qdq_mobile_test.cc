@@ -1,4 +1,5 @@
-// The QDQ mobilenet path of the fast integer kernels against the reference, bit for bit: QConv on the int16 GEMM with
+// The QDQ mobilenet path of the fast integer kernels against the reference, bit for bit: the int16 GEMM (its B panel
+// packers on widths that are and are not whole panels, odd k) against a plain product, QConv on the int16 GEMM with
 // 1x1 layers reading X directly (no im2col), the other geometries through im2col, and the depthwise layers; output
 // planes whose lengths are not multiples of eight (the requantizing epilogue's padded last group); 8-bit outputs of
 // both zero-point rules and both signs, a ReLU6-like clamp; 1 and 3 threads; weights given as model constants or
@@ -6,8 +7,13 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <tuple>
 
 #include "fast_test_support.h"
+#include "gemm/gemm_f32_microkernel.h"
+#include "gemm/gemm_s16_microkernel.h"
+#include "qedge/cpu_fast/cpu_features.h"
+#include "qedge/cpu_fast/gemm_s16.h"
 
 namespace qedge::testing {
 namespace {
@@ -99,6 +105,51 @@ std::vector<TensorData> run_fast_repeatedly(const std::string& op, const AttrMap
     outs.push_back(std::move(out));
   }
   return outs;
+}
+
+std::vector<int16_t> random_int16(size_t n, std::mt19937& rng) {
+  std::vector<int16_t> v(n);
+  for (auto& e : v) e = static_cast<int16_t>(static_cast<int>(rng() % 511) - 255);
+  return v;
+}
+
+TEST(FastQdqMobile, GemmS16MatchesPlainProduct) {
+  std::mt19937 rng(20);
+  TestThreads three;
+  // (m, n, k): 1x1 layers on 7x7 and 14x14 images, whole panels only, odd k, k past one 512 slice.
+  for (auto [m, n, k] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
+           {40, 49, 24}, {33, 196, 17}, {24, 64, 16}, {7, 3, 5}, {13, 37, 531}, {6, 16, 1}}) {
+    const std::vector<int16_t> a = random_int16(static_cast<size_t>(m * k), rng);
+    const std::vector<int16_t> b = random_int16(static_cast<size_t>(k * n), rng);
+    std::vector<int32_t> want(static_cast<size_t>(m * n), 0);
+    for (int64_t i = 0; i < m; ++i) {
+      for (int64_t p = 0; p < k; ++p) {
+        for (int64_t j = 0; j < n; ++j) want[i * n + j] += int32_t{a[i * k + p]} * b[p * n + j];
+      }
+    }
+    for (ThreadPool* threads : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&three)}) {
+      fast::GemmShape s;
+      s.m = m, s.n = n, s.k = k, s.lda = k, s.ldb = n, s.ldc = n;
+      std::vector<int32_t> got(want.size(), -1);
+      fast::gemm_s16(s, a.data(), b.data(), got.data(), threads);
+      EXPECT_EQ(got, want) << m << " x " << n << " x " << k;
+    }
+  }
+}
+
+TEST(FastQdqMobile, PanelPackersAgree) {
+  if (!fast::cpu_features().avx2_fma) GTEST_SKIP() << "no AVX2 on this CPU";
+#if defined(__x86_64__)
+  std::mt19937 rng(24);
+  constexpr int64_t kLdb = 37, kPairs = 9;
+  const std::vector<int16_t> b = random_int16(static_cast<size_t>(2 * kPairs * kLdb), rng);
+  std::vector<int16_t> scalar(2 * kPairs * fast::kGemmNr), avx2(scalar.size());
+  fast::gemm_s16_pack_panel_scalar(b.data() + 3, kLdb, kPairs, scalar.data());
+  fast::gemm_s16_pack_panel_avx2(b.data() + 3, kLdb, kPairs, avx2.data());
+  EXPECT_EQ(scalar, avx2);
+  EXPECT_EQ(scalar[0], b[3]);
+  EXPECT_EQ(scalar[1], b[3 + kLdb]);
+#endif
 }
 
 TEST(FastQdqMobile, QConvLayersBitIdenticalToReference) {
