@@ -17,6 +17,22 @@
 namespace qedge::fast {
 namespace {
 
+// The int16 GEMM path's buffers: X minus its zero point, one group's im2col columns (none for 1x1 convolutions, whose
+// columns are X itself) and one group's accumulators. One set per thread, shared by every QConv it runs (one at a
+// time), so that a layer works in the memory the layer before it left in cache (per-layer buffers made the GEMM's
+// stores miss the cache); grown at prepare, so that steady-state runs do not allocate.
+struct Int16ConvScratch {
+  std::vector<int16_t> xs, col;
+  std::vector<int32_t> acc;
+  static Int16ConvScratch& grown(size_t xs_size, size_t col_size, size_t acc_size) {
+    thread_local Int16ConvScratch s;
+    if (s.xs.size() < xs_size) s.xs.resize(xs_size);
+    if (s.col.size() < col_size) s.col.resize(col_size);
+    if (s.acc.size() < acc_size) s.acc.resize(acc_size);
+    return s;
+  }
+};
+
 class FastQConv : public FallbackKernel {
  public:
   explicit FastQConv(const KernelRegistry& ref) : FallbackKernel(ref, "QConv") {}
@@ -55,24 +71,25 @@ class FastQConv : public FallbackKernel {
       depthwise_kernel_.run(ctx, weights, epilogue_, y);
       return Status::Ok();
     }
-    adjust_input(ctx, xs_.data());
+    Int16ConvScratch& scratch = Int16ConvScratch::grown(xs_size_, col_size_, acc_size_);
+    adjust_input(ctx, scratch.xs.data());
     const int64_t batch = x.shape[0], channels = x.shape[1], maps = w.shape[0];
     const int64_t cg = channels / group_, mg = maps / group_, k = cg * g_.kernel_size();
     const int64_t in_size = g_.in_size(), out_size = g_.out_size();
     for (int64_t n = 0; n < batch; ++n) {
       for (int64_t grp = 0; grp < group_; ++grp) {
-        const int16_t* cols = xs_.data() + (n * channels + grp * cg) * in_size;
+        const int16_t* cols = scratch.xs.data() + (n * channels + grp * cg) * in_size;
         if (!pointwise_) {
-          im2col_parallel(ctx, g_, cols, cg, col_.data());
-          cols = col_.data();
+          im2col_parallel(ctx, g_, cols, cg, scratch.col.data());
+          cols = scratch.col.data();
         }
         GemmShape s;
         s.m = mg, s.n = out_size, s.k = k;
         s.lda = k, s.ldb = out_size, s.ldc = out_size;
-        gemm_s16(s, weights.data() + grp * mg * k, cols, acc_.data(), ctx.threads);
+        gemm_s16(s, weights.data() + grp * mg * k, cols, scratch.acc.data(), ctx.threads);
         for (int64_t m = 0; m < mg; ++m) {
           const int64_t map = grp * mg + m;
-          requant_run(epilogue_, acc_.data() + m * out_size, out_size, map, 0, y, (n * maps + map) * out_size);
+          requant_run(epilogue_, scratch.acc.data() + m * out_size, out_size, map, 0, y, (n * maps + map) * out_size);
         }
       }
     }
@@ -80,21 +97,19 @@ class FastQConv : public FallbackKernel {
   }
 
  private:
-  // The int16 GEMM path's buffers, sized here so that run() does not allocate: X minus its zero point, the im2col
-  // columns of one group (none for 1x1 convolutions, whose columns are X itself) and one group's accumulators.
   void size_int16_scratch(const Tensor& x, const Tensor& w) {
     const int64_t k = x.shape[1] / group_ * g_.kernel_size();
     pointwise_ = im2col_is_identity(g_);
-    xs_.resize(static_cast<size_t>(x.numel()));
-    col_.resize(pointwise_ ? 0 : static_cast<size_t>(k * g_.out_size()));
-    acc_.resize(static_cast<size_t>(w.shape[0] / group_ * g_.out_size()));
+    xs_size_ = static_cast<size_t>(x.numel());
+    col_size_ = pointwise_ ? 0 : static_cast<size_t>(k * g_.out_size());
+    acc_size_ = static_cast<size_t>(w.shape[0] / group_ * g_.out_size());
+    Int16ConvScratch::grown(xs_size_, col_size_, acc_size_);
   }
 
   ref::NnGeometry g_;
   int64_t group_ = 1;
   bool pointwise_ = false;
-  std::vector<int16_t> xs_, col_;
-  std::vector<int32_t> acc_;
+  size_t xs_size_ = 0, col_size_ = 0, acc_size_ = 0;
   bool depthwise_ = false;
   DepthwiseQConv depthwise_kernel_;
   ref::IntLinearEpilogue epilogue_;
