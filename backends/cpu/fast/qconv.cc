@@ -1,37 +1,17 @@
-// Fast qedge QConv on 8-bit levels: per image and group, acc[M/g, out] = W[M/g, C/g * kernel] * col (int16 im2col of
-// x - x_zero_point, 0 in the padding) on the exact int16 GEMM, then the reference's epilogue, so results are
-// bit-identical to the reference kernel. Depthwise convolutions run depthwise/, layers whose weights fit a byte layout
-// the low-bit GEMM (qconv_lowbit.cc), xnor ones the XNOR-popcount path (qconv_xnor.cc); float inputs and wider levels
-// use the reference kernel.
-#include <algorithm>
+// Fast qedge QConv on 8-bit levels: the exact int16 GEMM (qconv_int16.cc), so results are bit-identical to the
+// reference kernel. Depthwise convolutions run depthwise/, layers whose weights fit a byte layout the low-bit GEMM
+// (qconv_lowbit.cc), xnor ones the XNOR-popcount path (qconv_xnor.cc); float inputs and wider levels use the
+// reference kernel.
 #include <vector>
 
 #include "common/nn_conv.h"
 #include "depthwise/depthwise_conv.h"
 #include "fallback_kernel.h"
-#include "im2col.h"
 #include "int_weight_paths.h"
-#include "qedge/cpu_fast/gemm_s16.h"
-#include "requant.h"
+#include "qconv_int16.h"
 
 namespace qedge::fast {
 namespace {
-
-// The int16 GEMM path's buffers: X minus its zero point, one group's im2col columns (none for 1x1 convolutions, whose
-// columns are X itself) and one group's accumulators. One set per thread, shared by every QConv it runs (one at a
-// time), so that a layer works in the memory the layer before it left in cache (per-layer buffers made the GEMM's
-// stores miss the cache); grown at prepare, so that steady-state runs do not allocate.
-struct Int16ConvScratch {
-  std::vector<int16_t> xs, col;
-  std::vector<int32_t> acc;
-  static Int16ConvScratch& grown(size_t xs_size, size_t col_size, size_t acc_size) {
-    thread_local Int16ConvScratch s;
-    if (s.xs.size() < xs_size) s.xs.resize(xs_size);
-    if (s.col.size() < col_size) s.col.resize(col_size);
-    if (s.acc.size() < acc_size) s.acc.resize(acc_size);
-    return s;
-  }
-};
 
 class FastQConv : public FallbackKernel {
  public:
@@ -55,63 +35,29 @@ class FastQConv : public FallbackKernel {
     depthwise_ = !xnor_applies(ctx) && depthwise_qconv_applies(ctx);
     paths_.choose(ctx, num_elements(w.shape) / w.shape[0], !depthwise_);
     if (depthwise_) depthwise_kernel_.prepare(ctx, g_);
-    if (!depthwise_ && !paths_.xnor && !paths_.lowbit) size_int16_scratch(*ctx.input(0), w);
+    if (!depthwise_ && !paths_.xnor && !paths_.lowbit) int16_.prepare(ctx, g_, group_);
     return epilogue_.read(ctx, ctx.input(1)->shape[0], ctx.output(0)->shape);
   }
 
   Status run_fast(KernelContext& ctx) override {
-    const Tensor& x = *ctx.input(0);
-    const Tensor& w = *ctx.input(1);
-    Tensor& y = *ctx.output(0);
     if (paths_.xnor) return run_qconv_xnor(ctx, g_, group_, epilogue_, paths_.xnor_weights);
     if (paths_.lowbit) return run_qconv_lowbit(ctx, g_, group_, *paths_.lowbit, epilogue_, paths_.lowbit_weights);
     QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* cached, paths_.int16_weights.get(ctx, 0));
     const std::vector<int16_t>& weights = *cached;
     if (depthwise_) {
-      depthwise_kernel_.run(ctx, weights, epilogue_, y);
+      depthwise_kernel_.run(ctx, weights, epilogue_, *ctx.output(0));
       return Status::Ok();
     }
-    Int16ConvScratch& scratch = Int16ConvScratch::grown(xs_size_, col_size_, acc_size_);
-    adjust_input(ctx, scratch.xs.data());
-    const int64_t batch = x.shape[0], channels = x.shape[1], maps = w.shape[0];
-    const int64_t cg = channels / group_, mg = maps / group_, k = cg * g_.kernel_size();
-    const int64_t in_size = g_.in_size(), out_size = g_.out_size();
-    for (int64_t n = 0; n < batch; ++n) {
-      for (int64_t grp = 0; grp < group_; ++grp) {
-        const int16_t* cols = scratch.xs.data() + (n * channels + grp * cg) * in_size;
-        if (!pointwise_) {
-          im2col_parallel(ctx, g_, cols, cg, scratch.col.data());
-          cols = scratch.col.data();
-        }
-        GemmShape s;
-        s.m = mg, s.n = out_size, s.k = k;
-        s.lda = k, s.ldb = out_size, s.ldc = out_size;
-        gemm_s16(s, weights.data() + grp * mg * k, cols, scratch.acc.data(), ctx.threads);
-        for (int64_t m = 0; m < mg; ++m) {
-          const int64_t map = grp * mg + m;
-          requant_run(epilogue_, scratch.acc.data() + m * out_size, out_size, map, 0, y, (n * maps + map) * out_size);
-        }
-      }
-    }
+    int16_.run(ctx, weights, epilogue_);
     return Status::Ok();
   }
 
  private:
-  void size_int16_scratch(const Tensor& x, const Tensor& w) {
-    const int64_t k = x.shape[1] / group_ * g_.kernel_size();
-    pointwise_ = im2col_is_identity(g_);
-    xs_size_ = static_cast<size_t>(x.numel());
-    col_size_ = pointwise_ ? 0 : static_cast<size_t>(k * g_.out_size());
-    acc_size_ = static_cast<size_t>(w.shape[0] / group_ * g_.out_size());
-    Int16ConvScratch::grown(xs_size_, col_size_, acc_size_);
-  }
-
   ref::NnGeometry g_;
   int64_t group_ = 1;
-  bool pointwise_ = false;
-  size_t xs_size_ = 0, col_size_ = 0, acc_size_ = 0;
   bool depthwise_ = false;
   DepthwiseQConv depthwise_kernel_;
+  QConvInt16 int16_;
   ref::IntLinearEpilogue epilogue_;
   IntWeightPaths paths_;
 };

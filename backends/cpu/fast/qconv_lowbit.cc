@@ -7,16 +7,6 @@
 #include "requant.h"
 
 namespace qedge::fast {
-namespace {
-
-bool is_pointwise(const ref::NnGeometry& g) {
-  for (int i = 0; i < 3; ++i) {
-    if (g.kernel[i] != 1 || g.stride[i] != 1 || g.pad_begin[i] != 0 || g.in[i] != g.out[i]) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 Status run_qconv_lowbit(KernelContext& ctx, const ref::NnGeometry& g, int64_t group, const LowbitLayout& layout,
                         const ref::IntLinearEpilogue& epilogue, LowbitWeightsCache& cache) {
@@ -32,7 +22,7 @@ Status run_qconv_lowbit(KernelContext& ctx, const ref::NnGeometry& g, int64_t gr
   std::vector<uint8_t> shifted;
   const uint8_t* xu = u8_activations(ctx, &shifted);
   const int32_t zp = *u8_zero_point(ctx);
-  const bool pointwise = is_pointwise(g);
+  const bool pointwise = im2col_is_identity(g);
   std::vector<uint8_t> col(pointwise ? 0 : static_cast<size_t>(k * out_size));
   std::vector<int32_t> acc(static_cast<size_t>(mg * out_size));
   for (int64_t n = 0; n < batch; ++n) {

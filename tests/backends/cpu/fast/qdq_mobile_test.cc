@@ -1,6 +1,7 @@
 // The QDQ mobilenet path of the fast integer kernels against the reference, bit for bit: the int16 GEMM (its B panel
 // packers on widths that are and are not whole panels, odd k) against a plain product, QConv on the int16 GEMM with
-// 1x1 layers reading X directly (no im2col), the other geometries through im2col, and the depthwise layers; output
+// 1x1 layers reading X directly (no im2col), the other geometries through im2col, images large enough to go in
+// several column chunks, and the depthwise layers; output
 // planes whose lengths are not multiples of eight (the requantizing epilogue's padded last group); 8-bit outputs of
 // both zero-point rules and both signs, a ReLU6-like clamp; 1 and 3 threads; weights given as model constants or
 // not; and one kernel instance run twice on different inputs (the scratch sized in prepare is reused).
@@ -40,6 +41,8 @@ std::vector<Layer> layers() {
       {{1, 12, 9, 13}, {20, 6, 1, 1}, 2},                        // grouped 1x1
       {{1, 10, 6, 6}, {12, 10, 1, 1}, 1, {2, 2}},                // 1x1 stride 2: im2col
       {{1, 10, 6, 7}, {12, 10, 1, 1}, 1, {1, 1}, {0, 0, 1, 1}},  // 1x1 with end padding: im2col
+      {{1, 8, 40, 45}, {160, 8, 1, 1}},                          // 1800 columns: five column chunks
+      {{2, 4, 33, 37}, {96, 4, 3, 3}, 1, {1, 1}, {1, 1, 1, 1}},  // 1221 columns: two chunks, a partial last group
       {{1, 3, 15, 15}, {16, 3, 3, 3}, 1, {2, 2}, {1, 1, 1, 1}},  // the stem: 3x3 stride 2
       {{1, 8, 7, 9}, {12, 8, 3, 3}, 1, {1, 1}, {1, 1, 1, 1}},
       {{1, 9, 13, 11}, {9, 1, 3, 3}, 9, {1, 1}, {1, 1, 1, 1}},   // depthwise stride 1
