@@ -17,14 +17,19 @@ bool common_spec(const ref::QuantizeSpec& o) {
          !quant::is_bipolar(o.params.bits, o.params.is_signed) && o.params.bits <= 24 && o.scale.size() == 1;
 }
 
-bool common_case(const ref::IntLinearEpilogue& e) {
-  // NaN clamp bounds (a hostile file) stay with the scalar code.
-  return e.quantized && !e.thresholds && common_spec(e.out) && !std::isnan(e.lo) && !std::isnan(e.hi);
+// Clamp bounds that are floats (they come from float attributes), so that clamping after the conversion to float
+// gives what the scalar code's clamp before it gives (rounding to float is monotone); NaN bounds (a hostile file)
+// stay with the scalar code.
+bool float_bounds(const ref::IntLinearEpilogue& e) {
+  return !std::isnan(e.lo) && !std::isnan(e.hi) && static_cast<double>(static_cast<float>(e.lo)) == e.lo &&
+         static_cast<double>(static_cast<float>(e.hi)) == e.hi;
 }
 
-bool threshold_case(const ref::IntLinearEpilogue& e) {
-  return e.thresholds && !std::isnan(e.lo) && !std::isnan(e.hi);
+bool common_case(const ref::IntLinearEpilogue& e) {
+  return e.quantized && !e.thresholds && common_spec(e.out) && float_bounds(e);
 }
+
+bool threshold_case(const ref::IntLinearEpilogue& e) { return e.thresholds && float_bounds(e); }
 
 // MultiThreshold levels of eight floats: #{j : x >= T[c, j]} (NaN reaches none), as quant::multithreshold_count, then
 // 2 * count - 1 when bipolar. Channel c onwards with c_step 0 (one row for all eight) or 1 (eight rows, gathered).
@@ -64,15 +69,18 @@ class Thresholds8 {
   bool bipolar_;
 };
 
-// QuantizeSpec::level of eight floats: the same float operations in the same order; NaN gives level 0.
+// QuantizeSpec::level of eight floats: the same float operations in the same order; NaN gives level 0. With
+// `x_not_nan` (the epilogue's clamped values), a finite nonzero scale and a finite zero point no step can make a NaN,
+// and the NaN test is left out.
 class Levels8 {
  public:
-  explicit Levels8(const ref::QuantizeSpec& o)
+  Levels8(const ref::QuantizeSpec& o, bool x_not_nan)
       : s_(_mm256_set1_ps(o.scale[0])),
         zp_(_mm256_set1_ps(o.zero_point[0])),
         rmin_(_mm256_set1_ps(o.range_min)),
         rmax_(_mm256_set1_ps(o.range_max)),
-        zp_after_round_(o.zp_after_round) {}
+        zp_after_round_(o.zp_after_round),
+        nan_free_(x_not_nan && std::isfinite(o.scale[0]) && o.scale[0] != 0.0f && std::isfinite(o.zero_point[0])) {}
 
   __m256i operator()(__m256 x) const {
     constexpr int kRound = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
@@ -84,6 +92,7 @@ class Levels8 {
       q = _mm256_round_ps(_mm256_min_ps(_mm256_max_ps(_mm256_add_ps(_mm256_div_ps(x, s_), zp_), rmin_), rmax_),
                           kRound);
     }
+    if (nan_free_) return _mm256_cvttps_epi32(q);
     const __m256 nan = _mm256_cmp_ps(x, x, _CMP_UNORD_Q);
     return _mm256_cvttps_epi32(_mm256_andnot_ps(nan, q));
   }
@@ -91,17 +100,18 @@ class Levels8 {
  private:
   __m256 s_, zp_, rmin_, rmax_;
   bool zp_after_round_;
+  bool nan_free_;
 };
 
-// The epilogue's v * mult + add (separate multiply and add, as the scalar code), then the clamp bounds (NaN takes lo),
-// of eight doubles (two halves), as floats for the quantizer. Element i of a run has channel c0 + i * c_step; the
+// The epilogue's v * mult + add (separate multiply and add, as the scalar code) of eight doubles (two halves), as
+// floats clamped to the bounds (float_bounds holds; NaN takes lo: max_ps returns its second operand), never NaN. Element i of a run has channel c0 + i * c_step; the
 // parameters are broadcast once per run when every element shares them (per tensor, or c_step 0), so the loop only
 // loads them when they change per element.
 class Affine8 {
  public:
   Affine8(const ref::IntLinearEpilogue& e, int64_t c_step, int64_t c0)
-      : lo_(_mm256_set1_pd(e.lo)),
-        hi_(_mm256_set1_pd(e.hi)),
+      : lo_(_mm256_set1_ps(static_cast<float>(e.lo))),
+        hi_(_mm256_set1_ps(static_cast<float>(e.hi))),
         mult_(per_element(e.mult, c_step) ? e.mult.data() + c0 : nullptr),
         add_(per_element(e.add, c_step) ? e.add.data() + c0 : nullptr),
         m_(broadcast(e.mult, c0)),
@@ -109,7 +119,8 @@ class Affine8 {
 
   // Elements [i, i + 8) of the run.
   __m256 operator()(__m256d v0, __m256d v1, int64_t i) const {
-    return _mm256_set_m128(_mm256_cvtpd_ps(half(v1, i + 4)), _mm256_cvtpd_ps(half(v0, i)));
+    const __m256 x = _mm256_set_m128(_mm256_cvtpd_ps(half(v1, i + 4)), _mm256_cvtpd_ps(half(v0, i)));
+    return _mm256_min_ps(_mm256_max_ps(x, lo_), hi_);
   }
 
  private:
@@ -122,11 +133,10 @@ class Affine8 {
   }
 
   __m256d half(__m256d v, int64_t i) const {
-    v = _mm256_add_pd(_mm256_mul_pd(v, params4(mult_, m_, i)), params4(add_, a_, i));
-    return _mm256_min_pd(_mm256_max_pd(v, lo_), hi_);
+    return _mm256_add_pd(_mm256_mul_pd(v, params4(mult_, m_, i)), params4(add_, a_, i));
   }
 
-  __m256d lo_, hi_;
+  __m256 lo_, hi_;
   const float* mult_;
   const float* add_;
   __m256d m_, a_;
@@ -205,7 +215,7 @@ int64_t requant_avx2(const ref::IntLinearEpilogue& e, const int32_t* acc, int64_
   }
   if (!common_case(e)) return 0;
   const Affine8 affine(e, c_step, c0);
-  const Levels8 levels(e.out);
+  const Levels8 levels(e.out, true);
   const auto eight = [&](const int32_t* p, int64_t i) { return levels(affine(acc4(p), acc4(p + 4), i)); };
   return with_store(y, base, [&](auto store) {
     int64_t i = 0;
@@ -227,7 +237,7 @@ int64_t qadd_avx2(const ref::IntLinearEpilogue& e, const QAddOperand& a, const Q
                   int64_t base) {
   if (!cpu_features().avx2_fma || !common_case(e)) return 0;
   const Affine8 affine(e, 0, 0);
-  const Levels8 levels(e.out);
+  const Levels8 levels(e.out, true);
   const __m256d a_zp = _mm256_set1_pd(static_cast<double>(a.zero_point)), a_s = _mm256_set1_pd(a.scale);
   const __m256d b_zp = _mm256_set1_pd(static_cast<double>(b.zero_point)), b_s = _mm256_set1_pd(b.scale);
   // (a - a_zp) * a_scale + (b - b_zp) * b_scale: the differences are exact small integers, as in the scalar code.
@@ -245,7 +255,7 @@ int64_t qadd_avx2(const ref::IntLinearEpilogue& e, const QAddOperand& a, const Q
 
 int64_t quantize_avx2(const ref::QuantizeSpec& spec, const float* x, int64_t n, Tensor& y, int64_t base) {
   if (!cpu_features().avx2_fma || !common_spec(spec)) return 0;
-  const Levels8 levels(spec);
+  const Levels8 levels(spec, false);
   return with_store(y, base, [&](auto store) {
     int64_t i = 0;
     for (; i + 8 <= n; i += 8) store(i, levels(_mm256_loadu_ps(x + i)));

@@ -7,6 +7,7 @@
 // not; and one kernel instance run twice on different inputs (the scratch sized in prepare is reused).
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 #include <tuple>
 
@@ -204,6 +205,25 @@ TEST(FastQdqMobile, PaddedLastGroupRoundsTiesAsTheReference) {
   for (size_t i = 0; i < wv.size(); ++i) wv[i] = static_cast<uint8_t>(i < 8 ? 127 : static_cast<int>(rng() % 5) - 2);
   expect_identical_to_reference("QConv", a, {make_tensor<uint8_t>(DType::kUint8, l.x, xv),
                                              make_tensor<uint8_t>(DType::kInt8, l.w, wv)});
+}
+
+// Non-finite multipliers and offsets (a hostile file): the vectorized epilogue clamps in float after the conversion
+// and leaves out the NaN test, and must still give the scalar epilogue's levels (NaN takes the lower bound), with
+// and without clamp bounds.
+TEST(FastQdqMobile, NonFiniteEpilogueParametersAsTheReference) {
+  std::mt19937 rng(25);
+  const Layer l{{1, 8, 3, 7}, {8, 8, 1, 1}};
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  for (bool bounds : {true, false}) {
+    AttrMap a = qconv_attrs(l, DType::kUint8, DType::kInt8, 0);
+    a.set(floats_attr("mult", {nan, inf, -inf, 0.0f, 1e30f, -1e-3f, 2e-3f, 1.0f}));
+    a.set(floats_attr("add", {0.5f, -inf, nan, inf, 0.0f, -0.25f, nan, 1e30f}));
+    if (!bounds) {
+      a.set(float_attr("clamp_min", -inf));
+      a.set(float_attr("clamp_max", inf));
+    }
+    expect_identical_to_reference("QConv", a, {levels(DType::kUint8, l.x, rng), levels(DType::kInt8, l.w, rng)});
+  }
 }
 
 }  // namespace
