@@ -1,5 +1,7 @@
 // The int16 GEMM: packing for gemm_blocking.h with k taken in pairs (vpmaddwd sums two products); an odd k slice
 // is padded with a zero.
+#include <algorithm>
+
 #include "gemm/gemm_blocking.h"
 #include "gemm/gemm_f32_microkernel.h"
 #include "gemm/gemm_s16_microkernel.h"
@@ -23,15 +25,19 @@ GemmS16PackPanel pack_panel() {
   return gemm_s16_pack_panel_scalar;
 }
 
-// A[0:mc, 0:kc] into 6-row panels of k-pairs (rows past mc and the k past kc are zero).
+// A[0:mc, 0:kc] into 6-row panels of k-pairs (rows past mc and the k past kc are zero). The weights are packed on
+// every call, so the loop tests for edges per panel and per pair, not per element.
 void pack_a(const int16_t* a, int64_t lda, int64_t mc, int64_t kc, int16_t* out) {
   for (int64_t i0 = 0; i0 < mc; i0 += kGemmMr) {
+    const int64_t rows = std::min<int64_t>(kGemmMr, mc - i0);
     for (int64_t p = 0; p < kc; p += 2) {
-      for (int64_t r = 0; r < kGemmMr; ++r) {
-        const bool row = i0 + r < mc;
-        *out++ = row ? a[(i0 + r) * lda + p] : 0;
-        *out++ = row && p + 1 < kc ? a[(i0 + r) * lda + p + 1] : 0;
+      const int16_t* ap = a + i0 * lda + p;
+      if (p + 1 < kc) {
+        for (int64_t r = 0; r < rows; ++r, out += 2) out[0] = ap[r * lda], out[1] = ap[r * lda + 1];
+      } else {
+        for (int64_t r = 0; r < rows; ++r, out += 2) out[0] = ap[r * lda], out[1] = 0;
       }
+      for (int64_t r = rows; r < kGemmMr; ++r, out += 2) out[0] = out[1] = 0;
     }
   }
 }
