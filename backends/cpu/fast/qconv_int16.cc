@@ -8,6 +8,7 @@
 #include "int_operands.h"
 #include "qedge/cpu_fast/gemm_s16.h"
 #include "requant.h"
+#include "scratch_buffer.h"
 
 namespace qedge::fast {
 namespace {
@@ -17,13 +18,13 @@ namespace {
 // memory the layer before it left in cache (per-layer buffers made the GEMM's stores miss the cache); grown at
 // prepare, so that steady-state runs do not allocate.
 struct Scratch {
-  std::vector<int16_t> xs, col;
-  std::vector<int32_t> acc;
+  ScratchBuffer<int16_t> xs, col;
+  ScratchBuffer<int32_t> acc;
   static Scratch& grown(size_t xs_size, size_t col_size, size_t acc_size) {
     thread_local Scratch s;
-    if (s.xs.size() < xs_size) s.xs.resize(xs_size);
-    if (s.col.size() < col_size) s.col.resize(col_size);
-    if (s.acc.size() < acc_size) s.acc.resize(acc_size);
+    s.xs.grow(xs_size);
+    s.col.grow(col_size);
+    s.acc.grow(acc_size);
     return s;
   }
 };

@@ -7,6 +7,7 @@
 #include "common/activation.h"
 #include "common/int_linear.h"
 #include "common/nn_geometry.h"
+#include "scratch_buffer.h"
 
 namespace qedge::fast {
 
@@ -35,8 +36,8 @@ class DepthwiseQConv {
 
  private:
   struct Part {
-    std::vector<float> scratch, x, y;
-    std::vector<int32_t> acc;
+    ScratchBuffer<float> scratch, x, y;
+    ScratchBuffer<int32_t> acc;
   };
 
   ref::NnGeometry g_;

@@ -40,10 +40,10 @@ void DepthwiseQConv::prepare(const KernelContext& ctx, const ref::NnGeometry& g)
   w_source_ = nullptr;
   parts_.resize(static_cast<size_t>(ctx.threads ? std::max(1, ctx.threads->num_threads()) : 1));
   for (Part& p : parts_) {
-    p.scratch.resize(static_cast<size_t>(depthwise_scratch_size(g)));
-    p.x.resize(static_cast<size_t>(g.in_size()));
-    p.y.resize(static_cast<size_t>(g.out_size()));
-    p.acc.resize(static_cast<size_t>(g.out_size()));
+    p.scratch.grow(static_cast<size_t>(depthwise_scratch_size(g)));
+    p.x.grow(static_cast<size_t>(g.in_size()));
+    p.y.grow(static_cast<size_t>(g.out_size()));
+    p.acc.grow(static_cast<size_t>(g.out_size()));
   }
 }
 
@@ -81,8 +81,9 @@ void DepthwiseQConv::run(const KernelContext& ctx, const std::vector<int16_t>& w
         p.scratch = buf.scratch.data();
         p.y = buf.y.data();
         depthwise_plane_f32(p);
-        for (int64_t i = 0; i < out_size; ++i) buf.acc[i] = static_cast<int32_t>(buf.y[i]);
-        requant_run(e, buf.acc.data(), out_size, m, 0, y, nm * out_size);
+        int32_t* acc = buf.acc.data();
+        for (int64_t i = 0; i < out_size; ++i) acc[i] = static_cast<int32_t>(buf.y.data()[i]);
+        requant_run(e, acc, out_size, m, 0, y, nm * out_size);
       }
     }
   });
