@@ -47,7 +47,10 @@ void QConvInt16::prepare(const KernelContext& ctx, const ref::NnGeometry& g, int
   pointwise_ = im2col_is_identity(g);
   xs_size_ = static_cast<size_t>(x.numel());
   col_size_ = pointwise_ ? 0 : static_cast<size_t>(k * g.out_size());
-  acc_size_ = static_cast<size_t>(w.shape[0] / group * g.out_size());
+  // Accumulators for one chunk per part (thread), not for the whole image.
+  const int64_t mg = w.shape[0] / group;
+  parts_ = ctx.threads ? std::max(1, ctx.threads->num_threads()) : 1;
+  acc_size_ = static_cast<size_t>(parts_ * mg * std::min(g.out_size(), chunk_columns(mg)));
   Scratch::grown(xs_size_, col_size_, acc_size_);
 }
 
@@ -75,24 +78,30 @@ void QConvInt16::run(KernelContext& ctx, const std::vector<int16_t>& weights, co
           requant_run(e, acc + m * nc, nc, map, 0, y, (n * maps + map) * out_size + j0);
         }
       };
-      auto gemm_chunk = [&](int64_t c, ThreadPool* threads) {
+      // Chunk c's accumulators into acc; returns its column count.
+      auto gemm_chunk = [&](int64_t c, int32_t* acc, ThreadPool* threads) {
         const int64_t j0 = c * chunk, nc = std::min(chunk, out_size - j0);
         GemmShape s;
         s.m = mg, s.n = nc, s.k = k;
         s.lda = k, s.ldb = out_size, s.ldc = nc;
-        int32_t* acc = scratch.acc.data() + mg * j0;
         gemm_s16(s, a, cols + j0, acc, threads);
-        return acc;
+        return nc;
       };
       if (chunks == 1) {
-        const int32_t* acc = gemm_chunk(0, ctx.threads);
-        ctx.parallel_for(mg, [&](int64_t begin, int64_t end) { requant_maps(acc, 0, out_size, begin, end); });
+        gemm_chunk(0, scratch.acc.data(), ctx.threads);
+        ctx.parallel_for(mg, [&](int64_t begin, int64_t end) {
+          requant_maps(scratch.acc.data(), 0, out_size, begin, end);
+        });
         continue;
       }
-      ctx.parallel_for(chunks, [&](int64_t begin, int64_t end) {
-        for (int64_t c = begin; c < end; ++c) {
-          const int64_t j0 = c * chunk;
-          requant_maps(gemm_chunk(c, nullptr), j0, std::min(chunk, out_size - j0), 0, mg);
+      // Consecutive chunks per part, each part in its own accumulators.
+      const int64_t parts = std::min(parts_, chunks);
+      ctx.parallel_for(parts, [&](int64_t part_begin, int64_t part_end) {
+        for (int64_t part = part_begin; part < part_end; ++part) {
+          int32_t* acc = scratch.acc.data() + part * mg * chunk;
+          for (int64_t c = chunks * part / parts; c < chunks * (part + 1) / parts; ++c) {
+            requant_maps(acc, c * chunk, gemm_chunk(c, acc, nullptr), 0, mg);
+          }
         }
       });
     }

@@ -24,6 +24,7 @@ class QConvInt16 {
   ref::NnGeometry g_;
   int64_t group_ = 1;
   bool pointwise_ = false;
+  int64_t parts_ = 1;  // the thread count at prepare: chunks of large images are split into this many parts
   size_t xs_size_ = 0, col_size_ = 0, acc_size_ = 0;
 };
 
