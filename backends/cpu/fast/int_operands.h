@@ -37,25 +37,25 @@ void subtract_zero_point(const T* x, int64_t n, int32_t zp, int16_t* out) {
   for (int64_t i = 0; i < n; ++i) out[i] = static_cast<int16_t>(static_cast<int32_t>(x[i]) - zp);
 }
 
-// X's levels minus x_zero_point, as int16 (int16_gemm_fits holds), into out[0, X.numel()).
-inline void adjust_input(const KernelContext& ctx, int16_t* out) {
+// X's levels [begin, end) minus x_zero_point, as int16 (int16_gemm_fits holds), into out[begin, end).
+inline void adjust_input(const KernelContext& ctx, int64_t begin, int64_t end, int16_t* out) {
   const Tensor& x = *ctx.input(0);
-  const int64_t zp = ctx.attr().get_int("x_zero_point", 0);
-  const int64_t n = x.numel();
+  const auto zp = static_cast<int32_t>(ctx.attr().get_int("x_zero_point", 0));
   // The 8-bit types in loops the compiler vectorizes; the others element by element.
   if (x.dtype == DType::kUint8) {
-    subtract_zero_point(x.data_as<uint8_t>(), n, static_cast<int32_t>(zp), out);
+    subtract_zero_point(x.data_as<uint8_t>() + begin, end - begin, zp, out + begin);
   } else if (x.dtype == DType::kInt8) {
-    subtract_zero_point(x.data_as<int8_t>(), n, static_cast<int32_t>(zp), out);
+    subtract_zero_point(x.data_as<int8_t>() + begin, end - begin, zp, out + begin);
   } else {
-    for (int64_t i = 0; i < n; ++i) out[i] = static_cast<int16_t>(ref::int_element(x, i) - zp);
+    for (int64_t i = begin; i < end; ++i) out[i] = static_cast<int16_t>(ref::int_element(x, i) - zp);
   }
 }
 
 // adjust_input into a new vector.
 inline std::vector<int16_t> adjusted_input(const KernelContext& ctx) {
-  std::vector<int16_t> out(static_cast<size_t>(ctx.input(0)->numel()));
-  adjust_input(ctx, out.data());
+  const int64_t n = ctx.input(0)->numel();
+  std::vector<int16_t> out(static_cast<size_t>(n));
+  adjust_input(ctx, 0, n, out.data());
   return out;
 }
 

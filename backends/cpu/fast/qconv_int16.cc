@@ -58,7 +58,11 @@ void QConvInt16::run(KernelContext& ctx, const std::vector<int16_t>& weights, co
   const Tensor& x = *ctx.input(0);
   Tensor& y = *ctx.output(0);
   Scratch& scratch = Scratch::grown(xs_size_, col_size_, acc_size_);
-  adjust_input(ctx, scratch.xs.data());
+  constexpr int64_t kAdjustChunk = 16384;
+  const int64_t numel = x.numel();
+  ctx.parallel_for((numel + kAdjustChunk - 1) / kAdjustChunk, [&](int64_t begin, int64_t end) {
+    adjust_input(ctx, begin * kAdjustChunk, std::min(numel, end * kAdjustChunk), scratch.xs.data());
+  });
   const int64_t batch = x.shape[0], channels = x.shape[1], maps = ctx.input(1)->shape[0];
   const int64_t cg = channels / group_, mg = maps / group_, k = cg * g_.kernel_size();
   const int64_t in_size = g_.in_size(), out_size = g_.out_size();

@@ -42,7 +42,7 @@ std::vector<Layer> layers() {
       {{1, 12, 9, 13}, {20, 6, 1, 1}, 2},                        // grouped 1x1
       {{1, 10, 6, 6}, {12, 10, 1, 1}, 1, {2, 2}},                // 1x1 stride 2: im2col
       {{1, 10, 6, 7}, {12, 10, 1, 1}, 1, {1, 1}, {0, 0, 1, 1}},  // 1x1 with end padding: im2col
-      {{1, 8, 40, 45}, {160, 8, 1, 1}},                          // 1800 columns: five column chunks
+      {{1, 16, 40, 45}, {160, 16, 1, 1}},                        // 1800 columns: five column chunks
       {{2, 4, 33, 37}, {96, 4, 3, 3}, 1, {1, 1}, {1, 1, 1, 1}},  // 1221 columns: two chunks, a partial last group
       {{1, 3, 15, 15}, {16, 3, 3, 3}, 1, {2, 2}, {1, 1, 1, 1}},  // the stem: 3x3 stride 2
       {{1, 8, 7, 9}, {12, 8, 3, 3}, 1, {1, 1}, {1, 1, 1, 1}},
