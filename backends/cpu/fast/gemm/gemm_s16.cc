@@ -26,18 +26,22 @@ GemmS16PackPanel pack_panel() {
 }
 
 // A[0:mc, 0:kc] into 6-row panels of k-pairs (rows past mc and the k past kc are zero). The weights are packed on
-// every call, so the loop tests for edges per panel and per pair, not per element.
+// every call, so each row is read in order (the panel's pairs of one row are 12 values apart in the output, which
+// stays in cache) instead of six rows in step, whose loads missed the cache.
 void pack_a(const int16_t* a, int64_t lda, int64_t mc, int64_t kc, int16_t* out) {
-  for (int64_t i0 = 0; i0 < mc; i0 += kGemmMr) {
+  constexpr int64_t kPairStride = 2 * kGemmMr;
+  const int64_t pairs = (kc + 1) / 2, whole = kc / 2;
+  for (int64_t i0 = 0; i0 < mc; i0 += kGemmMr, out += pairs * kPairStride) {
     const int64_t rows = std::min<int64_t>(kGemmMr, mc - i0);
-    for (int64_t p = 0; p < kc; p += 2) {
-      const int16_t* ap = a + i0 * lda + p;
-      if (p + 1 < kc) {
-        for (int64_t r = 0; r < rows; ++r, out += 2) out[0] = ap[r * lda], out[1] = ap[r * lda + 1];
-      } else {
-        for (int64_t r = 0; r < rows; ++r, out += 2) out[0] = ap[r * lda], out[1] = 0;
+    for (int64_t r = 0; r < kGemmMr; ++r) {
+      int16_t* o = out + 2 * r;
+      if (r >= rows) {
+        for (int64_t q = 0; q < pairs; ++q) o[q * kPairStride] = o[q * kPairStride + 1] = 0;
+        continue;
       }
-      for (int64_t r = rows; r < kGemmMr; ++r, out += 2) out[0] = out[1] = 0;
+      const int16_t* ar = a + (i0 + r) * lda;
+      for (int64_t q = 0; q < whole; ++q) o[q * kPairStride] = ar[2 * q], o[q * kPairStride + 1] = ar[2 * q + 1];
+      if (whole < pairs) o[whole * kPairStride] = ar[2 * whole], o[whole * kPairStride + 1] = 0;
     }
   }
 }
