@@ -1,8 +1,8 @@
 // Fast qedge QConv on 8-bit levels: per image and group, acc[M/g, out] = W[M/g, C/g * kernel] * col (int16 im2col of
 // x - x_zero_point, 0 in the padding) on the exact int16 GEMM, then the reference's epilogue, so results are
 // bit-identical to the reference kernel. Depthwise convolutions run depthwise/, layers whose weights fit a byte layout
-// the low-bit GEMM (qconv_lowbit.cc), xnor ones the XNOR-popcount path (qconv_xnor.cc); float inputs and wider levels
-// use the reference kernel.
+// the low-bit GEMM (qconv_lowbit.cc), xnor ones the XNOR-popcount path (qconv_xnor.cc), 3x3 stride-1 ones where it
+// was measured faster exact integer Winograd (winograd_int/); float inputs and wider levels use the reference kernel.
 #include <algorithm>
 #include <vector>
 
@@ -13,6 +13,7 @@
 #include "int_weight_paths.h"
 #include "qedge/cpu_fast/gemm_s16.h"
 #include "requant.h"
+#include "winograd_int/winograd_int_conv3x3.h"
 
 namespace qedge::fast {
 namespace {
@@ -53,6 +54,7 @@ class FastQConv : public FallbackKernel {
       depthwise_qconv(ctx, g_, weights, epilogue_, y);
       return Status::Ok();
     }
+    if (WinogradIntConv3x3::applies(ctx, g_, group_)) return winograd_int_.run(ctx, g_, weights, epilogue_);
     const std::vector<int16_t> xs = adjusted_input(ctx);
     const int64_t batch = x.shape[0], channels = x.shape[1], maps = w.shape[0];
     const int64_t cg = channels / group_, mg = maps / group_, k = cg * g_.kernel_size();
@@ -81,6 +83,7 @@ class FastQConv : public FallbackKernel {
   bool depthwise_ = false;
   ref::IntLinearEpilogue epilogue_;
   IntWeightPaths paths_;
+  WinogradIntConv3x3 winograd_int_;
 };
 
 }  // namespace
