@@ -284,7 +284,7 @@ void BM_QConv3x3Resnet18(benchmark::State& state) {
   s.m = c, s.n = hw * hw, s.k = c * 9, s.lda = s.k, s.ldb = s.n, s.ldc = s.n;
   for (auto _ : state) {
     if (winograd) {
-      benchmark::DoNotOptimize(wino.run(ctx, g, weights, epilogue));
+      benchmark::DoNotOptimize(wino.run(ctx, g, epilogue));
     } else {
       const std::vector<int16_t> xs = fast::adjusted_input(ctx);
       fast::im2col(g, xs.data(), c, col.data());

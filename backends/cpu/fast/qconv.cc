@@ -48,13 +48,13 @@ class FastQConv : public FallbackKernel {
     Tensor& y = *ctx.output(0);
     if (paths_.xnor) return run_qconv_xnor(ctx, g_, group_, epilogue_, paths_.xnor_weights);
     if (paths_.lowbit) return run_qconv_lowbit(ctx, g_, group_, *paths_.lowbit, epilogue_, paths_.lowbit_weights);
+    if (WinogradIntConv3x3::applies(ctx, g_, group_)) return winograd_int_.run(ctx, g_, epilogue_);
     QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* cached, paths_.int16_weights.get(ctx, 0));
     const std::vector<int16_t>& weights = *cached;
     if (depthwise_) {
       depthwise_qconv(ctx, g_, weights, epilogue_, y);
       return Status::Ok();
     }
-    if (WinogradIntConv3x3::applies(ctx, g_, group_)) return winograd_int_.run(ctx, g_, weights, epilogue_);
     const std::vector<int16_t> xs = adjusted_input(ctx);
     const int64_t batch = x.shape[0], channels = x.shape[1], maps = w.shape[0];
     const int64_t cg = channels / group_, mg = maps / group_, k = cg * g_.kernel_size();

@@ -123,7 +123,9 @@ bool WinogradIntConv3x3::applies(const KernelContext& ctx, const ref::NnGeometry
          4 * 9 * channels * mx * mw < (int64_t{1} << 31);
 }
 
-void WinogradIntConv3x3::transform_weights(const std::vector<int16_t>& weights, int64_t maps, int64_t channels) {
+Status WinogradIntConv3x3::transform_weights(const KernelContext& ctx, int64_t maps, int64_t channels) {
+  std::vector<int16_t> weights;
+  QEDGE_RETURN_IF_ERROR(adjusted_weights(ctx, 0, &weights));
   const int64_t cp = round_up(channels, kWinoIntLanes), panels = round_up(maps, kWinoIntNr) / kWinoIntNr;
   u_.assign(static_cast<size_t>(kWinoIntPositions * panels * kWinoIntNr * cp), 0);
   int32_t f[kWinoIntPositions];
@@ -136,15 +138,15 @@ void WinogradIntConv3x3::transform_weights(const std::vector<int16_t>& weights, 
       }
     }
   }
+  return Status::Ok();
 }
 
-Status WinogradIntConv3x3::run(KernelContext& ctx, const ref::NnGeometry& g, const std::vector<int16_t>& weights,
-                               const ref::IntLinearEpilogue& epilogue) {
+Status WinogradIntConv3x3::run(KernelContext& ctx, const ref::NnGeometry& g, const ref::IntLinearEpilogue& epilogue) {
   const Tensor& x = *ctx.input(0);
   const Tensor& w = *ctx.input(1);
   const Plan p(ctx, g);
   if (!(w.constant && w.data == u_source_ && !u_.empty())) {
-    transform_weights(weights, p.maps, p.channels);
+    QEDGE_RETURN_IF_ERROR(transform_weights(ctx, p.maps, p.channels));
     u_source_ = w.constant ? w.data : nullptr;
   }
   std::vector<int16_t> plane(static_cast<size_t>(p.batch * p.plane_h * p.plane_w * p.cp), 0);

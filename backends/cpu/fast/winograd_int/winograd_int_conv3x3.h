@@ -23,13 +23,12 @@ class WinogradIntConv3x3 {
   // than the int16 im2col GEMM (qedge_kernel_bench BM_QConv3x3Resnet18).
   static bool applies(const KernelContext& ctx, const ref::NnGeometry& g, int64_t group);
 
-  // Y = the epilogue of QConv(X, W) with X, W the context's inputs 0 and 1 and Y its output 0; `weights` are W's
-  // levels minus w_zero_point ([maps][channels][3][3], int16).
-  Status run(KernelContext& ctx, const ref::NnGeometry& g, const std::vector<int16_t>& weights,
-             const ref::IntLinearEpilogue& epilogue);
+  // Y = the epilogue of QConv(X, W) with X, W the context's inputs 0 and 1 and Y its output 0.
+  Status run(KernelContext& ctx, const ref::NnGeometry& g, const ref::IntLinearEpilogue& epilogue);
 
  private:
-  void transform_weights(const std::vector<int16_t>& weights, int64_t maps, int64_t channels);
+  // U' from W's levels minus w_zero_point; only U' is kept (not the int16 levels: U' is 16/9 of them already).
+  Status transform_weights(const KernelContext& ctx, int64_t maps, int64_t channels);
 
   std::vector<int16_t> u_;          // U' in the GEMM's B panels (winograd_int_kernels.h)
   const void* u_source_ = nullptr;  // the constant weight u_ was made from (null: recompute every run)
