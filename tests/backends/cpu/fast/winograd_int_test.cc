@@ -130,6 +130,41 @@ TEST(WinogradIntQConv, ConstantWeightsAndManyBlocks) {
   }
 }
 
+// One kernel object across runs, as in a session: a constant weight's U' is kept; a weight that is not constant is
+// transformed again on every run (here its values change in place between runs).
+TEST(WinogradIntQConv, ConstantWeightsKeptAndChangedWeightsRedone) {
+  std::mt19937 rng(57);
+  const TensorData x = levels<uint8_t>(DType::kUint8, {1, 24, 9, 10}, rng);
+  TensorData wt = levels<int8_t>(DType::kInt8, {20, 24, 3, 3}, rng);
+  const AttrMap a = attrs({ints_attr("pads", {1, 0, 2, 1}), int_attr("x_zero_point", 100)});
+  fast::WinogradIntConv3x3 conv;
+  for (bool constant : {true, true, false, false}) {
+    auto want = run_ref_kernel("QConv", a, {x, wt}, 1, 1, "qedge");
+    ASSERT_TRUE(want.ok()) << want.status().message();
+    Tensor xv = x.view(), wv = wt.view(), yv;
+    wv.constant = constant;
+    KernelContext ctx;
+    ctx.op_type = "QConv";
+    ctx.domain = "qedge";
+    ctx.attrs = &a;
+    ctx.inputs = {&xv, &wv};
+    ctx.outputs = {&yv};
+    ref::NnGeometry g;
+    int64_t group = 0;
+    ref::IntLinearEpilogue epilogue;
+    ASSERT_TRUE(ref::nn_conv_prepare(ctx, DType::kFloat32, &g, &group).ok());
+    ASSERT_TRUE(epilogue.read(ctx, 20, (*want)[0].shape).ok());
+    ASSERT_TRUE(fast::WinogradIntConv3x3::applies(ctx, g, group));
+    std::vector<float> y(static_cast<size_t>(num_elements((*want)[0].shape)));
+    yv.data = y.data();
+    ASSERT_TRUE(conv.run(ctx, g, epilogue).ok());
+    EXPECT_EQ(y, values_of<float>((*want)[0])) << (constant ? "constant weight" : "weight changed in place");
+    if (!constant) {
+      for (auto& b : wt.bytes) b = static_cast<uint8_t>(rng());
+    }
+  }
+}
+
 TEST(WinogradIntQConv, BoundsAndShapesOutsideThePathAreNotTaken) {
   std::mt19937 rng(54);
   const TensorData x = levels<uint8_t>(DType::kUint8, {1, 32, 8, 8}, rng);
