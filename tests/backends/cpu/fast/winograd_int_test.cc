@@ -17,19 +17,33 @@
 namespace qedge::testing {
 namespace {
 
-// Whether the fast QConv takes the integer Winograd path for these inputs and attributes.
-bool takes_winograd(const AttrMap& a, const TensorData& x, const TensorData& w) {
-  Tensor xv = x.view(), wv = w.view(), yv;
+// A QConv context on views of x and w (w a model constant or not), its geometry prepared. Not copyable: the context
+// points at the views.
+struct QConvContext {
+  QConvContext(const AttrMap& a, const TensorData& x, const TensorData& w, bool w_constant)
+      : xv(x.view()), wv(w.view()) {
+    wv.constant = w_constant;
+    ctx.op_type = "QConv";
+    ctx.domain = "qedge";
+    ctx.attrs = &a;
+    ctx.inputs = {&xv, &wv};
+    ctx.outputs = {&yv};
+    prepared = ref::nn_conv_prepare(ctx, DType::kFloat32, &g, &group).ok();
+  }
+  QConvContext(const QConvContext&) = delete;
+  QConvContext& operator=(const QConvContext&) = delete;
+
+  Tensor xv, wv, yv;
   KernelContext ctx;
-  ctx.op_type = "QConv";
-  ctx.domain = "qedge";
-  ctx.attrs = &a;
-  ctx.inputs = {&xv, &wv};
-  ctx.outputs = {&yv};
   ref::NnGeometry g;
   int64_t group = 0;
-  if (!ref::nn_conv_prepare(ctx, DType::kFloat32, &g, &group).ok()) return false;
-  return fast::WinogradIntConv3x3::applies(ctx, g, group);
+  bool prepared = false;
+};
+
+// Whether the fast QConv takes the integer Winograd path for these inputs and attributes.
+bool takes_winograd(const AttrMap& a, const TensorData& x, const TensorData& w) {
+  const QConvContext q(a, x, w, false);
+  return q.prepared && fast::WinogradIntConv3x3::applies(q.ctx, q.g, q.group);
 }
 
 template <typename T>
@@ -141,23 +155,13 @@ TEST(WinogradIntQConv, ConstantWeightsKeptAndChangedWeightsRedone) {
   for (bool constant : {true, true, false, false}) {
     auto want = run_ref_kernel("QConv", a, {x, wt}, 1, 1, "qedge");
     ASSERT_TRUE(want.ok()) << want.status().message();
-    Tensor xv = x.view(), wv = wt.view(), yv;
-    wv.constant = constant;
-    KernelContext ctx;
-    ctx.op_type = "QConv";
-    ctx.domain = "qedge";
-    ctx.attrs = &a;
-    ctx.inputs = {&xv, &wv};
-    ctx.outputs = {&yv};
-    ref::NnGeometry g;
-    int64_t group = 0;
+    QConvContext q(a, x, wt, constant);
     ref::IntLinearEpilogue epilogue;
-    ASSERT_TRUE(ref::nn_conv_prepare(ctx, DType::kFloat32, &g, &group).ok());
-    ASSERT_TRUE(epilogue.read(ctx, 20, (*want)[0].shape).ok());
-    ASSERT_TRUE(fast::WinogradIntConv3x3::applies(ctx, g, group));
+    ASSERT_TRUE(q.prepared && epilogue.read(q.ctx, 20, (*want)[0].shape).ok());
+    ASSERT_TRUE(fast::WinogradIntConv3x3::applies(q.ctx, q.g, q.group));
     std::vector<float> y(static_cast<size_t>(num_elements((*want)[0].shape)));
-    yv.data = y.data();
-    ASSERT_TRUE(conv.run(ctx, g, epilogue).ok());
+    q.yv.data = y.data();
+    ASSERT_TRUE(conv.run(q.ctx, q.g, epilogue).ok());
     EXPECT_EQ(y, values_of<float>((*want)[0])) << (constant ? "constant weight" : "weight changed in place");
     if (!constant) {
       for (auto& b : wt.bytes) b = static_cast<uint8_t>(rng());
