@@ -45,6 +45,10 @@ struct Plan {
   int64_t tiles_h = 0, tiles_w = 0, tiles = 0;  // tiles: over every image
   int64_t plane_h = 0, plane_w = 0;              // the zero-padded NHWC plane holding every tile's 4x4 window
   int64_t block = 0;                             // tiles per block, a multiple of kWinoIntMr
+  int64_t blocks = 0;
+  // Map panels are split into this many chunks, one work item per (block, chunk): with fewer blocks than twice the
+  // threads (resnet18's 7x7 layers have 16 tiles), the maps give the threads equal shares.
+  int64_t map_chunks = 1;
 
   Plan(const KernelContext& ctx, const ref::NnGeometry& g) {
     const Tensor& x = *ctx.input(0);
@@ -55,7 +59,9 @@ struct Plan {
     plane_h = 2 * tiles_h + 2, plane_w = 2 * tiles_w + 2;
     const int64_t by_cache = kBlockBytes / (kWinoIntPositions * (2 * cp + 4 * mp)) / kWinoIntMr * kWinoIntMr;
     const int64_t threads = ctx.threads ? std::max(1, ctx.threads->num_threads()) : 1;
-    block = std::max<int64_t>(kWinoIntMr, std::min(by_cache, round_up(ceil_div(tiles, threads), kWinoIntMr)));
+    block = std::max<int64_t>(kWinoIntMr, std::min(by_cache, round_up(tiles, kWinoIntMr)));
+    blocks = ceil_div(tiles, block);
+    if (threads > 1 && blocks < 2 * threads) map_chunks = std::min(mp / kWinoIntNr, ceil_div(2 * threads, blocks));
   }
 };
 
@@ -75,9 +81,10 @@ void fill_plane(const KernelContext& ctx, const Plan& p, const ref::NnGeometry& 
   });
 }
 
-// Tiles [t0, t0 + count) of the run: transforms and GEMMs in the block buffers v, m, then their outputs into acc.
-void run_block(const Plan& p, const int16_t* plane, const int16_t* u, int64_t t0, int64_t count, int16_t* v,
-               int32_t* m, int32_t* out, int32_t* acc) {
+// Tiles [t0, t0 + count) of the run and map panels [j0, j1): the input transform and the GEMMs in the block buffers
+// v and m, then the outputs of those maps into acc.
+void run_block(const Plan& p, const int16_t* plane, const int16_t* u, int64_t t0, int64_t count, int64_t j0,
+               int64_t j1, int16_t* v, int32_t* m, int32_t* out, int32_t* acc) {
   const Kernels& k = kernels();
   const int64_t per_image = p.tiles_h * p.tiles_w, v_stride = p.block * p.cp, m_stride = p.block * p.mp;
   for (int64_t t = 0; t < count; ++t) {
@@ -88,7 +95,7 @@ void run_block(const Plan& p, const int16_t* plane, const int16_t* u, int64_t t0
   // Rows past `count` of the last panel hold earlier (or zero) tiles; their results are not read.
   const int64_t rows = round_up(count, kWinoIntMr), panels = p.mp / kWinoIntNr;
   for (int64_t pos = 0; pos < kWinoIntPositions; ++pos) {
-    for (int64_t j = 0; j < panels; ++j) {
+    for (int64_t j = j0; j < j1; ++j) {
       const int16_t* b = u + (pos * panels + j) * p.cp * kWinoIntNr;
       for (int64_t r = 0; r < rows; r += kWinoIntMr) {
         k.gemm(p.cp / 2, v + pos * v_stride + r * p.cp, p.cp, b, m + pos * m_stride + r * p.mp + j * kWinoIntNr,
@@ -96,14 +103,15 @@ void run_block(const Plan& p, const int16_t* plane, const int16_t* u, int64_t t0
       }
     }
   }
+  const int64_t map0 = j0 * kWinoIntNr, width = (j1 - j0) * kWinoIntNr, map1 = std::min(p.maps, j1 * kWinoIntNr);
   for (int64_t t = 0; t < count; ++t) {
-    k.output(m + t * p.mp, m_stride, p.mp, out);
+    k.output(m + t * p.mp + map0, m_stride, width, out);
     const int64_t n = (t0 + t) / per_image, oh = (t0 + t) % per_image / p.tiles_w * 2, ow = (t0 + t) % p.tiles_w * 2;
     const int64_t h = std::min<int64_t>(2, p.out_h - oh), w = std::min<int64_t>(2, p.out_w - ow);
-    for (int64_t map = 0; map < p.maps; ++map) {
+    for (int64_t map = map0; map < map1; ++map) {
       int32_t* dst = acc + ((n * p.maps + map) * p.out_h + oh) * p.out_w + ow;
       for (int64_t i = 0; i < h; ++i) {
-        for (int64_t j = 0; j < w; ++j) dst[i * p.out_w + j] = out[(2 * i + j) * p.mp + map];
+        for (int64_t j = 0; j < w; ++j) dst[i * p.out_w + j] = out[(2 * i + j) * width + map - map0];
       }
     }
   }
@@ -158,14 +166,15 @@ Status WinogradIntConv3x3::run(KernelContext& ctx, const ref::NnGeometry& g, con
   }
   const int64_t out_size = p.out_h * p.out_w;
   std::vector<int32_t> acc(static_cast<size_t>(p.batch * p.maps * out_size));
-  ctx.parallel_for(ceil_div(p.tiles, p.block), [&](int64_t begin, int64_t end) {
+  const int64_t panels = p.mp / kWinoIntNr;
+  ctx.parallel_for(p.blocks * p.map_chunks, [&](int64_t begin, int64_t end) {
     std::vector<int16_t> v(static_cast<size_t>(kWinoIntPositions * p.block * p.cp), 0);
     std::vector<int32_t> m(static_cast<size_t>(kWinoIntPositions * p.block * p.mp));
     std::vector<int32_t> out(static_cast<size_t>(4 * p.mp));
-    for (int64_t b = begin; b < end; ++b) {
-      const int64_t t0 = b * p.block;
-      run_block(p, plane.data(), u_.data(), t0, std::min(p.block, p.tiles - t0), v.data(), m.data(), out.data(),
-                acc.data());
+    for (int64_t item = begin; item < end; ++item) {
+      const int64_t t0 = item / p.map_chunks * p.block, chunk = item % p.map_chunks;
+      run_block(p, plane.data(), u_.data(), t0, std::min(p.block, p.tiles - t0), chunk * panels / p.map_chunks,
+                (chunk + 1) * panels / p.map_chunks, v.data(), m.data(), out.data(), acc.data());
     }
   });
   Tensor& y = *ctx.output(0);

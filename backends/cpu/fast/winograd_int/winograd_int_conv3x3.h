@@ -3,9 +3,9 @@
 // the int16 vpmaddwd rate. The accumulators equal the int16 im2col GEMM's, so the reference epilogue that follows
 // gives bit-identical levels.
 // Per run: X - x_zero_point into a zero-padded NHWC int16 plane (every tile's 4x4 window inside it), then blocks of
-// tiles (sized for L2, and so that every thread gets one) each do the input transform, 16 GEMMs
-// M_p[tiles, maps] = V_p[tiles, channels] * U'_p[channels, maps] and the output transform into int32 accumulators
-// [image, map, pixel], which the epilogue requantizes map by map. U' is made once per constant weight.
+// tiles (sized for L2; with fewer blocks than threads, also split over map panels) each do the input transform, 16
+// GEMMs M_p[tiles, maps] = V_p[tiles, channels] * U'_p[channels, maps] and the output transform into int32
+// accumulators [image, map, pixel], which the epilogue requantizes map by map. U' is made once per constant weight.
 #pragma once
 
 #include <cstdint>
