@@ -30,10 +30,10 @@ const Kernels& kernels() {
   static const Kernels k = [] {
 #if defined(__x86_64__)
     if (cpu_features().avx2_fma) {
-      return Kernels{winograd_int_input_tile_avx2, winograd_int_gemm_6x16_avx2, winograd_int_output_tile_avx2};
+      return Kernels{winograd_int_input_tile_avx2, winograd_int_gemm_4x16_avx2, winograd_int_output_tile_avx2};
     }
 #endif
-    return Kernels{winograd_int_input_tile_scalar, winograd_int_gemm_6x16_scalar, winograd_int_output_tile_scalar};
+    return Kernels{winograd_int_input_tile_scalar, winograd_int_gemm_4x16_scalar, winograd_int_output_tile_scalar};
   }();
   return k;
 }

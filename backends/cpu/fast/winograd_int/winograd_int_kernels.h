@@ -15,7 +15,7 @@
 namespace qedge::fast {
 
 constexpr int kWinoIntPositions = 16;  // 4x4 transformed tile
-constexpr int kWinoIntMr = 6;          // tiles per GEMM row panel
+constexpr int kWinoIntMr = 4;          // tiles per GEMM row panel
 constexpr int kWinoIntNr = 16;         // maps per GEMM column panel
 constexpr int kWinoIntLanes = 16;      // channels per input-transform step
 
@@ -23,7 +23,7 @@ constexpr int kWinoIntLanes = 16;      // channels per input-transform step
 // `channels` is a multiple of kWinoIntLanes.
 using WinoIntInputTile = void (*)(const int16_t* d, int64_t row_stride, int64_t channels, int16_t* v,
                                   int64_t p_stride);
-// C[6 tiles][16 maps] = sum over kp channel pairs of A x B: A row r (one tile) at a + r * lda (int16, a pair is one
+// C[4 tiles][16 maps] = sum over kp channel pairs of A x B: A row r (one tile) at a + r * lda (int16, a pair is one
 // int32), B one packed U' panel. Overwrites C (row stride ldc).
 using WinoIntGemm = void (*)(int64_t kp, const int16_t* a, int64_t lda, const int16_t* b, int32_t* c, int64_t ldc);
 // The 2x2 outputs of one tile for `maps` maps (a multiple of 8) from m[p * p_stride + map]: out[q * maps + map] for
@@ -32,13 +32,13 @@ using WinoIntOutputTile = void (*)(const int32_t* m, int64_t p_stride, int64_t m
 
 void winograd_int_input_tile_scalar(const int16_t* d, int64_t row_stride, int64_t channels, int16_t* v,
                                     int64_t p_stride);
-void winograd_int_gemm_6x16_scalar(int64_t kp, const int16_t* a, int64_t lda, const int16_t* b, int32_t* c,
+void winograd_int_gemm_4x16_scalar(int64_t kp, const int16_t* a, int64_t lda, const int16_t* b, int32_t* c,
                                    int64_t ldc);
 void winograd_int_output_tile_scalar(const int32_t* m, int64_t p_stride, int64_t maps, int32_t* out);
 #if defined(__x86_64__)
 void winograd_int_input_tile_avx2(const int16_t* d, int64_t row_stride, int64_t channels, int16_t* v,
                                   int64_t p_stride);
-void winograd_int_gemm_6x16_avx2(int64_t kp, const int16_t* a, int64_t lda, const int16_t* b, int32_t* c,
+void winograd_int_gemm_4x16_avx2(int64_t kp, const int16_t* a, int64_t lda, const int16_t* b, int32_t* c,
                                  int64_t ldc);
 void winograd_int_output_tile_avx2(const int32_t* m, int64_t p_stride, int64_t maps, int32_t* out);
 #endif

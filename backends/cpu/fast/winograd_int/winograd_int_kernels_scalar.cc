@@ -38,7 +38,7 @@ void winograd_int_input_tile_scalar(const int16_t* d, int64_t row_stride, int64_
   }
 }
 
-void winograd_int_gemm_6x16_scalar(int64_t kp, const int16_t* a, int64_t lda, const int16_t* b, int32_t* c,
+void winograd_int_gemm_4x16_scalar(int64_t kp, const int16_t* a, int64_t lda, const int16_t* b, int32_t* c,
                                    int64_t ldc) {
   for (int r = 0; r < kWinoIntMr; ++r) {
     uint32_t acc[kWinoIntNr] = {};

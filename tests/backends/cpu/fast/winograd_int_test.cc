@@ -205,12 +205,12 @@ TEST(WinogradIntKernels, Avx2MatchesPortableOnExtremeValues) {
   EXPECT_EQ(v1, v2);
   // GEMM on |a| <= 4 * 255 and |b| <= 9 * 255 over 600 pairs: partial sums pass int32's range and wrap alike.
   constexpr int64_t kKp = 600, kLda = 2 * kKp + 6;
-  std::vector<int16_t> a(6 * kLda), b(kKp * 32);
+  std::vector<int16_t> a(fast::kWinoIntMr * kLda), b(kKp * 32);
   for (auto& e : a) e = extreme16(1020);
   for (auto& e : b) e = extreme16(2295);
-  std::vector<int32_t> c1(6 * 20, 3), c2(6 * 20, 3);
-  fast::winograd_int_gemm_6x16_scalar(kKp, a.data(), kLda, b.data(), c1.data(), 20);
-  fast::winograd_int_gemm_6x16_avx2(kKp, a.data(), kLda, b.data(), c2.data(), 20);
+  std::vector<int32_t> c1(fast::kWinoIntMr * 20, 3), c2(fast::kWinoIntMr * 20, 3);
+  fast::winograd_int_gemm_4x16_scalar(kKp, a.data(), kLda, b.data(), c1.data(), 20);
+  fast::winograd_int_gemm_4x16_avx2(kKp, a.data(), kLda, b.data(), c2.data(), 20);
   EXPECT_EQ(c1, c2);
   // Output transform on multiples of 4 near int32's limits (wrapping sums), 24 maps.
   std::vector<int32_t> m(16 * 30);
