@@ -33,6 +33,7 @@ Status lower_integer(IrModel& model, PassContext& ctx);
 Status fold_batchnorm(IrModel& model, PassContext& ctx);
 Status eliminate_transposes(IrModel& model, PassContext& ctx);
 Status fuse_activations(IrModel& model, PassContext& ctx);
+Status fuse_layer_norm(IrModel& model, PassContext& ctx);
 Status remove_dead_nodes(IrModel& model, PassContext& ctx);
 Status plan_memory(IrModel& model, PassContext& ctx);
 
