@@ -6,7 +6,7 @@
 #include "common/shape_util.h"
 #include "fallback_kernel.h"
 #include "qedge/cpu_fast/cpu_features.h"
-#include "transformer/reference_prepare.h"
+#include "transformer/kernel_support.h"
 #include "transformer/row_kernels.h"
 
 namespace qedge::fast {
@@ -60,15 +60,9 @@ class FastSoftmax : public FallbackKernel {
     if (total == 0 || len_ == 0) return Status::Ok();
     const float* x = ctx.input(0)->data_as<float>();
     float* y = ctx.output(0)->data_as<float>();
-    const auto rows = [&](int64_t begin, int64_t end) {
+    run_rows(ctx, total / len_, total, [&](int64_t begin, int64_t end) {
       for (int64_t r = begin; r < end; ++r) row_(x + r * len_, y + r * len_, len_);
-    };
-    const int64_t n = total / len_;
-    if (worth_threads(n, total)) {
-      ctx.parallel_for(n, rows);
-    } else {
-      rows(0, n);
-    }
+    });
     return Status::Ok();
   }
 
