@@ -41,6 +41,8 @@ Status run_standard_passes(IrModel& model, const KernelRegistry& registry, bool 
     if (!ctx.problems.empty()) return collected_problems(ctx);
   }
   QEDGE_RETURN_IF_ERROR(fold_batchnorm(model, ctx));
+  QEDGE_RETURN_IF_ERROR(fuse_layer_norm(model, ctx));
+  QEDGE_RETURN_IF_ERROR(fuse_gelu(model, ctx));
   QEDGE_RETURN_IF_ERROR(fuse_activations(model, ctx));
   // The fused nodes must have kernels like any other node.
   ctx.problems.clear();

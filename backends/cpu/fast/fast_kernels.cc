@@ -14,6 +14,7 @@ void register_fast_qmatmul(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_quantize(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_quantize_linear(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_transpose(KernelRegistry& r, const KernelRegistry& ref);
+void register_fast_transformer_kernels(KernelRegistry& r, const KernelRegistry& ref);
 
 void register_fast_kernels(KernelRegistry& fast, const KernelRegistry& ref) {
   register_fast_conv(fast, ref);
@@ -26,6 +27,7 @@ void register_fast_kernels(KernelRegistry& fast, const KernelRegistry& ref) {
   register_fast_quantize(fast, ref);
   register_fast_quantize_linear(fast, ref);
   register_fast_transpose(fast, ref);
+  register_fast_transformer_kernels(fast, ref);
   register_xnnpack_kernels(fast, ref);
 }
 
