@@ -41,7 +41,11 @@ Status run_standard_passes(IrModel& model, const KernelRegistry& registry, bool 
     if (!ctx.problems.empty()) return collected_problems(ctx);
   }
   QEDGE_RETURN_IF_ERROR(fold_batchnorm(model, ctx));
+  QEDGE_RETURN_IF_ERROR(fuse_layer_norm(model, ctx));
+  QEDGE_RETURN_IF_ERROR(fuse_gelu(model, ctx));
   QEDGE_RETURN_IF_ERROR(fuse_activations(model, ctx));
+  QEDGE_RETURN_IF_ERROR(layout_nhwc(model, ctx));
+  QEDGE_RETURN_IF_ERROR(eliminate_transposes(model, ctx));
   // The fused nodes must have kernels like any other node.
   ctx.problems.clear();
   QEDGE_RETURN_IF_ERROR(infer_shapes(model, ctx));

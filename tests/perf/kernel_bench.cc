@@ -18,7 +18,10 @@
 #include "qedge/cpu_fast/gemm_s16.h"
 #include "common/nn_conv.h"
 #include "im2col.h"
+#include "int_operands.h"
+#include "requant.h"
 #include "winograd/winograd_conv3x3.h"
+#include "winograd_int/winograd_int_conv3x3.h"
 
 namespace qedge::perf {
 namespace {
@@ -229,6 +232,78 @@ BENCHMARK(BM_Conv3x3Resnet18)
     ->ArgsProduct({{64, 128, 256}, {7}, {0, 4, 2}})
     ->ArgsProduct({{256}, {10}, {0, 4, 2}})
     ->ArgsProduct({{512}, {14}, {4, 2}})
+    ->Unit(benchmark::kMillisecond);
+
+// Exact QConv on resnet18's 3x3 layers (u8 activations with zero point 128, s8 weights, per-channel requantization
+// to u8, pad 1, one image, one thread): the integer Winograd F(2x2, 3x3) against the path the fast QConv takes
+// otherwise (X - zero point as int16, im2col, the int16 GEMM, the epilogue). Arguments: channels (in = out), image
+// size, path (1: Winograd, 0: im2col + GEMM). GOP/s and peak_frac count the direct convolution's multiply-adds
+// against BM_PeakInt8MultiplyAdd; rows below resnet18's layers are where WinogradIntConv3x3::applies draws its line.
+void BM_QConv3x3Resnet18(benchmark::State& state) {
+  const int64_t c = state.range(0), hw = state.range(1);
+  const bool winograd = state.range(2) != 0;
+  std::mt19937 rng(3);
+  std::vector<uint8_t> x(static_cast<size_t>(c * hw * hw));
+  std::vector<int8_t> w(static_cast<size_t>(c * c * 9));
+  for (auto& e : x) e = static_cast<uint8_t>(rng());
+  for (auto& e : w) e = static_cast<int8_t>(rng());
+  std::vector<float> mult(static_cast<size_t>(c), 0.0004f), add(static_cast<size_t>(c), 0.1f);
+  AttrMap attrs;
+  for (Attr a : {ints_attr("pads", {1, 1, 1, 1}), int_attr("x_zero_point", 128), floats_attr("mult", mult),
+                 floats_attr("add", add), float_attr("clamp_min", 0.0f), floats_attr("out_scale", {0.05f}),
+                 floats_attr("out_zero_point", {0}), int_attr("out_bits", 8), int_attr("out_signed", 0),
+                 int_attr("out_to", static_cast<int64_t>(DType::kUint8))}) {
+    attrs.set(std::move(a));
+  }
+  Tensor xv, wv, yv;
+  xv.dtype = DType::kUint8, wv.dtype = DType::kInt8;
+  xv.shape = {1, c, hw, hw}, wv.shape = {c, c, 3, 3};
+  xv.data = x.data(), wv.data = w.data();
+  wv.constant = true;
+  KernelContext ctx;
+  ctx.op_type = "QConv";
+  ctx.domain = "qedge";
+  ctx.attrs = &attrs;
+  ctx.inputs = {&xv, &wv};
+  ctx.outputs = {&yv};
+  ref::NnGeometry g;
+  int64_t group = 0;
+  ref::IntLinearEpilogue epilogue;
+  std::vector<int16_t> weights;
+  if (!ref::nn_conv_prepare(ctx, DType::kFloat32, &g, &group).ok() || !epilogue.read(ctx, c, xv.shape).ok() ||
+      !fast::adjusted_weights(ctx, 0, &weights).ok() || (winograd && !fast::WinogradIntConv3x3::applies(ctx, g, group))) {
+    state.SkipWithError("not a Winograd QConv");
+    return;
+  }
+  std::vector<uint8_t> y(static_cast<size_t>(c * hw * hw));
+  yv.data = y.data();
+  fast::WinogradIntConv3x3 wino;
+  std::vector<int16_t> col(static_cast<size_t>(c * 9 * hw * hw));
+  std::vector<int32_t> acc(static_cast<size_t>(c * hw * hw));
+  fast::GemmShape s;
+  s.m = c, s.n = hw * hw, s.k = c * 9, s.lda = s.k, s.ldb = s.n, s.ldc = s.n;
+  for (auto _ : state) {
+    if (winograd) {
+      benchmark::DoNotOptimize(wino.run(ctx, g, epilogue));
+    } else {
+      const std::vector<int16_t> xs = fast::adjusted_input(ctx);
+      fast::im2col(g, xs.data(), c, col.data());
+      fast::gemm_s16(s, weights.data(), col.data(), acc.data(), nullptr);
+      for (int64_t m = 0; m < c; ++m) {
+        fast::requant_run(epilogue, acc.data() + m * s.n, s.n, m, 0, yv, m * s.n);
+      }
+    }
+    benchmark::ClobberMemory();
+  }
+  report_int_gemm(state, c, hw * hw, c * 9);
+  state.SetLabel(winograd ? "winograd_int_f23" : "im2col_gemm_s16");
+}
+BENCHMARK(BM_QConv3x3Resnet18)
+    ->ArgsProduct({{64}, {56}, {0, 1}})
+    ->ArgsProduct({{128}, {28}, {0, 1}})
+    ->ArgsProduct({{256}, {14}, {0, 1}})
+    ->ArgsProduct({{512}, {7}, {0, 1}})
+    ->ArgsProduct({{16, 32}, {56, 7}, {0, 1}})
     ->Unit(benchmark::kMillisecond);
 // mobilenet_v2's depthwise 3x3 layers (pad 1), args {channels, input size, stride}: float Conv, and QConv on uint8
 // levels (zero point 128) with int8 weights requantized to uint8 as in the QDQ u8 model; reference against fast.

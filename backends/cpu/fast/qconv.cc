@@ -1,7 +1,7 @@
 // Fast qedge QConv on 8-bit levels: the exact int16 GEMM (qconv_int16.cc), so results are bit-identical to the
 // reference kernel. Depthwise convolutions run depthwise/, layers whose weights fit a byte layout the low-bit GEMM
-// (qconv_lowbit.cc), xnor ones the XNOR-popcount path (qconv_xnor.cc); float inputs and wider levels use the
-// reference kernel.
+// (qconv_lowbit.cc), xnor ones the XNOR-popcount path (qconv_xnor.cc), 3x3 stride-1 ones where it was measured faster
+// exact integer Winograd (winograd_int/); float inputs and wider levels use the reference kernel.
 #include <vector>
 
 #include "common/nn_conv.h"
@@ -9,6 +9,7 @@
 #include "fallback_kernel.h"
 #include "int_weight_paths.h"
 #include "qconv_int16.h"
+#include "winograd_int/winograd_int_conv3x3.h"
 
 namespace qedge::fast {
 namespace {
@@ -35,13 +36,16 @@ class FastQConv : public FallbackKernel {
     depthwise_ = !xnor_applies(ctx) && depthwise_qconv_applies(ctx);
     paths_.choose(ctx, num_elements(w.shape) / w.shape[0], !depthwise_);
     if (depthwise_) depthwise_kernel_.prepare(ctx, g_);
-    if (!depthwise_ && !paths_.xnor && !paths_.lowbit) int16_.prepare(ctx, g_, group_);
+    if (!depthwise_ && !paths_.xnor && !paths_.lowbit && !WinogradIntConv3x3::applies(ctx, g_, group_)) {
+      int16_.prepare(ctx, g_, group_);
+    }
     return epilogue_.read(ctx, ctx.input(1)->shape[0], ctx.output(0)->shape);
   }
 
   Status run_fast(KernelContext& ctx) override {
     if (paths_.xnor) return run_qconv_xnor(ctx, g_, group_, epilogue_, paths_.xnor_weights);
     if (paths_.lowbit) return run_qconv_lowbit(ctx, g_, group_, *paths_.lowbit, epilogue_, paths_.lowbit_weights);
+    if (WinogradIntConv3x3::applies(ctx, g_, group_)) return winograd_int_.run(ctx, g_, epilogue_);
     QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* cached, paths_.int16_weights.get(ctx, 0));
     const std::vector<int16_t>& weights = *cached;
     if (depthwise_) {
@@ -60,6 +64,7 @@ class FastQConv : public FallbackKernel {
   QConvInt16 int16_;
   ref::IntLinearEpilogue epilogue_;
   IntWeightPaths paths_;
+  WinogradIntConv3x3 winograd_int_;
 };
 
 }  // namespace

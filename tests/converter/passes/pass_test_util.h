@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,14 @@ inline std::vector<float> run_float_model(const std::vector<uint8_t>& bytes, con
   EXPECT_FALSE(session.output(0, &out));
   const auto* p = static_cast<const float*>(out.data);
   return p ? std::vector<float>(p, p + out.bytes / sizeof(float)) : std::vector<float>();
+}
+
+// A float32 tensor of `shape` with values uniform in [-1, 1).
+inline TensorData random_float_tensor(const Dims& shape, std::mt19937& rng) {
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> v(static_cast<size_t>(num_elements(shape)));
+  for (float& e : v) e = u(rng);
+  return make_tensor<float>(DType::kFloat32, shape, v);
 }
 
 // IR-level graphs: a float32 tensor of known shape, and a main-graph node with one output.

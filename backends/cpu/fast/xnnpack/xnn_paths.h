@@ -28,6 +28,11 @@ std::unique_ptr<XnnPath> make_xnn_depthwise_conv(const KernelContext& ctx);
 bool xnn_fully_connected_fits(const KernelContext& ctx);
 std::unique_ptr<XnnPath> make_xnn_fully_connected(const KernelContext& ctx);
 
+// qedge.NhwcConv, 2-D with explicit pads, as XNNPACK's NHWC convolution; sets the output's shape. Null when the node
+// does not fit (its other path then checks it); an error only for a bad fused activation.
+bool xnn_nhwc_conv_fits(const KernelContext& ctx);
+Result<std::unique_ptr<XnnPath>> make_xnn_nhwc_conv(KernelContext& ctx);
+
 // Add, Sub, Mul, Div (broadcasting), Relu, HardSwish, Sigmoid, LeakyRelu and GlobalAveragePool, replacing what
 // `fast` has for them; `ref` supplies the reference kernels they fall back to and must outlive them.
 void register_xnnpack_kernels(KernelRegistry& fast, const KernelRegistry& ref);
@@ -36,6 +41,8 @@ inline bool xnn_depthwise_conv_fits(const KernelContext&) { return false; }
 inline std::unique_ptr<XnnPath> make_xnn_depthwise_conv(const KernelContext&) { return nullptr; }
 inline bool xnn_fully_connected_fits(const KernelContext&) { return false; }
 inline std::unique_ptr<XnnPath> make_xnn_fully_connected(const KernelContext&) { return nullptr; }
+inline bool xnn_nhwc_conv_fits(const KernelContext&) { return false; }
+inline Result<std::unique_ptr<XnnPath>> make_xnn_nhwc_conv(KernelContext&) { return std::unique_ptr<XnnPath>(); }
 inline void register_xnnpack_kernels(KernelRegistry&, const KernelRegistry&) {}
 #endif
 

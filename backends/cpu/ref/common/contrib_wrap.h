@@ -62,6 +62,8 @@ struct ContribWrapSpec {
   int channels_last_inputs = 0;
   // Attributes the standard op gets when the node lacks them (where the contrib op's default differs).
   std::vector<Attr> default_attrs;
+  // The inner op's domain: "" (ai.onnx) but for qedge ops wrapped in turn (qedge.NhwcConv runs qedge.FusedConv).
+  std::string domain;
 };
 
 class ContribWrapKernel : public OpKernel {
@@ -96,6 +98,8 @@ class ContribWrapKernel : public OpKernel {
                                  dims_to_string(in_[i].shape));
         }
         in_[i].shape = contrib_move_channels(in_[i].shape, true);
+        // The moved copy is made per run: the inner kernel must not keep anything derived from it at prepare.
+        in_[i].constant = false;
       }
     }
     if (spec_.quantized) in_[0].dtype = DType::kFloat32;
@@ -158,7 +162,7 @@ class ContribWrapKernel : public OpKernel {
   KernelContext inner_context(const KernelContext& ctx) {
     KernelContext ictx;
     ictx.op_type = spec_.op;
-    ictx.domain = "";
+    ictx.domain = spec_.domain;
     // QLinearSoftmax names the Softmax version it follows in its `opset` attribute.
     ictx.opset = static_cast<int>(attrs_.get_int("opset", kContribInnerOpset));
     ictx.attrs = &attrs_;
@@ -183,7 +187,7 @@ inline void register_contrib_wrap(KernelRegistry& r, const std::string& domain, 
                                   int channels_last_inputs, std::vector<Attr> default_attrs = {}) {
   KernelRegistry standard;
   register_std(standard);
-  ContribWrapSpec spec{std_op, *standard.find("", std_op), quantized, channels_last_inputs, std::move(default_attrs)};
+  ContribWrapSpec spec{std_op, *standard.find("", std_op), quantized, channels_last_inputs, std::move(default_attrs), ""};
   r.add(domain, op, [spec] { return std::make_unique<ContribWrapKernel>(spec); });
 }
 

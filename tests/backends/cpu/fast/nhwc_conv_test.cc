@@ -1,0 +1,145 @@
+// qedge.NhwcConv, the channels-last Conv of the converter's layout pass: the fast kernel (XNNPACK's NHWC convolution,
+// or the fast NCHW conv between channel moves) against the reference on random shapes, 1 and 3 threads, within 1e-5
+// relative: dense, grouped and depthwise (channel multiplier 1 and 2), strides, dilations, asymmetric pads, batch 2,
+// every fused activation, with and without bias.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "fast_test_support.h"
+#include "xnnpack/xnn_paths.h"
+
+namespace qedge::testing {
+namespace {
+
+#if QEDGE_WITH_XNNPACK
+constexpr bool kWithXnnpack = true;
+#else
+constexpr bool kWithXnnpack = false;
+#endif
+
+struct NhwcCase {
+  int64_t n, h, w, c, m, kh, kw, group;
+  std::vector<int64_t> strides, pads, dilations;
+};
+
+std::vector<NhwcCase> cases() {
+  std::vector<NhwcCase> c = {
+      {1, 14, 14, 96, 24, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}},     // mobilenet_v2 projection
+      {1, 7, 7, 160, 960, 1, 1, 1, {1, 1}, {0, 0, 0, 0}, {1, 1}},     // expansion, maps split over threads
+      {1, 15, 17, 3, 32, 3, 3, 1, {2, 2}, {1, 1, 1, 1}, {1, 1}},      // stem: 3 channels, stride 2
+      {2, 11, 9, 40, 40, 3, 3, 40, {1, 1}, {1, 1, 1, 1}, {1, 1}},     // depthwise, batch 2
+      {1, 12, 13, 48, 48, 3, 3, 48, {2, 2}, {0, 1, 1, 0}, {1, 1}},    // depthwise stride 2, asymmetric pads
+      {1, 9, 10, 16, 32, 5, 5, 16, {1, 1}, {2, 2, 2, 2}, {1, 1}},     // channel multiplier 2
+      {1, 13, 11, 12, 18, 3, 3, 3, {1, 2}, {2, 0, 1, 3}, {2, 1}},     // grouped, dilated, uneven strides
+      {1, 10, 10, 8, 21, 7, 7, 1, {3, 3}, {3, 3, 3, 3}, {1, 1}},      // 7x7 stride 3, maps not a multiple of 16
+      {1, 6, 5, 33, 17, 2, 3, 1, {1, 1}, {0, 0, 0, 0}, {1, 2}},       // even kernel, dilated width
+      {1, 2, 3, 8, 16, 3, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}},        // image smaller than the window
+  };
+  std::mt19937 rng(3);
+  for (int i = 0; i < 8; ++i) {
+    const int64_t group = 1 + static_cast<int64_t>(rng() % 3);
+    const int64_t s = 1 + static_cast<int64_t>(rng() % 2);
+    const auto r = [&](int64_t lo, int64_t n) { return lo + static_cast<int64_t>(rng() % n); };
+    c.push_back({r(1, 2), r(3, 15), r(3, 15), group * r(1, 20), group * r(1, 40), r(1, 3), r(1, 3), group, {s, s},
+                 {r(0, 2), r(0, 2), r(0, 2), r(0, 2)}, {1, 1}});
+  }
+  return c;
+}
+
+AttrMap conv_attrs(const NhwcCase& c) {
+  return attrs({int_attr("group", c.group), ints_attr("strides", c.strides), ints_attr("pads", c.pads),
+                ints_attr("dilations", c.dilations)});
+}
+
+// Runs the qedge-domain `op` on the fast kernels and the reference, float tolerance.
+void expect_close(const AttrMap& a, const std::vector<std::optional<TensorData>>& in, double tol_scale) {
+  compare_with_reference(
+      "NhwcConv", a, in,
+      [&](const TensorData& got, const TensorData& want) {
+        const auto g = values_of<float>(got), w = values_of<float>(want);
+        ASSERT_EQ(g.size(), w.size());
+        for (size_t i = 0; i < g.size(); ++i) {
+          ASSERT_LE(std::fabs(g[i] - w[i]), 1e-5 * (std::fabs(w[i]) + tol_scale)) << "element " << i;
+        }
+      },
+      "qedge");
+}
+
+bool fits_xnnpack(const AttrMap& a, const std::vector<TensorData>& in) {
+  std::vector<Tensor> views;
+  for (const TensorData& t : in) views.push_back(t.view());
+  KernelContext ctx;
+  ctx.op_type = "NhwcConv";
+  ctx.domain = "qedge";
+  ctx.attrs = &a;
+  for (const Tensor& v : views) ctx.inputs.push_back(&v);
+  return fast::xnn_nhwc_conv_fits(ctx);
+}
+
+TEST(NhwcConv, MatchesReferenceOnRandomShapes) {
+  std::mt19937 rng(17);
+  for (const NhwcCase& c : cases()) {
+    SCOPED_TRACE("x [" + std::to_string(c.n) + "," + std::to_string(c.h) + "," + std::to_string(c.w) + "," +
+                 std::to_string(c.c) + "] m " + std::to_string(c.m) + " k " + std::to_string(c.kh) + "x" +
+                 std::to_string(c.kw) + " group " + std::to_string(c.group));
+    const TensorData x = random_tensor({c.n, c.h, c.w, c.c}, rng);
+    const TensorData w = random_tensor({c.m, c.kh, c.kw, c.c / c.group}, rng);
+    const TensorData b = random_tensor({c.m}, rng);
+    const AttrMap a = conv_attrs(c);
+    EXPECT_EQ(fits_xnnpack(a, {x, w, b}), kWithXnnpack);
+    const double terms = static_cast<double>(c.kh * c.kw * (c.c / c.group));
+    expect_close(a, {x, w, b}, terms);
+    expect_close(a, {x, w, std::nullopt}, terms);
+  }
+}
+
+TEST(NhwcConv, FusedActivationsMatchReference) {
+  const std::vector<std::pair<std::string, std::vector<float>>> acts = {
+      {"Relu", {}}, {"Clip", {0.0f, 6.0f}}, {"Clip", {0.5f, -0.5f}}, {"HardSwish", {}},
+      {"Sigmoid", {}}, {"LeakyRelu", {0.1f}}};
+  std::mt19937 rng(23);
+  const NhwcCase c{1, 9, 8, 24, 40, 3, 3, 1, {2, 2}, {1, 1, 1, 1}, {1, 1}};
+  const TensorData x = random_tensor({c.n, c.h, c.w, c.c}, rng);
+  const TensorData w = random_tensor({c.m, c.kh, c.kw, c.c}, rng);
+  const TensorData b = random_tensor({c.m}, rng);
+  for (const auto& [name, params] : acts) {
+    SCOPED_TRACE(name);
+    AttrMap a = conv_attrs(c);
+    a.set(string_attr("activation", name));
+    if (!params.empty()) a.set(floats_attr("activation_params", params));
+    expect_close(a, {x, w, b}, 9.0 * c.c);
+  }
+}
+
+// auto_pad and 1-D convolutions are not XNNPACK's: the fast NCHW conv runs them between channel moves.
+TEST(NhwcConv, OtherFormsRunOnTheNchwKernels) {
+  std::mt19937 rng(29);
+  const TensorData x = random_tensor({1, 10, 9, 12}, rng);
+  const TensorData w = random_tensor({20, 3, 3, 12}, rng);
+  AttrMap same = attrs({string_attr("auto_pad", "SAME_UPPER"), ints_attr("strides", {2, 2}),
+                        string_attr("activation", "Relu")});
+  EXPECT_FALSE(fits_xnnpack(same, {x, w}));
+  expect_close(same, {x, w}, 108.0);
+
+  const TensorData x1 = random_tensor({2, 31, 16}, rng);
+  const TensorData w1 = random_tensor({24, 5, 16}, rng);
+  const AttrMap pads = attrs({ints_attr("pads", {2, 1})});
+  EXPECT_FALSE(fits_xnnpack(pads, {x1, w1}));
+  expect_close(pads, {x1, w1}, 80.0);
+}
+
+TEST(NhwcConv, BadNodesAreErrorsNamingTheOp) {
+  std::mt19937 rng(31);
+  const TensorData x = random_tensor({1, 6, 6, 10}, rng);
+  const TensorData w = random_tensor({8, 3, 3, 4}, rng);  // C / group = 10, not 4
+  KernelRun run;
+  run.domain = "qedge";
+  run.opset = 1;
+  auto r = run_kernel(fast_registry(), "NhwcConv", attrs({}), {x, w}, run);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("Conv"), std::string::npos) << r.status().message();
+}
+
+}  // namespace
+}  // namespace qedge::testing
