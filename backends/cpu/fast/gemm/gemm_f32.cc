@@ -64,7 +64,42 @@ struct F32Traits {
 }  // namespace
 
 void gemm_f32(const GemmShape& s, const float* a, const float* b, float* c, bool accumulate, ThreadPool* threads) {
-  gemm_blocked<F32Traits>(s, a, b, c, accumulate, threads, micro_kernel());
+  gemm_blocked<F32Traits>(s, a, nullptr, b, c, accumulate, threads, micro_kernel());
+}
+
+void GemmF32PackedA::pack(int64_t m, int64_t k, const float* a, int64_t lda, ThreadPool* threads) {
+  GemmShape s;
+  s.m = m, s.k = k, s.lda = lda;
+  data_.assign(static_cast<size_t>(packed_a_size<F32Traits>(m, k)), 0.0f);
+  data_.shrink_to_fit();
+  pack_a_whole<F32Traits>(s, a, data_.data(), threads);
+  m_ = m, k_ = k, source_ = a;
+}
+
+void GemmF32ConstantA::prepare(const Tensor& t, int64_t count, int64_t m, int64_t k, ThreadPool* threads) {
+  const float* a = t.data_as<float>();
+  if (!t.constant || !t.has_value || a == nullptr || count <= 0 || m <= 0 || k <= 0) {
+    packed_.clear();
+    return;
+  }
+  if (static_cast<int64_t>(packed_.size()) == count && packed_.front().holds(a, m, k)) return;
+  packed_.resize(static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; ++i) packed_[static_cast<size_t>(i)].pack(m, k, a + i * m * k, k, threads);
+}
+
+void gemm_f32_prepacked(const GemmShape& s, const GemmF32PackedA& a, const float* b, float* c, bool accumulate,
+                        ThreadPool* threads) {
+  const APanels<F32Traits> panels{a.data(), padded_panel_rows(a.m()), 0};
+  gemm_blocked<F32Traits>(s, nullptr, &panels, b, c, accumulate, threads, micro_kernel());
+}
+
+void gemm_f32(const GemmShape& s, const float* a, const GemmF32PackedA* packed, const float* b, float* c,
+              bool accumulate, ThreadPool* threads) {
+  if (packed && packed->holds(a, s.m, s.k)) {
+    gemm_f32_prepacked(s, *packed, b, c, accumulate, threads);
+  } else {
+    gemm_f32(s, a, b, c, accumulate, threads);
+  }
 }
 
 const char* gemm_f32_kernel_name() {
