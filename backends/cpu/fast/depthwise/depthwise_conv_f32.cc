@@ -1,4 +1,5 @@
 // Float32 depthwise Conv: every (image, map) output plane is one task for depthwise_plane_f32.
+#include <algorithm>
 #include <vector>
 
 #include "activation_epilogue.h"
@@ -21,7 +22,7 @@ void depthwise_conv_f32(const KernelContext& ctx, const ref::NnGeometry& g, cons
   ctx.parallel_for(x.shape[0] * maps, [&](int64_t begin, int64_t end) {
     // Per thread and only growing, so that runs after the first do not allocate.
     thread_local std::vector<float> scratch;
-    if (scratch.size() < static_cast<size_t>(depthwise_scratch_size(g))) scratch.resize(depthwise_scratch_size(g));
+    scratch.resize(std::max(scratch.size(), static_cast<size_t>(depthwise_scratch_size(g))));
     for (int64_t nm = begin; nm < end; ++nm) {
       const int64_t n = nm / maps, m = nm % maps;
       DepthwisePlane p;
