@@ -1,7 +1,8 @@
 // Fast float32 Conv: per image and group, Y[M/g, out] = W[M/g, C/g * kernel] * col[C/g * kernel, out] on the
 // blocked GEMM, where col is the im2col matrix (or the input itself for 1x1 convolutions with stride 1 and no
 // padding). Shape checks and geometry are the reference kernel's (nn_conv_prepare). Depthwise forms XNNPACK takes run
-// there (xnnpack/xnn_depthwise_conv.cc). A constant weight is packed for the GEMM once, at prepare.
+// there (xnnpack/xnn_depthwise_conv.cc). A constant weight is packed for the GEMM once (room
+// reserved at prepare, packed by the first run).
 #include <algorithm>
 #include <vector>
 
@@ -62,7 +63,7 @@ class FastConv : public FallbackKernel {
     if (winograd_tile_ > 0) winograd_.plan(g_, batch, channels, maps, winograd_tile_);
     const int64_t mg = maps / group_, k = channels / group_ * g_.kernel_size();
     const bool gemm = !xnn_ && winograd_tile_ == 0 && !depthwise_;
-    packed_w_.prepare(gemm ? *ctx.input(1) : Tensor{}, group_, mg, k, ctx.threads);
+    packed_w_.prepare(gemm ? *ctx.input(1) : Tensor{}, group_, mg, k);
     const bool col = gemm && !pointwise_ && !im2col_blocks_apply(g_, mg, k);
     col_.resize(col ? static_cast<size_t>(k * g_.out_size()) : 0);
     return Status::Ok();
@@ -86,6 +87,7 @@ class FastConv : public FallbackKernel {
     const int64_t cg = channels / group_, mg = maps / group_, taps = g_.kernel_size();
     const int64_t in_size = g_.in_size(), out_size = g_.out_size(), k = cg * taps;
     const bool blocks = !pointwise_ && im2col_blocks_apply(g_, mg, k);
+    packed_w_.pack_once(ctx.threads);
     for (int64_t n = 0; n < batch; ++n) {
       for (int64_t grp = 0; grp < group_; ++grp) {
         const float* xg = x.data_as<float>() + (n * channels + grp * cg) * in_size;

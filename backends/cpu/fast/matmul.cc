@@ -4,7 +4,7 @@
 //   threads take whole batches when there are enough of them, else split each GEMM's columns.
 // A constant 2-D B goes to XNNPACK's fully connected operator when it is built in (xnnpack/xnn_fully_connected.cc).
 // 1-D operands and fewer than 6 rows per product (a GEMV, where packing does not pay) use the reference kernel.
-// A constant A (its matrices, when batched) is packed once, at prepare.
+// A constant A (its matrices, when batched) is packed once, by the first run.
 #include <algorithm>
 #include <vector>
 
@@ -46,9 +46,9 @@ class FastMatMul : public FallbackKernel {
     ctx.output(0)->shape = shape_.out;
     xnn_ = make_xnn_fully_connected(ctx);
     if (b.rank() == 2) {
-      packed_a_.prepare(xnn_ ? Tensor{} : a, 1, a.numel() / std::max<int64_t>(shape_.k, 1), shape_.k, ctx.threads);
+      packed_a_.prepare(xnn_ ? Tensor{} : a, 1, a.numel() / std::max<int64_t>(shape_.k, 1), shape_.k);
     } else {
-      packed_a_.prepare(a, num_elements(shape_.a_batch), shape_.m, shape_.k, ctx.threads);
+      packed_a_.prepare(a, num_elements(shape_.a_batch), shape_.m, shape_.k);
     }
     return Status::Ok();
   }
@@ -64,6 +64,7 @@ class FastMatMul : public FallbackKernel {
     const float* a = ctx.input(0)->data_as<float>();
     const float* b = ctx.input(1)->data_as<float>();
     float* y = ctx.output(0)->data_as<float>();
+    packed_a_.pack_once(ctx.threads);
     GemmShape s;
     s.k = shape_.k;
     s.n = shape_.n;
