@@ -1,8 +1,8 @@
 // Fast float32 Conv: per image and group, Y[M/g, out] = W[M/g, C/g * kernel] * col[C/g * kernel, out] on the
 // blocked GEMM, where col is the im2col matrix (or the input itself for 1x1 convolutions with stride 1 and no
 // padding). Shape checks and geometry are the reference kernel's (nn_conv_prepare). Depthwise forms XNNPACK takes run
-// there (xnnpack/xnn_depthwise_conv.cc). A constant weight is packed for the GEMM once (room
-// reserved at prepare, packed by the first run).
+// there (xnnpack/xnn_depthwise_conv.cc). A constant weight is packed for the GEMM once: room reserved at prepare,
+// packed by the first run.
 #include <algorithm>
 #include <vector>
 

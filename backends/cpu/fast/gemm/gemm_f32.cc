@@ -81,7 +81,7 @@ void GemmF32PackedA::pack(int64_t m, int64_t k, const float* a, int64_t lda, Thr
   GemmShape s;
   s.m = m, s.k = k, s.lda = lda;
   pack_a_whole<F32Traits>(s, a, data_.get(), threads);
-  source_ = a;
+  source_ = a, lda_ = lda;
 }
 
 void GemmF32ConstantA::prepare(const Tensor& t, int64_t count, int64_t m, int64_t k) {
@@ -91,7 +91,7 @@ void GemmF32ConstantA::prepare(const Tensor& t, int64_t count, int64_t m, int64_
     source_ = nullptr;
     return;
   }
-  if (static_cast<int64_t>(packed_.size()) == count && packed_.front().holds(a, m, k)) return;
+  if (static_cast<int64_t>(packed_.size()) == count && packed_.front().holds(a, m, k, k)) return;
   packed_.resize(static_cast<size_t>(count));
   for (GemmF32PackedA& p : packed_) p.reserve(m, k);
   source_ = a, m_ = m, k_ = k;
@@ -100,7 +100,7 @@ void GemmF32ConstantA::prepare(const Tensor& t, int64_t count, int64_t m, int64_
 void GemmF32ConstantA::pack_once(ThreadPool* threads) {
   for (size_t i = 0; i < packed_.size(); ++i) {
     const float* a = source_ + static_cast<int64_t>(i) * m_ * k_;
-    if (!packed_[i].holds(a, m_, k_)) packed_[i].pack(m_, k_, a, k_, threads);
+    if (!packed_[i].holds(a, m_, k_, k_)) packed_[i].pack(m_, k_, a, k_, threads);
   }
 }
 
@@ -112,7 +112,7 @@ void gemm_f32_prepacked(const GemmShape& s, const GemmF32PackedA& a, const float
 
 void gemm_f32(const GemmShape& s, const float* a, const GemmF32PackedA* packed, const float* b, float* c,
               bool accumulate, ThreadPool* threads) {
-  if (packed && packed->holds(a, s.m, s.k)) {
+  if (packed && packed->holds(a, s.m, s.k, s.lda)) {
     gemm_f32_prepacked(s, *packed, b, c, accumulate, threads);
   } else {
     gemm_f32(s, a, b, c, accumulate, threads);

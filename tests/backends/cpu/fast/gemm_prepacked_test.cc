@@ -35,8 +35,9 @@ TEST(GemmF32Prepacked, EqualsPlainGemmOnOddShapes) {
     const auto c0 = random_floats(static_cast<size_t>(s.m * s.ldc), rng);
     fast::GemmF32PackedA packed;
     packed.pack(s.m, s.k, a.data(), s.lda, trial % 2 == 0 ? &threads : nullptr);
-    ASSERT_TRUE(packed.holds(a.data(), s.m, s.k));
-    EXPECT_FALSE(packed.holds(a.data(), s.m + 1, s.k));
+    ASSERT_TRUE(packed.holds(a.data(), s.m, s.k, s.lda));
+    EXPECT_FALSE(packed.holds(a.data(), s.m + 1, s.k, s.lda));
+    EXPECT_FALSE(packed.holds(a.data(), s.m, s.k, s.lda + 1));
     for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
       auto plain = c0, prepacked = c0, chosen = c0;
       fast::gemm_f32(s, a.data(), b.data(), plain.data(), accumulate, pool);

@@ -31,8 +31,11 @@ class GemmF32PackedA {
   // Packs a [m, k] with row stride lda (reserving room if needed), split across `threads` (null: this thread);
   // remembers `a` as its source.
   void pack(int64_t m, int64_t k, const float* a, int64_t lda, ThreadPool* threads);
-  // Whether this holds `a` [m, k], packed from that very pointer (so a kernel re-prepared for new shapes repacks).
-  bool holds(const float* a, int64_t m, int64_t k) const { return a == source_ && m == m_ && k == k_ && a != nullptr; }
+  // Whether this holds `a` [m, k] (row stride lda), packed from that very pointer (so a kernel re-prepared for new
+  // shapes repacks).
+  bool holds(const float* a, int64_t m, int64_t k, int64_t lda) const {
+    return a == source_ && m == m_ && k == k_ && lda == lda_ && a != nullptr;
+  }
   int64_t m() const { return m_; }
   int64_t k() const { return k_; }
   const float* data() const { return data_.get(); }
@@ -40,7 +43,7 @@ class GemmF32PackedA {
  private:
   std::unique_ptr<float[]> data_;
   int64_t size_ = 0;  // floats in data_
-  int64_t m_ = 0, k_ = 0;
+  int64_t m_ = 0, k_ = 0, lda_ = 0;
   const float* source_ = nullptr;  // null until packed
 };
 
