@@ -70,22 +70,44 @@ std::vector<float> random_floats(size_t n) {
   return v;
 }
 
-void BM_GemmF32(benchmark::State& state) {
+// C = A * B with A packed on every call (gemm_f32) or once ahead, as a constant weight is (gemm_f32_prepacked).
+void gemm_f32_rate(benchmark::State& state, bool prepacked) {
   fast::GemmShape s;
   s.m = state.range(0), s.n = state.range(1), s.k = state.range(2);
   s.lda = s.k, s.ldb = s.n, s.ldc = s.n;
   const auto a = random_floats(static_cast<size_t>(s.m * s.k)), b = random_floats(static_cast<size_t>(s.k * s.n));
   std::vector<float> c(static_cast<size_t>(s.m * s.n));
+  fast::GemmF32PackedA packed;
+  if (prepacked) packed.pack(s.m, s.k, a.data(), s.lda, nullptr);
   for (auto _ : state) {
-    fast::gemm_f32(s, a.data(), b.data(), c.data(), false, nullptr);
+    if (prepacked) {
+      fast::gemm_f32_prepacked(s, packed, b.data(), c.data(), false, nullptr);
+    } else {
+      fast::gemm_f32(s, a.data(), b.data(), c.data(), false, nullptr);
+    }
     benchmark::ClobberMemory();
   }
   const double flops = 2.0 * static_cast<double>(s.m * s.n * s.k);
   state.counters["GFLOP/s"] = benchmark::Counter(flops * static_cast<double>(state.iterations()),
                                                  benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+  state.counters["peak"] = benchmark::Counter(flops * static_cast<double>(state.iterations()) /
+                                                  (measured_peak_gflops() * 1e9),
+                                              benchmark::Counter::kIsRate);
   state.SetLabel(fast::gemm_f32_kernel_name());
 }
+
+// mobilenet_v2's 1x1 convolutions as M (output channels), N (output positions), K (input channels): the weights
+// (up to 1.2 MB) outweigh the inputs at 14x14 and 7x7, so packing them per call costs most there.
+void mobilenet_pointwise_shapes(benchmark::internal::Benchmark* b) {
+  b->Args({96, 196, 576})->Args({160, 49, 960})->Args({320, 49, 960})->Args({576, 196, 96})->Args({960, 49, 160});
+}
+
+void BM_GemmF32(benchmark::State& state) { gemm_f32_rate(state, false); }
 BENCHMARK(BM_GemmF32)->Args({256, 256, 256})->Args({512, 512, 512})->Args({1024, 1024, 1024})->Args({64, 3136, 576});
+BENCHMARK(BM_GemmF32)->Apply(mobilenet_pointwise_shapes);
+
+void BM_GemmF32Prepacked(benchmark::State& state) { gemm_f32_rate(state, true); }
+BENCHMARK(BM_GemmF32Prepacked)->Apply(mobilenet_pointwise_shapes)->Args({1024, 1024, 1024});
 
 // Layer shapes as M (output channels), N (output positions), K: a resnet18 3x3 64->64 at 56x56, mobilenet_v2
 // pointwise layers at 28x28 and 7x7, and a square one.

@@ -1,7 +1,8 @@
 // Fast float32 Conv: per image and group, Y[M/g, out] = W[M/g, C/g * kernel] * col[C/g * kernel, out] on the
 // blocked GEMM, where col is the im2col matrix (or the input itself for 1x1 convolutions with stride 1 and no
 // padding). Shape checks and geometry are the reference kernel's (nn_conv_prepare). Depthwise forms XNNPACK takes run
-// there (xnnpack/xnn_depthwise_conv.cc).
+// there (xnnpack/xnn_depthwise_conv.cc). A constant weight is packed for the GEMM once: room reserved at prepare,
+// packed by the first run.
 #include <algorithm>
 #include <vector>
 
@@ -60,6 +61,11 @@ class FastConv : public FallbackKernel {
     const int64_t batch = ctx.input(0)->shape[0], channels = ctx.input(0)->shape[1], maps = ctx.input(1)->shape[0];
     winograd_tile_ = WinogradConv3x3::covers(g_, group_) ? WinogradConv3x3::best_tile(g_, batch) : 0;
     if (winograd_tile_ > 0) winograd_.plan(g_, batch, channels, maps, winograd_tile_);
+    const int64_t mg = maps / group_, k = channels / group_ * g_.kernel_size();
+    const bool gemm = !xnn_ && winograd_tile_ == 0 && !depthwise_;
+    packed_w_.prepare(gemm ? *ctx.input(1) : Tensor{}, group_, mg, k);
+    const bool col = gemm && !pointwise_ && !im2col_blocks_apply(g_, mg, k);
+    col_.resize(col ? static_cast<size_t>(k * g_.out_size()) : 0);
     return Status::Ok();
   }
 
@@ -81,21 +87,23 @@ class FastConv : public FallbackKernel {
     const int64_t cg = channels / group_, mg = maps / group_, taps = g_.kernel_size();
     const int64_t in_size = g_.in_size(), out_size = g_.out_size(), k = cg * taps;
     const bool blocks = !pointwise_ && im2col_blocks_apply(g_, mg, k);
-    std::vector<float> col(pointwise_ || blocks ? 0 : static_cast<size_t>(k * out_size));
+    packed_w_.pack_once(ctx.threads);
     for (int64_t n = 0; n < batch; ++n) {
       for (int64_t grp = 0; grp < group_; ++grp) {
         const float* xg = x.data_as<float>() + (n * channels + grp * cg) * in_size;
         float* yg = y.data_as<float>() + (n * maps + grp * mg) * out_size;
         const float* bg = b ? b->data_as<float>() + grp * mg : nullptr;
         if (blocks) {
-          conv_f32_im2col_blocks(ctx, g_, xg, cg, w.data_as<float>() + grp * mg * k, bg, act_, mg, yg);
+          conv_f32_im2col_blocks(ctx, g_, xg, cg, w.data_as<float>() + grp * mg * k, packed_w_.matrix(grp), bg, act_,
+                                 mg, yg);
           continue;
         }
-        if (!pointwise_) im2col_parallel(ctx, g_, xg, cg, col.data());
+        if (!pointwise_) im2col_parallel(ctx, g_, xg, cg, col_.data());
         GemmShape s;
         s.m = mg, s.n = out_size, s.k = k;
         s.lda = k, s.ldb = out_size, s.ldc = out_size;
-        gemm_f32(s, w.data_as<float>() + grp * mg * k, pointwise_ ? xg : col.data(), yg, false, ctx.threads);
+        gemm_f32(s, w.data_as<float>() + grp * mg * k, packed_w_.matrix(grp), pointwise_ ? xg : col_.data(), yg, false,
+                 ctx.threads);
         bias_activation_rows_parallel(ctx, act_, bg, yg, mg, out_size);
       }
     }
@@ -109,6 +117,8 @@ class FastConv : public FallbackKernel {
   bool pointwise_ = false;
   int64_t winograd_tile_ = 0;  // Winograd output tile edge, 0: im2col + GEMM
   WinogradConv3x3 winograd_;
+  GemmF32ConstantA packed_w_;  // per group, when the weight is a constant
+  std::vector<float> col_;     // the im2col matrix, when neither 1x1 nor conv_f32_im2col_blocks
   ref::Activation act_;
   std::unique_ptr<XnnPath> xnn_;
 };

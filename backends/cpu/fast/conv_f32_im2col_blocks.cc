@@ -12,7 +12,8 @@ namespace {
 
 // Columns per block: resnet18's stem (k = 147) makes a 300 KB block, which stays in L2 between im2col and the GEMM.
 constexpr int64_t kBlockColumns = 512;
-// gemm_f32 packs weights up to this size once per call (PackedA in gemm/gemm_blocking.h), here once per block.
+// gemm_f32 packs weights up to this size once per call (PackedA in gemm/gemm_blocking.h), here once per block unless
+// they come prepacked.
 constexpr int64_t kPackedOnceBytes = 512 * 1024;
 
 }  // namespace
@@ -22,7 +23,8 @@ bool im2col_blocks_apply(const ref::NnGeometry& g, int64_t maps, int64_t k) {
 }
 
 void conv_f32_im2col_blocks(const KernelContext& ctx, const ref::NnGeometry& g, const float* x, int64_t channels,
-                            const float* w, const float* bias, const ref::Activation& act, int64_t maps, float* y) {
+                            const float* w, const GemmF32PackedA* packed_w, const float* bias,
+                            const ref::Activation& act, int64_t maps, float* y) {
   const int64_t k = channels * g.kernel_size(), out_w = g.out[2], out_size = g.out_size();
   const int64_t block_rows = std::max<int64_t>(1, kBlockColumns / std::max<int64_t>(out_w, 1));
   ctx.parallel_for(g.out[1], [&](int64_t begin, int64_t end) {
@@ -34,7 +36,7 @@ void conv_f32_im2col_blocks(const KernelContext& ctx, const ref::NnGeometry& g, 
       GemmShape s;
       s.m = maps, s.n = cols, s.k = k;
       s.lda = k, s.ldb = cols, s.ldc = out_size;
-      gemm_f32(s, w, col.data(), y + r0 * out_w, false, nullptr);
+      gemm_f32(s, w, packed_w, col.data(), y + r0 * out_w, false, nullptr);
       for (int64_t m = 0; m < maps; ++m) {
         bias_activation_rows(act, bias ? bias + m : nullptr, y + m * out_size + r0 * out_w, 1, cols);
       }

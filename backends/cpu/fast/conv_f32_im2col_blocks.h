@@ -7,6 +7,7 @@
 
 #include "common/activation.h"
 #include "common/nn_geometry.h"
+#include "qedge/cpu_fast/gemm_f32.h"
 #include "qedge/kernel_api/op_kernel.h"
 
 namespace qedge::fast {
@@ -17,9 +18,11 @@ namespace qedge::fast {
 bool im2col_blocks_apply(const ref::NnGeometry& g, int64_t maps, int64_t k);
 
 // y[maps, out_size] = act(w[maps, channels * taps] * im2col(x)[channels * taps, out_size] + bias), output rows split
-// across ctx's threads, the bias (may be null) and activation applied to each block while it is in cache. Each
-// output's sum runs in the same order as gemm_f32 on the whole column matrix.
+// across ctx's threads, the bias (may be null) and activation applied to each block while it is in cache. `packed_w`
+// (may be null) is w packed ahead (a constant weight); else each block packs w. Each output's sum runs in the same
+// order as gemm_f32 on the whole column matrix.
 void conv_f32_im2col_blocks(const KernelContext& ctx, const ref::NnGeometry& g, const float* x, int64_t channels,
-                            const float* w, const float* bias, const ref::Activation& act, int64_t maps, float* y);
+                            const float* w, const GemmF32PackedA* packed_w, const float* bias,
+                            const ref::Activation& act, int64_t maps, float* y);
 
 }  // namespace qedge::fast

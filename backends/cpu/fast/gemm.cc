@@ -1,6 +1,6 @@
 // Fast float32 Gemm, Y = alpha * A * B' + beta * C with transA = 0 (B' = B or its transpose), on the blocked GEMM;
 // C broadcasts to [M, N] as ONNX allows. transA = 1 and other types use the reference kernel; the forms XNNPACK's fully
-// connected operator takes run there (xnnpack/xnn_fully_connected.cc).
+// connected operator takes run there (xnnpack/xnn_fully_connected.cc). A constant A is packed once, by the first run.
 #include "activation_epilogue.h"
 #include "fallback_kernel.h"
 #include "qedge/cpu_fast/gemm_f32.h"
@@ -41,6 +41,7 @@ class FastGemm : public FallbackKernel {
     ctx.output(0)->dtype = DType::kFloat32;
     ctx.output(0)->shape = {m_, n_};
     xnn_ = make_xnn_fully_connected(ctx);
+    packed_a_.prepare(xnn_ ? Tensor{} : a, 1, m_, k_);
     return Status::Ok();
   }
 
@@ -55,7 +56,9 @@ class FastGemm : public FallbackKernel {
     s.lda = k_, s.ldb = ctx.input(1)->shape[1], s.ldc = n_;
     s.trans_b = trans_b_;
     float* y = ctx.output(0)->data_as<float>();
-    gemm_f32(s, ctx.input(0)->data_as<float>(), ctx.input(1)->data_as<float>(), y, false, ctx.threads);
+    packed_a_.pack_once(ctx.threads);
+    gemm_f32(s, ctx.input(0)->data_as<float>(), packed_a_.matrix(0), ctx.input(1)->data_as<float>(), y, false,
+             ctx.threads);
     const float alpha = ctx.attr().get_float("alpha", 1.0f), beta = ctx.attr().get_float("beta", 1.0f);
     const Tensor* c = ctx.input(2);
     const int64_t cm = c && c->rank() == 2 ? c->shape[0] : 1, cn = c && c->rank() >= 1 ? c->shape.back() : 1;
@@ -75,6 +78,7 @@ class FastGemm : public FallbackKernel {
   int64_t m_ = 0, n_ = 0, k_ = 0;
   ref::Activation act_;
   std::unique_ptr<XnnPath> xnn_;
+  GemmF32ConstantA packed_a_;  // A, when it is a constant
 };
 
 }  // namespace

@@ -4,6 +4,8 @@
 //   threads take whole batches when there are enough of them, else split each GEMM's columns.
 // A constant 2-D B goes to XNNPACK's fully connected operator when it is built in (xnnpack/xnn_fully_connected.cc).
 // 1-D operands and fewer than 6 rows per product (a GEMV, where packing does not pay) use the reference kernel.
+// A constant A (its matrices, when batched) is packed once, by the first run.
+#include <algorithm>
 #include <vector>
 
 #include "activation_epilogue.h"
@@ -43,6 +45,11 @@ class FastMatMul : public FallbackKernel {
     ctx.output(0)->dtype = DType::kFloat32;
     ctx.output(0)->shape = shape_.out;
     xnn_ = make_xnn_fully_connected(ctx);
+    if (b.rank() == 2) {
+      packed_a_.prepare(xnn_ ? Tensor{} : a, 1, a.numel() / std::max<int64_t>(shape_.k, 1), shape_.k);
+    } else {
+      packed_a_.prepare(a, num_elements(shape_.a_batch), shape_.m, shape_.k);
+    }
     return Status::Ok();
   }
 
@@ -57,13 +64,14 @@ class FastMatMul : public FallbackKernel {
     const float* a = ctx.input(0)->data_as<float>();
     const float* b = ctx.input(1)->data_as<float>();
     float* y = ctx.output(0)->data_as<float>();
+    packed_a_.pack_once(ctx.threads);
     GemmShape s;
     s.k = shape_.k;
     s.n = shape_.n;
     s.lda = s.k, s.ldb = s.n, s.ldc = s.n;
     if (ctx.input(1)->rank() == 2) {
       s.m = ctx.input(0)->numel() / s.k;
-      gemm_f32(s, a, b, y, false, ctx.threads);
+      gemm_f32(s, a, packed_a_.matrix(0), b, y, false, ctx.threads);
       bias_activation_rows(act_, nullptr, y, s.m, s.n);
       return Status::Ok();
     }
@@ -79,7 +87,8 @@ class FastMatMul : public FallbackKernel {
           a_off += idx * a_strides_[d];
           b_off += idx * b_strides_[d];
         }
-        gemm_f32(s, a + a_off * s.m * s.k, b + b_off * s.k * s.n, y + i * s.m * s.n, false, gemm_threads);
+        gemm_f32(s, a + a_off * s.m * s.k, packed_a_.matrix(a_off), b + b_off * s.k * s.n, y + i * s.m * s.n, false,
+                 gemm_threads);
         bias_activation_rows(act_, nullptr, y + i * s.m * s.n, s.m, s.n);
       }
     };
@@ -96,6 +105,7 @@ class FastMatMul : public FallbackKernel {
   std::vector<int64_t> a_strides_, b_strides_;  // element strides of each batch index, in matrices (0 if broadcast)
   ref::Activation act_;
   std::unique_ptr<XnnPath> xnn_;
+  GemmF32ConstantA packed_a_;  // A's matrices, when A is a constant
 };
 
 }  // namespace

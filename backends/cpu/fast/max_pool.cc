@@ -1,10 +1,13 @@
 // Fast MaxPool (float32, int8, uint8; no Indices output): the reference's reduction (common/nn_pool.h, same order,
 // same NaN and empty-window rules) over window ranges clipped to the input once per output row and column, instead
-// of testing every tap. Planes are split across threads. Other forms use the reference kernel.
+// of testing every tap; whole windows of 2-D pools with stride 1 or 2 along rows on AVX2 (max_pool_rows.h). Planes
+// are split across threads. Other forms use the reference kernel.
 #include <algorithm>
 
 #include "common/nn_pool.h"
 #include "fallback_kernel.h"
+#include "max_pool_rows.h"
+#include "qedge/cpu_fast/cpu_features.h"
 
 namespace qedge::fast {
 namespace {
@@ -66,27 +69,59 @@ class FastMaxPool : public FallbackKernel {
 
   template <typename T>
   void plane(const T* x, T* y) const {
-    using A = float;  // the reference reduces float, int8 and uint8 in float
+    // One window row deep (2-D pooling), unit dilation and stride 1 or 2 along rows: whole windows several columns
+    // per step.
+    const bool rows_vectorized = kMaxPoolRowsVectorized && cpu_features().avx2_fma && g_.kernel[0] == 1 && g_.dilation[2] == 1 &&
+                                 (g_.stride[2] == 1 || g_.stride[2] == 2);
     for (int64_t od = 0; od < g_.out[0]; ++od) {
       const int64_t sd = od * g_.stride[0] - g_.pad_begin[0];
       const TapRange rd = tap_range(sd, g_.kernel[0], g_.dilation[0], g_.in[0]);
       for (int64_t oh = 0; oh < g_.out[1]; ++oh) {
         const int64_t sh = oh * g_.stride[1] - g_.pad_begin[1];
         const TapRange rh = tap_range(sh, g_.kernel[1], g_.dilation[1], g_.in[1]);
-        for (int64_t ow = 0; ow < g_.out[2]; ++ow) {
-          const int64_t sw = ow * g_.stride[2] - g_.pad_begin[2];
-          const TapRange rw = tap_range(sw, g_.kernel[2], g_.dilation[2], g_.in[2]);
-          ref::NnPoolReducer<ref::NnPool::kMax, A> red(0.0);
-          for (int64_t kd = rd.lo; kd < rd.hi; ++kd) {
-            for (int64_t kh = rh.lo; kh < rh.hi; ++kh) {
-              const T* row = x + ((sd + kd * g_.dilation[0]) * g_.in[1] + sh + kh * g_.dilation[1]) * g_.in[2] + sw;
-              for (int64_t kw = rw.lo; kw < rw.hi; ++kw) red.add(static_cast<A>(row[kw * g_.dilation[2]]));
-            }
-          }
-          *y++ = ref::to_storage<T>(red.result(0));
-        }
+        int64_t ow = 0;
+        if (rows_vectorized && rd.hi > rd.lo && rh.hi > rh.lo) ow = vector_columns(x, sd, rd, sh, rh, y);
+        for (; ow < g_.out[2]; ++ow) y[ow] = window(x, sd, rd, sh, rh, ow);
+        y += g_.out[2];
       }
     }
+  }
+
+  // The whole-window columns of one output row on the AVX2 row kernel, the clipped ones before them scalar; returns
+  // the first column left.
+  template <typename T>
+  int64_t vector_columns(const T* x, int64_t sd, const TapRange& rd, int64_t sh, const TapRange& rh, T* y) const {
+    const int64_t stride = g_.stride[2], pad = g_.pad_begin[2];
+    const int64_t first = std::min(g_.out[2], (pad + stride - 1) / stride);
+    const int64_t last = g_.in[2] < g_.kernel[2] ? 0 : std::min(g_.out[2], (g_.in[2] - g_.kernel[2] + pad) / stride + 1);
+    if (last <= first) return 0;
+    for (int64_t ow = 0; ow < first; ++ow) y[ow] = window(x, sd, rd, sh, rh, ow);
+    MaxPoolRow r;
+    r.rows = rh.hi - rh.lo;
+    r.row_stride = g_.dilation[1] * g_.in[2];
+    r.kernel = g_.kernel[2];
+    r.stride = stride;
+    r.n = last - first;
+    const int64_t start = first * stride - pad;
+    r.readable = g_.in[2] - start;
+    const T* row = x + (sd * g_.in[1] + sh + rh.lo * g_.dilation[1]) * g_.in[2] + start;
+    return first + max_pool_row_avx2(r, row, y + first);
+  }
+
+  // Output column ow of the window rows rd x rh, scalar.
+  template <typename T>
+  T window(const T* x, int64_t sd, const TapRange& rd, int64_t sh, const TapRange& rh, int64_t ow) const {
+    using A = float;  // the reference reduces float, int8 and uint8 in float
+    const int64_t sw = ow * g_.stride[2] - g_.pad_begin[2];
+    const TapRange rw = tap_range(sw, g_.kernel[2], g_.dilation[2], g_.in[2]);
+    ref::NnPoolReducer<ref::NnPool::kMax, A> red(0.0);
+    for (int64_t kd = rd.lo; kd < rd.hi; ++kd) {
+      for (int64_t kh = rh.lo; kh < rh.hi; ++kh) {
+        const T* row = x + ((sd + kd * g_.dilation[0]) * g_.in[1] + sh + kh * g_.dilation[1]) * g_.in[2] + sw;
+        for (int64_t kw = rw.lo; kw < rw.hi; ++kw) red.add(static_cast<A>(row[kw * g_.dilation[2]]));
+      }
+    }
+    return ref::to_storage<T>(red.result(0));
   }
 
   ref::NnGeometry g_;

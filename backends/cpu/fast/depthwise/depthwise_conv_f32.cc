@@ -1,4 +1,5 @@
 // Float32 depthwise Conv: every (image, map) output plane is one task for depthwise_plane_f32.
+#include <algorithm>
 #include <vector>
 
 #include "activation_epilogue.h"
@@ -19,7 +20,9 @@ void depthwise_conv_f32(const KernelContext& ctx, const ref::NnGeometry& g, cons
   const int64_t channels = x.shape[1], maps = w.shape[0], per_channel = maps / channels;
   const int64_t in_size = g.in_size(), out_size = g.out_size(), taps = g.kernel_size();
   ctx.parallel_for(x.shape[0] * maps, [&](int64_t begin, int64_t end) {
-    std::vector<float> scratch(static_cast<size_t>(depthwise_scratch_size(g)));
+    // Per thread and only growing, so that runs after the first do not allocate.
+    thread_local std::vector<float> scratch;
+    scratch.resize(std::max(scratch.size(), static_cast<size_t>(depthwise_scratch_size(g))));
     for (int64_t nm = begin; nm < end; ++nm) {
       const int64_t n = nm / maps, m = nm % maps;
       DepthwisePlane p;

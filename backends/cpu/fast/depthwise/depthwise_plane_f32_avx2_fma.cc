@@ -45,7 +45,9 @@ void general_plane(const DepthwisePlane& p) {
   const __m256i idx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(static_cast<int>(s)));
   int64_t lo, hi;
   block_starts(g, &lo, &hi);
-  std::vector<DepthwiseRow> rows(static_cast<size_t>(g.kernel[0] * g.kernel[1]));
+  // Per thread and only growing: this runs once per (image, map) plane, and a run should not allocate.
+  thread_local std::vector<DepthwiseRow> rows;
+  rows.resize(std::max(rows.size(), static_cast<size_t>(g.kernel[0] * g.kernel[1])));
   for (int64_t o0 = 0; o0 < g.out[0]; ++o0) {
     for (int64_t o1 = 0; o1 < g.out[1]; ++o1) {
       const int64_t n = depthwise_rows(p, o0, o1, rows.data());

@@ -12,7 +12,9 @@ namespace qedge::fast {
 void depthwise_plane_f32_scalar(const DepthwisePlane& p) {
   const ref::NnGeometry& g = *p.g;
   const int64_t ow = g.out[2], s = g.stride[2];
-  std::vector<DepthwiseRow> rows(static_cast<size_t>(g.kernel[0] * g.kernel[1]));
+  // Per thread and only growing: this runs once per (image, map) plane, and a run should not allocate.
+  thread_local std::vector<DepthwiseRow> rows;
+  rows.resize(std::max(rows.size(), static_cast<size_t>(g.kernel[0] * g.kernel[1])));
   for (int64_t o0 = 0; o0 < g.out[0]; ++o0) {
     for (int64_t o1 = 0; o1 < g.out[1]; ++o1) {
       float* y = p.y + (o0 * g.out[1] + o1) * ow;

@@ -64,7 +64,59 @@ struct F32Traits {
 }  // namespace
 
 void gemm_f32(const GemmShape& s, const float* a, const float* b, float* c, bool accumulate, ThreadPool* threads) {
-  gemm_blocked<F32Traits>(s, a, b, c, accumulate, threads, micro_kernel());
+  gemm_blocked<F32Traits>(s, a, nullptr, b, c, accumulate, threads, micro_kernel());
+}
+
+void GemmF32PackedA::reserve(int64_t m, int64_t k) {
+  const int64_t size = packed_a_size<F32Traits>(m, k);
+  if (size != size_) {
+    data_.reset(new float[static_cast<size_t>(size)]);
+    size_ = size;
+  }
+  m_ = m, k_ = k, source_ = nullptr;
+}
+
+void GemmF32PackedA::pack(int64_t m, int64_t k, const float* a, int64_t lda, ThreadPool* threads) {
+  reserve(m, k);
+  GemmShape s;
+  s.m = m, s.k = k, s.lda = lda;
+  pack_a_whole<F32Traits>(s, a, data_.get(), threads);
+  source_ = a, lda_ = lda;
+}
+
+void GemmF32ConstantA::prepare(const Tensor& t, int64_t count, int64_t m, int64_t k) {
+  const float* a = t.data_as<float>();
+  if (!t.constant || !t.has_value || a == nullptr || count <= 0 || m <= 0 || k <= 0) {
+    packed_.clear();
+    source_ = nullptr;
+    return;
+  }
+  if (static_cast<int64_t>(packed_.size()) == count && packed_.front().holds(a, m, k, k)) return;
+  packed_.resize(static_cast<size_t>(count));
+  for (GemmF32PackedA& p : packed_) p.reserve(m, k);
+  source_ = a, m_ = m, k_ = k;
+}
+
+void GemmF32ConstantA::pack_once(ThreadPool* threads) {
+  for (size_t i = 0; i < packed_.size(); ++i) {
+    const float* a = source_ + static_cast<int64_t>(i) * m_ * k_;
+    if (!packed_[i].holds(a, m_, k_, k_)) packed_[i].pack(m_, k_, a, k_, threads);
+  }
+}
+
+void gemm_f32_prepacked(const GemmShape& s, const GemmF32PackedA& a, const float* b, float* c, bool accumulate,
+                        ThreadPool* threads) {
+  const APanels<F32Traits> panels{a.data(), padded_panel_rows(a.m()), 0};
+  gemm_blocked<F32Traits>(s, nullptr, &panels, b, c, accumulate, threads, micro_kernel());
+}
+
+void gemm_f32(const GemmShape& s, const float* a, const GemmF32PackedA* packed, const float* b, float* c,
+              bool accumulate, ThreadPool* threads) {
+  if (packed && packed->holds(a, s.m, s.k, s.lda)) {
+    gemm_f32_prepacked(s, *packed, b, c, accumulate, threads);
+  } else {
+    gemm_f32(s, a, b, c, accumulate, threads);
+  }
 }
 
 const char* gemm_f32_kernel_name() {

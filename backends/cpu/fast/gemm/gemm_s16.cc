@@ -89,7 +89,7 @@ struct S16Traits {
 }  // namespace
 
 void gemm_s16(const GemmShape& s, const int16_t* a, const int16_t* b, int32_t* c, ThreadPool* threads) {
-  gemm_blocked<S16Traits>(s, a, b, c, false, threads, micro_kernel());
+  gemm_blocked<S16Traits>(s, a, nullptr, b, c, false, threads, micro_kernel());
 }
 
 const char* gemm_s16_kernel_name() {

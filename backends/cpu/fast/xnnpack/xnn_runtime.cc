@@ -1,7 +1,7 @@
 #include "xnn_runtime.h"
 
 #include <string>
-#include <vector>
+#include <mutex>
 
 namespace qedge::fast::xnn {
 
@@ -39,14 +39,18 @@ Status ready() {
 }
 
 Status run_parts(const KernelContext& ctx, int64_t parts, const std::function<Status(int64_t)>& run_part) {
-  std::vector<Status> status(static_cast<size_t>(parts), Status::Ok());
+  // The first failure only, so that a run allocates no status per part.
+  std::mutex mutex;
+  Status failure = Status::Ok();
   ctx.parallel_for(parts, [&](int64_t begin, int64_t end) {
-    for (int64_t p = begin; p < end; ++p) status[p] = run_part(p);
+    for (int64_t p = begin; p < end; ++p) {
+      Status s = run_part(p);
+      if (s.ok()) continue;
+      const std::lock_guard<std::mutex> lock(mutex);
+      if (failure.ok()) failure = std::move(s);
+    }
   });
-  for (const Status& s : status) {
-    if (!s.ok()) return s;
-  }
-  return Status::Ok();
+  return failure;
 }
 
 }  // namespace qedge::fast::xnn

@@ -35,20 +35,20 @@ struct Layer {
 
 std::vector<Layer> layers() {
   return {
-      {{1, 24, 7, 7}, {40, 24, 1, 1}},                           // 1x1 on a 7x7 plane: 49 = 6 * 8 + 1
-      {{2, 17, 14, 14}, {33, 17, 1, 1}},                         // 196 = 24 * 8 + 4, two images, odd channels
-      {{1, 32, 5, 11}, {16, 32, 1, 1}},                          // 55 columns
-      {{1, 16, 8, 8}, {24, 16, 1, 1}},                           // whole groups of eight only
-      {{1, 12, 9, 13}, {20, 6, 1, 1}, 2},                        // grouped 1x1
-      {{1, 10, 6, 6}, {12, 10, 1, 1}, 1, {2, 2}},                // 1x1 stride 2: im2col
+      {{1, 24, 7, 7}, {40, 24, 1, 1}, 1, {}, {}},               // 1x1 on a 7x7 plane: 49 = 6 * 8 + 1
+      {{2, 17, 14, 14}, {33, 17, 1, 1}, 1, {}, {}},             // 196 = 24 * 8 + 4, two images, odd channels
+      {{1, 32, 5, 11}, {16, 32, 1, 1}, 1, {}, {}},              // 55 columns
+      {{1, 16, 8, 8}, {24, 16, 1, 1}, 1, {}, {}},               // whole groups of eight only
+      {{1, 12, 9, 13}, {20, 6, 1, 1}, 2, {}, {}},               // grouped 1x1
+      {{1, 10, 6, 6}, {12, 10, 1, 1}, 1, {2, 2}, {}},           // 1x1 stride 2: im2col
       {{1, 10, 6, 7}, {12, 10, 1, 1}, 1, {1, 1}, {0, 0, 1, 1}},  // 1x1 with end padding: im2col
-      {{1, 16, 40, 45}, {160, 16, 1, 1}},                        // 1800 columns: five column chunks
-      {{2, 4, 33, 37}, {96, 4, 3, 3}, 1, {1, 1}, {1, 1, 1, 1}},  // 1221 columns: two chunks, a partial last group
+      {{1, 16, 40, 45}, {160, 16, 1, 1}, 1, {}, {}},            // 1800 columns: five column chunks
+      {{2, 4, 33, 37}, {96, 4, 1, 3}, 1, {1, 1}, {0, 1, 0, 1}},  // im2col, 1221 columns: 2 chunks, partial group
       {{1, 3, 15, 15}, {16, 3, 3, 3}, 1, {2, 2}, {1, 1, 1, 1}},  // the stem: 3x3 stride 2
       {{1, 8, 7, 9}, {12, 8, 3, 3}, 1, {1, 1}, {1, 1, 1, 1}},
-      {{1, 9, 13, 11}, {9, 1, 3, 3}, 9, {1, 1}, {1, 1, 1, 1}},   // depthwise stride 1
-      {{2, 6, 14, 14}, {6, 1, 3, 3}, 6, {2, 2}, {0, 0, 1, 1}},   // depthwise stride 2, TF padding
-      {{1, 5, 7, 7}, {10, 1, 3, 3}, 5, {1, 1}, {1, 1, 1, 1}},    // depthwise, two maps per channel
+      {{1, 9, 13, 11}, {9, 1, 3, 3}, 9, {1, 1}, {1, 1, 1, 1}},  // depthwise stride 1
+      {{2, 6, 14, 14}, {6, 1, 3, 3}, 6, {2, 2}, {0, 0, 1, 1}},  // depthwise stride 2, TF padding
+      {{1, 5, 7, 7}, {10, 1, 3, 3}, 5, {1, 1}, {1, 1, 1, 1}},   // depthwise, two maps per channel
   };
 }
 
@@ -190,7 +190,7 @@ TEST(FastQdqMobile, QConvLayersBitIdenticalToReference) {
 // acc = 4 (2k + 1) on half levels, which the padded last group must round to even as the scalar epilogue does.
 TEST(FastQdqMobile, PaddedLastGroupRoundsTiesAsTheReference) {
   std::mt19937 rng(22);
-  const Layer l{{1, 4, 5, 5}, {8, 4, 1, 1}};
+  const Layer l{{1, 4, 5, 5}, {8, 4, 1, 1}, 1, {}, {}};
   AttrMap a = qconv_attrs(l, DType::kUint8, DType::kUint8, 1);
   a.set(floats_attr("mult", {1.0f / 64}));
   a.set(floats_attr("add", {0.0f}));
@@ -212,7 +212,7 @@ TEST(FastQdqMobile, PaddedLastGroupRoundsTiesAsTheReference) {
 // and without clamp bounds.
 TEST(FastQdqMobile, NonFiniteEpilogueParametersAsTheReference) {
   std::mt19937 rng(25);
-  const Layer l{{1, 8, 3, 7}, {8, 8, 1, 1}};
+  const Layer l{{1, 8, 3, 7}, {8, 8, 1, 1}, 1, {}, {}};
   const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
   for (bool bounds : {true, false}) {
     AttrMap a = qconv_attrs(l, DType::kUint8, DType::kInt8, 0);

@@ -1,0 +1,30 @@
+// The vectorized inner loop of the fast MaxPool: whole windows of one output row, for 2-D pooling with unit dilation
+// along the row and stride 1 or 2, several output columns per step. Taps are taken in the reference's order (window
+// rows, then columns) with `max(v, acc)` = v > acc ? v : acc, its rule, so NaN and signed zeros come out the same.
+#pragma once
+
+#include <cstdint>
+
+namespace qedge::fast {
+
+// One output row's columns y[0..n) whose windows start at row offsets 0, stride, 2 * stride, ... of `x` (the first
+// window row; `rows` rows `row_stride` apart, `kernel` columns each). Every window must lie inside the input, and
+// the row must hold `readable` values from x on (loads may read a few values past the last window, never past that).
+// Returns how many leading columns it did (0 without AVX2); the caller does the rest.
+struct MaxPoolRow {
+  int64_t rows = 0, row_stride = 0, kernel = 0, stride = 1, n = 0, readable = 0;
+};
+#if defined(__x86_64__)
+inline constexpr bool kMaxPoolRowsVectorized = true;
+int64_t max_pool_row_avx2(const MaxPoolRow& r, const float* x, float* y);
+int64_t max_pool_row_avx2(const MaxPoolRow& r, const int8_t* x, int8_t* y);
+int64_t max_pool_row_avx2(const MaxPoolRow& r, const uint8_t* x, uint8_t* y);
+#else
+inline constexpr bool kMaxPoolRowsVectorized = false;
+template <typename T>
+int64_t max_pool_row_avx2(const MaxPoolRow&, const T*, T*) {
+  return 0;
+}
+#endif
+
+}  // namespace qedge::fast
