@@ -1,12 +1,12 @@
 // QConv on the int16 GEMM (see qconv_int16.h). Large images go in column chunks whose accumulators stay in cache
 // between the GEMM that writes them and the epilogue that reads them; with several threads the chunks are the tasks.
+// A constant W is packed for the GEMM once, not once per call and chunk.
 #include "qconv_int16.h"
 
 #include <algorithm>
 
 #include "im2col.h"
 #include "int_operands.h"
-#include "qedge/cpu_fast/gemm_s16.h"
 #include "requant.h"
 #include "scratch_buffer.h"
 
@@ -52,10 +52,14 @@ void QConvInt16::prepare(const KernelContext& ctx, const ref::NnGeometry& g, int
   parts_ = ctx.threads ? std::max(1, ctx.threads->num_threads()) : 1;
   acc_size_ = static_cast<size_t>(parts_ * mg * std::min(g.out_size(), chunk_columns(mg)));
   Scratch::grown(xs_size_, col_size_, acc_size_);
+  packed_source_ = nullptr;
+  packed_.resize(w.constant ? static_cast<size_t>(group) : 0);
+  for (GemmS16PackedA& p : packed_) p.reserve(mg, k);
 }
 
-void QConvInt16::run(KernelContext& ctx, const std::vector<int16_t>& weights, const ref::IntLinearEpilogue& e) const {
+void QConvInt16::run(KernelContext& ctx, const std::vector<int16_t>& weights, const ref::IntLinearEpilogue& e) {
   const Tensor& x = *ctx.input(0);
+  const Tensor& w = *ctx.input(1);
   Tensor& y = *ctx.output(0);
   Scratch& scratch = Scratch::grown(xs_size_, col_size_, acc_size_);
   constexpr int64_t kAdjustChunk = 16384;
@@ -67,6 +71,13 @@ void QConvInt16::run(KernelContext& ctx, const std::vector<int16_t>& weights, co
   const int64_t cg = channels / group_, mg = maps / group_, k = cg * g_.kernel_size();
   const int64_t in_size = g_.in_size(), out_size = g_.out_size();
   const int64_t chunk = std::min(out_size, chunk_columns(mg)), chunks = (out_size + chunk - 1) / chunk;
+  const bool prepacked = w.constant && !packed_.empty();
+  if (prepacked && packed_source_ != w.data) {
+    for (int64_t grp = 0; grp < group_; ++grp) {
+      packed_[static_cast<size_t>(grp)].pack(mg, k, weights.data() + grp * mg * k, k);
+    }
+    packed_source_ = w.data;
+  }
   for (int64_t n = 0; n < batch; ++n) {
     for (int64_t grp = 0; grp < group_; ++grp) {
       const int16_t* cols = scratch.xs.data() + (n * channels + grp * cg) * in_size;
@@ -88,7 +99,11 @@ void QConvInt16::run(KernelContext& ctx, const std::vector<int16_t>& weights, co
         GemmShape s;
         s.m = mg, s.n = nc, s.k = k;
         s.lda = k, s.ldb = out_size, s.ldc = nc;
-        gemm_s16(s, a, cols + j0, acc, threads);
+        if (prepacked) {
+          gemm_s16_prepacked(s, packed_[static_cast<size_t>(grp)], cols + j0, acc, threads);
+        } else {
+          gemm_s16(s, a, cols + j0, acc, threads);
+        }
         return nc;
       };
       if (chunks == 1) {

@@ -10,6 +10,7 @@
 
 #include "common/int_linear.h"
 #include "common/nn_geometry.h"
+#include "qedge/cpu_fast/gemm_s16.h"
 
 namespace qedge::fast {
 
@@ -18,7 +19,7 @@ class QConvInt16 {
   // Geometry and group from ref::nn_conv_prepare; the shapes from ctx. Grows this thread's buffers.
   void prepare(const KernelContext& ctx, const ref::NnGeometry& g, int64_t group);
   // `weights`: W minus its zero points, [M, C/g * kernel].
-  void run(KernelContext& ctx, const std::vector<int16_t>& weights, const ref::IntLinearEpilogue& e) const;
+  void run(KernelContext& ctx, const std::vector<int16_t>& weights, const ref::IntLinearEpilogue& e);
 
  private:
   ref::NnGeometry g_;
@@ -26,6 +27,9 @@ class QConvInt16 {
   bool pointwise_ = false;
   int64_t parts_ = 1;  // the thread count at prepare: chunks of large images are split into this many parts
   size_t xs_size_ = 0, col_size_ = 0, acc_size_ = 0;
+  // A constant W's groups packed once for the GEMM (room reserved at prepare, packed by the first run).
+  std::vector<GemmS16PackedA> packed_;
+  const void* packed_source_ = nullptr;  // the constant weight packed_ holds (null: not packed yet)
 };
 
 }  // namespace qedge::fast

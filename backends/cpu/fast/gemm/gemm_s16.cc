@@ -92,6 +92,28 @@ void gemm_s16(const GemmShape& s, const int16_t* a, const int16_t* b, int32_t* c
   gemm_blocked<S16Traits>(s, a, nullptr, b, c, false, threads, micro_kernel());
 }
 
+void GemmS16PackedA::reserve(int64_t m, int64_t k) {
+  const int64_t size = packed_a_size<S16Traits>(m, k);
+  if (size != size_) {
+    data_.reset(new int16_t[static_cast<size_t>(size)]);
+    size_ = size;
+  }
+  m_ = m, k_ = k;
+}
+
+void GemmS16PackedA::pack(int64_t m, int64_t k, const int16_t* a, int64_t lda) {
+  reserve(m, k);
+  GemmShape s;
+  s.m = m, s.k = k, s.lda = lda;
+  pack_a_whole<S16Traits>(s, a, data_.get(), nullptr);
+}
+
+void gemm_s16_prepacked(const GemmShape& s, const GemmS16PackedA& a, const int16_t* b, int32_t* c,
+                        ThreadPool* threads) {
+  const APanels<S16Traits> panels{a.data(), padded_panel_rows(a.m()), 0};
+  gemm_blocked<S16Traits>(s, nullptr, &panels, b, c, false, threads, micro_kernel());
+}
+
 const char* gemm_s16_kernel_name() {
 #if defined(__x86_64__)
   if (cpu_features().avx2_fma) return "avx2_madd_6x16";

@@ -1,10 +1,10 @@
 // The QDQ mobilenet path of the fast integer kernels against the reference, bit for bit: the int16 GEMM (its B panel
-// packers on widths that are and are not whole panels, odd k) against a plain product, QConv on the int16 GEMM with
-// 1x1 layers reading X directly (no im2col), the other geometries through im2col, images large enough to go in
-// several column chunks, and the depthwise layers; output
-// planes whose lengths are not multiples of eight (the requantizing epilogue's padded last group); 8-bit outputs of
-// both zero-point rules and both signs, a ReLU6-like clamp; 1 and 3 threads; weights given as model constants or
-// not; and one kernel instance run twice on different inputs (the scratch sized in prepare is reused).
+// packers on widths that are and are not whole panels, odd k; weights packed per call or prepacked) against a plain
+// product, QConv on the int16 GEMM with 1x1 layers reading X directly (no im2col), the other geometries through
+// im2col, images large enough to go in several column chunks, and the depthwise layers; output planes whose lengths
+// are not multiples of eight (the requantizing epilogue's padded last group); 8-bit outputs of both zero-point rules
+// and both signs, a ReLU6-like clamp; 1 and 3 threads; weights given as model constants or not; and one kernel
+// instance run twice on different inputs (the scratch sized in prepare is reused).
 #include <gtest/gtest.h>
 
 #include <limits>
@@ -137,6 +137,11 @@ TEST(FastQdqMobile, GemmS16MatchesPlainProduct) {
       std::vector<int32_t> got(want.size(), -1);
       fast::gemm_s16(s, a.data(), b.data(), got.data(), threads);
       EXPECT_EQ(got, want) << m << " x " << n << " x " << k;
+      fast::GemmS16PackedA packed;
+      packed.pack(m, k, a.data(), k);
+      std::vector<int32_t> got_prepacked(want.size(), -1);
+      fast::gemm_s16_prepacked(s, packed, b.data(), got_prepacked.data(), threads);
+      EXPECT_EQ(got_prepacked, want) << "prepacked " << m << " x " << n << " x " << k;
     }
   }
 }
