@@ -58,6 +58,14 @@ void im2col(const ref::NnGeometry& g, const T* x, int64_t channels, T* col, T pa
   im2col_rows(g, x, 0, channels * g.kernel_size(), col, pad);
 }
 
+// True for a 1x1 convolution with stride 1 and no padding: col is the input itself.
+inline bool is_pointwise(const ref::NnGeometry& g) {
+  for (int i = 0; i < 3; ++i) {
+    if (g.kernel[i] != 1 || g.stride[i] != 1 || g.pad_begin[i] != 0 || g.in[i] != g.out[i]) return false;
+  }
+  return true;
+}
+
 // im2col with the rows split across ctx's threads: a serial im2col before a threaded GEMM left the other threads
 // idle (resnet18's 7x7 stem writes 7 MB of columns).
 template <typename T>
