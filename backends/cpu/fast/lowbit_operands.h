@@ -72,14 +72,26 @@ inline const uint8_t* u8_activations(const KernelContext& ctx, std::vector<uint8
   return storage->data();
 }
 
-// W' packed per group: group g holds rows [g * m, (g + 1) * m) of W' (W'[i, p] at w[i * row_stride + p * k_stride]
-// in the levels read_int_weights returns). Kept across runs while W is a model constant at the same address.
+// Where a packed-weight cache finds W' in the levels read_int_weights returns: group g holds rows
+// [g * m, (g + 1) * m), W'[i, p] at w[i * row_stride + p * k_stride].
+struct PackedWeightsShape {
+  int channel_axis = 0;
+  int64_t groups = 1, m = 0, k = 0, row_stride = 0, k_stride = 0;
+};
+
+// A QMatMul's W ([k, n], or [n, k] when trans_b) as m = n rows of length k.
+inline PackedWeightsShape qmatmul_weights_shape(int64_t k, int64_t n, bool trans_b) {
+  PackedWeightsShape s;
+  s.channel_axis = trans_b ? 0 : 1;
+  s.m = n, s.k = k;
+  s.row_stride = trans_b ? k : 1, s.k_stride = trans_b ? 1 : n;
+  return s;
+}
+
+// W' packed per group (see PackedWeightsShape), kept across runs while W is a model constant at the same address.
 class LowbitWeightsCache {
  public:
-  struct Shape {
-    int channel_axis = 0;
-    int64_t groups = 1, m = 0, k = 0, row_stride = 0, k_stride = 0;
-  };
+  using Shape = PackedWeightsShape;
 
   Result<const std::vector<LowbitWeights>*> get(const KernelContext& ctx, const LowbitLayout& layout, const Shape& s) {
     const Tensor& w = *ctx.input(1);

@@ -7,6 +7,7 @@
 #include "requant.h"
 
 namespace qedge::fast {
+
 Status run_qconv_lowbit(KernelContext& ctx, const ref::NnGeometry& g, int64_t group, const LowbitLayout& layout,
                         const ref::IntLinearEpilogue& epilogue, LowbitWeightsCache& cache) {
   const Tensor& x = *ctx.input(0);

@@ -11,14 +11,9 @@ namespace qedge::fast {
 
 Status run_qconv_vnni(KernelContext& ctx, const ref::NnGeometry& g, int64_t group,
                       const ref::IntLinearEpilogue& epilogue, VnniWeightsCache& cache) {
-  const Tensor& x = *ctx.input(0);
-  const Tensor& w = *ctx.input(1);
-  Tensor& y = *ctx.output(0);
-  const int64_t batch = x.shape[0], channels = x.shape[1], maps = w.shape[0];
-  const int64_t cg = channels / group, mg = maps / group, k = cg * g.kernel_size();
-  const int64_t in_size = g.in_size(), out_size = g.out_size();
+  const ConvGemmDims d(g, *ctx.input(0), *ctx.input(1), group);
   VnniWeightsCache::Shape shape;
-  shape.groups = group, shape.m = mg, shape.k = k, shape.row_stride = k, shape.k_stride = 1;
+  shape.groups = group, shape.m = d.mg, shape.k = d.k, shape.row_stride = d.k, shape.k_stride = 1;
   QEDGE_ASSIGN_OR_RETURN(const std::vector<VnniWeights>* weights, cache.get(ctx, shape));
   std::vector<uint8_t> shifted;
   const uint8_t* xu = u8_activations(ctx, &shifted);
@@ -29,22 +24,23 @@ Status run_qconv_vnni(KernelContext& ctx, const ref::NnGeometry& g, int64_t grou
   // named in a lambda is the running thread's own).
   thread_local std::vector<uint8_t> col_scratch;
   thread_local std::vector<int32_t> acc_scratch;
-  if (!pointwise) col_scratch.resize(std::max(col_scratch.size(), static_cast<size_t>(k * out_size)));
-  acc_scratch.resize(std::max(acc_scratch.size(), static_cast<size_t>(mg * out_size)));
+  if (!pointwise) col_scratch.resize(std::max(col_scratch.size(), static_cast<size_t>(d.k * d.out_size)));
+  acc_scratch.resize(std::max(acc_scratch.size(), static_cast<size_t>(d.mg * d.out_size)));
   uint8_t* col = col_scratch.data();
   int32_t* acc = acc_scratch.data();
-  for (int64_t n = 0; n < batch; ++n) {
+  Tensor& y = *ctx.output(0);
+  for (int64_t n = 0; n < d.batch; ++n) {
     for (int64_t grp = 0; grp < group; ++grp) {
-      const uint8_t* plane = xu + (n * channels + grp * cg) * in_size;
-      if (!pointwise) im2col_parallel(ctx, g, plane, cg, col, zp);
+      const uint8_t* plane = xu + (n * d.channels + grp * d.cg) * d.in_size;
+      if (!pointwise) im2col_parallel(ctx, g, plane, d.cg, col, zp);
       auto requantize = [&](int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
         for (int64_t m = i0; m < i1; ++m) {
-          const int64_t map = grp * mg + m;
-          requant_run(epilogue, acc + m * out_size + j0, j1 - j0, map, 0, y, (n * maps + map) * out_size + j0);
+          const int64_t map = grp * d.mg + m;
+          requant_run(epilogue, acc + m * d.out_size + j0, j1 - j0, map, 0, y, (n * d.maps + map) * d.out_size + j0);
         }
       };
-      gemm_vnni((*weights)[static_cast<size_t>(grp)], pointwise ? plane : col, out_size, false, out_size, acc,
-                out_size, ctx.threads, requantize);
+      gemm_vnni((*weights)[static_cast<size_t>(grp)], pointwise ? plane : col, d.out_size, false, d.out_size, acc,
+                d.out_size, ctx.threads, requantize);
     }
   }
   return Status::Ok();

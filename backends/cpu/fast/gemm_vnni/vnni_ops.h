@@ -25,14 +25,11 @@ inline bool vnni_applies(const KernelContext& ctx, int64_t k) {
   return range && gemm_vnni_exact(range->first, range->second, k);
 }
 
-// W' packed per group: group g holds rows [g * m, (g + 1) * m) of W' (W'[i, p] at w[i * row_stride + p * k_stride]
-// in the levels read_int_weights returns). Kept across runs while W is a model constant at the same address.
+// W' packed per group (see PackedWeightsShape) for the layer's activation zero point, kept across runs while W is a
+// model constant at the same address.
 class VnniWeightsCache {
  public:
-  struct Shape {
-    int channel_axis = 0;
-    int64_t groups = 1, m = 0, k = 0, row_stride = 0, k_stride = 0;
-  };
+  using Shape = PackedWeightsShape;
 
   Result<const std::vector<VnniWeights>*> get(const KernelContext& ctx, const Shape& s) {
     const Tensor& w = *ctx.input(1);

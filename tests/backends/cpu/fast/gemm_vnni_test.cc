@@ -131,16 +131,19 @@ struct ConvCase {
   std::vector<Attr> attrs;
 };
 
+// Odd sizes throughout: pointwise (read in place, with and without batch), padded, strided, dilated, grouped, 1-D,
+// 7x7 stride 2 like resnet18's stem, and more channels than one k slice.
 std::vector<ConvCase> conv_cases() {
   return {
-      {{1, 16, 9, 9}, {24, 16, 1, 1}, {}},
-      {{2, 5, 7, 6}, {9, 5, 3, 3}, {ints_attr("pads", {1, 1, 1, 1})}},
-      {{1, 6, 11, 10}, {10, 3, 3, 2}, {int_attr("group", 2), ints_attr("strides", {2, 1}), ints_attr("pads", {1, 0, 2, 1})}},
-      {{1, 7, 13, 12}, {5, 7, 3, 3}, {ints_attr("dilations", {2, 2}), ints_attr("pads", {2, 1, 2, 2})}},
-      {{1, 40, 8, 8}, {70, 40, 1, 1}, {ints_attr("strides", {2, 2})}},
-      {{1, 3, 15}, {6, 3, 4}, {ints_attr("pads", {2, 1})}},
+      {{1, 13, 9, 7}, {21, 13, 1, 1}, {}},
+      {{3, 6, 5, 9}, {11, 6, 3, 3}, {ints_attr("pads", {1, 2, 0, 1})}},
+      {{1, 9, 12, 10}, {12, 3, 3, 2}, {int_attr("group", 3), ints_attr("strides", {2, 1}), ints_attr("pads", {1, 0, 2, 1})}},
+      {{1, 5, 14, 11}, {7, 5, 3, 3}, {ints_attr("dilations", {2, 3}), ints_attr("pads", {2, 1, 2, 2})}},
+      {{1, 3, 19, 17}, {9, 3, 7, 7}, {ints_attr("strides", {2, 2}), ints_attr("pads", {3, 3, 3, 3})}},
+      {{2, 4, 17}, {5, 4, 5}, {ints_attr("pads", {1, 2})}},
       {{1, 67, 7, 7}, {33, 67, 3, 3}, {ints_attr("pads", {1, 1, 1, 1})}},
-      {{1, 131, 13, 11}, {19, 131, 1, 1}, {}},
+      {{2, 131, 13, 11}, {19, 131, 1, 1}, {}},
+      {{1, 40, 9, 9}, {17, 40, 1, 1}, {ints_attr("strides", {2, 2})}},
   };
 }
 
