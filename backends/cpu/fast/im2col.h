@@ -58,6 +58,23 @@ void im2col(const ref::NnGeometry& g, const T* x, int64_t channels, T* col, T pa
   im2col_rows(g, x, 0, channels * g.kernel_size(), col, pad);
 }
 
+// A grouped convolution as GEMMs: per image and group, C[mg, out_size] = W[mg, k] * col[k, out_size], the group's
+// input planes (cg of in_size) at (image * channels + group * cg) * in_size.
+struct ConvGemmDims {
+  int64_t batch, channels, maps, cg, mg, k, in_size, out_size;
+  ConvGemmDims(const ref::NnGeometry& g, const Tensor& x, const Tensor& w, int64_t group)
+      : batch(x.shape[0]), channels(x.shape[1]), maps(w.shape[0]), cg(channels / group), mg(maps / group),
+        k(cg * g.kernel_size()), in_size(g.in_size()), out_size(g.out_size()) {}
+};
+
+// True for a 1x1 convolution with stride 1 and no padding: col is the input itself.
+inline bool is_pointwise(const ref::NnGeometry& g) {
+  for (int i = 0; i < 3; ++i) {
+    if (g.kernel[i] != 1 || g.stride[i] != 1 || g.pad_begin[i] != 0 || g.in[i] != g.out[i]) return false;
+  }
+  return true;
+}
+
 // im2col with the rows split across ctx's threads: a serial im2col before a threaded GEMM left the other threads
 // idle (resnet18's 7x7 stem writes 7 MB of columns).
 template <typename T>

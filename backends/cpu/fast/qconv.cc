@@ -2,7 +2,8 @@
 // x - x_zero_point, 0 in the padding) on the exact int16 GEMM, then the reference's epilogue, so results are
 // bit-identical to the reference kernel. Depthwise convolutions run depthwise/, layers whose weights fit a byte layout
 // the low-bit GEMM (qconv_lowbit.cc), xnor ones the XNOR-popcount path (qconv_xnor.cc), 3x3 stride-1 ones where it
-// was measured faster exact integer Winograd (winograd_int/); float inputs and wider levels use the reference kernel.
+// was measured faster exact integer Winograd (winograd_int/); on AVX-512 VNNI CPUs layers with 8-bit weights that
+// fit s8 take the VNNI GEMM (gemm_vnni/); float inputs and wider levels use the reference kernel.
 #include <algorithm>
 #include <vector>
 
@@ -47,6 +48,7 @@ class FastQConv : public FallbackKernel {
     const Tensor& w = *ctx.input(1);
     Tensor& y = *ctx.output(0);
     if (paths_.xnor) return run_qconv_xnor(ctx, g_, group_, epilogue_, paths_.xnor_weights);
+    if (paths_.vnni) return run_qconv_vnni(ctx, g_, group_, epilogue_, paths_.vnni_weights);
     if (paths_.lowbit) return run_qconv_lowbit(ctx, g_, group_, *paths_.lowbit, epilogue_, paths_.lowbit_weights);
     if (WinogradIntConv3x3::applies(ctx, g_, group_)) return winograd_int_.run(ctx, g_, epilogue_);
     QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* cached, paths_.int16_weights.get(ctx, 0));

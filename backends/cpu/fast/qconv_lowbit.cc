@@ -7,16 +7,6 @@
 #include "requant.h"
 
 namespace qedge::fast {
-namespace {
-
-bool is_pointwise(const ref::NnGeometry& g) {
-  for (int i = 0; i < 3; ++i) {
-    if (g.kernel[i] != 1 || g.stride[i] != 1 || g.pad_begin[i] != 0 || g.in[i] != g.out[i]) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 Status run_qconv_lowbit(KernelContext& ctx, const ref::NnGeometry& g, int64_t group, const LowbitLayout& layout,
                         const ref::IntLinearEpilogue& epilogue, LowbitWeightsCache& cache) {
