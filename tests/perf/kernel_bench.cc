@@ -14,7 +14,10 @@
 #include "peak.h"
 #include "qedge/cpu_fast/fast_kernels.h"
 #include "qedge/cpu_fast/gemm_f32.h"
+#include "qedge/cpu_fast/cpu_features.h"
 #include "qedge/cpu_fast/gemm_lowbit.h"
+#include "qedge/cpu_fast/gemm_vnni.h"
+#include "gemm_vnni/vnni_ops.h"
 #include "qedge/cpu_fast/gemm_s16.h"
 #include "common/nn_conv.h"
 #include "im2col.h"
@@ -39,6 +42,18 @@ void BM_PeakInt8MultiplyAdd(benchmark::State& state) {
                                                benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
 }
 BENCHMARK(BM_PeakInt8MultiplyAdd);
+
+// The same with AVX-512 VNNI (vpdpbusd), where the CPU has it.
+void BM_PeakInt8Vnni(benchmark::State& state) {
+  if (!fast::cpu_features().avx512_vnni) {
+    state.SkipWithError("no AVX-512 VNNI on this CPU");
+    return;
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(peak_dpbusd_i8(1 << 20));
+  state.counters["GOP/s"] = benchmark::Counter(static_cast<double>(state.iterations()) * kPeakVnniOpsPerCall * (1 << 20),
+                                               benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+}
+BENCHMARK(BM_PeakInt8Vnni);
 
 double thread_cpu_seconds() {
   timespec t{};
@@ -109,9 +124,11 @@ BENCHMARK(BM_GemmF32)->Apply(mobilenet_pointwise_shapes);
 void BM_GemmF32Prepacked(benchmark::State& state) { gemm_f32_rate(state, true); }
 BENCHMARK(BM_GemmF32Prepacked)->Apply(mobilenet_pointwise_shapes)->Args({1024, 1024, 1024});
 
-// Layer shapes as M (output channels), N (output positions), K: a resnet18 3x3 64->64 at 56x56, mobilenet_v2
-// pointwise layers at 28x28 and 7x7, and a square one.
-constexpr int64_t kIntGemmShapes[][3] = {{512, 512, 512}, {64, 16384, 576}, {64, 3136, 576}, {192, 784, 32}, {960, 49, 160}};
+// Layer shapes as M (output channels), N (output positions), K: resnet18 3x3 layers (64 at 56x56 to 512 at 7x7),
+// mobilenet_v2 pointwise layers (56x56 to 7x7), and a square one.
+constexpr int64_t kIntGemmShapes[][3] = {{512, 512, 512}, {64, 16384, 576}, {64, 3136, 576},  {128, 784, 1152},
+                                         {256, 196, 2304}, {512, 49, 4608},   {144, 3136, 24}, {192, 784, 32},
+                                         {64, 784, 384},   {960, 49, 160},    {1280, 49, 320}};
 
 void int_gemm_shapes(benchmark::internal::Benchmark* b) {
   for (const auto& s : kIntGemmShapes) b->Args({s[0], s[1], s[2]});
@@ -172,6 +189,28 @@ BENCHMARK(BM_GemmLowbit)->Apply([](benchmark::internal::Benchmark* b) {
     for (const auto& s : kIntGemmShapes) b->Args({s[0], s[1], s[2], bits});
   }
 });
+
+// The VNNI GEMM on the same shapes: s8 weights, u8 activations with a zero point (peak_frac against the AVX2
+// int8 rate, like the others; BM_PeakInt8Vnni gives this one's own ceiling).
+void BM_GemmVnni(benchmark::State& state) {
+  if (!fast::gemm_vnni_available()) {
+    state.SkipWithError("no AVX-512 VNNI on this CPU");
+    return;
+  }
+  const int64_t m = state.range(0), n = state.range(1), k = state.range(2);
+  std::vector<double> w(static_cast<size_t>(m * k));
+  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<double>(static_cast<int64_t>(i * 7 % 256) - 128);
+  const fast::VnniWeights packed = fast::pack_vnni_weights(w.data(), m, k, k, 1, 3);
+  std::vector<uint8_t> b(static_cast<size_t>(k * n), 200);
+  std::vector<int32_t> c(static_cast<size_t>(m * n));
+  for (auto _ : state) {
+    fast::gemm_vnni(packed, b.data(), n, false, n, c.data(), n, nullptr);
+    benchmark::ClobberMemory();
+  }
+  report_int_gemm(state, m, n, k);
+  state.SetLabel("avx512_vnni_8x32");
+}
+BENCHMARK(BM_GemmVnni)->Apply(int_gemm_shapes);
 
 const KernelRegistry& fast_registry() {
   static const KernelRegistry r = [] {
@@ -259,11 +298,15 @@ BENCHMARK(BM_Conv3x3Resnet18)
 // Exact QConv on resnet18's 3x3 layers (u8 activations with zero point 128, s8 weights, per-channel requantization
 // to u8, pad 1, one image, one thread): the integer Winograd F(2x2, 3x3) against the path the fast QConv takes
 // otherwise (X - zero point as int16, im2col, the int16 GEMM, the epilogue). Arguments: channels (in = out), image
-// size, path (1: Winograd, 0: im2col + GEMM). GOP/s and peak_frac count the direct convolution's multiply-adds
+// size, path (1: Winograd, 0: im2col + int16 GEMM, 2: im2col + VNNI GEMM where the CPU has it). GOP/s and peak_frac count the direct convolution's multiply-adds
 // against BM_PeakInt8MultiplyAdd; rows below resnet18's layers are where WinogradIntConv3x3::applies draws its line.
 void BM_QConv3x3Resnet18(benchmark::State& state) {
   const int64_t c = state.range(0), hw = state.range(1);
-  const bool winograd = state.range(2) != 0;
+  const bool winograd = state.range(2) == 1, vnni = state.range(2) == 2;
+  if (vnni && !fast::gemm_vnni_available()) {
+    state.SkipWithError("no AVX-512 VNNI on this CPU");
+    return;
+  }
   std::mt19937 rng(3);
   std::vector<uint8_t> x(static_cast<size_t>(c * hw * hw));
   std::vector<int8_t> w(static_cast<size_t>(c * c * 9));
@@ -300,6 +343,7 @@ void BM_QConv3x3Resnet18(benchmark::State& state) {
   std::vector<uint8_t> y(static_cast<size_t>(c * hw * hw));
   yv.data = y.data();
   fast::WinogradIntConv3x3 wino;
+  fast::VnniWeightsCache vnni_weights;
   std::vector<int16_t> col(static_cast<size_t>(c * 9 * hw * hw));
   std::vector<int32_t> acc(static_cast<size_t>(c * hw * hw));
   fast::GemmShape s;
@@ -307,6 +351,8 @@ void BM_QConv3x3Resnet18(benchmark::State& state) {
   for (auto _ : state) {
     if (winograd) {
       benchmark::DoNotOptimize(wino.run(ctx, g, epilogue));
+    } else if (vnni) {
+      benchmark::DoNotOptimize(fast::run_qconv_vnni(ctx, g, group, epilogue, vnni_weights));
     } else {
       const std::vector<int16_t> xs = fast::adjusted_input(ctx);
       fast::im2col(g, xs.data(), c, col.data());
@@ -318,14 +364,14 @@ void BM_QConv3x3Resnet18(benchmark::State& state) {
     benchmark::ClobberMemory();
   }
   report_int_gemm(state, c, hw * hw, c * 9);
-  state.SetLabel(winograd ? "winograd_int_f23" : "im2col_gemm_s16");
+  state.SetLabel(winograd ? "winograd_int_f23" : vnni ? "im2col_gemm_vnni" : "im2col_gemm_s16");
 }
 BENCHMARK(BM_QConv3x3Resnet18)
-    ->ArgsProduct({{64}, {56}, {0, 1}})
-    ->ArgsProduct({{128}, {28}, {0, 1}})
-    ->ArgsProduct({{256}, {14}, {0, 1}})
-    ->ArgsProduct({{512}, {7}, {0, 1}})
-    ->ArgsProduct({{16, 32}, {56, 7}, {0, 1}})
+    ->ArgsProduct({{64}, {56}, {0, 1, 2}})
+    ->ArgsProduct({{128}, {28}, {0, 1, 2}})
+    ->ArgsProduct({{256}, {14}, {0, 1, 2}})
+    ->ArgsProduct({{512}, {7}, {0, 1, 2}})
+    ->ArgsProduct({{16, 32}, {56, 7}, {0, 1, 2}})
     ->Unit(benchmark::kMillisecond);
 // mobilenet_v2's depthwise 3x3 layers (pad 1), args {channels, input size, stride}: float Conv, and QConv on uint8
 // levels (zero point 128) with int8 weights requantized to uint8 as in the QDQ u8 model; reference against fast.

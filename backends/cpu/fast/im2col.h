@@ -10,15 +10,6 @@
 
 namespace qedge::fast {
 
-// True when col would be x itself (one tap, unit strides, no padding): 1x1 convolutions then read x directly.
-inline bool im2col_is_identity(const ref::NnGeometry& g) {
-  bool identity = g.kernel_size() == 1;
-  for (int d = 0; d < ref::kNnMaxSpatial; ++d) {
-    identity &= g.stride[d] == 1 && g.pad_begin[d] == 0 && g.pad_end[d] == 0 && g.out[d] == g.in[d];
-  }
-  return identity;
-}
-
 // Rows [row_begin, row_end) of col (row c * taps + tap, taps = kernel positions), restricted to the output rows
 // [o1_begin, o1_end) along the middle axis (all of them unless g.out[0] == 1), into col + row * ld.
 template <typename T>
@@ -65,6 +56,23 @@ void im2col_rows(const ref::NnGeometry& g, const T* x, int64_t row_begin, int64_
 template <typename T>
 void im2col(const ref::NnGeometry& g, const T* x, int64_t channels, T* col, T pad = T(0)) {
   im2col_rows(g, x, 0, channels * g.kernel_size(), col, pad);
+}
+
+// A grouped convolution as GEMMs: per image and group, C[mg, out_size] = W[mg, k] * col[k, out_size], the group's
+// input planes (cg of in_size) at (image * channels + group * cg) * in_size.
+struct ConvGemmDims {
+  int64_t batch, channels, maps, cg, mg, k, in_size, out_size;
+  ConvGemmDims(const ref::NnGeometry& g, const Tensor& x, const Tensor& w, int64_t group)
+      : batch(x.shape[0]), channels(x.shape[1]), maps(w.shape[0]), cg(channels / group), mg(maps / group),
+        k(cg * g.kernel_size()), in_size(g.in_size()), out_size(g.out_size()) {}
+};
+
+// True for a 1x1 convolution with stride 1 and no padding: col is the input itself.
+inline bool is_pointwise(const ref::NnGeometry& g) {
+  for (int i = 0; i < 3; ++i) {
+    if (g.kernel[i] != 1 || g.stride[i] != 1 || g.pad_begin[i] != 0 || g.in[i] != g.out[i]) return false;
+  }
+  return true;
 }
 
 // im2col with the rows split across ctx's threads: a serial im2col before a threaded GEMM left the other threads

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "common/int_linear.h"
@@ -22,10 +23,11 @@ inline std::optional<int32_t> u8_zero_point(const KernelContext& ctx) {
   return static_cast<int32_t>(zp);
 }
 
-// The low-bit layout of W for dot products of length k, or nothing when the layer keeps the int16 GEMM.
-inline std::optional<LowbitLayout> lowbit_layout_for(const KernelContext& ctx, int64_t k) {
+// The range [lo, hi] of W's levels minus zero points over every channel, from its storage type or packed bit width
+// and the zero points; nothing when W is not integer or a zero point is not an integer.
+inline std::optional<std::pair<int64_t, int64_t>> adjusted_weight_range(const KernelContext& ctx) {
   const Tensor* w = ctx.input(1);
-  if (!w || !u8_zero_point(ctx) || ctx.attr().get_int("xnor", 0) != 0) return std::nullopt;
+  if (!w) return std::nullopt;
   int64_t lo = 0, hi = 0;
   if (w->packed_bipolar) {
     lo = -1, hi = 1;
@@ -49,7 +51,15 @@ inline std::optional<LowbitLayout> lowbit_layout_for(const KernelContext& ctx, i
     first = false;
   }
   if (first) return std::nullopt;
-  return lowbit_layout(wlo, whi, k);
+  return std::make_pair(wlo, whi);
+}
+
+// The low-bit layout of W for dot products of length k, or nothing when the layer keeps the int16 GEMM.
+inline std::optional<LowbitLayout> lowbit_layout_for(const KernelContext& ctx, int64_t k) {
+  if (!u8_zero_point(ctx) || ctx.attr().get_int("xnor", 0) != 0) return std::nullopt;
+  const auto range = adjusted_weight_range(ctx);
+  if (!range) return std::nullopt;
+  return lowbit_layout(range->first, range->second, k);
 }
 
 // X's levels on the u8 scale: the tensor itself for uint8, shifted by 128 into `storage` for int8.
@@ -62,14 +72,26 @@ inline const uint8_t* u8_activations(const KernelContext& ctx, std::vector<uint8
   return storage->data();
 }
 
-// W' packed per group: group g holds rows [g * m, (g + 1) * m) of W' (W'[i, p] at w[i * row_stride + p * k_stride]
-// in the levels read_int_weights returns). Kept across runs while W is a model constant at the same address.
+// Where a packed-weight cache finds W' in the levels read_int_weights returns: group g holds rows
+// [g * m, (g + 1) * m), W'[i, p] at w[i * row_stride + p * k_stride].
+struct PackedWeightsShape {
+  int channel_axis = 0;
+  int64_t groups = 1, m = 0, k = 0, row_stride = 0, k_stride = 0;
+};
+
+// A QMatMul's W ([k, n], or [n, k] when trans_b) as m = n rows of length k.
+inline PackedWeightsShape qmatmul_weights_shape(int64_t k, int64_t n, bool trans_b) {
+  PackedWeightsShape s;
+  s.channel_axis = trans_b ? 0 : 1;
+  s.m = n, s.k = k;
+  s.row_stride = trans_b ? k : 1, s.k_stride = trans_b ? 1 : n;
+  return s;
+}
+
+// W' packed per group (see PackedWeightsShape), kept across runs while W is a model constant at the same address.
 class LowbitWeightsCache {
  public:
-  struct Shape {
-    int channel_axis = 0;
-    int64_t groups = 1, m = 0, k = 0, row_stride = 0, k_stride = 0;
-  };
+  using Shape = PackedWeightsShape;
 
   Result<const std::vector<LowbitWeights>*> get(const KernelContext& ctx, const LowbitLayout& layout, const Shape& s) {
     const Tensor& w = *ctx.input(1);

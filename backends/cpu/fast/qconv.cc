@@ -1,7 +1,8 @@
 // Fast qedge QConv on 8-bit levels: the exact int16 GEMM (qconv_int16.cc), so results are bit-identical to the
 // reference kernel. Depthwise convolutions run depthwise/, layers whose weights fit a byte layout the low-bit GEMM
 // (qconv_lowbit.cc), xnor ones the XNOR-popcount path (qconv_xnor.cc), 3x3 stride-1 ones where it was measured faster
-// exact integer Winograd (winograd_int/); float inputs and wider levels use the reference kernel.
+// exact integer Winograd (winograd_int/); on AVX-512 VNNI CPUs layers with 8-bit weights that fit s8 take the VNNI
+// GEMM (gemm_vnni/); float inputs and wider levels use the reference kernel.
 #include <vector>
 
 #include "common/nn_conv.h"
@@ -36,7 +37,8 @@ class FastQConv : public FallbackKernel {
     depthwise_ = !xnor_applies(ctx) && depthwise_qconv_applies(ctx);
     paths_.choose(ctx, num_elements(w.shape) / w.shape[0], !depthwise_);
     if (depthwise_) depthwise_kernel_.prepare(ctx, g_);
-    if (!depthwise_ && !paths_.xnor && !paths_.lowbit && !WinogradIntConv3x3::applies(ctx, g_, group_)) {
+    if (!depthwise_ && !paths_.xnor && !paths_.vnni && !paths_.lowbit &&
+        !WinogradIntConv3x3::applies(ctx, g_, group_)) {
       int16_.prepare(ctx, g_, group_);
     }
     return epilogue_.read(ctx, ctx.input(1)->shape[0], ctx.output(0)->shape);
@@ -44,6 +46,7 @@ class FastQConv : public FallbackKernel {
 
   Status run_fast(KernelContext& ctx) override {
     if (paths_.xnor) return run_qconv_xnor(ctx, g_, group_, epilogue_, paths_.xnor_weights);
+    if (paths_.vnni) return run_qconv_vnni(ctx, g_, group_, epilogue_, paths_.vnni_weights);
     if (paths_.lowbit) return run_qconv_lowbit(ctx, g_, group_, *paths_.lowbit, epilogue_, paths_.lowbit_weights);
     if (WinogradIntConv3x3::applies(ctx, g_, group_)) return winograd_int_.run(ctx, g_, epilogue_);
     QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* cached, paths_.int16_weights.get(ctx, 0));

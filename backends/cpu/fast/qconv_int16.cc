@@ -44,7 +44,7 @@ void QConvInt16::prepare(const KernelContext& ctx, const ref::NnGeometry& g, int
   g_ = g;
   group_ = group;
   const int64_t k = x.shape[1] / group * g.kernel_size();
-  pointwise_ = im2col_is_identity(g);
+  pointwise_ = is_pointwise(g);
   xs_size_ = static_cast<size_t>(x.numel());
   col_size_ = pointwise_ ? 0 : static_cast<size_t>(k * g.out_size());
   // Accumulators for one chunk per part (thread), not for the whole image.

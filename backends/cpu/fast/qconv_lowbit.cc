@@ -22,7 +22,7 @@ Status run_qconv_lowbit(KernelContext& ctx, const ref::NnGeometry& g, int64_t gr
   std::vector<uint8_t> shifted;
   const uint8_t* xu = u8_activations(ctx, &shifted);
   const int32_t zp = *u8_zero_point(ctx);
-  const bool pointwise = im2col_is_identity(g);
+  const bool pointwise = is_pointwise(g);
   std::vector<uint8_t> col(pointwise ? 0 : static_cast<size_t>(k * out_size));
   std::vector<int32_t> acc(static_cast<size_t>(mg * out_size));
   for (int64_t n = 0; n < batch; ++n) {

@@ -30,6 +30,7 @@ class FastQMatMul : public FallbackKernel {
 
   Status run_fast(KernelContext& ctx) override {
     if (paths_.xnor) return run_qmatmul_xnor(ctx, k_, n_, trans_b_, epilogue_, paths_.xnor_weights);
+    if (paths_.vnni) return run_qmatmul_vnni(ctx, k_, n_, trans_b_, epilogue_, paths_.vnni_weights);
     if (paths_.lowbit) {
       return run_qmatmul_lowbit(ctx, k_, n_, trans_b_, *paths_.lowbit, epilogue_, paths_.lowbit_weights);
     }

@@ -8,22 +8,15 @@ namespace qedge::fast {
 
 Status run_qmatmul_lowbit(KernelContext& ctx, int64_t k, int64_t n, bool trans_b, const LowbitLayout& layout,
                           const ref::IntLinearEpilogue& epilogue, LowbitWeightsCache& cache) {
-  LowbitWeightsCache::Shape shape;
-  shape.channel_axis = trans_b ? 0 : 1;
-  shape.m = n, shape.k = k;
-  shape.row_stride = trans_b ? k : 1, shape.k_stride = trans_b ? 1 : n;
-  QEDGE_ASSIGN_OR_RETURN(const std::vector<LowbitWeights>* weights, cache.get(ctx, layout, shape));
+  QEDGE_ASSIGN_OR_RETURN(const std::vector<LowbitWeights>* weights,
+                         cache.get(ctx, layout, qmatmul_weights_shape(k, n, trans_b)));
   std::vector<uint8_t> shifted;
   const uint8_t* xu = u8_activations(ctx, &shifted);
   const int64_t rows = ctx.input(0)->numel() / k;
   // acc_t[j, r] = Y[r, j]: the rows of X are the GEMM's columns.
-  std::vector<int32_t> acc_t(static_cast<size_t>(n * rows)), row(static_cast<size_t>(n));
+  std::vector<int32_t> acc_t(static_cast<size_t>(n * rows));
   gemm_lowbit(weights->front(), xu, k, true, rows, *u8_zero_point(ctx), acc_t.data(), rows, ctx.threads);
-  Tensor& y = *ctx.output(0);
-  for (int64_t r = 0; r < rows; ++r) {
-    for (int64_t j = 0; j < n; ++j) row[static_cast<size_t>(j)] = acc_t[static_cast<size_t>(j * rows + r)];
-    requant_run(epilogue, row.data(), n, 0, 1, y, r * n);
-  }
+  requant_transposed(epilogue, acc_t.data(), rows, n, *ctx.output(0));
   return Status::Ok();
 }
 

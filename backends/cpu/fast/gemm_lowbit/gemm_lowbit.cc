@@ -22,6 +22,7 @@ constexpr int64_t kNc = 256;  // a multiple of kLowbitNr
 
 GemmLowbitMicroKernel micro_kernel(LowbitFormat f) {
 #if defined(__x86_64__)
+  if (cpu_features().avx512_vnni) return f == LowbitFormat::kS4 ? gemm_u8s4_4x16_vnni : gemm_u8s8_4x16_vnni;
   if (cpu_features().avx2_fma) return f == LowbitFormat::kS4 ? gemm_u8s4_4x16_avx2 : gemm_u8s8_4x16_avx2;
 #endif
   return f == LowbitFormat::kS4 ? gemm_u8s4_4x16_scalar : gemm_u8s8_4x16_scalar;
@@ -153,6 +154,7 @@ void gemm_lowbit(const LowbitWeights& w, const uint8_t* b, int64_t ldb, bool tra
 
 const char* gemm_lowbit_kernel_name() {
 #if defined(__x86_64__)
+  if (cpu_features().avx512_vnni) return "avx512_vnni_dpbusd_4x16";
   if (cpu_features().avx2_fma) return "avx2_maddubs_4x16";
 #endif
   return "scalar_4x16";

@@ -27,6 +27,11 @@ void gemm_u8s8_4x16_avx2(int64_t kq, int64_t group, const uint8_t* w, const uint
                          bool accumulate);
 void gemm_u8s4_4x16_avx2(int64_t kq, int64_t group, const uint8_t* w, const uint8_t* b, int32_t* c, int64_t ldc,
                          bool accumulate);
+// AVX-512 VNNI: int32 sums throughout (`group` unused).
+void gemm_u8s8_4x16_vnni(int64_t kq, int64_t group, const uint8_t* w, const uint8_t* b, int32_t* c, int64_t ldc,
+                         bool accumulate);
+void gemm_u8s4_4x16_vnni(int64_t kq, int64_t group, const uint8_t* w, const uint8_t* b, int32_t* c, int64_t ldc,
+                         bool accumulate);
 #endif
 
 }  // namespace qedge::fast

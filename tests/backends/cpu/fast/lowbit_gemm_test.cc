@@ -117,6 +117,7 @@ std::vector<float> weight_zero_points(Levels l, int64_t channels, bool per_chann
   return zp;
 }
 
+// The AVX2 micro-kernels, and the AVX-512 VNNI ones where the CPU has them, against the portable ones.
 TEST(LowbitGemm, MicroKernelsAgree) {
 #if defined(__x86_64__)
   if (!fast::cpu_features().avx2_fma) GTEST_SKIP() << "no AVX2";
@@ -132,6 +133,10 @@ TEST(LowbitGemm, MicroKernelsAgree) {
         (nibbles ? fast::gemm_u8s4_4x16_scalar : fast::gemm_u8s8_4x16_scalar)(kq, group, w.data(), b.data(), want.data(), 20, accumulate);
         (nibbles ? fast::gemm_u8s4_4x16_avx2 : fast::gemm_u8s8_4x16_avx2)(kq, group, w.data(), b.data(), got.data(), 20, accumulate);
         EXPECT_EQ(got, want) << nibbles << " " << kq << " " << accumulate;
+        if (!fast::cpu_features().avx512_vnni) continue;
+        std::vector<int32_t> vnni(4 * 20, 7);
+        (nibbles ? fast::gemm_u8s4_4x16_vnni : fast::gemm_u8s8_4x16_vnni)(kq, group, w.data(), b.data(), vnni.data(), 20, accumulate);
+        EXPECT_EQ(vnni, want) << "vnni " << nibbles << " " << kq << " " << accumulate;
       }
     }
   }

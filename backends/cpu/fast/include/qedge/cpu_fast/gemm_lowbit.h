@@ -1,4 +1,4 @@
-// Exact integer GEMM on u8 x s8 byte products (vpmaddubsw on AVX2) for the integer ops' fast path:
+// Exact integer GEMM on u8 x s8 byte products (vpmaddubsw on AVX2, vpdpbusd on AVX-512 VNNI) for the integer ops' fast path:
 //   C[M, N] (int32) = W'[M, K] * (B[K, N] - b_zero_point)
 // W' are weight levels minus their zero points, kept as bytes (5..8-bit ranges) or as nibbles (ranges of at most 16
 // levels: 1..4-bit weights), packed once and unpacked in registers; B are unsigned 8-bit activations. vpmaddubsw
@@ -53,7 +53,8 @@ void gemm_lowbit(const LowbitWeights& w, const uint8_t* b, int64_t ldb, bool tra
                  int32_t b_zero_point, int32_t* c, int64_t ldc, ThreadPool* threads,
                  const LowbitColumnsDone& done = nullptr);
 
-// Which micro-kernels gemm_lowbit uses on this CPU ("avx2_maddubs_4x16" or "scalar_4x16").
+// Which micro-kernels gemm_lowbit uses on this CPU ("avx512_vnni_dpbusd_4x16", "avx2_maddubs_4x16" or
+// "scalar_4x16").
 const char* gemm_lowbit_kernel_name();
 
 }  // namespace qedge::fast

@@ -1,0 +1,80 @@
+// AVX-512 VNNI micro-kernel and B packing: per quad of k, two B loads (32 columns x 4 u8) and eight broadcast weight
+// quads feed sixteen vpdpbusd into sixteen int32 accumulators (u8 x s8 products summed exactly, no int16 stage).
+// Compiled with -mavx512f -mavx512bw -mavx512vl -mavx512vnni; only called when cpu_features().avx512_vnni. Plain
+// loops and intrinsics only: no inline library code that another file could end up sharing.
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "gemm_vnni/gemm_vnni_microkernel.h"
+
+namespace qedge::fast {
+namespace {
+
+__mmask16 column_mask(int64_t cols) {
+  if (cols >= 16) return 0xFFFF;
+  return cols <= 0 ? 0 : static_cast<__mmask16>((1u << cols) - 1);
+}
+
+// 16 columns of 4 whole rows of row-major B into one 64-byte quad: rows into the four 128-bit lanes, a dword
+// transpose across lanes (lane L gets columns 4L..4L+3 of each row), then a byte transpose inside each lane.
+__m512i quad_of_rows(const uint8_t* b, int64_t ldb) {
+  __m512i v = _mm512_zextsi128_si512(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b)));
+  v = _mm512_inserti32x4(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + ldb)), 1);
+  v = _mm512_inserti32x4(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 2 * ldb)), 2);
+  v = _mm512_inserti32x4(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 3 * ldb)), 3);
+  const __m512i lanes = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  // Bytes 0, 4, 8, 12, 1, 5, ... of each lane, as little-endian dwords.
+  const __m512i bytes = _mm512_set4_epi32(0x0F0B0703, 0x0E0A0602, 0x0D090501, 0x0C080400);
+  // The zero-masked form: GCC 12's plain one reads an "undefined" vector and warns.
+  return _mm512_shuffle_epi8(_mm512_maskz_permutexvar_epi32(0xFFFF, lanes, v), bytes);
+}
+
+}  // namespace
+
+void gemm_u8s8_8x32_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,
+                                int64_t ldc, int64_t rows, int64_t cols, bool accumulate) {
+  const __mmask16 m0 = column_mask(cols), m1 = column_mask(cols - 16);
+  __m512i acc[kVnniMr][2];
+  for (int64_t r = 0; r < kVnniMr; ++r) {
+    if (accumulate && r < rows) {
+      acc[r][0] = _mm512_maskz_loadu_epi32(m0, c + r * ldc);
+      acc[r][1] = _mm512_maskz_loadu_epi32(m1, c + r * ldc + 16);
+    } else {
+      acc[r][0] = acc[r][1] = _mm512_set1_epi32(init[r]);
+    }
+  }
+  for (int64_t q = 0; q < kq; ++q) {
+    const __m512i b0 = _mm512_loadu_si512(b + q * 128);
+    const __m512i b1 = _mm512_loadu_si512(b + q * 128 + 64);
+    for (int64_t r = 0; r < kVnniMr; ++r) {
+      int32_t quad;
+      std::memcpy(&quad, w + q * 32 + r * 4, sizeof(quad));
+      const __m512i wq = _mm512_set1_epi32(quad);
+      acc[r][0] = _mm512_dpbusd_epi32(acc[r][0], b0, wq);
+      acc[r][1] = _mm512_dpbusd_epi32(acc[r][1], b1, wq);
+    }
+  }
+  for (int64_t r = 0; r < rows && r < kVnniMr; ++r) {
+    _mm512_mask_storeu_epi32(c + r * ldc, m0, acc[r][0]);
+    _mm512_mask_storeu_epi32(c + r * ldc + 16, m1, acc[r][1]);
+  }
+}
+
+void pack_b_panel_vnni_avx512(const uint8_t* b, int64_t ldb, bool trans, int64_t kc, int64_t kq, int64_t cols,
+                              uint8_t* out) {
+  for (int64_t q = 0; q < kq; ++q, out += 4 * kVnniNr) {
+    const int64_t p0 = 4 * q, rows = kc - p0 < 4 ? (kc - p0 < 0 ? 0 : kc - p0) : 4;
+    if (!trans && rows == 4 && cols == kVnniNr) {
+      _mm512_storeu_si512(out, quad_of_rows(b + p0 * ldb, ldb));
+      _mm512_storeu_si512(out + 64, quad_of_rows(b + p0 * ldb + 16, ldb));
+      continue;
+    }
+    std::memset(out, 0, 4 * kVnniNr);
+    for (int64_t j = 0; j < cols; ++j) {
+      for (int64_t p = 0; p < rows; ++p) out[j * 4 + p] = trans ? b[j * ldb + p0 + p] : b[(p0 + p) * ldb + j];
+    }
+  }
+}
+
+}  // namespace qedge::fast

@@ -1,0 +1,106 @@
+// The VNNI GEMM driver: per block of rows and columns, columns in kNc slices and k in kKc slices whose B slice is
+// packed into 32-column panels, then the 8 x 32 micro-kernel over the weights' 8-row panels (packed once, whole k,
+// so a slice is an offset). A B panel (kKc x 32 bytes) stays in L1 while the row panels of the slice stream from L2.
+#include <algorithm>
+#include <cstdlib>
+
+#include "gemm_vnni/gemm_vnni_microkernel.h"
+#include "qedge/cpu_fast/cpu_features.h"
+#include "qedge/cpu_fast/gemm_vnni.h"
+
+namespace qedge::fast {
+namespace {
+
+constexpr int64_t kKc = 1024;  // a multiple of 4 (quads)
+constexpr int64_t kNc = 128;   // a multiple of kVnniNr
+// Largest activation (u8) and largest |W'| (s8).
+constexpr int64_t kMaxActivation = 255;
+constexpr int64_t kMaxWeight = 128;
+
+#if defined(__x86_64__)
+void gemm_block(const VnniWeights& w, const uint8_t* b, int64_t ldb, bool trans_b, int32_t* c, int64_t ldc,
+                int64_t i0, int64_t i1, int64_t j0, int64_t j1, const VnniBlockDone& done) {
+  thread_local std::vector<uint8_t> pb;
+  pb.resize(static_cast<size_t>(kKc * kNc));
+  for (int64_t jc = j0; jc < j1; jc += kNc) {
+    const int64_t nc = std::min(kNc, j1 - jc);
+    for (int64_t pc = 0; pc < w.k; pc += kKc) {
+      const int64_t kc = std::min(kKc, w.k - pc), kq = (kc + 3) / 4;
+      for (int64_t jr = 0; jr < nc; jr += kVnniNr) {
+        const uint8_t* bs = trans_b ? b + (jc + jr) * ldb + pc : b + pc * ldb + jc + jr;
+        pack_b_panel_vnni_avx512(bs, ldb, trans_b, kc, kq, std::min(kVnniNr, nc - jr), pb.data() + jr * 4 * kq);
+      }
+      for (int64_t jr = 0; jr < nc; jr += kVnniNr) {
+        const uint8_t* bp = pb.data() + jr * 4 * kq;
+        for (int64_t ir = i0; ir < i1; ir += kVnniMr) {
+          gemm_u8s8_8x32_vnni_avx512(kq, w.data.data() + ir * w.k_pad + pc * kVnniMr, bp, w.row_init.data() + ir,
+                                     c + ir * ldc + jc + jr, ldc, std::min(kVnniMr, i1 - ir),
+                                     std::min(kVnniNr, nc - jr), pc > 0);
+        }
+      }
+    }
+    if (done) done(i0, i1, jc, jc + nc);
+  }
+}
+#endif
+
+}  // namespace
+
+bool gemm_vnni_available() { return cpu_features().avx512_vnni; }
+
+bool gemm_vnni_exact(int64_t lo, int64_t hi, int64_t k) {
+  // The products' sum and the zero-point term are each at most k * 255 * 128 in magnitude.
+  return lo <= hi && lo >= -kMaxWeight && hi < kMaxWeight && k > 0 &&
+         2 * k * kMaxActivation * kMaxWeight < (int64_t{1} << 31);
+}
+
+VnniWeights pack_vnni_weights(const double* w, int64_t m, int64_t k, int64_t row_stride, int64_t k_stride,
+                              int32_t b_zero_point) {
+  VnniWeights out;
+  out.m = m, out.k = k, out.k_pad = (k + 3) / 4 * 4;
+  const int64_t m_pad = (m + kVnniMr - 1) / kVnniMr * kVnniMr;
+  out.data.assign(static_cast<size_t>(m_pad * out.k_pad), 0);
+  out.row_init.assign(static_cast<size_t>(m_pad), 0);
+  for (int64_t i = 0; i < m; ++i) {
+    int8_t* panel = out.data.data() + i / kVnniMr * kVnniMr * out.k_pad;
+    int32_t sum = 0;
+    for (int64_t p = 0; p < k; ++p) {
+      const auto v = static_cast<int32_t>(w[i * row_stride + p * k_stride]);
+      sum += v;
+      panel[p / 4 * 4 * kVnniMr + i % kVnniMr * 4 + p % 4] = static_cast<int8_t>(v);
+    }
+    out.row_init[static_cast<size_t>(i)] = -b_zero_point * sum;
+  }
+  return out;
+}
+
+void gemm_vnni(const VnniWeights& w, const uint8_t* b, int64_t ldb, bool trans_b, int64_t n, int32_t* c, int64_t ldc,
+               ThreadPool* threads, const VnniBlockDone& done) {
+  if (w.m <= 0 || n <= 0) return;
+  if (w.k <= 0) {
+    for (int64_t i = 0; i < w.m; ++i) std::fill(c + i * ldc, c + i * ldc + n, 0);
+    if (done) done(0, w.m, 0, n);
+    return;
+  }
+#if defined(__x86_64__)
+  const int64_t col_panels = (n + kVnniNr - 1) / kVnniNr, row_panels = (w.m + kVnniMr - 1) / kVnniMr;
+  const int64_t workers = threads ? threads->num_threads() : 1;
+  if (workers <= 1) {
+    gemm_block(w, b, ldb, trans_b, c, ldc, 0, w.m, 0, n, done);
+  } else if (col_panels >= 4 * workers || row_panels < 2 * workers) {
+    threads->parallel_for(col_panels, [&](int64_t begin, int64_t end) {
+      gemm_block(w, b, ldb, trans_b, c, ldc, 0, w.m, begin * kVnniNr, std::min(end * kVnniNr, n), done);
+    });
+  } else {
+    // Few columns (deep layers on small images): every worker packs the whole of B for its own rows.
+    threads->parallel_for(row_panels, [&](int64_t begin, int64_t end) {
+      gemm_block(w, b, ldb, trans_b, c, ldc, begin * kVnniMr, std::min(end * kVnniMr, w.m), 0, n, done);
+    });
+  }
+#else
+  (void)b, (void)ldb, (void)trans_b, (void)c, (void)ldc, (void)threads;
+  std::abort();  // gemm_vnni_available() is false off x86-64: callers never get here.
+#endif
+}
+
+}  // namespace qedge::fast

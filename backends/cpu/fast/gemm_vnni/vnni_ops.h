@@ -1,0 +1,64 @@
+// The fast QConv and QMatMul on the VNNI GEMM (gemm_vnni.h): whether a layer takes it (a VNNI CPU, 8-bit
+// activations, 8-bit weights whose levels minus zero points fit s8, an exact int32 dot product), its packed weights
+// kept while they are a model constant, and the runs. Results are bit-identical to the reference kernels (exact
+// integer sums, the same epilogue).
+#pragma once
+
+#include <vector>
+
+#include "common/int_linear.h"
+#include "common/nn_geometry.h"
+#include "lowbit_operands.h"
+#include "qedge/cpu_fast/gemm_vnni.h"
+
+namespace qedge::fast {
+
+// True when a QConv/QMatMul layer with dot products of length k takes the VNNI GEMM. Sub-byte packed weights keep
+// the low-bit GEMM, which holds them packed in memory.
+inline bool vnni_applies(const KernelContext& ctx, int64_t k) {
+  const Tensor* w = ctx.input(1);
+  if (!gemm_vnni_available() || !w || w->packed_bipolar || (w->packed_bits > 0 && w->packed_bits < 8) ||
+      !u8_zero_point(ctx) || ctx.attr().get_int("xnor", 0) != 0) {
+    return false;
+  }
+  const auto range = adjusted_weight_range(ctx);
+  return range && gemm_vnni_exact(range->first, range->second, k);
+}
+
+// W' packed per group (see PackedWeightsShape) for the layer's activation zero point, kept across runs while W is a
+// model constant at the same address.
+class VnniWeightsCache {
+ public:
+  using Shape = PackedWeightsShape;
+
+  Result<const std::vector<VnniWeights>*> get(const KernelContext& ctx, const Shape& s) {
+    const Tensor& w = *ctx.input(1);
+    if (!(w.constant && w.data == source_ && !packed_.empty())) {
+      std::vector<double> levels;
+      QEDGE_RETURN_IF_ERROR(ref::read_int_weights(ctx, s.channel_axis, &levels));
+      const int32_t zp = *u8_zero_point(ctx);
+      packed_.clear();
+      for (int64_t g = 0; g < s.groups; ++g) {
+        packed_.push_back(
+            pack_vnni_weights(levels.data() + g * s.m * s.row_stride, s.m, s.k, s.row_stride, s.k_stride, zp));
+      }
+      source_ = w.constant ? w.data : nullptr;
+    }
+    return &packed_;
+  }
+
+ private:
+  std::vector<VnniWeights> packed_;
+  const void* source_ = nullptr;
+};
+
+// QConv per image and group: W' x im2col(X on the u8 scale, padded with its zero point), then the epilogue; a 1x1
+// convolution with stride 1 and no padding reads the input planes directly.
+Status run_qconv_vnni(KernelContext& ctx, const ref::NnGeometry& g, int64_t group,
+                      const ref::IntLinearEpilogue& epilogue, VnniWeightsCache& cache);
+
+// QMatMul as Y^T = W'^T X^T (the weights are the packed operand), transposed back row by row into the epilogue.
+Status run_qmatmul_vnni(KernelContext& ctx, int64_t k, int64_t n, bool trans_b, const ref::IntLinearEpilogue& epilogue,
+                        VnniWeightsCache& cache);
+
+}  // namespace qedge::fast

@@ -1,0 +1,47 @@
+// Exact integer GEMM on u8 x s8 byte products with AVX-512 VNNI (vpdpbusd) for the integer ops' fast path:
+//   C[M, N] (int32) = W'[M, K] * (B[K, N] - b_zero_point)
+// W' are weight levels minus their zero points, which must fit s8, packed once into 4-k groups; B are unsigned
+// 8-bit activations, packed per call into the 4-k interleaved panels vpdpbusd reads. vpdpbusd adds four u8 x s8
+// products into an int32 lane without saturation, so every partial sum is the plain integer sum; the zero-point term
+// -b_zero_point * rowsum(W') is folded into the weights at packing and starts each accumulator. Only for CPUs with
+// cpu_features().avx512_vnni; the others keep the int16 and low-bit GEMMs.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "qedge/kernel_api/op_kernel.h"
+
+namespace qedge::fast {
+
+// True when this CPU runs the VNNI GEMM.
+bool gemm_vnni_available();
+
+// True when W' in [lo, hi] fits s8 and a length-k dot product (with its zero-point term) fits int32 exactly.
+bool gemm_vnni_exact(int64_t lo, int64_t hi, int64_t k);
+
+// W' packed into the micro-kernel's 8-row panels (rows past m are zero), and each row's starting value.
+struct VnniWeights {
+  int64_t m = 0, k = 0, k_pad = 0;  // k_pad: k rounded up to 4
+  std::vector<int8_t> data;
+  std::vector<int32_t> row_init;    // -b_zero_point * sum over k of W'[i, k]; padded to whole panels
+  size_t bytes() const { return data.size() + row_init.size() * sizeof(int32_t); }
+};
+
+// Packs W'[i, p] = w[i * row_stride + p * k_stride] (i < m, p < k; every value a gemm_vnni_exact level) for
+// activations with zero point b_zero_point.
+VnniWeights pack_vnni_weights(const double* w, int64_t m, int64_t k, int64_t row_stride, int64_t k_stride,
+                              int32_t b_zero_point);
+
+// Called with a block [i0, i1) x [j0, j1) of C as soon as it is final, on the thread that computed it, while it is
+// still in cache (the callers requantize there).
+using VnniBlockDone = std::function<void(int64_t i0, int64_t i1, int64_t j0, int64_t j1)>;
+
+// C[i, j] = sum_p W'[i, p] * (B[p, j] - b_zero_point) for i < w.m, j < n. B is [K, N] with row stride ldb, or
+// [N, K] (element (p, j) at b[j * ldb + p]) when trans_b. Work is split across `threads` (null: one thread) by
+// column panels, or by row panels when there are few columns. Needs gemm_vnni_available().
+void gemm_vnni(const VnniWeights& w, const uint8_t* b, int64_t ldb, bool trans_b, int64_t n, int32_t* c, int64_t ldc,
+               ThreadPool* threads, const VnniBlockDone& done = nullptr);
+
+}  // namespace qedge::fast

@@ -1,0 +1,223 @@
+// The VNNI GEMM (u8 activations x s8 weights, vpdpbusd) and the QConv/QMatMul layers on it, bit-exact against plain
+// integer sums and the reference kernels: odd M/N/K (K not a multiple of 4, K past one k slice), transposed B, u8
+// and s8 activations, per-tensor and per-channel weight zero points (ones that push W' out of s8 must decline and
+// stay exact on the other paths), extreme values at large K, padding, strides, dilation, groups, 1 and 3 threads.
+// On CPUs without AVX-512 VNNI the GEMM tests skip and the dispatch must decline.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <tuple>
+
+#include "../../../support/kernel_harness.h"
+#include "fast_test_support.h"
+#include "gemm_vnni/vnni_ops.h"
+#include "qedge/cpu_fast/cpu_features.h"
+#include "qedge/cpu_fast/gemm_vnni.h"
+
+namespace qedge::testing {
+namespace {
+
+constexpr const char* kNoVnni = "this CPU has no AVX-512 VNNI: the VNNI GEMM is never chosen here";
+
+// C = W' (B - bzp) as int64 sums; B is [k, n], or [n, k] when trans.
+std::vector<int32_t> integer_sums(const std::vector<double>& w, const std::vector<uint8_t>& b, int64_t m, int64_t k,
+                                  int64_t n, bool trans, int32_t bzp) {
+  std::vector<int32_t> c(static_cast<size_t>(m * n));
+  for (int64_t i = 0; i < m; ++i) {
+    for (int64_t j = 0; j < n; ++j) {
+      int64_t s = 0;
+      for (int64_t p = 0; p < k; ++p) s += static_cast<int64_t>(w[i * k + p]) * ((trans ? b[j * k + p] : b[p * n + j]) - bzp);
+      c[i * n + j] = static_cast<int32_t>(s);
+    }
+  }
+  return c;
+}
+
+// gemm_vnni on W' [m, k] (packed from a [k, m] copy when trans, exercising the strided packing) against integer_sums.
+void expect_gemm_exact(const std::vector<double>& w, const std::vector<uint8_t>& b, int64_t m, int64_t k, int64_t n,
+                       int32_t bzp) {
+  TestThreads threads;
+  for (bool trans : {false, true}) {
+    std::vector<double> wt(w.size());
+    for (int64_t i = 0; i < m; ++i) for (int64_t p = 0; p < k; ++p) wt[p * m + i] = w[i * k + p];
+    const fast::VnniWeights pw = trans ? fast::pack_vnni_weights(wt.data(), m, k, 1, m, bzp)
+                                       : fast::pack_vnni_weights(w.data(), m, k, k, 1, bzp);
+    const std::vector<int32_t> want = integer_sums(w, b, m, k, n, trans, bzp);
+    for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
+      std::vector<int32_t> got(static_cast<size_t>(m * n), -1);
+      fast::gemm_vnni(pw, b.data(), trans ? k : n, trans, n, got.data(), n, pool);
+      EXPECT_EQ(got, want) << m << "x" << k << "x" << n << " trans " << trans << " threads " << (pool != nullptr);
+    }
+  }
+}
+
+TEST(GemmVnni, ExactBound) {
+  EXPECT_TRUE(fast::gemm_vnni_exact(-128, 127, 100));
+  EXPECT_FALSE(fast::gemm_vnni_exact(-129, 126, 100));  // W' past s8
+  EXPECT_FALSE(fast::gemm_vnni_exact(-1, 128, 100));
+  EXPECT_TRUE(fast::gemm_vnni_exact(-128, 127, 32896));  // 2 * k * 255 * 128 < 2^31
+  EXPECT_FALSE(fast::gemm_vnni_exact(-128, 127, 32897));
+  EXPECT_FALSE(fast::gemm_vnni_exact(0, 1, 0));
+}
+
+TEST(GemmVnni, MatchesIntegerSums) {
+  if (!fast::gemm_vnni_available()) GTEST_SKIP() << kNoVnni;
+  std::mt19937 rng(11);
+  for (auto [m, k, n] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
+           {1, 1, 1}, {5, 13, 17}, {9, 1030, 70}, {33, 7, 300}, {64, 2101, 5}, {17, 259, 129}, {3, 4, 33}}) {
+    std::vector<double> w(static_cast<size_t>(m * k));
+    for (auto& e : w) e = static_cast<double>(static_cast<int32_t>(rng() % 256) - 128);
+    std::vector<uint8_t> b(static_cast<size_t>(k * n));
+    for (auto& e : b) e = static_cast<uint8_t>(rng());
+    expect_gemm_exact(w, b, m, k, n, static_cast<int32_t>(rng() % 256));
+  }
+}
+
+TEST(GemmVnni, ExtremeValuesAtLargeK) {
+  if (!fast::gemm_vnni_available()) GTEST_SKIP() << kNoVnni;
+  // All-255 activations against weights at -128 (and 127) over the largest exact k: the sum and the zero-point term
+  // each near 2^30, with zero points 0 and 255.
+  const int64_t m = 9, k = 32896, n = 35;
+  std::vector<uint8_t> b(static_cast<size_t>(k * n), 255);
+  for (double level : {-128.0, 127.0}) {
+    std::vector<double> w(static_cast<size_t>(m * k), level);
+    for (int64_t p = 0; p < k; p += 7) w[static_cast<size_t>(p)] = -1 - level;  // row 0 not constant, still s8
+    for (int32_t bzp : {0, 255}) expect_gemm_exact(w, b, m, k, n, bzp);
+  }
+}
+
+std::vector<Attr> requant_attrs(int64_t channels) {
+  std::vector<float> mult(static_cast<size_t>(channels)), add(static_cast<size_t>(channels));
+  for (int64_t c = 0; c < channels; ++c) mult[c] = 0.0003f * static_cast<float>(c % 7 + 1), add[c] = 0.2f * static_cast<float>(c % 3) - 0.3f;
+  return {floats_attr("mult", mult), floats_attr("add", add), floats_attr("out_scale", {0.05f}),
+          floats_attr("out_zero_point", {3}), int_attr("out_bits", 8), int_attr("out_signed", 0),
+          int_attr("out_to", static_cast<int64_t>(DType::kUint8))};
+}
+
+// 8-bit levels of a tensor: uniform, or all at `fill` when it is set.
+TensorData levels(bool is_signed, const Dims& shape, std::mt19937& rng, std::optional<int> fill = std::nullopt) {
+  std::vector<uint8_t> v(static_cast<size_t>(num_elements(shape)));
+  for (auto& e : v) e = static_cast<uint8_t>(fill ? *fill : static_cast<int>(rng() % 256));
+  return make_tensor<uint8_t>(is_signed ? DType::kInt8 : DType::kUint8, shape, v);
+}
+
+// Whether the fast op takes the VNNI GEMM for X, W (bit-packed to `packed_bits` when nonzero) and the attributes.
+bool takes_vnni(const std::string& op, const AttrMap& a, const TensorData& x, const TensorData& w,
+                uint8_t packed_bits = 0) {
+  Tensor xv = x.view(), wv = w.view();
+  wv.packed_bits = packed_bits;
+  KernelContext ctx;
+  ctx.op_type = op;
+  ctx.domain = "qedge";
+  ctx.attrs = &a;
+  ctx.inputs = {&xv, &wv};
+  return fast::vnni_applies(ctx, op == "QConv" ? num_elements(w.shape) / w.shape[0] : x.shape.back());
+}
+
+// Weights and their zero points: int8 with 0 or uint8 with 128 (W' fills s8), per tensor or per channel; `outside`
+// moves one channel's zero point so that W' leaves s8.
+struct WeightForm {
+  bool is_signed = true, per_channel = false, outside = false;
+};
+
+std::vector<float> zero_points(const WeightForm& f, int64_t channels) {
+  std::vector<float> zp(f.per_channel ? static_cast<size_t>(channels) : 1, f.is_signed ? 0.0f : 128.0f);
+  if (f.outside) zp.back() += 1.0f;
+  return zp;
+}
+
+struct ConvCase {
+  Dims x, w;
+  std::vector<Attr> attrs;
+};
+
+// Odd sizes throughout: pointwise (read in place, with and without batch), padded, strided, dilated, grouped, 1-D,
+// 7x7 stride 2 like resnet18's stem, and more channels than one k slice.
+std::vector<ConvCase> conv_cases() {
+  return {
+      {{1, 13, 9, 7}, {21, 13, 1, 1}, {}},
+      {{3, 6, 5, 9}, {11, 6, 3, 3}, {ints_attr("pads", {1, 2, 0, 1})}},
+      {{1, 9, 12, 10}, {12, 3, 3, 2}, {int_attr("group", 3), ints_attr("strides", {2, 1}), ints_attr("pads", {1, 0, 2, 1})}},
+      {{1, 5, 14, 11}, {7, 5, 3, 3}, {ints_attr("dilations", {2, 3}), ints_attr("pads", {2, 1, 2, 2})}},
+      {{1, 3, 19, 17}, {9, 3, 7, 7}, {ints_attr("strides", {2, 2}), ints_attr("pads", {3, 3, 3, 3})}},
+      {{2, 4, 17}, {5, 4, 5}, {ints_attr("pads", {1, 2})}},
+      {{1, 67, 7, 7}, {33, 67, 3, 3}, {ints_attr("pads", {1, 1, 1, 1})}},
+      {{2, 131, 13, 11}, {19, 131, 1, 1}, {}},
+      {{1, 40, 9, 9}, {17, 40, 1, 1}, {ints_attr("strides", {2, 2})}},
+  };
+}
+
+TEST(VnniQConv, BitIdenticalToReference) {
+  std::mt19937 rng(12);
+  int on_vnni = 0, cases = 0;
+  for (const ConvCase& c : conv_cases()) {
+    for (const WeightForm& f : {WeightForm{true, false, false}, WeightForm{false, true, false}, WeightForm{true, true, true}}) {
+      const bool signed_x = rng() % 2 == 0;
+      std::vector<Attr> list = c.attrs;
+      for (Attr& a : requant_attrs(c.w[0])) list.push_back(std::move(a));
+      list.push_back(int_attr("x_zero_point", signed_x ? static_cast<int64_t>(rng() % 40) - 20 : static_cast<int64_t>(rng() % 256)));
+      list.push_back(floats_attr("w_zero_point", zero_points(f, c.w[0])));
+      const AttrMap a = attrs(list);
+      const TensorData x = levels(signed_x, c.x, rng), w = levels(f.is_signed, c.w, rng);
+      const bool vnni = takes_vnni("QConv", a, x, w);
+      EXPECT_EQ(vnni, fast::gemm_vnni_available() && !f.outside) << cases;
+      on_vnni += vnni, ++cases;
+      expect_identical_to_reference("QConv", a, {x, w});
+    }
+  }
+  if (fast::gemm_vnni_available()) {
+    EXPECT_EQ(on_vnni, cases * 2 / 3);
+  }
+}
+
+TEST(VnniQConv, ExtremeValuesBitIdentical) {
+  std::mt19937 rng(13);
+  // K = 512 * 9: all-255 activations (zero point 0 and 255) against weights all at -128 or all at 127.
+  for (int wfill : {-128, 127}) {
+    for (int64_t xzp : {0, 255}) {
+      std::vector<Attr> list = requant_attrs(16);
+      list.push_back(ints_attr("pads", {1, 1, 1, 1}));
+      list.push_back(int_attr("x_zero_point", xzp));
+      list.push_back(floats_attr("w_zero_point", {0.0f}));
+      const AttrMap a = attrs(list);
+      const TensorData x = levels(false, {1, 512, 5, 6}, rng, 255), w = levels(true, {16, 512, 3, 3}, rng, wfill);
+      EXPECT_EQ(takes_vnni("QConv", a, x, w), fast::gemm_vnni_available());
+      expect_identical_to_reference("QConv", a, {x, w});
+    }
+  }
+}
+
+TEST(VnniQMatMul, BitIdenticalToReference) {
+  std::mt19937 rng(14);
+  for (auto [m, k, n, trans] : std::vector<std::tuple<int64_t, int64_t, int64_t, int>>{
+           {1, 1280, 1000, 1}, {7, 33, 17, 0}, {20, 601, 41, 1}, {3, 5, 3, 0}}) {
+    for (const WeightForm& f : {WeightForm{true, true, false}, WeightForm{false, false, false}, WeightForm{true, true, true}}) {
+      const bool signed_x = rng() % 2 == 0;
+      std::vector<Attr> list = requant_attrs(n);
+      list.push_back(int_attr("trans_b", trans));
+      list.push_back(int_attr("x_zero_point", signed_x ? -5 : 131));
+      list.push_back(floats_attr("w_zero_point", zero_points(f, n)));
+      const AttrMap a = attrs(list);
+      const TensorData x = levels(signed_x, {m, k}, rng), w = levels(f.is_signed, trans ? Dims{n, k} : Dims{k, n}, rng);
+      EXPECT_EQ(takes_vnni("QMatMul", a, x, w), fast::gemm_vnni_available() && !f.outside);
+      expect_identical_to_reference("QMatMul", a, {x, w});
+    }
+  }
+}
+
+TEST(VnniDispatch, FollowsTheCpu) {
+  // An int8 layer every VNNI CPU takes: declined exactly where the CPU lacks VNNI (the AVX2 paths have their tests).
+  std::mt19937 rng(15);
+  std::vector<Attr> list = requant_attrs(8);
+  list.push_back(int_attr("x_zero_point", 128));
+  const AttrMap a = attrs(list);
+  const TensorData x = levels(false, {1, 8, 4, 4}, rng), w = levels(true, {8, 8, 1, 1}, rng);
+  EXPECT_EQ(takes_vnni("QConv", a, x, w), fast::cpu_features().avx512_vnni);
+  // Sub-byte packed weights keep the low-bit GEMM (it holds them packed); xnor layers never take it.
+  EXPECT_FALSE(takes_vnni("QConv", a, x, w, 4));
+  list.push_back(int_attr("xnor", 1));
+  EXPECT_FALSE(takes_vnni("QConv", attrs(list), x, w));
+}
+
+}  // namespace
+}  // namespace qedge::testing
