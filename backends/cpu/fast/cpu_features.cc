@@ -1,5 +1,9 @@
 #include "qedge/cpu_fast/cpu_features.h"
 
+#include <cstdlib>
+#include <sstream>
+#include <string>
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
@@ -22,6 +26,17 @@ bool detect_avx512_vnni() {
 }
 #endif
 
+// Clears the features named in QEDGE_DISABLE_CPU_FEATURES; other names are ignored.
+void apply_disabled(CpuFeatures* f) {
+  const char* list = std::getenv("QEDGE_DISABLE_CPU_FEATURES");
+  if (list == nullptr) return;
+  std::istringstream names(list);
+  for (std::string name; std::getline(names, name, ',');) {
+    if (name == "avx2_fma") f->avx2_fma = false;
+    if (name == "avx512_vnni") f->avx512_vnni = false;
+  }
+}
+
 }  // namespace
 
 const CpuFeatures& cpu_features() {
@@ -32,6 +47,7 @@ const CpuFeatures& cpu_features() {
     f.avx2_fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     f.avx512_vnni = detect_avx512_vnni();
 #endif
+    apply_disabled(&f);
     return f;
   }();
   return features;

@@ -1,4 +1,6 @@
-// CPU features the fast kernels dispatch on, detected once at run time.
+// CPU features the fast kernels dispatch on, detected once at run time. The environment variable
+// QEDGE_DISABLE_CPU_FEATURES (a comma-separated list of the field names below, e.g. "avx512_vnni" or
+// "avx512_vnni,avx2_fma") turns detected features off, so that one machine can run, test and benchmark every path.
 #pragma once
 
 namespace qedge::fast {
