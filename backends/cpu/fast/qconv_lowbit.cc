@@ -5,8 +5,25 @@
 #include "im2col.h"
 #include "lowbit_ops.h"
 #include "requant.h"
+#include "scratch_buffer.h"
 
 namespace qedge::fast {
+namespace {
+
+// The s8 input shifted to u8, one group's im2col columns and its accumulators: one set per thread, shared by every
+// low-bit QConv the thread runs (one at a time, as qconv_int16.cc's), only ever grown, so steady-state runs do not
+// allocate.
+struct LowbitScratch {
+  std::vector<uint8_t> shifted;
+  ScratchBuffer<uint8_t> col;
+  ScratchBuffer<int32_t> acc;
+  static LowbitScratch& mine() {
+    thread_local LowbitScratch s;
+    return s;
+  }
+};
+
+}  // namespace
 
 Status run_qconv_lowbit(KernelContext& ctx, const ref::NnGeometry& g, int64_t group, const LowbitLayout& layout,
                         const ref::IntLinearEpilogue& epilogue, LowbitWeightsCache& cache) {
@@ -19,25 +36,25 @@ Status run_qconv_lowbit(KernelContext& ctx, const ref::NnGeometry& g, int64_t gr
   LowbitWeightsCache::Shape shape;
   shape.groups = group, shape.m = mg, shape.k = k, shape.row_stride = k, shape.k_stride = 1;
   QEDGE_ASSIGN_OR_RETURN(const std::vector<LowbitWeights>* weights, cache.get(ctx, layout, shape));
-  std::vector<uint8_t> shifted;
-  const uint8_t* xu = u8_activations(ctx, &shifted);
+  LowbitScratch& scratch = LowbitScratch::mine();
+  const uint8_t* xu = u8_activations(ctx, &scratch.shifted);
   const int32_t zp = *u8_zero_point(ctx);
   const bool pointwise = is_pointwise(g);
-  std::vector<uint8_t> col(pointwise ? 0 : static_cast<size_t>(k * out_size));
-  std::vector<int32_t> acc(static_cast<size_t>(mg * out_size));
+  uint8_t* col = pointwise ? nullptr : scratch.col.grow(static_cast<size_t>(k * out_size));
+  int32_t* acc = scratch.acc.grow(static_cast<size_t>(mg * out_size));
   for (int64_t n = 0; n < batch; ++n) {
     for (int64_t grp = 0; grp < group; ++grp) {
       const uint8_t* plane = xu + (n * channels + grp * cg) * in_size;
-      if (!pointwise) im2col(g, plane, cg, col.data(), static_cast<uint8_t>(zp));
+      if (!pointwise) im2col(g, plane, cg, col, static_cast<uint8_t>(zp));
       // Each column slice is requantized while it is still in cache.
       auto requantize = [&](int64_t j0, int64_t j1) {
         for (int64_t m = 0; m < mg; ++m) {
           const int64_t map = grp * mg + m;
-          requant_run(epilogue, acc.data() + m * out_size + j0, j1 - j0, map, 0, y, (n * maps + map) * out_size + j0);
+          requant_run(epilogue, acc + m * out_size + j0, j1 - j0, map, 0, y, (n * maps + map) * out_size + j0);
         }
       };
-      gemm_lowbit((*weights)[static_cast<size_t>(grp)], pointwise ? plane : col.data(), out_size, false, out_size, zp,
-                  acc.data(), out_size, ctx.threads, requantize);
+      gemm_lowbit((*weights)[static_cast<size_t>(grp)], pointwise ? plane : col, out_size, false, out_size, zp, acc,
+                  out_size, ctx.threads, requantize);
     }
   }
   return Status::Ok();
