@@ -4,6 +4,7 @@
 #include "fallback_kernel.h"
 #include "int_weight_paths.h"
 #include "qedge/cpu_fast/gemm_s16.h"
+#include "qmatmul_scratch.h"
 #include "requant.h"
 
 namespace qedge::fast {
@@ -35,15 +36,18 @@ class FastQMatMul : public FallbackKernel {
       return run_qmatmul_lowbit(ctx, k_, n_, trans_b_, *paths_.lowbit, epilogue_, paths_.lowbit_weights);
     }
     QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* weights, paths_.int16_weights.get(ctx, trans_b_ ? 0 : 1));
-    const std::vector<int16_t> xs = adjusted_input(ctx);
+    QMatMulScratch& scratch = QMatMulScratch::mine();
+    const int64_t numel = ctx.input(0)->numel();
+    int16_t* xs = scratch.xs.grow(static_cast<size_t>(numel));
+    adjust_input(ctx, 0, numel, xs);
     GemmShape s;
-    s.m = static_cast<int64_t>(xs.size()) / k_, s.n = n_, s.k = k_;
+    s.m = numel / k_, s.n = n_, s.k = k_;
     s.lda = k_, s.ldb = trans_b_ ? k_ : n_, s.ldc = n_;
     s.trans_b = trans_b_;
-    std::vector<int32_t> acc(static_cast<size_t>(s.m * n_));
-    gemm_s16(s, xs.data(), weights->data(), acc.data(), ctx.threads);
+    int32_t* acc = scratch.acc.grow(static_cast<size_t>(s.m * n_));
+    gemm_s16(s, xs, weights->data(), acc, ctx.threads);
     Tensor& y = *ctx.output(0);
-    for (int64_t r = 0; r < s.m; ++r) requant_run(epilogue_, acc.data() + r * n_, n_, 0, 1, y, r * n_);
+    for (int64_t r = 0; r < s.m; ++r) requant_run(epilogue_, acc + r * n_, n_, 0, 1, y, r * n_);
     return Status::Ok();
   }
 

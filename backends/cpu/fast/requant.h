@@ -49,13 +49,12 @@ inline void requant_run(const ref::IntLinearEpilogue& e, const int32_t* acc, int
 }
 
 // requant_run for Y[rows, n] (channel = column) from acc_t[n, rows] = Y^T, as the GEMMs that take the weights as
-// their packed operand leave it: row by row through a transposed copy.
+// their packed operand leave it: row by row through `row`, n values of scratch.
 inline void requant_transposed(const ref::IntLinearEpilogue& e, const int32_t* acc_t, int64_t rows, int64_t n,
-                               Tensor& y) {
-  std::vector<int32_t> row(static_cast<size_t>(n));
+                               Tensor& y, int32_t* row) {
   for (int64_t r = 0; r < rows; ++r) {
-    for (int64_t j = 0; j < n; ++j) row[static_cast<size_t>(j)] = acc_t[j * rows + r];
-    requant_run(e, row.data(), n, 0, 1, y, r * n);
+    for (int64_t j = 0; j < n; ++j) row[j] = acc_t[j * rows + r];
+    requant_run(e, row, n, 0, 1, y, r * n);
   }
 }
 

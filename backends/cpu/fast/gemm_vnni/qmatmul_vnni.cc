@@ -1,7 +1,6 @@
 // QMatMul on the VNNI GEMM (see vnni_ops.h).
-#include <vector>
-
 #include "gemm_vnni/vnni_ops.h"
+#include "qmatmul_scratch.h"
 #include "requant.h"
 
 namespace qedge::fast {
@@ -9,13 +8,13 @@ namespace qedge::fast {
 Status run_qmatmul_vnni(KernelContext& ctx, int64_t k, int64_t n, bool trans_b, const ref::IntLinearEpilogue& epilogue,
                         VnniWeightsCache& cache) {
   QEDGE_ASSIGN_OR_RETURN(const std::vector<VnniWeights>* weights, cache.get(ctx, qmatmul_weights_shape(k, n, trans_b)));
-  std::vector<uint8_t> shifted;
-  const uint8_t* xu = u8_activations(ctx, &shifted);
+  QMatMulScratch& scratch = QMatMulScratch::mine();
+  const uint8_t* xu = u8_activations(ctx, &scratch.shifted);
   const int64_t rows = ctx.input(0)->numel() / k;
   // acc_t[j, r] = Y[r, j]: the rows of X are the GEMM's columns.
-  std::vector<int32_t> acc_t(static_cast<size_t>(n * rows));
-  gemm_vnni(weights->front(), xu, k, true, rows, acc_t.data(), rows, ctx.threads);
-  requant_transposed(epilogue, acc_t.data(), rows, n, *ctx.output(0));
+  int32_t* acc_t = scratch.acc.grow(static_cast<size_t>(n * rows));
+  gemm_vnni(weights->front(), xu, k, true, rows, acc_t, rows, ctx.threads);
+  requant_transposed(epilogue, acc_t, rows, n, *ctx.output(0), scratch.row.grow(static_cast<size_t>(n)));
   return Status::Ok();
 }
 
