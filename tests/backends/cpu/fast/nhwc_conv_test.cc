@@ -1,7 +1,7 @@
 // qedge.NhwcConv, the channels-last Conv of the converter's layout pass: the fast kernel (XNNPACK's NHWC convolution,
 // or the fast NCHW conv between channel moves) against the reference on random shapes, 1 and 3 threads, within 1e-5
 // relative: dense, grouped and depthwise (channel multiplier 1 and 2), strides, dilations, asymmetric pads, batch 2,
-// every fused activation, with and without bias.
+// every fused activation, with and without bias; threads split maps, groups or (layers with few maps) output rows.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -35,6 +35,8 @@ std::vector<NhwcCase> cases() {
       {1, 10, 10, 8, 21, 7, 7, 1, {3, 3}, {3, 3, 3, 3}, {1, 1}},      // 7x7 stride 3, maps not a multiple of 16
       {1, 6, 5, 33, 17, 2, 3, 1, {1, 1}, {0, 0, 0, 0}, {1, 2}},       // even kernel, dilated width
       {1, 2, 3, 8, 16, 3, 3, 1, {1, 1}, {1, 1, 1, 1}, {1, 1}},        // image smaller than the window
+      {1, 3, 6, 8, 16, 3, 3, 1, {1, 1}, {5, 1, 5, 1}, {1, 1}},        // rows of windows wholly in the padding
+      {1, 23, 9, 16, 24, 3, 3, 1, {2, 2}, {1, 0, 2, 1}, {2, 1}},      // few maps: output rows split over threads
   };
   std::mt19937 rng(3);
   for (int i = 0; i < 8; ++i) {
