@@ -1,7 +1,9 @@
 // Fast Transpose of elements of 1, 2, 4 or 8 bytes: the permutation is first simplified (unit dims dropped, input
 // dims that stay adjacent merged), then rows of the output are written in order: whole blocks copied when the
-// innermost dim stays innermost, else gathered with the input stride of the output's innermost dim. Rows are split
-// across threads. Other element types use the reference kernel.
+// innermost dim stays innermost, else gathered with the input stride of the output's innermost dim (or, for a short
+// innermost dim, written a column at a time from contiguous input runs). Rows are split across threads. Other
+// element types use the reference kernel.
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -14,6 +16,14 @@ namespace {
 template <typename T>
 void gather_row(const T* x, int64_t stride, int64_t n, T* y) {
   for (int64_t i = 0; i < n; ++i) y[i] = x[i * stride];
+}
+
+template <typename T>
+void scatter_columns(const T* x, int64_t stride, int64_t n, int64_t len, T* y) {
+  for (int64_t j = 0; j < n; ++j) {
+    const T* column = x + j * stride;
+    for (int64_t i = 0; i < len; ++i) y[i * n + j] = column[i];
+  }
 }
 
 class FastTranspose : public FallbackKernel {
@@ -57,20 +67,43 @@ class FastTranspose : public FallbackKernel {
     if (total == 0) return Status::Ok();
     const int rank = static_cast<int>(sizes_.size());
     const int64_t inner = sizes_.back(), inner_stride = strides_.back(), rows = total / inner;
+    const auto es = static_cast<int64_t>(esize_);
+    // A short innermost output dim whose neighbour is contiguous in the input (NCHW -> NHWC with few channels): rows
+    // in runs along that neighbour, read contiguously, one output column at a time, instead of a tiny gather per row.
+    const int64_t run = rank >= 2 && strides_[rank - 2] == 1 && inner <= kShortRow ? sizes_[rank - 2] : 1;
     ctx.parallel_for(rows, [&](int64_t begin, int64_t end) {
-      for (int64_t r = begin; r < end; ++r) {
+      for (int64_t r = begin; r < end;) {
         int64_t off = 0, rest = r;
         for (int d = rank - 2; d >= 0; --d) {
           off += (rest % sizes_[d]) * strides_[d];
           rest /= sizes_[d];
         }
-        copy_row(x + off * static_cast<int64_t>(esize_), inner_stride, inner, y + r * inner * static_cast<int64_t>(esize_));
+        if (run > 1) {
+          const int64_t len = std::min(end - r, run - r % run);
+          copy_columns(x + off * es, inner_stride, inner, len, y + r * inner * es);
+          r += len;
+        } else {
+          copy_row(x + off * es, inner_stride, inner, y + r * inner * es);
+          ++r;
+        }
       }
     });
     return Status::Ok();
   }
 
  private:
+  static constexpr int64_t kShortRow = 16;
+
+  // y[i * n + j] = x[i + j * stride] for i < len, j < n.
+  void copy_columns(const uint8_t* x, int64_t stride, int64_t n, int64_t len, uint8_t* y) const {
+    switch (esize_) {
+      case 1: scatter_columns(x, stride, n, len, y); break;
+      case 2: scatter_columns(reinterpret_cast<const uint16_t*>(x), stride, n, len, reinterpret_cast<uint16_t*>(y)); break;
+      case 4: scatter_columns(reinterpret_cast<const uint32_t*>(x), stride, n, len, reinterpret_cast<uint32_t*>(y)); break;
+      default: scatter_columns(reinterpret_cast<const uint64_t*>(x), stride, n, len, reinterpret_cast<uint64_t*>(y)); break;
+    }
+  }
+
   void copy_row(const uint8_t* x, int64_t stride, int64_t n, uint8_t* y) const {
     if (stride == 1) {
       std::memcpy(y, x, static_cast<size_t>(n) * esize_);

@@ -55,7 +55,8 @@ TEST(FastMatMul, BatchedAndBroadcastBatchesMatchReference) {
   }
 }
 
-// Every permutation of rank-4 and some rank-5/6 shapes (unit dims, merged runs), elements of 1, 2, 4 and 8 bytes.
+// Every permutation of rank-4 and some rank-5/6 shapes (unit dims, merged runs, short innermost rows), elements of 1,
+// 2, 4 and 8 bytes.
 TEST(FastTranspose, IdenticalToReference) {
   std::mt19937 rng(13);
   const auto check = [&](const Dims& shape, const std::vector<int64_t>& perm, DType t) {
@@ -82,6 +83,11 @@ TEST(FastTranspose, IdenticalToReference) {
     check({1, 4, 1, 9}, perm, DType::kFloat32);
   } while (std::next_permutation(perm.begin(), perm.end()));
   check({1, 64, 3, 4, 32}, {2, 0, 3, 1, 4}, DType::kFloat32);
+  // NCHW -> NHWC images with few channels (runs of pixels, one channel at a time, split across threads mid-run), and
+  // just past the short-row limit.
+  for (DType t : {DType::kUint8, DType::kFloat32, DType::kInt64}) check({2, 3, 41, 37}, {0, 2, 3, 1}, t);
+  check({1, 16, 9, 11}, {0, 2, 3, 1}, DType::kFloat32);
+  check({1, 17, 9, 11}, {0, 2, 3, 1}, DType::kFloat32);
   check({2, 3, 4, 5, 6, 7}, {5, 3, 4, 0, 2, 1}, DType::kInt8);
   check({3, 4, 5}, {}, DType::kFloat32);
   check({3, 0, 5}, {2, 0, 1}, DType::kFloat32);
