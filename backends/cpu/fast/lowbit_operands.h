@@ -3,6 +3,7 @@
 // zero points), its activations as u8, and its packed weights kept while they are a model constant.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <utility>
@@ -62,14 +63,21 @@ inline std::optional<LowbitLayout> lowbit_layout_for(const KernelContext& ctx, i
   return lowbit_layout(range->first, range->second, k);
 }
 
-// X's levels on the u8 scale: the tensor itself for uint8, shifted by 128 into `storage` for int8.
+// X's levels on the u8 scale: the tensor itself for uint8, shifted by 128 into `storage` for int8 (in chunks across
+// ctx's threads).
 inline const uint8_t* u8_activations(const KernelContext& ctx, std::vector<uint8_t>* storage) {
   const Tensor& x = *ctx.input(0);
   const auto* data = static_cast<const uint8_t*>(x.data);
   if (x.dtype == DType::kUint8) return data;
   storage->resize(static_cast<size_t>(x.numel()));
-  for (size_t i = 0; i < storage->size(); ++i) (*storage)[i] = static_cast<uint8_t>(data[i] ^ 0x80);
-  return storage->data();
+  uint8_t* out = storage->data();
+  constexpr int64_t kChunk = 64 * 1024;
+  ctx.parallel_for((x.numel() + kChunk - 1) / kChunk, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin * kChunk, i_end = std::min(x.numel(), end * kChunk); i < i_end; ++i) {
+      out[i] = static_cast<uint8_t>(data[i] ^ 0x80);
+    }
+  });
+  return out;
 }
 
 // Where a packed-weight cache finds W' in the levels read_int_weights returns: group g holds rows
