@@ -45,12 +45,7 @@ Status run_qconv_lowbit(KernelContext& ctx, const ref::NnGeometry& g, int64_t gr
   for (int64_t n = 0; n < batch; ++n) {
     for (int64_t grp = 0; grp < group; ++grp) {
       const uint8_t* plane = xu + (n * channels + grp * cg) * in_size;
-      if (!pointwise) {
-        // Rows of col split across the threads: on one thread the copy held back resnet18 w4a8's 3x3 layers.
-        ctx.parallel_for(k, [&](int64_t r0, int64_t r1) {
-          im2col_rows(g, plane, r0, r1, col, static_cast<uint8_t>(zp));
-        });
-      }
+      if (!pointwise) im2col_parallel(ctx, g, plane, cg, col, static_cast<uint8_t>(zp));
       // Each column slice is requantized while it is still in cache.
       auto requantize = [&](int64_t j0, int64_t j1) {
         for (int64_t m = 0; m < mg; ++m) {
