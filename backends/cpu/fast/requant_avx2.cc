@@ -31,6 +31,11 @@ bool common_case(const ref::IntLinearEpilogue& e) {
 
 bool threshold_case(const ref::IntLinearEpilogue& e) { return e.thresholds && float_bounds(e); }
 
+// A float output: the clamped affine value itself.
+bool float_case(const ref::IntLinearEpilogue& e, const Tensor& y) {
+  return !e.quantized && !e.thresholds && y.dtype == DType::kFloat32 && float_bounds(e);
+}
+
 // MultiThreshold levels of eight floats: #{j : x >= T[c, j]} (NaN reaches none), as quant::multithreshold_count, then
 // 2 * count - 1 when bipolar. Channel c onwards with c_step 0 (one row for all eight) or 1 (eight rows, gathered).
 class Thresholds8 {
@@ -212,6 +217,21 @@ int64_t requant_avx2(const ref::IntLinearEpilogue& e, const int32_t* acc, int64_
       for (; i + 8 <= n; i += 8) store(i, thresholds(affine(acc4(acc + i), acc4(acc + i + 4), i), c0 + i * c_step));
       return i;
     });
+  }
+  if (float_case(e, y)) {
+    const Affine8 affine(e, c_step, c0);
+    float* out = y.data_as<float>() + base;
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, affine(acc4(acc + i), acc4(acc + i + 4), i));
+    if (i < n && c_step == 0) {  // the last partial group, as below
+      alignas(32) int32_t padded[8] = {};
+      std::memcpy(padded, acc + i, static_cast<size_t>(n - i) * sizeof(int32_t));
+      alignas(32) float v[8];
+      _mm256_store_ps(v, affine(acc4(padded), acc4(padded + 4), i));
+      std::memcpy(out + i, v, static_cast<size_t>(n - i) * sizeof(float));
+      i = n;
+    }
+    return i;
   }
   if (!common_case(e)) return 0;
   const Affine8 affine(e, c_step, c0);
