@@ -73,12 +73,12 @@ bool read_form(const KernelContext& ctx, NhwcConvForm* f) {
 class XnnNhwcConv : public XnnPath {
  public:
   XnnNhwcConv(const NhwcConvForm& f, const ref::Activation& act) : form_(f) {
-    // Relu and an ordered Clip are the operator's output bounds; others (and Clip with min > max, which yields max
-    // where XNNPACK wants ordered bounds) run afterwards.
+    // Relu and a Clip with min < max are the operator's output bounds; others run afterwards (XNNPACK rejects bounds
+    // that are not strictly ordered, and Clip with min > max yields max).
     if (act.kind == ref::ActivationKind::kRelu) {
       lo_ = 0.0f;
       after_ = ref::Activation();
-    } else if (act.kind == ref::ActivationKind::kClip && act.min <= act.max) {
+    } else if (act.kind == ref::ActivationKind::kClip && act.min < act.max) {
       lo_ = act.min, hi_ = act.max;
       after_ = ref::Activation();
     } else {

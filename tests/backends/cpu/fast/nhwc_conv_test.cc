@@ -98,7 +98,7 @@ TEST(NhwcConv, MatchesReferenceOnRandomShapes) {
 
 TEST(NhwcConv, FusedActivationsMatchReference) {
   const std::vector<std::pair<std::string, std::vector<float>>> acts = {
-      {"Relu", {}}, {"Clip", {0.0f, 6.0f}}, {"Clip", {0.5f, -0.5f}}, {"HardSwish", {}},
+      {"Relu", {}}, {"Clip", {0.0f, 6.0f}}, {"Clip", {0.5f, -0.5f}}, {"Clip", {0.25f, 0.25f}}, {"HardSwish", {}},
       {"Sigmoid", {}}, {"LeakyRelu", {0.1f}}};
   std::mt19937 rng(23);
   const NhwcCase c{1, 9, 8, 24, 40, 3, 3, 1, {2, 2}, {1, 1, 1, 1}, {1, 1}};
