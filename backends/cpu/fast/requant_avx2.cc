@@ -204,6 +204,21 @@ __m256d bytes4(const uint8_t* p, bool is_signed) {
   return _mm256_cvtepi32_pd(is_signed ? _mm_cvtepi8_epi32(v) : _mm_cvtepu8_epi32(v));
 }
 
+// eight(p, i) on acc[i, i + 8) for each whole group of eight of acc[0, n), then, when the run has one channel
+// (c_step 0), on the last partial group through a zero-padded copy (short rows such as 7x7 and 14x14 planes would
+// otherwise leave up to 7 of every 49 or 196 values to the scalar epilogue); put(i, v, count) stores the first count
+// of v at i. Returns how many values it stored.
+template <typename Eight, typename Put>
+int64_t each_eight(const int32_t* acc, int64_t n, int64_t c_step, const Eight& eight, const Put& put) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) put(i, eight(acc + i, i), 8);
+  if (i == n || c_step != 0) return i;
+  alignas(32) int32_t padded[8] = {};
+  std::memcpy(padded, acc + i, static_cast<size_t>(n - i) * sizeof(int32_t));
+  put(i, eight(padded, i), n - i);
+  return n;
+}
+
 }  // namespace
 
 int64_t requant_avx2(const ref::IntLinearEpilogue& e, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step,
@@ -218,38 +233,27 @@ int64_t requant_avx2(const ref::IntLinearEpilogue& e, const int32_t* acc, int64_
       return i;
     });
   }
+  const Affine8 affine(e, c_step, c0);
+  const auto values = [&](const int32_t* p, int64_t i) { return affine(acc4(p), acc4(p + 4), i); };
   if (float_case(e, y)) {
-    const Affine8 affine(e, c_step, c0);
     float* out = y.data_as<float>() + base;
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, affine(acc4(acc + i), acc4(acc + i + 4), i));
-    if (i < n && c_step == 0) {  // the last partial group, as below
-      alignas(32) int32_t padded[8] = {};
-      std::memcpy(padded, acc + i, static_cast<size_t>(n - i) * sizeof(int32_t));
-      alignas(32) float v[8];
-      _mm256_store_ps(v, affine(acc4(padded), acc4(padded + 4), i));
-      std::memcpy(out + i, v, static_cast<size_t>(n - i) * sizeof(float));
-      i = n;
-    }
-    return i;
+    return each_eight(acc, n, c_step, values, [&](int64_t i, __m256 v, int64_t count) {
+      if (count == 8) return _mm256_storeu_ps(out + i, v);
+      alignas(32) float part[8];
+      _mm256_store_ps(part, v);
+      std::memcpy(out + i, part, static_cast<size_t>(count) * sizeof(float));
+    });
   }
   if (!common_case(e)) return 0;
-  const Affine8 affine(e, c_step, c0);
   const Levels8 levels(e.out, true);
-  const auto eight = [&](const int32_t* p, int64_t i) { return levels(affine(acc4(p), acc4(p + 4), i)); };
+  const auto eight = [&](const int32_t* p, int64_t i) { return levels(values(p, i)); };
   return with_store(y, base, [&](auto store) {
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) store(i, eight(acc + i, i));
-    // One channel for the whole run: the last partial group goes through a zero-padded copy (short rows, such as
-    // 7x7 and 14x14 planes, would otherwise leave up to 7 of every 49 or 196 values to the scalar epilogue).
-    if (i < n && c_step == 0) {
-      alignas(32) int32_t padded[8] = {};
-      std::memcpy(padded, acc + i, static_cast<size_t>(n - i) * sizeof(int32_t));
-      alignas(32) int32_t l[8];
-      _mm256_store_si256(reinterpret_cast<__m256i*>(l), eight(padded, i));
-      for (; i < n; ++i) ref::set_int_element(y, base + i, l[i % 8]);
-    }
-    return i;
+    return each_eight(acc, n, c_step, eight, [&](int64_t i, __m256i v, int64_t count) {
+      if (count == 8) return store(i, v);
+      alignas(32) int32_t part[8];
+      _mm256_store_si256(reinterpret_cast<__m256i*>(part), v);
+      for (int64_t k = 0; k < count; ++k) ref::set_int_element(y, base + i + k, part[k]);
+    });
   });
 }
 
