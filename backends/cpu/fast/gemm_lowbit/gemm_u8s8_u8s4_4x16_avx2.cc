@@ -6,18 +6,11 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <cstring>
 
-#include "gemm_lowbit/gemm_lowbit_microkernel.h"
+#include "gemm_lowbit/lowbit_quads_x86.h"
 
 namespace qedge::fast {
 namespace {
-
-__m256i broadcast_quad(const uint8_t* p) {
-  int32_t v;
-  std::memcpy(&v, p, sizeof(v));
-  return _mm256_set1_epi32(v);
-}
 
 // Widens the int16 pair sums (vpmaddwd by ones) into the int32 tile.
 inline void flush(__m256i (&s)[kLowbitMr][2], int32_t* c, int64_t ldc, bool accumulate) {
@@ -32,48 +25,32 @@ inline void flush(__m256i (&s)[kLowbitMr][2], int32_t* c, int64_t ldc, bool accu
   }
 }
 
-inline void madd_quad(__m256i (&s)[kLowbitMr][2], int64_t r, __m256i w, __m256i b0, __m256i b1) {
-  s[r][0] = _mm256_add_epi16(s[r][0], _mm256_maddubs_epi16(b0, w));
-  s[r][1] = _mm256_add_epi16(s[r][1], _mm256_maddubs_epi16(b1, w));
+// The k loop in groups of `group` quads, whose int16 sums are widened after each group.
+template <typename Quads>
+void grouped(int64_t kq, int64_t group, int32_t* c, int64_t ldc, bool accumulate, const Quads& quads) {
+  for (int64_t q0 = 0; q0 < kq; q0 += group) {
+    __m256i s[kLowbitMr][2];
+    for (auto& row : s) row[0] = row[1] = _mm256_setzero_si256();
+    quads(q0, std::min(kq, q0 + group), [&](int64_t r, __m256i w, __m256i b0, __m256i b1) {
+      s[r][0] = _mm256_add_epi16(s[r][0], _mm256_maddubs_epi16(b0, w));
+      s[r][1] = _mm256_add_epi16(s[r][1], _mm256_maddubs_epi16(b1, w));
+    });
+    flush(s, c, ldc, accumulate || q0 > 0);
+  }
 }
 
 }  // namespace
 
 void gemm_u8s8_4x16_avx2(int64_t kq, int64_t group, const uint8_t* w, const uint8_t* b, int32_t* c, int64_t ldc,
                          bool accumulate) {
-  for (int64_t q0 = 0; q0 < kq; q0 += group) {
-    __m256i s[kLowbitMr][2];
-    for (auto& row : s) row[0] = row[1] = _mm256_setzero_si256();
-    for (int64_t q = q0, q1 = std::min(kq, q0 + group); q < q1; ++q) {
-      const __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + q * 64));
-      const __m256i b1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + q * 64 + 32));
-      for (int64_t r = 0; r < kLowbitMr; ++r) madd_quad(s, r, broadcast_quad(w + q * 16 + r * 4), b0, b1);
-    }
-    flush(s, c, ldc, accumulate || q0 > 0);
-  }
+  grouped(kq, group, c, ldc, accumulate,
+          [&](int64_t q0, int64_t q1, const auto& dot) { byte_quads(q0, q1, w, b, dot); });
 }
 
 void gemm_u8s4_4x16_avx2(int64_t kq, int64_t group, const uint8_t* w, const uint8_t* b, int32_t* c, int64_t ldc,
                          bool accumulate) {
-  const __m256i low = _mm256_set1_epi8(0x0F);
-  for (int64_t q0 = 0; q0 < kq; q0 += group) {
-    __m256i s[kLowbitMr][2];
-    for (auto& row : s) row[0] = row[1] = _mm256_setzero_si256();
-    for (int64_t q = q0, q1 = std::min(kq, q0 + group); q < q1; q += 2) {
-      const uint8_t* bq = b + q * 64;
-      const __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bq));
-      const __m256i b1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bq + 32));
-      const __m256i b2 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bq + 64));
-      const __m256i b3 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bq + 96));
-      const uint8_t* wo = w + q / 2 * 16;
-      for (int64_t r = 0; r < kLowbitMr; ++r) {
-        const __m256i v = broadcast_quad(wo + r * 4);
-        madd_quad(s, r, _mm256_and_si256(v, low), b0, b1);
-        madd_quad(s, r, _mm256_and_si256(_mm256_srli_epi16(v, 4), low), b2, b3);
-      }
-    }
-    flush(s, c, ldc, accumulate || q0 > 0);
-  }
+  grouped(kq, group, c, ldc, accumulate,
+          [&](int64_t q0, int64_t q1, const auto& dot) { nibble_quads(q0, q1, w, b, dot); });
 }
 
 }  // namespace qedge::fast
