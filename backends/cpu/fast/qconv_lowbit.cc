@@ -3,27 +3,11 @@
 #include <vector>
 
 #include "im2col.h"
+#include "int_op_scratch.h"
 #include "lowbit_ops.h"
 #include "requant.h"
-#include "scratch_buffer.h"
 
 namespace qedge::fast {
-namespace {
-
-// The s8 input shifted to u8, one group's im2col columns and its accumulators: one set per thread, shared by every
-// low-bit QConv the thread runs (one at a time, as qconv_int16.cc's), only ever grown, so steady-state runs do not
-// allocate.
-struct LowbitScratch {
-  std::vector<uint8_t> shifted;
-  ScratchBuffer<uint8_t> col;
-  ScratchBuffer<int32_t> acc;
-  static LowbitScratch& mine() {
-    thread_local LowbitScratch s;
-    return s;
-  }
-};
-
-}  // namespace
 
 Status run_qconv_lowbit(KernelContext& ctx, const ref::NnGeometry& g, int64_t group, const LowbitLayout& layout,
                         const ref::IntLinearEpilogue& epilogue, LowbitWeightsCache& cache) {
@@ -36,7 +20,7 @@ Status run_qconv_lowbit(KernelContext& ctx, const ref::NnGeometry& g, int64_t gr
   LowbitWeightsCache::Shape shape;
   shape.groups = group, shape.m = mg, shape.k = k, shape.row_stride = k, shape.k_stride = 1;
   QEDGE_ASSIGN_OR_RETURN(const std::vector<LowbitWeights>* weights, cache.get(ctx, layout, shape));
-  LowbitScratch& scratch = LowbitScratch::mine();
+  IntOpScratch& scratch = IntOpScratch::mine();
   const uint8_t* xu = u8_activations(ctx, &scratch.shifted);
   const int32_t zp = *u8_zero_point(ctx);
   const bool pointwise = is_pointwise(g);

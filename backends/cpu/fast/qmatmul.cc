@@ -2,9 +2,9 @@
 // bit-identical to the reference kernel. Weights that fit a byte layout take the low-bit GEMM (qmatmul_lowbit.cc),
 // xnor nodes the XNOR-popcount path (qmatmul_xnor.cc); float inputs and wider levels use the reference kernel.
 #include "fallback_kernel.h"
+#include "int_op_scratch.h"
 #include "int_weight_paths.h"
 #include "qedge/cpu_fast/gemm_s16.h"
-#include "qmatmul_scratch.h"
 #include "requant.h"
 
 namespace qedge::fast {
@@ -36,7 +36,7 @@ class FastQMatMul : public FallbackKernel {
       return run_qmatmul_lowbit(ctx, k_, n_, trans_b_, *paths_.lowbit, epilogue_, paths_.lowbit_weights);
     }
     QEDGE_ASSIGN_OR_RETURN(const std::vector<int16_t>* weights, paths_.int16_weights.get(ctx, trans_b_ ? 0 : 1));
-    QMatMulScratch& scratch = QMatMulScratch::mine();
+    IntOpScratch& scratch = IntOpScratch::mine();
     const int64_t numel = ctx.input(0)->numel();
     int16_t* xs = scratch.xs.grow(static_cast<size_t>(numel));
     adjust_input(ctx, 0, numel, xs);

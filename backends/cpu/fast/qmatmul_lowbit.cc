@@ -1,6 +1,6 @@
 // QMatMul on the low-bit GEMM (see lowbit_ops.h).
 #include "lowbit_ops.h"
-#include "qmatmul_scratch.h"
+#include "int_op_scratch.h"
 #include "requant.h"
 
 namespace qedge::fast {
@@ -9,7 +9,7 @@ Status run_qmatmul_lowbit(KernelContext& ctx, int64_t k, int64_t n, bool trans_b
                           const ref::IntLinearEpilogue& epilogue, LowbitWeightsCache& cache) {
   QEDGE_ASSIGN_OR_RETURN(const std::vector<LowbitWeights>* weights,
                          cache.get(ctx, layout, qmatmul_weights_shape(k, n, trans_b)));
-  QMatMulScratch& scratch = QMatMulScratch::mine();
+  IntOpScratch& scratch = IntOpScratch::mine();
   const uint8_t* xu = u8_activations(ctx, &scratch.shifted);
   const int64_t rows = ctx.input(0)->numel() / k;
   // acc_t[j, r] = Y[r, j]: the rows of X are the GEMM's columns.

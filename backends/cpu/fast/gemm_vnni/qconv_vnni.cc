@@ -1,10 +1,10 @@
 // QConv on the VNNI GEMM (see vnni_ops.h). im2col runs across the threads; each finished block of the GEMM is
-// requantized while it is still in cache.
-#include <algorithm>
+// requantized while it is still in cache. Scratch as the low-bit QConv's (int_op_scratch.h).
 #include <vector>
 
 #include "gemm_vnni/vnni_ops.h"
 #include "im2col.h"
+#include "int_op_scratch.h"
 #include "requant.h"
 
 namespace qedge::fast {
@@ -15,19 +15,12 @@ Status run_qconv_vnni(KernelContext& ctx, const ref::NnGeometry& g, int64_t grou
   VnniWeightsCache::Shape shape;
   shape.groups = group, shape.m = d.mg, shape.k = d.k, shape.row_stride = d.k, shape.k_stride = 1;
   QEDGE_ASSIGN_OR_RETURN(const std::vector<VnniWeights>* weights, cache.get(ctx, shape));
-  // Scratch kept per thread across runs: every element is written before it is read, and zero-filling fresh
-  // vectors each run cost about 4 % of resnet18. The workers reach it through the pointers below (a thread_local
-  // named in a lambda is the running thread's own).
-  thread_local std::vector<uint8_t> shifted;
-  const uint8_t* xu = u8_activations(ctx, &shifted);
+  IntOpScratch& scratch = IntOpScratch::mine();
+  const uint8_t* xu = u8_activations(ctx, &scratch.shifted);
   const auto zp = static_cast<uint8_t>(*u8_zero_point(ctx));
   const bool pointwise = is_pointwise(g);
-  thread_local std::vector<uint8_t> col_scratch;
-  thread_local std::vector<int32_t> acc_scratch;
-  if (!pointwise) col_scratch.resize(std::max(col_scratch.size(), static_cast<size_t>(d.k * d.out_size)));
-  acc_scratch.resize(std::max(acc_scratch.size(), static_cast<size_t>(d.mg * d.out_size)));
-  uint8_t* col = col_scratch.data();
-  int32_t* acc = acc_scratch.data();
+  uint8_t* col = pointwise ? nullptr : scratch.col.grow(static_cast<size_t>(d.k * d.out_size));
+  int32_t* acc = scratch.acc.grow(static_cast<size_t>(d.mg * d.out_size));
   Tensor& y = *ctx.output(0);
   for (int64_t n = 0; n < d.batch; ++n) {
     for (int64_t grp = 0; grp < group; ++grp) {

@@ -1,6 +1,6 @@
 // QMatMul on the VNNI GEMM (see vnni_ops.h).
 #include "gemm_vnni/vnni_ops.h"
-#include "qmatmul_scratch.h"
+#include "int_op_scratch.h"
 #include "requant.h"
 
 namespace qedge::fast {
@@ -8,7 +8,7 @@ namespace qedge::fast {
 Status run_qmatmul_vnni(KernelContext& ctx, int64_t k, int64_t n, bool trans_b, const ref::IntLinearEpilogue& epilogue,
                         VnniWeightsCache& cache) {
   QEDGE_ASSIGN_OR_RETURN(const std::vector<VnniWeights>* weights, cache.get(ctx, qmatmul_weights_shape(k, n, trans_b)));
-  QMatMulScratch& scratch = QMatMulScratch::mine();
+  IntOpScratch& scratch = IntOpScratch::mine();
   const uint8_t* xu = u8_activations(ctx, &scratch.shifted);
   const int64_t rows = ctx.input(0)->numel() / k;
   // acc_t[j, r] = Y[r, j]: the rows of X are the GEMM's columns.
