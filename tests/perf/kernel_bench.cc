@@ -295,6 +295,53 @@ BENCHMARK(BM_Conv3x3Resnet18)
     ->ArgsProduct({{512}, {14}, {4, 2}})
     ->Unit(benchmark::kMillisecond);
 
+// The requantizing epilogue on one map's int32 sums (4096, in L1) to u8 levels, per-tensor output scale, a fused
+// Relu: the exact form (the reference's operations, the division included, AVX2) against the certified one (1: AVX2,
+// 2: AVX-512). Items are output values.
+void BM_Requant(benchmark::State& state) {
+#if defined(__x86_64__)
+  const int64_t form = state.range(0);
+  if (form == 2 && !fast::cpu_features().avx512_vnni) {
+    state.SkipWithError("no AVX-512 on this CPU");
+    return;
+  }
+  AttrMap attrs;
+  for (Attr a : {floats_attr("mult", {0.0004f}), floats_attr("add", {0.1f}), float_attr("clamp_min", 0.0f),
+                 floats_attr("out_scale", {0.05f}), floats_attr("out_zero_point", {3}), int_attr("out_bits", 8),
+                 int_attr("out_signed", 0), int_attr("out_to", static_cast<int64_t>(DType::kUint8))}) {
+    attrs.set(std::move(a));
+  }
+  constexpr int64_t kN = 4096;
+  Tensor yv;
+  KernelContext ctx;
+  ctx.op_type = "QConv";
+  ctx.domain = "qedge";
+  ctx.attrs = &attrs;
+  ctx.outputs = {&yv};
+  fast::Requant r;
+  if (!r.read(ctx, 1, {kN}).ok() || !r.certified().on) {
+    state.SkipWithError("epilogue without the certified form");
+    return;
+  }
+  std::mt19937 rng(5);
+  std::vector<int32_t> acc(kN);
+  for (auto& v : acc) v = static_cast<int32_t>(rng() % 20001) - 10000;
+  std::vector<uint8_t> y(kN);
+  yv.data = y.data();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(form == 2   ? fast::requant_certified_avx512(r, acc.data(), kN, 0, 0, yv, 0)
+                             : form == 1 ? fast::requant_certified_avx2(r, acc.data(), kN, 0, 0, yv, 0)
+                                         : fast::requant_avx2(r.epilogue(), acc.data(), kN, 0, 0, yv, 0));
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * kN);
+  state.SetLabel(form == 2 ? "certified_avx512" : form == 1 ? "certified_avx2" : "exact_avx2");
+#else
+  state.SkipWithError("x86-64 only");
+#endif
+}
+BENCHMARK(BM_Requant)->Arg(0)->Arg(1)->Arg(2);
+
 // Exact QConv on resnet18's 3x3 layers (u8 activations with zero point 128, s8 weights, per-channel requantization
 // to u8, pad 1, one image, one thread): the integer Winograd F(2x2, 3x3) against the path the fast QConv takes
 // otherwise (X - zero point as int16, im2col, the int16 GEMM, the epilogue). Arguments: channels (in = out), image
@@ -333,7 +380,7 @@ void BM_QConv3x3Resnet18(benchmark::State& state) {
   ctx.outputs = {&yv};
   ref::NnGeometry g;
   int64_t group = 0;
-  ref::IntLinearEpilogue epilogue;
+  fast::Requant epilogue;
   std::vector<int16_t> weights;
   if (!ref::nn_conv_prepare(ctx, DType::kFloat32, &g, &group).ok() || !epilogue.read(ctx, c, xv.shape).ok() ||
       !fast::adjusted_weights(ctx, 0, &weights).ok() || (winograd && !fast::WinogradIntConv3x3::applies(ctx, g, group))) {

@@ -2,7 +2,7 @@
 // Results are bit-identical to the reference kernels (exact integer sums, the same epilogue).
 #pragma once
 
-#include "common/int_linear.h"
+#include "requant.h"
 #include "common/nn_geometry.h"
 #include "lowbit_operands.h"
 
@@ -10,10 +10,10 @@ namespace qedge::fast {
 
 // QConv per image and group: W' x im2col(X on the u8 scale, padded with its zero point), then the epilogue.
 Status run_qconv_lowbit(KernelContext& ctx, const ref::NnGeometry& g, int64_t group, const LowbitLayout& layout,
-                        const ref::IntLinearEpilogue& epilogue, LowbitWeightsCache& cache);
+                        const Requant& epilogue, LowbitWeightsCache& cache);
 
 // QMatMul as Y^T = W'^T X^T (the weights are the packed operand), transposed back row by row into the epilogue.
 Status run_qmatmul_lowbit(KernelContext& ctx, int64_t k, int64_t n, bool trans_b, const LowbitLayout& layout,
-                          const ref::IntLinearEpilogue& epilogue, LowbitWeightsCache& cache);
+                          const Requant& epilogue, LowbitWeightsCache& cache);
 
 }  // namespace qedge::fast

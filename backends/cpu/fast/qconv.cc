@@ -65,7 +65,7 @@ class FastQConv : public FallbackKernel {
   bool depthwise_ = false;
   DepthwiseQConv depthwise_kernel_;
   QConvInt16 int16_;
-  ref::IntLinearEpilogue epilogue_;
+  Requant epilogue_;
   IntWeightPaths paths_;
   WinogradIntConv3x3 winograd_int_;
 };

@@ -57,7 +57,7 @@ void QConvInt16::prepare(const KernelContext& ctx, const ref::NnGeometry& g, int
   for (GemmS16PackedA& p : packed_) p.reserve(mg, k);
 }
 
-void QConvInt16::run(KernelContext& ctx, const std::vector<int16_t>& weights, const ref::IntLinearEpilogue& e) {
+void QConvInt16::run(KernelContext& ctx, const std::vector<int16_t>& weights, const Requant& e) {
   const Tensor& x = *ctx.input(0);
   const Tensor& w = *ctx.input(1);
   Tensor& y = *ctx.output(0);

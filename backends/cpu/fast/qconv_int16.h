@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "common/int_linear.h"
+#include "requant.h"
 #include "common/nn_geometry.h"
 #include "qedge/cpu_fast/gemm_s16.h"
 
@@ -19,7 +19,7 @@ class QConvInt16 {
   // Geometry and group from ref::nn_conv_prepare; the shapes from ctx. Grows this thread's buffers.
   void prepare(const KernelContext& ctx, const ref::NnGeometry& g, int64_t group);
   // `weights`: W minus its zero points, [M, C/g * kernel].
-  void run(KernelContext& ctx, const std::vector<int16_t>& weights, const ref::IntLinearEpilogue& e);
+  void run(KernelContext& ctx, const std::vector<int16_t>& weights, const Requant& e);
 
  private:
   ref::NnGeometry g_;

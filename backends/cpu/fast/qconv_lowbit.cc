@@ -10,7 +10,7 @@
 namespace qedge::fast {
 
 Status run_qconv_lowbit(KernelContext& ctx, const ref::NnGeometry& g, int64_t group, const LowbitLayout& layout,
-                        const ref::IntLinearEpilogue& epilogue, LowbitWeightsCache& cache) {
+                        const Requant& epilogue, LowbitWeightsCache& cache) {
   const Tensor& x = *ctx.input(0);
   const Tensor& w = *ctx.input(1);
   Tensor& y = *ctx.output(0);

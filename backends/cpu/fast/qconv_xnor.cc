@@ -22,7 +22,7 @@ Status bipolar_signs(const KernelContext& ctx, const char* what, std::vector<uin
 }
 
 Status run_qconv_xnor(KernelContext& ctx, const ref::NnGeometry& g, int64_t group,
-                      const ref::IntLinearEpilogue& epilogue, XnorWeightsCache& cache) {
+                      const Requant& epilogue, XnorWeightsCache& cache) {
   const Tensor& x = *ctx.input(0);
   const Tensor& w = *ctx.input(1);
   Tensor& y = *ctx.output(0);

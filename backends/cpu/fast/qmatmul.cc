@@ -54,7 +54,7 @@ class FastQMatMul : public FallbackKernel {
  private:
   bool trans_b_ = false;
   int64_t k_ = 0, n_ = 0;
-  ref::IntLinearEpilogue epilogue_;
+  Requant epilogue_;
   IntWeightPaths paths_;
 };
 

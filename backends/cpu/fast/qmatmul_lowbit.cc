@@ -6,7 +6,7 @@
 namespace qedge::fast {
 
 Status run_qmatmul_lowbit(KernelContext& ctx, int64_t k, int64_t n, bool trans_b, const LowbitLayout& layout,
-                          const ref::IntLinearEpilogue& epilogue, LowbitWeightsCache& cache) {
+                          const Requant& epilogue, LowbitWeightsCache& cache) {
   QEDGE_ASSIGN_OR_RETURN(const std::vector<LowbitWeights>* weights,
                          cache.get(ctx, layout, qmatmul_weights_shape(k, n, trans_b)));
   IntOpScratch& scratch = IntOpScratch::mine();

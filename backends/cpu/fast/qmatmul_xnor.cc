@@ -7,7 +7,7 @@
 
 namespace qedge::fast {
 
-Status run_qmatmul_xnor(KernelContext& ctx, int64_t k, int64_t n, bool trans_b, const ref::IntLinearEpilogue& epilogue,
+Status run_qmatmul_xnor(KernelContext& ctx, int64_t k, int64_t n, bool trans_b, const Requant& epilogue,
                         XnorWeightsCache& cache) {
   XnorWeightsCache::Shape shape;
   shape.channel_axis = trans_b ? 0 : 1;

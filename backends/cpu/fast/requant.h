@@ -1,6 +1,11 @@
 // Vectorized requantizing epilogue for the fast integer ops: the common case of ref::IntLinearEpilogue (an output
-// quantizer with round-half-even, QONNX or ONNX zero-point rule, not bipolar) computed eight elements at a time with
-// the same IEEE operations in the same order, so the levels are bit-identical to the scalar epilogue.
+// quantizer with round-half-even, QONNX or ONNX zero-point rule, not bipolar), eight elements at a time, with levels
+// bit-identical to the scalar epilogue. Two forms:
+//  - certified (requant_certified_avx2.cc): the value divided by the output scale computed as one float multiply and
+//    add with constants folded at prepare, plus a rigorous bound on its distance from the reference's value; a level
+//    is kept only where no rounding boundary lies within that bound, and the rare others take the scalar epilogue;
+//  - exact (requant_avx2.cc): the reference's IEEE operations in the same order (the division included), for the
+//    forms the certified one does not cover, for QAdd and for Quantize.
 #pragma once
 
 #include <algorithm>
@@ -10,6 +15,28 @@
 #include "common/int_linear.h"
 
 namespace qedge::fast {
+
+// The constants of the certified form (see requant_certified_avx2.cc for the error bound they rest on).
+struct CertifiedRequant {
+  bool on = false;                 // the epilogue has the certified form
+  std::vector<float> m, b;         // mult / out_scale and add / out_scale + zero point, one value or one per channel
+  float level_lo = 0.0f;           // the levels of clamp_min and clamp_max (the reference's own level())
+  float level_hi = 0.0f;
+  float margin = 0.0f;             // 1/2 minus the error bound: a level is certain when within this of its value
+};
+
+// The epilogue of a fast QConv/QMatMul: the reference's, and its certified form's constants, both read once at prepare.
+class Requant {
+ public:
+  // ref::IntLinearEpilogue::read, then the certified constants where the epilogue has that form.
+  Status read(KernelContext& ctx, int64_t channels, const Dims& out_shape);
+  const ref::IntLinearEpilogue& epilogue() const { return e_; }
+  const CertifiedRequant& certified() const { return c_; }
+
+ private:
+  ref::IntLinearEpilogue e_;
+  CertifiedRequant c_;
+};
 
 // One input of QAdd: 8-bit levels, their zero point and scale.
 struct QAddOperand {
@@ -35,11 +62,29 @@ int64_t qadd_avx2(const ref::IntLinearEpilogue& e, const QAddOperand& a, const Q
 int64_t quantize_avx2(const ref::QuantizeSpec& spec, const float* x, int64_t n, Tensor& y, int64_t base);
 #endif
 
-// The whole run: requant_avx2, then the scalar epilogue for what remains.
-inline void requant_run(const ref::IntLinearEpilogue& e, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step,
-                        Tensor& y, int64_t base) {
 #if defined(__x86_64__)
-  int64_t i = requant_avx2(e, acc, n, c0, c_step, y, base);
+// requant_avx2's contract for an epilogue with the certified form (r.certified().on); returns 0 on a CPU without
+// AVX2 and FMA.
+int64_t requant_certified_avx2(const Requant& r, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step, Tensor& y,
+                               int64_t base);
+// The same, sixteen lanes at a time with masked tails (all n or 0 when the CPU lacks AVX-512 or y's type is not an
+// 8-, 16- or 32-bit integer), for the same levels.
+int64_t requant_certified_avx512(const Requant& r, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step,
+                                 Tensor& y, int64_t base);
+#endif
+
+// The whole run: the certified form, else requant_avx2, then the scalar epilogue for what remains.
+inline void requant_run(const Requant& r, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step, Tensor& y,
+                        int64_t base) {
+  const ref::IntLinearEpilogue& e = r.epilogue();
+#if defined(__x86_64__)
+  int64_t i = 0;
+  if (r.certified().on) {
+    i = requant_certified_avx512(r, acc, n, c0, c_step, y, base);
+    if (i == 0) i = requant_certified_avx2(r, acc, n, c0, c_step, y, base);
+  } else {
+    i = requant_avx2(e, acc, n, c0, c_step, y, base);
+  }
 #else
   int64_t i = 0;
 #endif
@@ -50,7 +95,7 @@ inline void requant_run(const ref::IntLinearEpilogue& e, const int32_t* acc, int
 
 // requant_run for Y[rows, n] (channel = column) from acc_t[n, rows] = Y^T, as the GEMMs that take the weights as
 // their packed operand leave it: row by row through `row`, n values of scratch.
-inline void requant_transposed(const ref::IntLinearEpilogue& e, const int32_t* acc_t, int64_t rows, int64_t n,
+inline void requant_transposed(const Requant& e, const int32_t* acc_t, int64_t rows, int64_t n,
                                Tensor& y, int32_t* row) {
   for (int64_t r = 0; r < rows; ++r) {
     for (int64_t j = 0; j < n; ++j) row[j] = acc_t[j * rows + r];

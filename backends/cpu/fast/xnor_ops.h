@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "common/int_linear.h"
+#include "requant.h"
 #include "common/nn_geometry.h"
 #include "common/xnor.h"
 
@@ -46,9 +46,9 @@ class XnorWeightsCache {
 };
 
 Status run_qconv_xnor(KernelContext& ctx, const ref::NnGeometry& g, int64_t group,
-                      const ref::IntLinearEpilogue& epilogue, XnorWeightsCache& cache);
+                      const Requant& epilogue, XnorWeightsCache& cache);
 
-Status run_qmatmul_xnor(KernelContext& ctx, int64_t k, int64_t n, bool trans_b, const ref::IntLinearEpilogue& epilogue,
+Status run_qmatmul_xnor(KernelContext& ctx, int64_t k, int64_t n, bool trans_b, const Requant& epilogue,
                         XnorWeightsCache& cache);
 
 // X's levels minus x_zero_point as signs (1 for +1); an error naming `what` when one is not -1 or +1.

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "common/activation.h"
-#include "common/int_linear.h"
+#include "requant.h"
 #include "common/nn_geometry.h"
 #include "scratch_buffer.h"
 
@@ -31,7 +31,7 @@ class DepthwiseQConv {
  public:
   // Geometry from ref::nn_conv_prepare; the input and weight shapes and the thread count from ctx.
   void prepare(const KernelContext& ctx, const ref::NnGeometry& g);
-  void run(const KernelContext& ctx, const std::vector<int16_t>& w_adjusted, const ref::IntLinearEpilogue& e,
+  void run(const KernelContext& ctx, const std::vector<int16_t>& w_adjusted, const Requant& e,
            Tensor& y);
 
  private:

@@ -48,7 +48,7 @@ void DepthwiseQConv::prepare(const KernelContext& ctx, const ref::NnGeometry& g)
 }
 
 void DepthwiseQConv::run(const KernelContext& ctx, const std::vector<int16_t>& w_adjusted,
-                         const ref::IntLinearEpilogue& e, Tensor& y) {
+                         const Requant& e, Tensor& y) {
   const Tensor& x = *ctx.input(0);
   const Tensor& w = *ctx.input(1);
   const int64_t channels = x.shape[1], maps = w.shape[0], per_channel = maps / channels;

@@ -10,7 +10,7 @@
 namespace qedge::fast {
 
 Status run_qconv_vnni(KernelContext& ctx, const ref::NnGeometry& g, int64_t group,
-                      const ref::IntLinearEpilogue& epilogue, VnniWeightsCache& cache) {
+                      const Requant& epilogue, VnniWeightsCache& cache) {
   const ConvGemmDims d(g, *ctx.input(0), *ctx.input(1), group);
   VnniWeightsCache::Shape shape;
   shape.groups = group, shape.m = d.mg, shape.k = d.k, shape.row_stride = d.k, shape.k_stride = 1;

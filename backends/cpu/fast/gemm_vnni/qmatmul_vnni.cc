@@ -5,7 +5,7 @@
 
 namespace qedge::fast {
 
-Status run_qmatmul_vnni(KernelContext& ctx, int64_t k, int64_t n, bool trans_b, const ref::IntLinearEpilogue& epilogue,
+Status run_qmatmul_vnni(KernelContext& ctx, int64_t k, int64_t n, bool trans_b, const Requant& epilogue,
                         VnniWeightsCache& cache) {
   QEDGE_ASSIGN_OR_RETURN(const std::vector<VnniWeights>* weights, cache.get(ctx, qmatmul_weights_shape(k, n, trans_b)));
   IntOpScratch& scratch = IntOpScratch::mine();

@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "common/int_linear.h"
+#include "requant.h"
 #include "common/nn_geometry.h"
 #include "lowbit_operands.h"
 #include "qedge/cpu_fast/gemm_vnni.h"
@@ -55,10 +55,10 @@ class VnniWeightsCache {
 // QConv per image and group: W' x im2col(X on the u8 scale, padded with its zero point), then the epilogue; a 1x1
 // convolution with stride 1 and no padding reads the input planes directly.
 Status run_qconv_vnni(KernelContext& ctx, const ref::NnGeometry& g, int64_t group,
-                      const ref::IntLinearEpilogue& epilogue, VnniWeightsCache& cache);
+                      const Requant& epilogue, VnniWeightsCache& cache);
 
 // QMatMul as Y^T = W'^T X^T (the weights are the packed operand), transposed back row by row into the epilogue.
-Status run_qmatmul_vnni(KernelContext& ctx, int64_t k, int64_t n, bool trans_b, const ref::IntLinearEpilogue& epilogue,
+Status run_qmatmul_vnni(KernelContext& ctx, int64_t k, int64_t n, bool trans_b, const Requant& epilogue,
                         VnniWeightsCache& cache);
 
 }  // namespace qedge::fast

@@ -149,7 +149,7 @@ Status WinogradIntConv3x3::transform_weights(const KernelContext& ctx, int64_t m
   return Status::Ok();
 }
 
-Status WinogradIntConv3x3::run(KernelContext& ctx, const ref::NnGeometry& g, const ref::IntLinearEpilogue& epilogue) {
+Status WinogradIntConv3x3::run(KernelContext& ctx, const ref::NnGeometry& g, const Requant& epilogue) {
   const Tensor& x = *ctx.input(0);
   const Tensor& w = *ctx.input(1);
   const Plan p(ctx, g);

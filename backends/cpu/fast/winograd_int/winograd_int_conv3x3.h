@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "common/int_linear.h"
+#include "requant.h"
 #include "common/nn_geometry.h"
 
 namespace qedge::fast {
@@ -24,7 +24,7 @@ class WinogradIntConv3x3 {
   static bool applies(const KernelContext& ctx, const ref::NnGeometry& g, int64_t group);
 
   // Y = the epilogue of QConv(X, W) with X, W the context's inputs 0 and 1 and Y its output 0.
-  Status run(KernelContext& ctx, const ref::NnGeometry& g, const ref::IntLinearEpilogue& epilogue);
+  Status run(KernelContext& ctx, const ref::NnGeometry& g, const Requant& epilogue);
 
  private:
   // U' from W's levels minus w_zero_point; only U' is kept (not the int16 levels: U' is 16/9 of them already).

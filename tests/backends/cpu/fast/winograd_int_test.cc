@@ -156,7 +156,7 @@ TEST(WinogradIntQConv, ConstantWeightsKeptAndChangedWeightsRedone) {
     auto want = run_ref_kernel("QConv", a, {x, wt}, 1, 1, "qedge");
     ASSERT_TRUE(want.ok()) << want.status().message();
     QConvContext q(a, x, wt, constant);
-    ref::IntLinearEpilogue epilogue;
+    fast::Requant epilogue;
     ASSERT_TRUE(q.prepared && epilogue.read(q.ctx, 20, (*want)[0].shape).ok());
     ASSERT_TRUE(fast::WinogradIntConv3x3::applies(q.ctx, q.g, q.group));
     std::vector<float> y(static_cast<size_t>(num_elements((*want)[0].shape)));

@@ -1,0 +1,99 @@
+// Compiled with -mavx2 -mfma; entered only when cpu_features() reports both. The certified requantization: eight
+// levels per step without the division, each one proven equal to the reference's or recomputed by it.
+//
+// The reference (ref::IntLinearEpilogue::store, ref::QuantizeSpec::level) computes, for an int32 sum `acc`,
+//   v = acc * mult + add (double), x = float(clamp(v, lo, hi)), q = x / s (float),
+// then the level round_half_even(q) + zp (ONNX rule) or round_half_even(float(q + zp)) (QONNX rule), clamped to the
+// output range; zp is an integer here. That level is a non-decreasing function L of x, and lo, hi are floats, so the
+// level of the clamped value is min(max(L(x'), L(lo)), L(hi)) with x' = float(v) unclamped: the clamp moves to the
+// level, with L(lo) and L(hi) computed once by the reference itself, and the output range falls inside them.
+//
+// Here F = float(acc) * M + B in float (M = mult / s and B = add / s + zp, folded in double and rounded once to float),
+// an estimate of V, the reference's value before its last rounding, moved by zp (q + zp, or float(q + zp)). With
+// u = 2^-24, P = acc * mult / s, Q = add / s:
+//   reference: |q - R| <= 2.0000002 u (|P| + |Q|) + 2^-88, R = P + Q (double steps 2.0001 2^-53, float(v) and the
+//              division u each, gradual underflow at most 2^-150 (1 + 2 / s) with s >= 2^-60); the QONNX rule adds
+//              u |q + zp|;
+//   here:      |F - (R + zp)| <= 3.0000004 u |P| + 1.0000001 u (|Q| + |zp|) + u |F| (acc, M, the product: u each,
+//              B: u, the sum: u; fused or not; subnormal M or B add at most 2^-118).
+// Lanes with F outside [L(lo), L(hi)] are clamped to that interval first; inside it |F| <= F_max = max |L(lo)|, |L(hi)|,
+// and with |P| <= |F| + |B| + small, |Q| <= |B| + |zp|:
+//   |V - F| <= u (7.1 F_max + 8.1 B_max + 4.1 |zp| + 1.1) < E = 2^-20 (F_max + B_max + |zp| + 1)   (E < 1/4 is required)
+// a factor of about 2 to spare on each term. So with G = clamp(F, L(lo), L(hi)) and N = round_half_even(G):
+//   |G - N| < 1/2 - E: no rounding edge N +- 1/2 within E of G, so V rounds to N too (whatever the tie rule);
+//   F <= L(lo) or F >= L(hi): G is that bound, an integer (|G - N| = 0), and V < L(lo) + 1/2 or V > L(hi) - 1/2
+//   (for |F| beyond F_max the error grows with |F| but F is farther still), so the clamped level is that bound.
+// The test is exact in float (G - N is exact; `margin` = 1/2 - E is rounded down). A lane that fails it (about 2 E of
+// them) is stored again by the scalar epilogue.
+#include <immintrin.h>
+
+#include "qedge/cpu_fast/cpu_features.h"
+#include "requant.h"
+#include "requant_eight_avx2.h"
+
+namespace qedge::fast {
+namespace {
+
+// Eight levels and the mask of those certified (bit k for lane k).
+struct Levels {
+  __m256i levels;
+  int certain;
+};
+
+// The certified levels of eight sums, element i of a run whose channel is c0 + i * c_step: M and B are broadcast once
+// when every element shares them, else loaded per element.
+class CertifiedEight {
+ public:
+  CertifiedEight(const CertifiedRequant& c, int64_t c0, int64_t c_step)
+      : m_per_element_(per_element(c.m, c_step) ? c.m.data() + c0 : nullptr),
+        b_per_element_(per_element(c.b, c_step) ? c.b.data() + c0 : nullptr),
+        m_(_mm256_set1_ps(c.m[c.m.size() == 1 ? 0 : static_cast<size_t>(c0)])),
+        b_(_mm256_set1_ps(c.b[c.b.size() == 1 ? 0 : static_cast<size_t>(c0)])),
+        level_lo_(_mm256_set1_ps(c.level_lo)),
+        level_hi_(_mm256_set1_ps(c.level_hi)),
+        margin_(_mm256_set1_ps(c.margin)) {}
+
+  Levels operator()(const int32_t* p, int64_t i) const {
+    constexpr int kRound = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+    const __m256 x = _mm256_cvtepi32_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+    const __m256 m = m_per_element_ ? _mm256_loadu_ps(m_per_element_ + i) : m_;
+    const __m256 b = b_per_element_ ? _mm256_loadu_ps(b_per_element_ + i) : b_;
+    const __m256 g = _mm256_min_ps(_mm256_max_ps(_mm256_fmadd_ps(x, m, b), level_lo_), level_hi_);
+    const __m256 n = _mm256_round_ps(g, kRound);
+    const __m256 off = _mm256_and_ps(_mm256_sub_ps(g, n), _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
+    return {_mm256_cvttps_epi32(n), _mm256_movemask_ps(_mm256_cmp_ps(off, margin_, _CMP_LT_OQ))};
+  }
+
+ private:
+  static bool per_element(const std::vector<float>& v, int64_t c_step) { return v.size() != 1 && c_step != 0; }
+
+  const float* m_per_element_;
+  const float* b_per_element_;
+  __m256 m_, b_, level_lo_, level_hi_, margin_;
+};
+
+}  // namespace
+
+int64_t requant_certified_avx2(const Requant& r, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step, Tensor& y,
+                               int64_t base) {
+  if (!cpu_features().avx2_fma || (c_step != 0 && c_step != 1)) return 0;
+  const ref::IntLinearEpilogue& e = r.epilogue();
+  const CertifiedEight eight(r.certified(), c0, c_step);
+  return with_store(y, base, [&](auto store) {
+    return each_eight(acc, n, c_step, eight, [&](int64_t i, const Levels& v, int64_t count) {
+      if (count == 8) {
+        store(i, v.levels);
+      } else {
+        alignas(32) int32_t part[8];
+        _mm256_store_si256(reinterpret_cast<__m256i*>(part), v.levels);
+        for (int64_t k = 0; k < count; ++k) ref::set_int_element(y, base + i + k, part[k]);
+      }
+      if (v.certain == 0xff) return;
+      for (int64_t k = 0; k < count; ++k) {
+        if (!(v.certain >> k & 1)) e.store(y, base + i + k, c0 + (i + k) * c_step, static_cast<double>(acc[i + k]));
+      }
+    });
+  });
+}
+
+}  // namespace qedge::fast
