@@ -1,6 +1,7 @@
-// Fast qedge QAdd for two 8-bit inputs of one shape (residual connections): the reference's double arithmetic and
-// epilogue, eight elements at a time (requant_avx2.cc: the same IEEE operations in the same order, so the levels are
-// bit-identical), in chunks split across threads. Broadcasting and wider inputs use the reference kernel.
+// Fast qedge QAdd for two 8-bit inputs of one shape (residual connections), eight elements at a time in chunks split
+// across threads, bit-identical to the reference: levels through the certified form (requant_certified_avx2.cc) where
+// the epilogue has it, else the reference's double arithmetic and epilogue with the same IEEE operations in the same
+// order (requant_avx2.cc, float outputs too). Broadcasting and wider inputs use the reference kernel.
 #include <algorithm>
 
 #include "fallback_kernel.h"
@@ -28,7 +29,9 @@ class FastQAdd : public FallbackKernel {
     b_.is_signed = ctx.input(1)->dtype == DType::kInt8;
     a_.scale = at.get_float("a_scale", 1.0f), b_.scale = at.get_float("b_scale", 1.0f);
     a_.zero_point = at.get_int("a_zero_point", 0), b_.zero_point = at.get_int("b_zero_point", 0);
-    return epilogue_.read(ctx, 1, ctx.input(0)->shape);
+    QEDGE_RETURN_IF_ERROR(epilogue_.read(ctx, 1, ctx.input(0)->shape));
+    certified_ = certify_qadd(epilogue_, a_, b_);
+    return Status::Ok();
   }
 
   Status run_fast(KernelContext& ctx) override {
@@ -41,26 +44,20 @@ class FastQAdd : public FallbackKernel {
     ctx.parallel_for((n + kChunk - 1) / kChunk, [&](int64_t begin, int64_t end) {
       const int64_t lo = begin * kChunk, hi = std::min(n, end * kChunk);
 #if defined(__x86_64__)
-      int64_t i = lo + qadd_avx2(epilogue_, a, b, hi - lo, y, lo);
+      int64_t i = lo + (certified_.on ? qadd_certified_avx2(epilogue_, certified_, a, b, hi - lo, y, lo)
+                                      : qadd_avx2(epilogue_, a, b, hi - lo, y, lo));
 #else
       int64_t i = lo;
 #endif
-      for (; i < hi; ++i) {
-        const double v = static_cast<double>(level(a, i) - a.zero_point) * a.scale +
-                         static_cast<double>(level(b, i) - b.zero_point) * b.scale;
-        epilogue_.store(y, i, 0, v);
-      }
+      for (; i < hi; ++i) epilogue_.store(y, i, 0, qadd_value(a, b, i));
     });
     return Status::Ok();
   }
 
  private:
-  static int64_t level(const QAddOperand& o, int64_t i) {
-    return o.is_signed ? static_cast<int8_t>(o.data[i]) : o.data[i];
-  }
-
   QAddOperand a_, b_;
   ref::IntLinearEpilogue epilogue_;
+  CertifiedQAdd certified_;
 };
 
 }  // namespace

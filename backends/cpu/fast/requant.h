@@ -44,7 +44,25 @@ struct QAddOperand {
   bool is_signed = false;
   int64_t zero_point = 0;
   double scale = 1.0;
+
+  int64_t level(int64_t i) const { return is_signed ? static_cast<int8_t>(data[i]) : data[i]; }
 };
+
+// The reference's QAdd value of element i, (a - a_zp) * a_scale + (b - b_zp) * b_scale in double, before its epilogue.
+inline double qadd_value(const QAddOperand& a, const QAddOperand& b, int64_t i) {
+  return static_cast<double>(a.level(i) - a.zero_point) * a.scale + static_cast<double>(b.level(i) - b.zero_point) * b.scale;
+}
+
+// The constants of QAdd's certified form (requant_certified_avx2.cc): the level estimate
+// (a - a_zp) * ma + (b - b_zp) * mb + b.
+struct CertifiedQAdd {
+  bool on = false;
+  float ma = 0.0f, mb = 0.0f, b = 0.0f;
+  float level_lo = 0.0f, level_hi = 0.0f, margin = 0.0f;  // as CertifiedRequant's
+};
+
+// QAdd's certified constants for the epilogue e (one channel) and the operands' types, zero points and scales.
+CertifiedQAdd certify_qadd(const ref::IntLinearEpilogue& e, const QAddOperand& a, const QAddOperand& b);
 
 #if defined(__x86_64__)
 // Writes the levels (or, for a float output, the values) of acc[0, n) (channel of element i: c0 + i * c_step) into
@@ -67,6 +85,9 @@ int64_t quantize_avx2(const ref::QuantizeSpec& spec, const float* x, int64_t n, 
 // AVX2 and FMA.
 int64_t requant_certified_avx2(const Requant& r, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step, Tensor& y,
                                int64_t base);
+// qadd_avx2's contract for the certified form (c.on): all n levels, or 0 on a CPU without AVX2 and FMA.
+int64_t qadd_certified_avx2(const ref::IntLinearEpilogue& e, const CertifiedQAdd& c, const QAddOperand& a,
+                            const QAddOperand& b, int64_t n, Tensor& y, int64_t base);
 // The same, sixteen lanes at a time with masked tails (all n or 0 when the CPU lacks AVX-512 or y's type is not an
 // 8-, 16- or 32-bit integer), for the same levels.
 int64_t requant_certified_avx512(const Requant& r, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step,

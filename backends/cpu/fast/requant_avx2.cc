@@ -199,9 +199,8 @@ int64_t requant_avx2(const ref::IntLinearEpilogue& e, const int32_t* acc, int64_
 
 int64_t qadd_avx2(const ref::IntLinearEpilogue& e, const QAddOperand& a, const QAddOperand& b, int64_t n, Tensor& y,
                   int64_t base) {
-  if (!cpu_features().avx2_fma || !common_case(e)) return 0;
+  if (!cpu_features().avx2_fma || !(common_case(e) || float_case(e, y))) return 0;
   const Affine8 affine(e, 0, 0);
-  const Levels8 levels(e.out, true);
   const __m256d a_zp = _mm256_set1_pd(static_cast<double>(a.zero_point)), a_s = _mm256_set1_pd(a.scale);
   const __m256d b_zp = _mm256_set1_pd(static_cast<double>(b.zero_point)), b_s = _mm256_set1_pd(b.scale);
   // (a - a_zp) * a_scale + (b - b_zp) * b_scale: the differences are exact small integers, as in the scalar code.
@@ -210,9 +209,17 @@ int64_t qadd_avx2(const ref::IntLinearEpilogue& e, const QAddOperand& a, const Q
     const __m256d vb = _mm256_mul_pd(_mm256_sub_pd(bytes4(b.data + at, b.is_signed), b_zp), b_s);
     return _mm256_add_pd(va, vb);
   };
+  const auto values = [&](int64_t at) { return affine(sum4(at), sum4(at + 4), 0); };
+  if (!e.quantized) {
+    float* out = y.data_as<float>() + base;
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, values(base + i));
+    return i;
+  }
+  const Levels8 levels(e.out, true);
   return with_store(y, base, [&](auto store) {
     int64_t i = 0;
-    for (; i + 8 <= n; i += 8) store(i, levels(affine(sum4(base + i), sum4(base + i + 4), 0)));
+    for (; i + 8 <= n; i += 8) store(i, levels(values(base + i)));
     return i;
   });
 }

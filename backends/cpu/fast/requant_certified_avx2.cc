@@ -25,6 +25,13 @@
 //   (for |F| beyond F_max the error grows with |F| but F is farther still), so the clamped level is that bound.
 // The test is exact in float (G - N is exact; `margin` = 1/2 - E is rounded down). A lane that fails it (about 2 E of
 // them) is stored again by the scalar epilogue.
+//
+// QAdd: the reference's value is ((a - a_zp) a_s + (b - b_zp) b_s) * mult + add in double (the products exact, the sum
+// one more rounding), then the same quantizer. Here F = (a - a_zp) Ma + ((b - b_zp) Mb + B) in float (Ma = a_s mult / s,
+// Mb = b_s mult / s, B = add / s + zp; the offsets are exact small integers). The same steps give
+//   |V - F| <= u (4.2 (|a - a_zp| |Ma| + |b - b_zp| |Mb|) + 4.2 |B| + 5.3 |zp| + 2 F_max + 1)
+//           < 2^-20 (A_max |Ma| + B_max |Mb| + |B| + |zp| + F_max + 1)
+// with A_max, B_max the operands' largest |level - zero point| (certify_qadd), and the same test.
 #include <immintrin.h>
 
 #include "qedge/cpu_fast/cpu_features.h"
@@ -72,6 +79,13 @@ class CertifiedEight {
   __m256 m_, b_, level_lo_, level_hi_, margin_;
 };
 
+// Eight 8-bit levels minus their zero point, as floats (exact).
+__m256 offsets8(const QAddOperand& o, int64_t at) {
+  const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(o.data + at));
+  const __m256i v = o.is_signed ? _mm256_cvtepi8_epi32(bytes) : _mm256_cvtepu8_epi32(bytes);
+  return _mm256_cvtepi32_ps(_mm256_sub_epi32(v, _mm256_set1_epi32(static_cast<int32_t>(o.zero_point))));
+}
+
 }  // namespace
 
 int64_t requant_certified_avx2(const Requant& r, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step, Tensor& y,
@@ -94,6 +108,36 @@ int64_t requant_certified_avx2(const Requant& r, const int32_t* acc, int64_t n, 
       }
     });
   });
+}
+
+int64_t qadd_certified_avx2(const ref::IntLinearEpilogue& e, const CertifiedQAdd& c, const QAddOperand& a,
+                            const QAddOperand& b, int64_t n, Tensor& y, int64_t base) {
+  if (!cpu_features().avx2_fma) return 0;
+  constexpr int kRound = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+  const __m256 ma = _mm256_set1_ps(c.ma), mb = _mm256_set1_ps(c.mb), bias = _mm256_set1_ps(c.b);
+  const __m256 lo = _mm256_set1_ps(c.level_lo), hi = _mm256_set1_ps(c.level_hi), margin = _mm256_set1_ps(c.margin);
+  const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+  const auto eight = [&](int64_t at) {
+    const __m256 f = _mm256_fmadd_ps(offsets8(a, at), ma, _mm256_fmadd_ps(offsets8(b, at), mb, bias));
+    const __m256 g = _mm256_min_ps(_mm256_max_ps(f, lo), hi);
+    const __m256 r = _mm256_round_ps(g, kRound);
+    return Levels{_mm256_cvttps_epi32(r),
+                  _mm256_movemask_ps(_mm256_cmp_ps(_mm256_and_ps(_mm256_sub_ps(g, r), abs_mask), margin, _CMP_LT_OQ))};
+  };
+  const int64_t whole = with_store(y, base, [&](auto store) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      const Levels v = eight(base + i);
+      store(i, v.levels);
+      for (unsigned rest = ~static_cast<unsigned>(v.certain) & 0xffu; rest != 0; rest &= rest - 1) {
+        const int64_t k = base + i + __builtin_ctz(rest);
+        e.store(y, k, 0, qadd_value(a, b, k));
+      }
+    }
+    return i;
+  });
+  for (int64_t k = base + whole; k < base + n; ++k) e.store(y, k, 0, qadd_value(a, b, k));
+  return n;
 }
 
 }  // namespace qedge::fast

@@ -2,7 +2,7 @@
 // whose value lands exactly on a rounding tie or a hair from one (where the multiply-add and the reference's division
 // round apart), saturating sums, clamp bounds of fused activations, both zero-point rules, 8- and 16-bit outputs,
 // per-tensor and per-channel parameters, channel per run (c_step 0) and per element (c_step 1), every run length mod
-// 8. Also which epilogues have the certified form.
+// 8. Also which epilogues have the certified form, and QAdd's certified form on every pair of input levels.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -193,6 +193,44 @@ TEST(RequantCertified, OtherFormsKeepTheExactPath) {
   for (size_t i = 0; i < forms.size(); ++i) {
     SCOPED_TRACE("form " + std::to_string(i));
     expect_as_scalar(forms[i], 1, sums_near_ties(base, 0, rng), 0, 0, false);
+  }
+}
+
+// Every pair of 8-bit levels (a 256 x 256 tensor pair), scales that put sums exactly on ties or a hair from them,
+// u8/s8 inputs and outputs, both zero-point rules, a fused Relu, and a float output (the exact vector path).
+TEST(RequantCertified, QAddOnEveryPairOfLevelsAsTheReference) {
+  std::vector<uint8_t> a(65536), b(65536);
+  for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<uint8_t>(i >> 8), b[i] = static_cast<uint8_t>(i);
+  const float s = 0.0625f;
+  struct Case {
+    DType in, out;
+    float a_scale, b_scale, add;
+    bool zp_after_round, relu, float_out;
+  };
+  const std::vector<Case> cases = {
+      {DType::kUint8, DType::kUint8, s / 2, s / 4, 0.0f, true, false, false},  // exact ties
+      {DType::kUint8, DType::kUint8, s / 2, s * 0.3f, s * (0.5f - 0x1p-20f), true, true, false},
+      {DType::kInt8, DType::kInt8, s * 0.37f, s * 0.81f, s * 0x1p-22f, false, false, false},
+      {DType::kInt8, DType::kUint8, s * 1.5f, s / 2, -s * 0.5f, false, true, false},
+      {DType::kUint8, DType::kUint8, s * 0.37f, s * 0.81f, 0.25f, true, true, true},
+  };
+  for (size_t k = 0; k < cases.size(); ++k) {
+    const Case& c = cases[k];
+    SCOPED_TRACE("case " + std::to_string(k));
+    AttrMap at = attrs({float_attr("a_scale", c.a_scale), float_attr("b_scale", c.b_scale),
+                        int_attr("a_zero_point", c.in == DType::kUint8 ? 128 : -3),
+                        int_attr("b_zero_point", c.in == DType::kUint8 ? 7 : 0), floats_attr("add", {c.add})});
+    if (c.relu) at.set(float_attr("clamp_min", 0.0f));
+    if (!c.float_out) {
+      const bool is_signed = c.out == DType::kInt8;
+      for (Attr x : {floats_attr("out_scale", {s}), floats_attr("out_zero_point", {is_signed ? 5.0f : 100.0f}),
+                     int_attr("out_bits", 8), int_attr("out_signed", is_signed ? 1 : 0),
+                     int_attr("out_to", static_cast<int64_t>(c.out)), int_attr("out_zp_after_round", c.zp_after_round)}) {
+        at.set(std::move(x));
+      }
+    }
+    expect_identical_to_reference("QAdd", at, {make_tensor<uint8_t>(c.in, {1, 256, 16, 16}, a),
+                                               make_tensor<uint8_t>(c.in, {1, 256, 16, 16}, b)});
   }
 }
 
