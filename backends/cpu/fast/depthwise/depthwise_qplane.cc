@@ -15,18 +15,16 @@ bool depthwise_qplane_available(const ref::NnGeometry& g) {
 }
 
 void depthwise_qplane_padded_dims(const ref::NnGeometry& g, int64_t* rows, int64_t* cols) {
-  const int64_t blocks = (g.out[2] + 15) / 16;
   *rows = (g.out[1] - 1) * g.stride[1] + 3;
-  // A block of 16 outputs at stride s reads 16 * s + 3 columns from its start (stride 1: four loads of 16 from
-  // offsets 0..3; stride 2: two vectors of eight outputs, each reading 18 columns).
-  *cols = (blocks * 16 * g.stride[2] + 3 + 15) / 16 * 16;
+  *cols = (g.out[2] - 1) * g.stride[2] + 3;
 }
 
 int64_t depthwise_qplane_scratch_size(const ref::NnGeometry& g) {
   int64_t rows, cols;
   depthwise_qplane_padded_dims(g, &rows, &cols);
-  // The padding stores of the last row may spill 16 values past it.
-  return rows * cols + 16;
+  // The kernels read whole blocks (16 outputs at stride 1, 8 at stride 2), up to 16 values past a row's last
+  // column, and the padding stores spill up to 16 past a row's end: past the last row, into this slack.
+  return rows * cols + 32;
 }
 
 void depthwise_qplane(const DepthwiseQPlane& p) {

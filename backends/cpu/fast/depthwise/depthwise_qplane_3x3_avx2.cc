@@ -27,7 +27,7 @@ __m256i widen(const int8_t* x, __m256i zp) {
 void zero16(int16_t* out) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm256_setzero_si256()); }
 
 // At least n zeros in whole vectors. The first two stores are unrolled: a plain loop of them becomes a memset call,
-// which costs more than the one or two stores a padding run needs.
+// which costs more than the one store a padding run usually needs.
 void zero_run(int16_t* out, int64_t n) {
   if (n <= 0) return;
   zero16(out);
@@ -92,28 +92,31 @@ __m256i row_taps(const int16_t* x, const RowWeights& w) {
   return _mm256_add_epi32(_mm256_madd_epi16(load16(x), w.w01), _mm256_madd_epi16(load16(x + 2), w.w2));
 }
 
-// Sixteen outputs of a row from the three padded input rows r[k] at the block's first column: at stride 1 the even
-// outputs start at r[k] and the odd ones one column on, interleaved at the end; at stride 2 two blocks of eight.
-template <int kStride>
-void block16(const int16_t* const* r, const RowWeights* w, int32_t* out) {
-  __m256i a = _mm256_setzero_si256(), b = _mm256_setzero_si256();
+// Stride 1: sixteen outputs of a row from the three padded input rows r[k] at the block's first column. The even
+// outputs start at r[k], the odd ones one column on; the two are interleaved at the end.
+void block16_s1(const int16_t* const* r, const RowWeights* w, int32_t* out) {
+  __m256i even = _mm256_setzero_si256(), odd = _mm256_setzero_si256();
   for (int k = 0; k < 3; ++k) {
-    a = _mm256_add_epi32(a, row_taps(r[k], w[k]));
-    b = _mm256_add_epi32(b, row_taps(r[k] + (kStride == 1 ? 1 : 16), w[k]));
+    even = _mm256_add_epi32(even, row_taps(r[k], w[k]));
+    odd = _mm256_add_epi32(odd, row_taps(r[k] + 1, w[k]));
   }
-  if (kStride == 1) {
-    // a: outputs 0, 2, ..., 14; b: 1, 3, ..., 15. The unpacks interleave within 128-bit lanes.
-    const __m256i lo = _mm256_unpacklo_epi32(a, b), hi = _mm256_unpackhi_epi32(a, b);  // 0-3 8-11, 4-7 12-15
-    a = _mm256_permute2x128_si256(lo, hi, 0x20);
-    b = _mm256_permute2x128_si256(lo, hi, 0x31);
-  }
-  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), a);
-  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 8), b);
+  // The unpacks interleave within 128-bit lanes: outputs 0-3 and 8-11, then 4-7 and 12-15.
+  const __m256i lo = _mm256_unpacklo_epi32(even, odd), hi = _mm256_unpackhi_epi32(even, odd);
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm256_permute2x128_si256(lo, hi, 0x20));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 8), _mm256_permute2x128_si256(lo, hi, 0x31));
+}
+
+// Stride 2: eight outputs, pairs of columns in place.
+void block8_s2(const int16_t* const* r, const RowWeights* w, int32_t* out) {
+  const __m256i sum = _mm256_add_epi32(_mm256_add_epi32(row_taps(r[0], w[0]), row_taps(r[1], w[1])),
+                                       row_taps(r[2], w[2]));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), sum);
 }
 
 template <int kStride, typename T>
 void plane(const DepthwiseQPlane& p) {
   const ref::NnGeometry& g = *p.g;
+  constexpr int64_t kBlock = kStride == 1 ? 16 : 8;
   const int64_t ow = g.out[2], plane_out = g.out[1] * ow, sh = g.stride[1];
   int64_t rows, cols;
   depthwise_qplane_padded_dims(g, &rows, &cols);
@@ -131,9 +134,13 @@ void plane(const DepthwiseQPlane& p) {
     // Rows in order: a row's last block may spill into the next row's start, which that row then overwrites.
     for (int64_t o1 = 0; o1 < g.out[1]; ++o1) {
       const int16_t* top = p.scratch + o1 * sh * cols;
-      for (int64_t o2 = 0; o2 < ow; o2 += 16) {
+      for (int64_t o2 = 0; o2 < ow; o2 += kBlock) {
         const int16_t* r[3] = {top + o2 * kStride, top + cols + o2 * kStride, top + 2 * cols + o2 * kStride};
-        block16<kStride>(r, w, acc + o1 * ow + o2);
+        if (kStride == 1) {
+          block16_s1(r, w, acc + o1 * ow + o2);
+        } else {
+          block8_s2(r, w, acc + o1 * ow + o2);
+        }
       }
     }
   }
