@@ -15,12 +15,12 @@ namespace {
 
 __m256i load16(const int16_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
 
-// Sixteen 8-bit levels minus the zero point, as int16.
-__m256i widen(const uint8_t* x, __m256i zp) {
-  return _mm256_sub_epi16(_mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x))), zp);
-}
-__m256i widen(const int8_t* x, __m256i zp) {
-  return _mm256_sub_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x))), zp);
+// Sixteen 8-bit levels (of the type of the second argument) minus the zero point, as int16.
+__m256i widen(__m128i v, uint8_t, __m256i zp) { return _mm256_sub_epi16(_mm256_cvtepu8_epi16(v), zp); }
+__m256i widen(__m128i v, int8_t, __m256i zp) { return _mm256_sub_epi16(_mm256_cvtepi8_epi16(v), zp); }
+template <typename T>
+__m256i widen(const T* x, __m256i zp) {
+  return widen(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x)), T{}, zp);
 }
 
 // Sixteen int16 zeros.
@@ -39,23 +39,33 @@ void zero_run(int16_t* out, int64_t n) {
 
 // One input row into a padded row of `cols`: zeros, the row's levels minus the zero point from column `left`, zeros.
 // Whole vectors only: the stores may spill up to 16 values past the row's end (into the next row, written after
-// this one, or the scratch's slack). The loads stay before `end`, the end of the input plane.
+// this one, or the scratch's slack). The loads stay inside the input plane [begin, end).
 template <typename T>
-void pad_row(const T* x, const T* end, int64_t width, int64_t left, int64_t cols, int16_t zero_point, int16_t* out) {
+void pad_row(const T* x, const T* begin, const T* end, int64_t width, int64_t left, int64_t cols, int16_t zero_point,
+             int16_t* out) {
   const __m256i zp = _mm256_set1_epi16(zero_point);
   left = std::min(left, cols);
   const int64_t copy = std::max<int64_t>(0, std::min(width, cols - left));
   zero_run(out, left);
   int16_t* row = out + left;
   if (copy >= 16) {
-    for (int64_t i = 0; i + 16 <= copy; i += 16) _mm256_storeu_si256(reinterpret_cast<__m256i*>(row + i), widen(x + i, zp));
+    for (int64_t i = 0; i + 16 <= copy; i += 16) {
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(row + i), widen(x + i, zp));
+    }
     // The last (partial) vector overlaps its neighbour, reading only inside the row.
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(row + copy - 16), widen(x + copy - 16, zp));
-  } else if (x + 16 <= end) {
+  } else if (end - x >= 16) {
     // A short row (14 or 7 wide in mobilenet_v2) with 16 readable levels: what lies past it is overwritten below.
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(row), widen(x, zp));
+  } else if ((x - begin) + copy >= 16) {
+    // The plane's last short rows: the 16 levels ending at the row's end, moved down to its start (lanes from copy
+    // on take other levels, overwritten below).
+    const __m128i tail = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + copy - 16));
+    const __m128i down = _mm_add_epi8(_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                      _mm_set1_epi8(static_cast<char>(16 - copy)));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(row), widen(_mm_shuffle_epi8(tail, down), T{}, zp));
   } else {
-    // The plane's last rows: levels one by one (a byte copy into a vector's buffer would stall its load).
+    // A plane of fewer than 16 levels: one by one.
     for (int64_t i = 0; i < copy; ++i) row[i] = static_cast<int16_t>(static_cast<int16_t>(x[i]) - zero_point);
   }
   zero_run(out + left + copy, cols - left - copy);
@@ -70,7 +80,7 @@ void pad_slice(const ref::NnGeometry& g, const T* x, int32_t zero_point, int64_t
     if (i < 0 || i >= g.in[1]) {
       zero_run(out, cols);
     } else {
-      pad_row(x + i * g.in[2], end, g.in[2], g.pad_begin[2], cols, static_cast<int16_t>(zero_point), out);
+      pad_row(x + i * g.in[2], x, end, g.in[2], g.pad_begin[2], cols, static_cast<int16_t>(zero_point), out);
     }
   }
 }

@@ -59,7 +59,9 @@ void check_plane(const ref::NnGeometry& g, int32_t zp, std::mt19937& rng, bool e
                 : static_cast<T>(rng());
   }
   int16_t w[9];
-  for (int16_t& v : w) v = extreme ? (rng() % 2 ? -255 : 255) : static_cast<int16_t>(static_cast<int>(rng() % 511) - 255);
+  for (int16_t& v : w) {
+    v = extreme ? (rng() % 2 ? -255 : 255) : static_cast<int16_t>(static_cast<int>(rng() % 511) - 255);
+  }
   const int64_t scratch_size = fast::depthwise_qplane_scratch_size(g), out = g.out_size();
   std::vector<int16_t> scratch(static_cast<size_t>(scratch_size + 16), kGuard);
   std::vector<int32_t> acc(static_cast<size_t>(out + fast::kDepthwiseQPlaneSlack + 16), kGuard);
@@ -167,7 +169,8 @@ TEST(FastDepthwiseQPlane, QConvBitIdenticalToReference) {
     a.set(floats_attr("w_zero_point", wzp));
     requant_attrs(a, maps, i % 5 != 4);
     SCOPED_TRACE("input " + dims_to_string(xs) + " strides " + std::to_string(sh) + "," + std::to_string(sw));
-    expect_identical_to_reference("QConv", a, {levels(xt, 8, xs, rng), levels(DType::kInt8, i % 4 == 1 ? 4 : 8, ws, rng)});
+    const int w_bits = i % 4 == 1 ? 4 : 8;
+    expect_identical_to_reference("QConv", a, {levels(xt, 8, xs, rng), levels(DType::kInt8, w_bits, ws, rng)});
   }
 }
 
