@@ -1,3 +1,4 @@
+// Dispatch and buffer sizes of the integer depthwise 3x3 kernels; the kernels themselves are in ISA-flagged files.
 #include "depthwise_qplane.h"
 
 #include "depthwise_plane.h"
@@ -31,6 +32,8 @@ void depthwise_qplane(const DepthwiseQPlane& p) {
 #if defined(__x86_64__)
   depthwise_qplane_3x3_avx2(p);
 #else
+  // depthwise_qplane_available is false without a kernel (the float plane kernels run instead), so nothing calls
+  // this; a NEON kernel would be chosen here.
   (void)p;
 #endif
 }
