@@ -420,6 +420,20 @@ BENCHMARK(BM_QConv3x3Resnet18)
     ->ArgsProduct({{512}, {7}, {0, 1, 2}})
     ->ArgsProduct({{16, 32}, {56, 7}, {0, 1, 2}})
     ->Unit(benchmark::kMillisecond);
+// The QConv attributes of a QDQ u8 depthwise layer of c channels: uint8 levels with zero point 128, a per-map
+// requantizing epilogue with a ReLU clamp, uint8 output.
+void qdq_u8_depthwise_attrs(AttrMap& attrs, int64_t c) {
+  attrs.set(int_attr("x_zero_point", 128));
+  attrs.set(floats_attr("mult", std::vector<float>(static_cast<size_t>(c), 0.0004f)));
+  attrs.set(floats_attr("add", std::vector<float>(static_cast<size_t>(c), 0.1f)));
+  attrs.set(float_attr("clamp_min", 0.0f));
+  attrs.set(floats_attr("out_scale", {0.02f}));
+  attrs.set(floats_attr("out_zero_point", {0.0f}));
+  attrs.set(int_attr("out_bits", 8));
+  attrs.set(int_attr("out_signed", 0));
+  attrs.set(int_attr("out_zp_after_round", 1));
+  attrs.set(int_attr("out_to", static_cast<int64_t>(DType::kUint8)));
+}
 // mobilenet_v2's depthwise 3x3 layers (pad 1), args {channels, input size, stride}: float Conv, and QConv on uint8
 // levels (zero point 128) with int8 weights requantized to uint8 as in the QDQ u8 model; reference against fast.
 void depthwise_bench(benchmark::State& state, bool fast_path, bool integer) {
@@ -437,16 +451,7 @@ void depthwise_bench(benchmark::State& state, bool fast_path, bool integer) {
     for (auto& v : w) v = static_cast<uint8_t>(rng());
     in = {testing::make_tensor<uint8_t>(DType::kUint8, {1, c, size, size}, x),
           testing::make_tensor<uint8_t>(DType::kInt8, {c, 1, 3, 3}, w)};
-    attrs.set(int_attr("x_zero_point", 128));
-    attrs.set(floats_attr("mult", std::vector<float>(static_cast<size_t>(c), 0.0004f)));
-    attrs.set(floats_attr("add", std::vector<float>(static_cast<size_t>(c), 0.1f)));
-    attrs.set(float_attr("clamp_min", 0.0f));
-    attrs.set(floats_attr("out_scale", {0.02f}));
-    attrs.set(floats_attr("out_zero_point", {0.0f}));
-    attrs.set(int_attr("out_bits", 8));
-    attrs.set(int_attr("out_signed", 0));
-    attrs.set(int_attr("out_zp_after_round", 1));
-    attrs.set(int_attr("out_to", static_cast<int64_t>(DType::kUint8)));
+    qdq_u8_depthwise_attrs(attrs, c);
     run.domain = "qedge";
     run.opset = 1;
   } else {
@@ -500,15 +505,17 @@ BENCHMARK(BM_XnorConvFast3x3)->Unit(benchmark::kMillisecond);
 // shapes. The kernel is made and prepared once, weights marked as model constants (packed once, as in a session).
 class PreparedKernel {
  public:
+  // domain "qedge" prepares a qedge-domain (opset 1) kernel.
   PreparedKernel(const KernelRegistry& registry, const std::string& op, AttrMap attrs, std::vector<TensorData> inputs,
-                 size_t first_constant)
-      : attrs_(std::move(attrs)), inputs_(std::move(inputs)), kernel_((*registry.find("", op))()) {
+                 size_t first_constant, const std::string& domain = "")
+      : attrs_(std::move(attrs)), inputs_(std::move(inputs)), kernel_((*registry.find(domain, op))()) {
     for (size_t i = 0; i < inputs_.size(); ++i) {
       views_.push_back(inputs_[i].view());
       views_.back().constant = i >= first_constant;
     }
     ctx_.op_type = op;
-    ctx_.opset = 22;
+    ctx_.domain = domain;
+    ctx_.opset = domain.empty() ? 22 : 1;
     ctx_.attrs = &attrs_;
     for (Tensor& v : views_) ctx_.inputs.push_back(&v);
     ctx_.outputs = {&out_};
@@ -610,6 +617,48 @@ BENCHMARK(BM_DepthwiseConvFast)
     ->Args({576, 14, 2})
     ->Args({960, 7, 1});
 BENCHMARK(BM_DepthwiseConvRef)->Args({32, 112, 1})->Args({96, 112, 2})->Args({144, 56, 1})->Args({960, 7, 1});
+
+// mobilenet_v2's depthwise QConv layers as in the QDQ u8 model (args: channels, input size, stride; 3x3, pads 1),
+// prepared once with constant weights as in a session: the fast path (the integer 3x3 kernel where the CPU has one)
+// against the reference. GOP/s counts each multiply-add as two operations.
+void depthwise_qconv_bench(benchmark::State& state, bool fast_path) {
+  const int64_t c = state.range(0), hw = state.range(1), stride = state.range(2);
+  AttrMap a;
+  a.set(int_attr("group", c));
+  a.set(ints_attr("pads", {1, 1, 1, 1}));
+  a.set(ints_attr("strides", {stride, stride}));
+  qdq_u8_depthwise_attrs(a, c);
+  std::vector<uint8_t> x(static_cast<size_t>(c * hw * hw)), w(static_cast<size_t>(c * 9));
+  std::mt19937 rng(2);
+  for (auto& v : x) v = static_cast<uint8_t>(rng());
+  for (auto& v : w) v = static_cast<uint8_t>(rng());
+  PreparedKernel kernel(fast_path ? fast_registry() : testing::ref_registry(), "QConv", a,
+                        {testing::make_tensor<uint8_t>(DType::kUint8, {1, c, hw, hw}, x),
+                         testing::make_tensor<uint8_t>(DType::kInt8, {c, 1, 3, 3}, w)},
+                        1, "qedge");
+  for (auto _ : state) {
+    kernel.run();
+    benchmark::ClobberMemory();
+  }
+  state.counters["GOP/s"] = benchmark::Counter(2.0 * 9 * static_cast<double>(kernel.output_elements()) *
+                                                   static_cast<double>(state.iterations()),
+                                               benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+}
+void BM_DepthwiseQConvFast(benchmark::State& state) { depthwise_qconv_bench(state, true); }
+void BM_DepthwiseQConvRef(benchmark::State& state) { depthwise_qconv_bench(state, false); }
+BENCHMARK(BM_DepthwiseQConvFast)
+    ->Args({32, 112, 1})
+    ->Args({96, 112, 2})
+    ->Args({144, 56, 1})
+    ->Args({144, 56, 2})
+    ->Args({192, 28, 1})
+    ->Args({192, 28, 2})
+    ->Args({384, 14, 1})
+    ->Args({576, 14, 1})
+    ->Args({576, 14, 2})
+    ->Args({960, 7, 1})
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_DepthwiseQConvRef)->Args({32, 112, 1})->Args({96, 112, 2})->Args({960, 7, 1})->Unit(benchmark::kMicrosecond);
 
 // Element-wise ops on a [1, 96, 112, 112] activation (a second operand of the same shape, or one value per channel).
 // Same-shape Add runs on the reference in both (XNNPACK only tied there); AddFast measures that choice.

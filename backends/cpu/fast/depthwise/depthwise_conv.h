@@ -25,8 +25,9 @@ void depthwise_conv_f32(const KernelContext& ctx, const ref::NnGeometry& g, cons
 bool depthwise_qconv_applies(const KernelContext& ctx);
 
 // QConv: acc = sum over taps of (x - x_zero_point) * w_adjusted (the weights minus their zero points, [M, taps]),
-// exact, then the requantizing epilogue e. prepare sizes every buffer (the float weights, and per thread the adjusted
-// input plane, the kernels' scratch and one output plane), so run does not allocate.
+// exact, then the requantizing epilogue e: the int16 kernel of depthwise_qplane.h where it applies, else the float
+// plane kernels. prepare sizes every buffer (per thread the padded input and one plane of sums; for the float kernels
+// also the float weights, the adjusted input plane and a float output plane), so run does not allocate.
 class DepthwiseQConv {
  public:
   // Geometry from ref::nn_conv_prepare; the input and weight shapes and the thread count from ctx.
@@ -37,10 +38,17 @@ class DepthwiseQConv {
  private:
   struct Part {
     ScratchBuffer<float> scratch, x, y;
+    ScratchBuffer<int16_t> int_scratch;
     ScratchBuffer<int32_t> acc;
   };
 
+  void run_integer(const KernelContext& ctx, const std::vector<int16_t>& w_adjusted, const Requant& e,
+                   Tensor& y);
+  void run_float(const KernelContext& ctx, const std::vector<int16_t>& w_adjusted, const Requant& e,
+                 Tensor& y);
+
   ref::NnGeometry g_;
+  bool integer_ = false;             // depthwise_qplane_available(g_)
   std::vector<float> w_;             // w_adjusted as floats
   const void* w_source_ = nullptr;   // the constant weight w_ was made from (null: remake on every run)
   std::vector<Part> parts_;          // one per thread

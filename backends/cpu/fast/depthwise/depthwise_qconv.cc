@@ -1,12 +1,14 @@
-// Integer depthwise QConv on the float plane kernels: each task turns its input plane into x - x_zero_point as
-// float, runs depthwise_plane_f32 on the adjusted weights and hands the sums, as int32, to the vectorized
-// requantizing epilogue. depthwise_qconv_applies bounds every product and partial sum below 2^24, where float32
-// arithmetic (fused or not, in any order) is exact, so the levels are bit-identical to the reference kernel's.
+// Integer depthwise QConv: each task computes its planes' exact int32 sums and hands them to the vectorized
+// requantizing epilogue. 3x3 windows on AVX2 take the int16 kernel (depthwise_qplane.h) straight from the 8-bit
+// levels; every other form turns its input plane into x - x_zero_point as float and runs depthwise_plane_f32 on the
+// adjusted weights: depthwise_qconv_applies bounds every product and partial sum below 2^24, where float32 arithmetic
+// (fused or not, in any order) is exact. Either way the levels are bit-identical to the reference kernel's.
 #include <algorithm>
 #include <vector>
 
 #include "depthwise_conv.h"
 #include "depthwise_plane.h"
+#include "depthwise_qplane.h"
 #include "int_operands.h"
 #include "requant.h"
 
@@ -36,10 +38,16 @@ bool depthwise_qconv_applies(const KernelContext& ctx) {
 
 void DepthwiseQConv::prepare(const KernelContext& ctx, const ref::NnGeometry& g) {
   g_ = g;
-  w_.resize(static_cast<size_t>(num_elements(ctx.input(1)->shape)));
+  integer_ = depthwise_qplane_available(g);
+  w_.resize(integer_ ? 0 : static_cast<size_t>(num_elements(ctx.input(1)->shape)));
   w_source_ = nullptr;
   parts_.resize(static_cast<size_t>(ctx.threads ? std::max(1, ctx.threads->num_threads()) : 1));
   for (Part& p : parts_) {
+    if (integer_) {
+      p.int_scratch.grow(static_cast<size_t>(depthwise_qplane_scratch_size(g)));
+      p.acc.grow(static_cast<size_t>(g.out_size() + kDepthwiseQPlaneSlack));
+      continue;
+    }
     p.scratch.grow(static_cast<size_t>(depthwise_scratch_size(g)));
     p.x.grow(static_cast<size_t>(g.in_size()));
     p.y.grow(static_cast<size_t>(g.out_size()));
@@ -49,6 +57,40 @@ void DepthwiseQConv::prepare(const KernelContext& ctx, const ref::NnGeometry& g)
 
 void DepthwiseQConv::run(const KernelContext& ctx, const std::vector<int16_t>& w_adjusted,
                          const Requant& e, Tensor& y) {
+  if (integer_) return run_integer(ctx, w_adjusted, e, y);
+  run_float(ctx, w_adjusted, e, y);
+}
+
+void DepthwiseQConv::run_integer(const KernelContext& ctx, const std::vector<int16_t>& w_adjusted,
+                                 const Requant& e, Tensor& y) {
+  const Tensor& x = *ctx.input(0);
+  const int64_t channels = x.shape[1], maps = ctx.input(1)->shape[0], per_channel = maps / channels;
+  const int64_t in_size = g_.in_size(), out_size = g_.out_size(), taps = g_.kernel_size();
+  const auto zero_point = static_cast<int32_t>(ctx.attr().get_int("x_zero_point", 0));
+  const int64_t planes = x.shape[0] * maps, num_parts = static_cast<int64_t>(parts_.size());
+  ctx.parallel_for(num_parts, [&](int64_t part_begin, int64_t part_end) {
+    for (int64_t part = part_begin; part < part_end; ++part) {
+      Part& buf = parts_[static_cast<size_t>(part)];
+      for (int64_t nm = planes * part / num_parts; nm < planes * (part + 1) / num_parts; ++nm) {
+        const int64_t n = nm / maps, m = nm % maps;
+        DepthwiseQPlane p;
+        p.g = &g_;
+        // One byte per level (depthwise_qconv_applies): int8 or uint8.
+        p.x = static_cast<const uint8_t*>(x.data) + (n * channels + m / per_channel) * in_size;
+        p.x_signed = x.dtype == DType::kInt8;
+        p.zero_point = zero_point;
+        p.w = w_adjusted.data() + m * taps;
+        p.scratch = buf.int_scratch.data();
+        p.acc = buf.acc.data();
+        depthwise_qplane(p);
+        requant_run(e, p.acc, out_size, m, 0, y, nm * out_size);
+      }
+    }
+  });
+}
+
+void DepthwiseQConv::run_float(const KernelContext& ctx, const std::vector<int16_t>& w_adjusted,
+                               const Requant& e, Tensor& y) {
   const Tensor& x = *ctx.input(0);
   const Tensor& w = *ctx.input(1);
   const int64_t channels = x.shape[1], maps = w.shape[0], per_channel = maps / channels;

@@ -1,0 +1,41 @@
+// Dispatch and buffer sizes of the integer depthwise 3x3 kernels; the kernels themselves are in ISA-flagged files.
+#include "depthwise_qplane.h"
+
+#include "depthwise_plane.h"
+#include "qedge/cpu_fast/cpu_features.h"
+
+namespace qedge::fast {
+
+bool depthwise_qplane_available(const ref::NnGeometry& g) {
+#if defined(__x86_64__)
+  return cpu_features().avx2_fma && depthwise_3x3(g);
+#else
+  (void)g;
+  return false;
+#endif
+}
+
+void depthwise_qplane_padded_dims(const ref::NnGeometry& g, int64_t* rows, int64_t* cols) {
+  *rows = (g.out[1] - 1) * g.stride[1] + 3;
+  *cols = (g.out[2] - 1) * g.stride[2] + 3;
+}
+
+int64_t depthwise_qplane_scratch_size(const ref::NnGeometry& g) {
+  int64_t rows, cols;
+  depthwise_qplane_padded_dims(g, &rows, &cols);
+  // The kernels read whole blocks (16 outputs at stride 1, 8 at stride 2), up to 16 values past a row's last
+  // column, and the padding stores spill up to 16 past a row's end: past the last row, into this slack.
+  return rows * cols + 32;
+}
+
+void depthwise_qplane(const DepthwiseQPlane& p) {
+#if defined(__x86_64__)
+  depthwise_qplane_3x3_avx2(p);
+#else
+  // depthwise_qplane_available is false without a kernel (the float plane kernels run instead), so nothing calls
+  // this; a NEON kernel would be chosen here.
+  (void)p;
+#endif
+}
+
+}  // namespace qedge::fast

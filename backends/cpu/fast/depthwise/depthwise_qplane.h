@@ -1,0 +1,44 @@
+// One output plane of an integer depthwise 3x3 QConv (depthwise_3x3 windows): acc[o] = sum over the nine taps of
+// (x - zero_point) * w, exact int32, with vpmaddwd on int16 operands. The input plane goes once from its 8-bit levels
+// into a zero-padded int16 copy (x - zero_point, padding 0), which the kernel reads without bounds checks.
+#pragma once
+
+#include <cstdint>
+
+#include "common/nn_geometry.h"
+
+namespace qedge::fast {
+
+struct DepthwiseQPlane {
+  const ref::NnGeometry* g = nullptr;
+  const void* x = nullptr;     // input plane, g->in_size() levels: int8 when x_signed, else uint8
+  bool x_signed = false;
+  int32_t zero_point = 0;      // x's zero point
+  const int16_t* w = nullptr;  // nine taps, the weights minus their zero point
+  int16_t* scratch = nullptr;  // depthwise_qplane_scratch_size(*g) values
+  int32_t* acc = nullptr;      // output plane: g->out_size() + kDepthwiseQPlaneSlack values (the slack is clobbered)
+};
+
+// Sums past the plane's end the kernel may write (each row is stored in whole blocks of 16 or 8).
+constexpr int64_t kDepthwiseQPlaneSlack = 16;
+
+// True when this CPU has an integer kernel for the windows of g (3x3, strides 1 or 2, no dilation).
+bool depthwise_qplane_available(const ref::NnGeometry& g);
+
+// int16 values of scratch the kernel needs for g.
+int64_t depthwise_qplane_scratch_size(const ref::NnGeometry& g);
+
+// Rows and columns of the padded input slice: every input position the windows of all outputs read. The kernels
+// compute whole blocks of outputs; the columns a block reads past a row's end are the next row's (or the scratch's
+// slack), and feed only outputs past the row's end, which are discarded, or zero weights.
+void depthwise_qplane_padded_dims(const ref::NnGeometry& g, int64_t* rows, int64_t* cols);
+
+// Computes one plane (depthwise_qplane_available holds; every |sum| of products below 2^31).
+void depthwise_qplane(const DepthwiseQPlane& p);
+
+#if defined(__x86_64__)
+// AVX2 kernel: 16 (stride 1) or 8 (stride 2) outputs of a row per step, two taps per vpmaddwd.
+void depthwise_qplane_3x3_avx2(const DepthwiseQPlane& p);
+#endif
+
+}  // namespace qedge::fast
