@@ -295,7 +295,7 @@ BENCHMARK(BM_Conv3x3Resnet18)
     ->ArgsProduct({{512}, {14}, {4, 2}})
     ->Unit(benchmark::kMillisecond);
 
-// The requantizing epilogue on one map's int32 sums (4096, in L1) to u8 levels, per-tensor output scale, a fused
+// The requantizing epilogue on one map's int32 sums (4096 or 128 per call, in L1) to u8 levels, per-tensor output scale, a fused
 // Relu: the exact form (the reference's operations, the division included, AVX2) against the certified one (1: AVX2,
 // 2: AVX-512). Items are output values.
 void BM_Requant(benchmark::State& state) {
@@ -311,7 +311,7 @@ void BM_Requant(benchmark::State& state) {
                  int_attr("out_signed", 0), int_attr("out_to", static_cast<int64_t>(DType::kUint8))}) {
     attrs.set(std::move(a));
   }
-  constexpr int64_t kN = 4096;
+  const int64_t kN = state.range(1);
   Tensor yv;
   KernelContext ctx;
   ctx.op_type = "QConv";
@@ -329,7 +329,7 @@ void BM_Requant(benchmark::State& state) {
   std::vector<uint8_t> y(kN);
   yv.data = y.data();
   for (auto _ : state) {
-    benchmark::DoNotOptimize(form == 2   ? fast::requant_certified_avx512(r, acc.data(), kN, 0, 0, yv, 0)
+    benchmark::DoNotOptimize(form == 2   ? fast::requant_rows_certified_avx512(r, acc.data(), kN, 1, kN, 0, 0, yv, 0, kN)
                              : form == 1 ? fast::requant_certified_avx2(r, acc.data(), kN, 0, 0, yv, 0)
                                          : fast::requant_avx2(r.epilogue(), acc.data(), kN, 0, 0, yv, 0));
     benchmark::ClobberMemory();
@@ -340,7 +340,7 @@ void BM_Requant(benchmark::State& state) {
   state.SkipWithError("x86-64 only");
 #endif
 }
-BENCHMARK(BM_Requant)->Arg(0)->Arg(1)->Arg(2);
+BENCHMARK(BM_Requant)->ArgsProduct({{0, 1, 2}, {4096, 128}});
 
 // Exact QConv on resnet18's 3x3 layers (u8 activations with zero point 128, s8 weights, per-channel requantization
 // to u8, pad 1, one image, one thread): the integer Winograd F(2x2, 3x3) against the path the fast QConv takes

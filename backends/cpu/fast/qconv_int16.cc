@@ -88,10 +88,8 @@ void QConvInt16::run(KernelContext& ctx, const std::vector<int16_t>& weights, co
       const int16_t* a = weights.data() + grp * mg * k;
       // Maps [m_begin, m_end) of the chunk at column j0 (nc columns, accumulators at acc with row stride nc).
       auto requant_maps = [&](const int32_t* acc, int64_t j0, int64_t nc, int64_t m_begin, int64_t m_end) {
-        for (int64_t m = m_begin; m < m_end; ++m) {
-          const int64_t map = grp * mg + m;
-          requant_run(e, acc + m * nc, nc, map, 0, y, (n * maps + map) * out_size + j0);
-        }
+        const int64_t map = grp * mg + m_begin;
+        requant_rows(e, acc + m_begin * nc, nc, m_end - m_begin, nc, map, y, (n * maps + map) * out_size + j0, out_size);
       };
       // Chunk c's accumulators into acc; returns its column count.
       auto gemm_chunk = [&](int64_t c, int32_t* acc, ThreadPool* threads) {

@@ -32,10 +32,8 @@ Status run_qconv_lowbit(KernelContext& ctx, const ref::NnGeometry& g, int64_t gr
       if (!pointwise) im2col_parallel(ctx, g, plane, cg, col, static_cast<uint8_t>(zp));
       // Each column slice is requantized while it is still in cache.
       auto requantize = [&](int64_t j0, int64_t j1) {
-        for (int64_t m = 0; m < mg; ++m) {
-          const int64_t map = grp * mg + m;
-          requant_run(epilogue, acc + m * out_size + j0, j1 - j0, map, 0, y, (n * maps + map) * out_size + j0);
-        }
+        requant_rows(epilogue, acc + j0, out_size, mg, j1 - j0, grp * mg, y, (n * maps + grp * mg) * out_size + j0,
+                     out_size);
       };
       gemm_lowbit((*weights)[static_cast<size_t>(grp)], pointwise ? plane : col, out_size, false, out_size, zp, acc,
                   out_size, ctx.threads, requantize);

@@ -69,10 +69,7 @@ Status run_qconv_xnor(KernelContext& ctx, const ref::NnGeometry& g, int64_t grou
           }
         }
       });
-      for (int64_t m = 0; m < mg; ++m) {
-        const int64_t map = grp * mg + m;
-        requant_run(epilogue, acc.data() + m * out_size, out_size, map, 0, y, (n * maps + map) * out_size);
-      }
+      requant_rows(epilogue, acc.data(), out_size, mg, out_size, grp * mg, y, (n * maps + grp * mg) * out_size, out_size);
     }
   }
   return Status::Ok();

@@ -88,10 +88,11 @@ int64_t requant_certified_avx2(const Requant& r, const int32_t* acc, int64_t n, 
 // qadd_avx2's contract for the certified form (c.on): all n levels, or 0 on a CPU without AVX2 and FMA.
 int64_t qadd_certified_avx2(const ref::IntLinearEpilogue& e, const CertifiedQAdd& c, const QAddOperand& a,
                             const QAddOperand& b, int64_t n, Tensor& y, int64_t base);
-// The same, sixteen lanes at a time with masked tails (all n or 0 when the CPU lacks AVX-512 or y's type is not an
-// 8-, 16- or 32-bit integer), for the same levels.
-int64_t requant_certified_avx512(const Requant& r, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step,
-                                 Tensor& y, int64_t base);
+// The certified form sixteen lanes at a time with masked tails, on `rows` runs of n sums: run k at acc + k * ld_acc,
+// channel c0 + k (c_step 0; one run may have c_step 1), levels at y[base + k * ld_y, + n). False, with nothing
+// stored, when the CPU lacks AVX-512 or y's type is not an 8-, 16- or 32-bit integer.
+bool requant_rows_certified_avx512(const Requant& r, const int32_t* acc, int64_t ld_acc, int64_t rows, int64_t n,
+                                   int64_t c0, int64_t c_step, Tensor& y, int64_t base, int64_t ld_y);
 #endif
 
 // The whole run: the certified form, else requant_avx2, then the scalar epilogue for what remains.
@@ -101,8 +102,8 @@ inline void requant_run(const Requant& r, const int32_t* acc, int64_t n, int64_t
 #if defined(__x86_64__)
   int64_t i = 0;
   if (r.certified().on) {
-    i = requant_certified_avx512(r, acc, n, c0, c_step, y, base);
-    if (i == 0) i = requant_certified_avx2(r, acc, n, c0, c_step, y, base);
+    if (requant_rows_certified_avx512(r, acc, n, 1, n, c0, c_step, y, base, n)) return;
+    i = requant_certified_avx2(r, acc, n, c0, c_step, y, base);
   } else {
     i = requant_avx2(e, acc, n, c0, c_step, y, base);
   }
@@ -112,6 +113,16 @@ inline void requant_run(const Requant& r, const int32_t* acc, int64_t n, int64_t
   for (; i < n; ++i) {
     e.store(y, base + i, c0 + i * c_step, static_cast<double>(acc[i]));
   }
+}
+
+// requant_run on `rows` runs of n sums: run k at acc + k * ld_acc with channel c0 + k, its levels (or values) at
+// y[base + k * ld_y, + n).
+inline void requant_rows(const Requant& r, const int32_t* acc, int64_t ld_acc, int64_t rows, int64_t n, int64_t c0,
+                         Tensor& y, int64_t base, int64_t ld_y) {
+#if defined(__x86_64__)
+  if (r.certified().on && requant_rows_certified_avx512(r, acc, ld_acc, rows, n, c0, 0, y, base, ld_y)) return;
+#endif
+  for (int64_t k = 0; k < rows; ++k) requant_run(r, acc + k * ld_acc, n, c0 + k, 0, y, base + k * ld_y);
 }
 
 // requant_run for Y[rows, n] (channel = column) from acc_t[n, rows] = Y^T, as the GEMMs that take the weights as

@@ -1,7 +1,8 @@
 // Compiled with -mavx512f -mavx512bw -mavx512vl; entered only when cpu_features() reports AVX-512 (the avx512_vnni
 // group). The certified requantization of requant_certified_avx2.cc, sixteen lanes per step: the same operations on
 // the same constants, so the levels and the lanes sent back to the scalar epilogue are the same; the last partial
-// group is loaded and stored under a mask.
+// group is loaded and stored under a mask. Whole blocks of rows per call, so that a GEMM's block of maps pays the
+// dispatch once.
 #include <immintrin.h>
 
 #include "qedge/cpu_fast/cpu_features.h"
@@ -75,23 +76,26 @@ bool each_sixteen(Tensor& y, int64_t base, const Group& group) {
 
 }  // namespace
 
-int64_t requant_certified_avx512(const Requant& r, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step,
-                                 Tensor& y, int64_t base) {
-  if (!cpu_features().avx512_vnni || (c_step != 0 && c_step != 1)) return 0;
+bool requant_rows_certified_avx512(const Requant& r, const int32_t* acc, int64_t ld_acc, int64_t rows, int64_t n,
+                                   int64_t c0, int64_t c_step, Tensor& y, int64_t base, int64_t ld_y) {
+  if (!cpu_features().avx512_vnni || (c_step != 0 && c_step != 1) || (rows > 1 && c_step != 0)) return false;
   const ref::IntLinearEpilogue& e = r.epilogue();
-  const CertifiedSixteen sixteen(r.certified(), c0, c_step);
-  const bool stored = each_sixteen(y, base, [&](const auto& store) {
-    for (int64_t i = 0; i < n; i += 16) {
-      const __mmask16 lanes = n - i >= 16 ? __mmask16{0xffff} : static_cast<__mmask16>((1u << (n - i)) - 1);
-      __mmask16 certain;
-      store(i, sixteen(acc, i, lanes, &certain), lanes);
-      for (unsigned rest = lanes & ~certain; rest != 0; rest &= rest - 1) {
-        const int64_t k = i + __builtin_ctz(rest);
-        e.store(y, base + k, c0 + k * c_step, static_cast<double>(acc[k]));
+  return each_sixteen(y, base, [&](const auto& store) {
+    for (int64_t row = 0; row < rows; ++row) {
+      const int32_t* a = acc + row * ld_acc;
+      const int64_t c = c0 + row, out = row * ld_y;
+      const CertifiedSixteen sixteen(r.certified(), c, c_step);
+      for (int64_t i = 0; i < n; i += 16) {
+        const __mmask16 lanes = n - i >= 16 ? __mmask16{0xffff} : static_cast<__mmask16>((1u << (n - i)) - 1);
+        __mmask16 certain;
+        store(out + i, sixteen(a, i, lanes, &certain), lanes);
+        for (unsigned rest = lanes & ~certain; rest != 0; rest &= rest - 1) {
+          const int64_t k = i + __builtin_ctz(rest);
+          e.store(y, base + out + k, c + k * c_step, static_cast<double>(a[k]));
+        }
       }
     }
   });
-  return stored ? n : 0;
 }
 
 }  // namespace qedge::fast

@@ -27,10 +27,9 @@ Status run_qconv_vnni(KernelContext& ctx, const ref::NnGeometry& g, int64_t grou
       const uint8_t* plane = xu + (n * d.channels + grp * d.cg) * d.in_size;
       if (!pointwise) im2col_parallel(ctx, g, plane, d.cg, col, zp);
       auto requantize = [&](int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
-        for (int64_t m = i0; m < i1; ++m) {
-          const int64_t map = grp * d.mg + m;
-          requant_run(epilogue, acc + m * d.out_size + j0, j1 - j0, map, 0, y, (n * d.maps + map) * d.out_size + j0);
-        }
+        const int64_t map = grp * d.mg + i0;
+        requant_rows(epilogue, acc + i0 * d.out_size + j0, d.out_size, i1 - i0, j1 - j0, map, y,
+                     (n * d.maps + map) * d.out_size + j0, d.out_size);
       };
       gemm_vnni((*weights)[static_cast<size_t>(grp)], pointwise ? plane : col, d.out_size, false, d.out_size, acc,
                 d.out_size, ctx.threads, requantize);
