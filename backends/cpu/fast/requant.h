@@ -1,6 +1,6 @@
 // Vectorized requantizing epilogue for the fast integer ops: the common case of ref::IntLinearEpilogue (an output
-// quantizer with round-half-even, QONNX or ONNX zero-point rule, not bipolar), eight elements at a time, with levels
-// bit-identical to the scalar epilogue. Two forms:
+// quantizer with round-half-even, QONNX or ONNX zero-point rule, not bipolar), eight or sixteen elements at a time,
+// with levels bit-identical to the scalar epilogue. Two forms:
 //  - certified (requant_certified_avx2.cc): the value divided by the output scale computed as one float multiply and
 //    add with constants folded at prepare, plus a rigorous bound on its distance from the reference's value; a level
 //    is kept only where no rounding boundary lies within that bound, and the rare others take the scalar epilogue;
@@ -78,9 +78,6 @@ int64_t qadd_avx2(const ref::IntLinearEpilogue& e, const QAddOperand& a, const Q
 // The same for a Quantize step: the levels of x[0, n) into y[base, base + n); returns how many it wrote (a multiple
 // of 8).
 int64_t quantize_avx2(const ref::QuantizeSpec& spec, const float* x, int64_t n, Tensor& y, int64_t base);
-#endif
-
-#if defined(__x86_64__)
 // requant_avx2's contract for an epilogue with the certified form (r.certified().on); returns 0 on a CPU without
 // AVX2 and FMA.
 int64_t requant_certified_avx2(const Requant& r, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step, Tensor& y,
@@ -99,16 +96,14 @@ bool requant_rows_certified_avx512(const Requant& r, const int32_t* acc, int64_t
 inline void requant_run(const Requant& r, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step, Tensor& y,
                         int64_t base) {
   const ref::IntLinearEpilogue& e = r.epilogue();
-#if defined(__x86_64__)
   int64_t i = 0;
+#if defined(__x86_64__)
   if (r.certified().on) {
     if (requant_rows_certified_avx512(r, acc, n, 1, n, c0, c_step, y, base, n)) return;
     i = requant_certified_avx2(r, acc, n, c0, c_step, y, base);
   } else {
     i = requant_avx2(e, acc, n, c0, c_step, y, base);
   }
-#else
-  int64_t i = 0;
 #endif
   for (; i < n; ++i) {
     e.store(y, base + i, c0 + i * c_step, static_cast<double>(acc[i]));
