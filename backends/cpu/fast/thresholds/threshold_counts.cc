@@ -35,7 +35,8 @@ Status ThresholdCounts::prepare(const KernelContext& ctx) {
   if (!t.constant || !t.has_value || t.data == nullptr) return Status::Ok();
   const float* tv = t.data_as<float>();
   const int64_t rows = t.shape[0], steps = l_.steps;
-  if (steps >= kSearchSteps && steps <= kMaxSearchSteps && sorted_without_nan(tv, rows, steps)) {
+  const int64_t search_steps = channel_form_ ? kSearchStepsChannels : kSearchStepsPlane;
+  if (steps >= search_steps && steps <= kMaxSearchSteps && sorted_without_nan(tv, rows, steps)) {
     while ((int64_t{1} << levels_) - 1 < steps) ++levels_;
     const int64_t width = (int64_t{1} << levels_) - 1;
     search_.assign(static_cast<size_t>(rows * width), std::numeric_limits<float>::quiet_NaN());

@@ -4,8 +4,8 @@
 //   - Global thresholds, or NCHW planes: one thresholds row against a run of values (threshold_rows.h, lane_stride 0).
 //   - Per-channel thresholds with the channel axis innermost (channel-last layouts, and [N, C] inputs): consecutive
 //     channels per vector, from a transposed [S, C] copy of constant thresholds (else gathered).
-//   - Constant thresholds with kSearchSteps or more per row, every row sorted ascending without NaN (checked once at
-//     prepare): a binary search in NaN-padded copies of the rows, in either layout.
+//   - Constant thresholds with many steps per row (kSearchStepsPlane / kSearchStepsChannels or more), every row
+//     sorted ascending without NaN (checked once at prepare): a binary search in NaN-padded copies of the rows.
 // Work splits across threads by runs when the tensor is large.
 #pragma once
 
@@ -19,8 +19,11 @@ namespace qedge::fast {
 
 class ThresholdCounts {
  public:
-  // Rows of at least this many thresholds take the binary search when they can.
-  static constexpr int64_t kSearchSteps = 16;
+  // Rows of at least this many thresholds take the binary search when they can: where it overtook the linear count
+  // in BM_MultiThreshold (AVX2, 64x56x56). Vectors along a plane search one table (the top levels by permute);
+  // vectors across channels gather from eight tables, while their linear count loads adjacent thresholds.
+  static constexpr int64_t kSearchStepsPlane = 32;
+  static constexpr int64_t kSearchStepsChannels = 64;
 
   // X and thresholds are inputs 0 and 1 of ctx; the layout has been checked (ref::threshold_layout).
   Status prepare(const KernelContext& ctx);

@@ -1,8 +1,8 @@
 // The fast MultiThreshold and Thresholds kernels (backends/cpu/fast/thresholds/) against the reference, bit for bit:
-// NCHW planes, channel-last and [N, C] inputs, global and per-channel thresholds, S = 1, 3, 15, 16, 17, 255, sorted
-// (the binary search), unsorted, repeated and NaN thresholds, constant or not; X with NaN, infinities, signed zeros and
-// values equal to a threshold; float outputs with out_scale / out_bias and the integer `to` types, bipolar included;
-// 1 and 3 threads.
+// NCHW planes, channel-last and [N, C] inputs, global and per-channel thresholds, S from 1 to 255 on both sides of
+// where the binary search starts; sorted (the search), unsorted, repeated and NaN thresholds, constant or not; X with
+// NaN, infinities, signed zeros and values equal to a threshold; float outputs with out_scale / out_bias and the
+// integer `to` types, bipolar included; 1 and 3 threads.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -105,7 +105,7 @@ const std::vector<Case>& cases() {
 TEST(FastThresholds, MultiThresholdMatchesReferenceBitForBit) {
   std::mt19937 rng(5);
   for (const Case& base : cases()) {
-    for (int64_t steps : {1, 3, 15, 16, 17, 255}) {
+    for (int64_t steps : {1, 3, 15, 16, 31, 32, 63, 64, 255}) {
       for (Kind kind : {Kind::kSorted, Kind::kUnsorted, Kind::kWithNan, Kind::kSortedWithInf}) {
         for (bool global : {false, true}) {
           const int64_t rows = global ? 1 : channels_of(base);
@@ -131,7 +131,7 @@ TEST(FastThresholds, IntegerLevelsMatchReferenceBitForBit) {
     bool bipolar;
   };
   for (const Case& base : cases()) {
-    for (int64_t steps : {1, 3, 16, 255}) {
+    for (int64_t steps : {1, 3, 16, 32, 64, 255}) {
       for (Out out : {Out{DType::kUint8, false}, Out{DType::kInt8, false}, Out{DType::kInt16, false},
                       Out{DType::kUint16, false}, Out{DType::kInt32, false}, Out{DType::kInt8, true},
                       Out{DType::kInt32, true}}) {
