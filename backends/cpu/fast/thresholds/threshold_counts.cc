@@ -64,7 +64,9 @@ void ThresholdCounts::run(const KernelContext& ctx, const Emit& emit) const {
     units = n / channels;  // one unit per row of channels
     work = [&](int64_t begin, int64_t end) {
       for (int64_t p = begin; p < end; ++p) {
-        for (int64_t c = 0; c < channels; c += kChunk) count_channels(s, c, p * channels + c, std::min(kChunk, channels - c), emit);
+        for (int64_t c = 0; c < channels; c += kChunk) {
+          count_channels(s, c, p * channels + c, std::min(kChunk, channels - c), emit);
+        }
       }
     };
   } else {

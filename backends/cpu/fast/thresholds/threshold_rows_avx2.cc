@@ -18,7 +18,8 @@ inline __m256i reach(__m256 x, __m256 t, __m256i count) {
 }
 
 inline __m256i lane_offsets(int64_t lane_stride) {
-  return _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(static_cast<int32_t>(lane_stride)));
+  return _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                            _mm256_set1_epi32(static_cast<int32_t>(lane_stride)));
 }
 
 // One row for all values: each threshold broadcast once per kUnroll vectors.

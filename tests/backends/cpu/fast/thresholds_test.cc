@@ -138,7 +138,8 @@ TEST(FastThresholds, IntegerLevelsMatchReferenceBitForBit) {
         if ((out.bipolar && steps != 1) || (out.to == DType::kInt8 && steps > 127)) continue;
         const int64_t rows = channels_of(base);
         const std::vector<float> t = make_thresholds(rows, steps, rng() % 2 ? Kind::kSorted : Kind::kUnsorted, rng);
-        const TensorData x = make_tensor<float>(DType::kFloat32, base.shape, make_values(num_elements(base.shape), t, rng));
+        const TensorData x =
+            make_tensor<float>(DType::kFloat32, base.shape, make_values(num_elements(base.shape), t, rng));
         SCOPED_TRACE("S " + std::to_string(steps) + " to " + dtype_name(out.to) + (out.bipolar ? " bipolar" : ""));
         expect_identical("Thresholds",
                          {string_attr("data_layout", base.layout), int_attr("to", static_cast<int64_t>(out.to)),
