@@ -700,6 +700,41 @@ void global_average_pool_bench(benchmark::State& state, bool fast_path) {
 BENCHMARK_CAPTURE(global_average_pool_bench, Fast, true);
 BENCHMARK_CAPTURE(global_average_pool_bench, Ref, false);
 
+// A standalone FINN MultiThreshold on a 64x56x56 activation, per-channel thresholds sorted ascending (a model
+// constant), S = 3 (2-bit levels) or 255 (8-bit levels: the fast kernel's binary search); Args: S, 1 for the fast
+// kernel (0 the reference), 1 for NHWC (data_layout, vectors across channels) or 0 for NCHW (vectors along planes).
+void BM_MultiThreshold(benchmark::State& state) {
+  const int64_t c = 64, hw = 56, steps = state.range(0);
+  const bool nhwc = state.range(2) != 0;
+  std::vector<float> t = random_floats(static_cast<size_t>(c * steps));
+  for (int64_t r = 0; r < c; ++r) std::sort(t.begin() + r * steps, t.begin() + (r + 1) * steps);
+  const Dims shape = nhwc ? Dims{1, hw, hw, c} : Dims{1, c, hw, hw};
+  TensorData x = testing::make_tensor<float>(DType::kFloat32, shape, random_floats(static_cast<size_t>(c * hw * hw)));
+  TensorData th = testing::make_tensor<float>(DType::kFloat32, {c, steps}, t);
+  const KernelRegistry& registry = state.range(1) ? fast_registry() : testing::ref_registry();
+  std::unique_ptr<OpKernel> kernel = (*registry.find("qonnx.custom_op.general", "MultiThreshold"))();
+  AttrMap attrs;
+  attrs.set(string_attr("data_layout", nhwc ? "NHWC" : "NCHW"));
+  Tensor xv = x.view(), tv = th.view(), y;
+  tv.constant = true;
+  KernelContext ctx;
+  ctx.op_type = "MultiThreshold";
+  ctx.domain = "qonnx.custom_op.general";
+  ctx.opset = 1;
+  ctx.attrs = &attrs;
+  ctx.inputs = {&xv, &tv};
+  ctx.outputs = {&y};
+  if (!kernel->prepare(ctx).ok()) std::abort();
+  std::vector<uint8_t> out(y.nbytes());
+  y.data = out.data();
+  for (auto _ : state) {
+    if (!kernel->run(ctx).ok()) std::abort();
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * xv.numel());
+}
+BENCHMARK(BM_MultiThreshold)->ArgsProduct({{3, 255}, {0, 1}, {0, 1}});
+
 }  // namespace
 }  // namespace qedge::perf
 

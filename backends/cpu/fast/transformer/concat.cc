@@ -6,7 +6,7 @@
 
 #include "common/shape_util.h"
 #include "fallback_kernel.h"
-#include "transformer/kernel_support.h"
+#include "kernel_support.h"
 
 namespace qedge::fast {
 namespace {

@@ -6,7 +6,7 @@
 #include "common/shape_util.h"
 #include "fallback_kernel.h"
 #include "qedge/cpu_fast/cpu_features.h"
-#include "transformer/kernel_support.h"
+#include "kernel_support.h"
 #include "transformer/row_kernels.h"
 
 namespace qedge::fast {

@@ -1,6 +1,6 @@
-// What the fast transformer kernels share: they differ from the reference only in how they run, so prepare runs the
-// reference kernel's prepare (same checks, messages and output shapes); row-wise kernels split rows across threads
-// when there are enough values.
+// What the fast kernels that differ from the reference only in how they run share (transformer/, thresholds/):
+// prepare runs the reference kernel's prepare (same checks, messages and output shapes); row-wise kernels split rows
+// across threads when there are enough values.
 #pragma once
 
 #include <functional>
