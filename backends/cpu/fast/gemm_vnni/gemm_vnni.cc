@@ -1,6 +1,6 @@
-// The VNNI GEMM driver: per block of rows and columns, columns in kNc slices and k in kKc slices whose B slice is
-// packed into 32-column panels, then the 8 x 32 micro-kernel over the weights' 8-row panels (packed once, whole k,
-// so a slice is an offset). A B panel (kKc x 32 bytes) stays in L1 while the row panels of the slice stream from L2.
+// The VNNI GEMM driver: per block of rows and columns, columns in kNc slices and k in kKc slices whose B slice the
+// B source packs into 32-column panels (from a matrix in memory, or from a convolution's input in place), then the
+// 8 x 32 micro-kernel over the weights' 8-row panels (packed once, whole k, so a slice is an offset). A B panel (kKc x 32 bytes) stays in L1 while the row panels of the slice stream from L2.
 #include <algorithm>
 #include <cstdlib>
 
@@ -18,8 +18,8 @@ constexpr int64_t kMaxActivation = 255;
 constexpr int64_t kMaxWeight = 128;
 
 #if defined(__x86_64__)
-void gemm_block(const VnniWeights& w, const uint8_t* b, int64_t ldb, bool trans_b, int32_t* c, int64_t ldc,
-                int64_t i0, int64_t i1, int64_t j0, int64_t j1, const VnniBlockDone& done) {
+void gemm_block(const VnniWeights& w, const VnniPanelSource& b, int32_t* c, int64_t ldc, int64_t i0, int64_t i1,
+                int64_t j0, int64_t j1, const VnniBlockDone& done) {
   thread_local std::vector<uint8_t> pb;
   pb.resize(static_cast<size_t>(kKc * kNc));
   for (int64_t jc = j0; jc < j1; jc += kNc) {
@@ -27,8 +27,7 @@ void gemm_block(const VnniWeights& w, const uint8_t* b, int64_t ldb, bool trans_
     for (int64_t pc = 0; pc < w.k; pc += kKc) {
       const int64_t kc = std::min(kKc, w.k - pc), kq = (kc + 3) / 4;
       for (int64_t jr = 0; jr < nc; jr += kVnniNr) {
-        const uint8_t* bs = trans_b ? b + (jc + jr) * ldb + pc : b + pc * ldb + jc + jr;
-        pack_b_panel_vnni_avx512(bs, ldb, trans_b, kc, kq, std::min(kVnniNr, nc - jr), pb.data() + jr * 4 * kq);
+        b.pack(pc, kc, kq, jc + jr, std::min(kVnniNr, nc - jr), pb.data() + jr * 4 * kq);
       }
       for (int64_t jr = 0; jr < nc; jr += kVnniNr) {
         const uint8_t* bp = pb.data() + jr * 4 * kq;
@@ -42,6 +41,20 @@ void gemm_block(const VnniWeights& w, const uint8_t* b, int64_t ldb, bool trans_
     if (done) done(i0, i1, jc, jc + nc);
   }
 }
+
+// B in memory, row-major or transposed.
+class MatrixPanels final : public VnniPanelSource {
+ public:
+  MatrixPanels(const uint8_t* b, int64_t ldb, bool trans) : b_(b), ldb_(ldb), trans_(trans) {}
+  void pack(int64_t p0, int64_t kc, int64_t kq, int64_t j0, int64_t cols, uint8_t* out) const override {
+    pack_b_panel_vnni_avx512(trans_ ? b_ + j0 * ldb_ + p0 : b_ + p0 * ldb_ + j0, ldb_, trans_, kc, kq, cols, out);
+  }
+
+ private:
+  const uint8_t* b_;
+  int64_t ldb_;
+  bool trans_;
+};
 #endif
 
 }  // namespace
@@ -74,8 +87,8 @@ VnniWeights pack_vnni_weights(const double* w, int64_t m, int64_t k, int64_t row
   return out;
 }
 
-void gemm_vnni(const VnniWeights& w, const uint8_t* b, int64_t ldb, bool trans_b, int64_t n, int32_t* c, int64_t ldc,
-               ThreadPool* threads, const VnniBlockDone& done) {
+void gemm_vnni(const VnniWeights& w, const VnniPanelSource& b, int64_t n, int32_t* c, int64_t ldc, ThreadPool* threads,
+               const VnniBlockDone& done) {
   if (w.m <= 0 || n <= 0) return;
   if (w.k <= 0) {
     for (int64_t i = 0; i < w.m; ++i) std::fill(c + i * ldc, c + i * ldc + n, 0);
@@ -86,19 +99,29 @@ void gemm_vnni(const VnniWeights& w, const uint8_t* b, int64_t ldb, bool trans_b
   const int64_t col_panels = (n + kVnniNr - 1) / kVnniNr, row_panels = (w.m + kVnniMr - 1) / kVnniMr;
   const int64_t workers = threads ? threads->num_threads() : 1;
   if (workers <= 1) {
-    gemm_block(w, b, ldb, trans_b, c, ldc, 0, w.m, 0, n, done);
+    gemm_block(w, b, c, ldc, 0, w.m, 0, n, done);
   } else if (col_panels >= 4 * workers || row_panels < 2 * workers) {
     threads->parallel_for(col_panels, [&](int64_t begin, int64_t end) {
-      gemm_block(w, b, ldb, trans_b, c, ldc, 0, w.m, begin * kVnniNr, std::min(end * kVnniNr, n), done);
+      gemm_block(w, b, c, ldc, 0, w.m, begin * kVnniNr, std::min(end * kVnniNr, n), done);
     });
   } else {
     // Few columns (deep layers on small images): every worker packs the whole of B for its own rows.
     threads->parallel_for(row_panels, [&](int64_t begin, int64_t end) {
-      gemm_block(w, b, ldb, trans_b, c, ldc, begin * kVnniMr, std::min(end * kVnniMr, w.m), 0, n, done);
+      gemm_block(w, b, c, ldc, begin * kVnniMr, std::min(end * kVnniMr, w.m), 0, n, done);
     });
   }
 #else
-  (void)b, (void)ldb, (void)trans_b, (void)c, (void)ldc, (void)threads;
+  (void)b, (void)c, (void)ldc, (void)threads;
+  std::abort();  // gemm_vnni_available() is false off x86-64: callers never get here.
+#endif
+}
+
+void gemm_vnni(const VnniWeights& w, const uint8_t* b, int64_t ldb, bool trans_b, int64_t n, int32_t* c, int64_t ldc,
+               ThreadPool* threads, const VnniBlockDone& done) {
+#if defined(__x86_64__)
+  gemm_vnni(w, MatrixPanels(b, ldb, trans_b), n, c, ldc, threads, done);
+#else
+  (void)w, (void)b, (void)ldb, (void)trans_b, (void)n, (void)c, (void)ldc, (void)threads, (void)done;
   std::abort();  // gemm_vnni_available() is false off x86-64: callers never get here.
 #endif
 }

@@ -1,7 +1,9 @@
-// QConv on the VNNI GEMM (see vnni_ops.h). im2col runs across the threads; each finished block of the GEMM is
-// requantized while it is still in cache. Scratch as the low-bit QConv's (int_op_scratch.h).
+// QConv on the VNNI GEMM (see vnni_ops.h). The B panels are packed straight from the input planes (implicit im2col,
+// im2col_panels_vnni.h), or from the planes as a matrix for a 1x1 convolution with stride 1; each finished block of
+// the GEMM is requantized while it is still in cache. Scratch as the low-bit QConv's (int_op_scratch.h).
 #include <vector>
 
+#include "gemm_vnni/im2col_panels_vnni.h"
 #include "gemm_vnni/vnni_ops.h"
 #include "im2col.h"
 #include "int_op_scratch.h"
@@ -19,21 +21,23 @@ Status run_qconv_vnni(KernelContext& ctx, const ref::NnGeometry& g, int64_t grou
   const uint8_t* xu = u8_activations(ctx, &scratch.shifted);
   const auto zp = static_cast<uint8_t>(*u8_zero_point(ctx));
   const bool pointwise = is_pointwise(g);
-  uint8_t* col = pointwise ? nullptr : scratch.col.grow(static_cast<size_t>(d.k * d.out_size));
   int32_t* acc = scratch.acc.grow(static_cast<size_t>(d.mg * d.out_size));
   Tensor& y = *ctx.output(0);
   for (int64_t n = 0; n < d.batch; ++n) {
     for (int64_t grp = 0; grp < group; ++grp) {
       const uint8_t* plane = xu + (n * d.channels + grp * d.cg) * d.in_size;
-      if (!pointwise) im2col_parallel(ctx, g, plane, d.cg, col, zp);
       auto requantize = [&](int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
         for (int64_t m = i0; m < i1; ++m) {
           const int64_t map = grp * d.mg + m;
           requant_run(epilogue, acc + m * d.out_size + j0, j1 - j0, map, 0, y, (n * d.maps + map) * d.out_size + j0);
         }
       };
-      gemm_vnni((*weights)[static_cast<size_t>(grp)], pointwise ? plane : col, d.out_size, false, d.out_size, acc,
-                d.out_size, ctx.threads, requantize);
+      const VnniWeights& w = (*weights)[static_cast<size_t>(grp)];
+      if (pointwise) {
+        gemm_vnni(w, plane, d.out_size, false, d.out_size, acc, d.out_size, ctx.threads, requantize);
+      } else {
+        gemm_vnni(w, VnniIm2colPanels(g, plane, zp), d.out_size, acc, d.out_size, ctx.threads, requantize);
+      }
     }
   }
   return Status::Ok();

@@ -38,9 +38,21 @@ VnniWeights pack_vnni_weights(const double* w, int64_t m, int64_t k, int64_t row
 // still in cache (the callers requantize there).
 using VnniBlockDone = std::function<void(int64_t i0, int64_t i1, int64_t j0, int64_t j1)>;
 
-// C[i, j] = sum_p W'[i, p] * (B[p, j] - b_zero_point) for i < w.m, j < n. B is [K, N] with row stride ldb, or
-// [N, K] (element (p, j) at b[j * ldb + p]) when trans_b. Work is split across `threads` (null: one thread) by
-// column panels, or by row panels when there are few columns. Needs gemm_vnni_available().
+// Where B comes from: packs B[p0 : p0 + kc, j0 : j0 + cols] (kc <= 4 * kq, cols <= 32) into the micro-kernel's
+// panel of kq quads of k (per quad 128 bytes, column j's 4 bytes at 4 * j; what lies past kc and cols is multiplied
+// by zero weights or not stored). Called concurrently from the GEMM's workers.
+class VnniPanelSource {
+ public:
+  virtual ~VnniPanelSource() = default;
+  virtual void pack(int64_t p0, int64_t kc, int64_t kq, int64_t j0, int64_t cols, uint8_t* out) const = 0;
+};
+
+// C[i, j] = sum_p W'[i, p] * (B[p, j] - b_zero_point) for i < w.m, j < n. Work is split across `threads` (null:
+// one thread) by column panels, or by row panels when there are few columns. Needs gemm_vnni_available().
+void gemm_vnni(const VnniWeights& w, const VnniPanelSource& b, int64_t n, int32_t* c, int64_t ldc, ThreadPool* threads,
+               const VnniBlockDone& done = nullptr);
+
+// The same for B in memory: [K, N] with row stride ldb, or [N, K] (element (p, j) at b[j * ldb + p]) when trans_b.
 void gemm_vnni(const VnniWeights& w, const uint8_t* b, int64_t ldb, bool trans_b, int64_t n, int32_t* c, int64_t ldc,
                ThreadPool* threads, const VnniBlockDone& done = nullptr);
 
