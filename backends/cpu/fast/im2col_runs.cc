@@ -35,32 +35,51 @@ void Im2colPanelRuns::plan(const ref::NnGeometry& g, int64_t j0, int64_t cols, i
     col += len, o2 = 0;
     if (++o1 == g.out[1]) o1 = 0, ++o0;
   }
-  // A slot per tap and segment, left empty where the segment reads only padding for the tap.
-  per_tap_ = static_cast<int64_t>(segments_.size());
-  runs_.assign(static_cast<size_t>(count * per_tap_), Im2colRun{0, 0, 0, 0});
-  inside_.assign(static_cast<size_t>(count), 0);
-  const int64_t s = g.stride[2];
-  // Tap (k0, k1, k2), counted on from tap0.
-  int64_t k2 = tap0 % g.kernel[2], k1 = tap0 / g.kernel[2] % g.kernel[1], k0 = tap0 / g.kernel[2] / g.kernel[1];
-  for (int64_t i = 0; i < count; ++i) {
-    Im2colRun* run = runs_.data() + i * per_tap_;
-    for (const Segment& seg : segments_) {
-      const int64_t i0 = seg.o0 * g.stride[0] - g.pad_begin[0] + k0 * g.dilation[0];
-      const int64_t i1 = seg.o1 * g.stride[1] - g.pad_begin[1] + k1 * g.dilation[1];
-      if (i0 < 0 || i0 >= g.in[0] || i1 < 0 || i1 >= g.in[1]) continue;
+  const auto nseg = static_cast<int64_t>(segments_.size());
+  const int64_t s = g.stride[2], kernel01 = g.kernel[0] * g.kernel[1];
+  // A tap's run over a segment combines the segment's run along its input row for the tap's kernel column k2 with
+  // that row's place in the plane for its kernel row (k0, k1): each computed once per panel, not per tap.
+  along_.resize(static_cast<size_t>(g.kernel[2] * nseg));
+  for (int64_t k2 = 0; k2 < g.kernel[2]; ++k2) {
+    for (int64_t i = 0; i < nseg; ++i) {
+      const Segment& seg = segments_[static_cast<size_t>(i)];
       const int64_t off = seg.o2 * s - g.pad_begin[2] + k2 * g.dilation[2];
       const auto [lo, hi] = inside_outputs(off, s, g.in[2], seg.len);
-      if (lo == hi) continue;
-      // Panel column c of the segment reads (i0 * in1 + i1) * in2 + off + (c - seg.col) * s.
-      const uint64_t columns = bit_range(seg.col + lo, hi - lo);
-      *run++ = {(i0 * g.in[1] + i1) * g.in[2] + off - seg.col * s, spread(columns, s),
-                static_cast<int32_t>(seg.col + lo), static_cast<int32_t>(hi - lo)};
-      inside_[static_cast<size_t>(i)] |= static_cast<uint32_t>(columns);
+      // Panel column c of the segment reads input column off + (c - seg.col) * s of its row.
+      const uint64_t columns = lo < hi ? bit_range(seg.col + lo, hi - lo) : 0;
+      along_[static_cast<size_t>(k2 * nseg + i)] = {
+          {off - seg.col * s, spread(columns, s), static_cast<int32_t>(seg.col + lo), static_cast<int32_t>(hi - lo)},
+          static_cast<uint32_t>(columns)};
     }
-    if (++k2 == g.kernel[2]) {
-      k2 = 0;
-      if (++k1 == g.kernel[1]) k1 = 0, k0 = k0 + 1 == g.kernel[0] ? 0 : k0 + 1;
+  }
+  rows_.resize(static_cast<size_t>(kernel01 * nseg));
+  for (int64_t k01 = 0; k01 < kernel01; ++k01) {
+    const int64_t k0 = k01 / g.kernel[1], k1 = k01 % g.kernel[1];
+    for (int64_t i = 0; i < nseg; ++i) {
+      const Segment& seg = segments_[static_cast<size_t>(i)];
+      const int64_t i0 = seg.o0 * g.stride[0] - g.pad_begin[0] + k0 * g.dilation[0];
+      const int64_t i1 = seg.o1 * g.stride[1] - g.pad_begin[1] + k1 * g.dilation[1];
+      const bool inside = i0 >= 0 && i0 < g.in[0] && i1 >= 0 && i1 < g.in[1];
+      rows_[static_cast<size_t>(k01 * nseg + i)] = inside ? (i0 * g.in[1] + i1) * g.in[2] : -1;
     }
+  }
+  // A slot per tap and segment, left empty where the segment reads only padding for the tap.
+  per_tap_ = nseg;
+  runs_.resize(static_cast<size_t>(count * nseg));
+  inside_.resize(static_cast<size_t>(count));
+  int64_t k2 = tap0 % g.kernel[2], k01 = tap0 / g.kernel[2];  // tap0 + i, counted on
+  for (int64_t i = 0; i < count; ++i) {
+    uint32_t inside = 0;
+    for (int64_t j = 0; j < nseg; ++j) {
+      const Along& a = along_[static_cast<size_t>(k2 * nseg + j)];
+      const int64_t row = rows_[static_cast<size_t>(k01 * nseg + j)];
+      const bool live = row >= 0 && a.columns != 0;
+      runs_[static_cast<size_t>(i * nseg + j)] =
+          live ? Im2colRun{row + a.run.start, a.run.reads, a.run.first, a.run.count} : Im2colRun{0, 0, 0, 0};
+      inside |= live ? a.columns : 0;
+    }
+    inside_[static_cast<size_t>(i)] = inside;
+    if (++k2 == g.kernel[2]) k2 = 0, k01 = k01 + 1 == kernel01 ? 0 : k01 + 1;
   }
 }
 

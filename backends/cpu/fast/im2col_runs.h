@@ -37,7 +37,14 @@ class Im2colPanelRuns {
   struct Segment {
     int64_t o0, o1, o2, col, len;
   };
+  // A segment's run along its input row for one kernel column (start relative to the row), and its columns.
+  struct Along {
+    Im2colRun run;
+    uint32_t columns;
+  };
   std::vector<Segment> segments_;
+  std::vector<Along> along_;
+  std::vector<int64_t> rows_;  // per kernel row and segment: the input row's offset in the plane, -1 in the padding
   std::vector<Im2colRun> runs_;
   std::vector<uint32_t> inside_;
   int64_t per_tap_ = 0;
