@@ -25,12 +25,14 @@ void pack_b_panel_vnni_avx512(const uint8_t* b, int64_t ldb, bool trans, int64_t
                               uint8_t* out);
 
 // One B panel of im2col(x) packed straight from the input planes, without the column matrix: k row c * taps + tap
-// reads channel c's plane (at x + c * in_size) through the panel's runs of that tap (im2col_runs.h).
+// (channel-major), or tap * channels + c (tap_major: channels and kc multiples of 4), reads channel c's plane (at
+// x + c * in_size) through the panel's runs of that tap (im2col_runs.h).
 struct VnniIm2colPanel {
   const uint8_t* x;
-  int64_t in_size, taps;
+  int64_t in_size, taps, channels;
+  bool tap_major;
   int64_t stride;          // along the innermost axis
-  const Im2colRun* runs;   // Im2colPanelRuns::plan from the tap of k row p0, for min(taps, kc) taps
+  const Im2colRun* runs;   // Im2colPanelRuns::plan from the tap of k row p0, for the taps of k rows [p0, p0 + kc)
   int64_t per_tap;
   const uint32_t* inside;
   uint8_t pad;             // padding and k rows past kc

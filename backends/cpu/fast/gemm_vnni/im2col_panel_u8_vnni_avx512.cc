@@ -17,31 +17,49 @@ const void* address(const uint8_t* plane, int64_t i) {
   return reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(plane) + static_cast<uintptr_t>(i));
 }
 
-// One k row: the panel's 32 columns of `plane` through a tap's runs, the columns outside `inside` set to pad. The
-// loads are ORed: merging each into the one before would chain a row's loads. kStride: the stride along the
-// innermost axis when it is 1 or 2, else 0 (any stride).
-template <int kStride>
-__m256i gather_row(const uint8_t* plane, const Im2colRun* run, const Im2colRun* end, int64_t stride, uint32_t inside,
-                   __m256i pad) {
+// kRows k rows at one tap, of planes plane + i * step (i < kRows): the panel's 32 columns through the tap's runs,
+// the columns outside `inside` set to pad. A run's loads are ORed: merging each into the one before would chain a
+// row's loads. kStride: the stride along the innermost axis when it is 1 or 2, else 0 (any stride).
+template <int kStride, int kRows>
+void gather_rows(const uint8_t* plane, int64_t step, const Im2colRun* run, const Im2colRun* end, int64_t stride,
+                 uint32_t inside, __m256i pad, __m256i* rows) {
   if (kStride == 1) {
-    __m256i v = _mm256_setzero_si256();
+    __m256i v[kRows];
+#pragma GCC unroll 4
+    for (int i = 0; i < kRows; ++i) v[i] = _mm256_setzero_si256();
     for (; run != end; ++run) {
-      v = _mm256_or_si256(v, _mm256_maskz_loadu_epi8(static_cast<__mmask32>(run->reads), address(plane, run->start)));
+      const auto mask = static_cast<__mmask32>(run->reads);
+#pragma GCC unroll 4
+      for (int i = 0; i < kRows; ++i) {
+        v[i] = _mm256_or_si256(v[i], _mm256_maskz_loadu_epi8(mask, address(plane + i * step, run->start)));
+      }
     }
-    return _mm256_mask_blend_epi8(inside, pad, v);
-  }
-  if (kStride == 2) {
-    __m512i v = _mm512_setzero_si512();
-    for (; run != end; ++run) v = _mm512_or_si512(v, _mm512_maskz_loadu_epi8(run->reads, address(plane, run->start)));
+#pragma GCC unroll 4
+    for (int i = 0; i < kRows; ++i) rows[i] = _mm256_mask_blend_epi8(inside, pad, v[i]);
+  } else if (kStride == 2) {
+    __m512i v[kRows];
+#pragma GCC unroll 4
+    for (int i = 0; i < kRows; ++i) v[i] = _mm512_setzero_si512();
+    for (; run != end; ++run) {
+      const __mmask64 mask = run->reads;
+#pragma GCC unroll 4
+      for (int i = 0; i < kRows; ++i) {
+        v[i] = _mm512_or_si512(v[i], _mm512_maskz_loadu_epi8(mask, address(plane + i * step, run->start)));
+      }
+    }
     // The zero-masked form of the narrowing: GCC 12's plain one reads an "undefined" vector and warns.
-    return _mm256_mask_blend_epi8(inside, pad, _mm512_maskz_cvtepi16_epi8(0xFFFFFFFF, v));
+#pragma GCC unroll 4
+    for (int i = 0; i < kRows; ++i) rows[i] = _mm256_mask_blend_epi8(inside, pad, _mm512_maskz_cvtepi16_epi8(0xFFFFFFFF, v[i]));
+  } else {
+    for (int i = 0; i < kRows; ++i) {
+      alignas(32) uint8_t row[32];
+      _mm256_store_si256(reinterpret_cast<__m256i*>(row), pad);
+      for (const Im2colRun* r = run; r != end; ++r) {
+        for (int32_t j = r->first; j < r->first + r->count; ++j) row[j] = plane[i * step + r->start + j * stride];
+      }
+      rows[i] = _mm256_load_si256(reinterpret_cast<const __m256i*>(row));
+    }
   }
-  alignas(32) uint8_t row[32];
-  _mm256_store_si256(reinterpret_cast<__m256i*>(row), pad);
-  for (; run != end; ++run) {
-    for (int32_t j = run->first; j < run->first + run->count; ++j) row[j] = plane[run->start + j * stride];
-  }
-  return _mm256_load_si256(reinterpret_cast<const __m256i*>(row));
 }
 
 // Rows r0..r3 (32 columns each) into 128 bytes of quads: column j's bytes r0[j] r1[j] r2[j] r3[j] at 4 * j. The
@@ -58,15 +76,16 @@ void store_quads(__m256i r0, __m256i r1, __m256i r2, __m256i r3, uint8_t* out) {
   _mm256_storeu_si256(o + 3, _mm256_permute2x128_si256(q2, q3, 0x31));
 }
 
+// k row c * taps + t: channel c at tap t, a quad of k spanning taps (or channels).
 template <int kStride>
-void pack_panel(const VnniIm2colPanel& p, int64_t p0, int64_t kc, int64_t kq, uint8_t* out) {
+void pack_channel_major(const VnniIm2colPanel& p, int64_t p0, int64_t kc, int64_t kq, uint8_t* out) {
   const __m256i pad = _mm256_set1_epi8(static_cast<char>(p.pad));
   // Row p0 + i: channel c, tap t, the i-th planned tap (wrapping at taps).
   int64_t c = p0 / p.taps, t = p0 % p.taps, planned = 0;
   auto next_row = [&] {
     const Im2colRun* runs = p.runs + planned * p.per_tap;
-    const __m256i v =
-        gather_row<kStride>(p.x + c * p.in_size, runs, runs + p.per_tap, p.stride, p.inside[planned], pad);
+    __m256i v;
+    gather_rows<kStride, 1>(p.x + c * p.in_size, 0, runs, runs + p.per_tap, p.stride, p.inside[planned], pad, &v);
     if (++t == p.taps) t = 0, ++c;
     if (++planned == p.taps) planned = 0;
     return v;
@@ -81,6 +100,31 @@ void pack_panel(const VnniIm2colPanel& p, int64_t p0, int64_t kc, int64_t kq, ui
     const __m256i r0 = rows > 0 ? next_row() : pad, r1 = rows > 1 ? next_row() : pad;
     const __m256i r2 = rows > 2 ? next_row() : pad;
     store_quads(r0, r1, r2, pad, out);
+  }
+}
+
+// k row t * channels + c (channels and kc multiples of 4): each quad is four channels at one tap, gathered through
+// that tap's runs together.
+template <int kStride>
+void pack_tap_major(const VnniIm2colPanel& p, int64_t p0, int64_t kq, uint8_t* out) {
+  const __m256i pad = _mm256_set1_epi8(static_cast<char>(p.pad));
+  int64_t c = p0 % p.channels, planned = 0;  // the first row's tap is the first planned one
+  for (int64_t q = 0; q < kq; ++q, out += 4 * kVnniNr) {
+    const Im2colRun* runs = p.runs + planned * p.per_tap;
+    __m256i r[4];
+    gather_rows<kStride, 4>(p.x + c * p.in_size, p.in_size, runs, runs + p.per_tap, p.stride, p.inside[planned], pad,
+                            r);
+    store_quads(r[0], r[1], r[2], r[3], out);
+    if ((c += 4) == p.channels) c = 0, ++planned;
+  }
+}
+
+template <int kStride>
+void pack_panel(const VnniIm2colPanel& p, int64_t p0, int64_t kc, int64_t kq, uint8_t* out) {
+  if (p.tap_major) {
+    pack_tap_major<kStride>(p, p0, kq, out);
+  } else {
+    pack_channel_major<kStride>(p, p0, kc, kq, out);
   }
 }
 

@@ -10,11 +10,17 @@ namespace qedge::fast {
 
 void VnniIm2colPanels::pack(int64_t p0, int64_t kc, int64_t kq, int64_t j0, int64_t cols, uint8_t* out) const {
 #if defined(__x86_64__)
-  // The runs of the taps the k rows use (all of them unless kc < taps), once for all channels of the panel.
+  // The runs of the taps the k rows use, once for all channels of the panel: channel-major, all of them unless
+  // kc < taps; tap-major, those from row p0's to row p0 + kc - 1's.
   thread_local Im2colPanelRuns runs;
   const int64_t taps = g_.kernel_size();
-  runs.plan(g_, j0, cols, p0 % taps, std::min(taps, kc));
-  const VnniIm2colPanel panel{x_, g_.in_size(), taps, g_.stride[2], runs.runs(), runs.per_tap(), runs.inside(), pad_};
+  if (tap_major_) {
+    runs.plan(g_, j0, cols, p0 / channels_, (p0 + kc - 1) / channels_ - p0 / channels_ + 1);
+  } else {
+    runs.plan(g_, j0, cols, p0 % taps, std::min(taps, kc));
+  }
+  const VnniIm2colPanel panel{x_,          g_.in_size(),   taps,          channels_,     tap_major_,
+                              g_.stride[2], runs.runs(), runs.per_tap(), runs.inside(), pad_};
   pack_im2col_panel_vnni_avx512(panel, p0, kc, kq, out);
 #else
   (void)p0, (void)kc, (void)kq, (void)j0, (void)cols, (void)out;

@@ -16,11 +16,12 @@ Status run_qconv_vnni(KernelContext& ctx, const ref::NnGeometry& g, int64_t grou
   const ConvGemmDims d(g, *ctx.input(0), *ctx.input(1), group);
   VnniWeightsCache::Shape shape;
   shape.groups = group, shape.m = d.mg, shape.k = d.k, shape.row_stride = d.k, shape.k_stride = 1;
-  QEDGE_ASSIGN_OR_RETURN(const std::vector<VnniWeights>* weights, cache.get(ctx, shape));
+  const bool pointwise = is_pointwise(g);
+  const int64_t taps = !pointwise && VnniIm2colPanels::tap_major(g, d.cg) ? g.kernel_size() : 1;
+  QEDGE_ASSIGN_OR_RETURN(const std::vector<VnniWeights>* weights, cache.get(ctx, shape, taps));
   IntOpScratch& scratch = IntOpScratch::mine();
   const uint8_t* xu = u8_activations(ctx, &scratch.shifted);
   const auto zp = static_cast<uint8_t>(*u8_zero_point(ctx));
-  const bool pointwise = is_pointwise(g);
   int32_t* acc = scratch.acc.grow(static_cast<size_t>(d.mg * d.out_size));
   Tensor& y = *ctx.output(0);
   for (int64_t n = 0; n < d.batch; ++n) {
@@ -36,7 +37,7 @@ Status run_qconv_vnni(KernelContext& ctx, const ref::NnGeometry& g, int64_t grou
       if (pointwise) {
         gemm_vnni(w, plane, d.out_size, false, d.out_size, acc, d.out_size, ctx.threads, requantize);
       } else {
-        gemm_vnni(w, VnniIm2colPanels(g, plane, zp), d.out_size, acc, d.out_size, ctx.threads, requantize);
+        gemm_vnni(w, VnniIm2colPanels(g, plane, d.cg, zp), d.out_size, acc, d.out_size, ctx.threads, requantize);
       }
     }
   }

@@ -26,16 +26,19 @@ inline bool vnni_applies(const KernelContext& ctx, int64_t k) {
 }
 
 // W' packed per group (see PackedWeightsShape) for the layer's activation zero point, kept across runs while W is a
-// model constant at the same address.
+// model constant at the same address. With tap_major_taps > 1 each row's k (channel-major: channel * taps + tap,
+// rows contiguous) is packed tap-major (tap * channels + channel), the order of VnniIm2colPanels' tap-major panels;
+// a layer always asks with the same order.
 class VnniWeightsCache {
  public:
   using Shape = PackedWeightsShape;
 
-  Result<const std::vector<VnniWeights>*> get(const KernelContext& ctx, const Shape& s) {
+  Result<const std::vector<VnniWeights>*> get(const KernelContext& ctx, const Shape& s, int64_t tap_major_taps = 1) {
     const Tensor& w = *ctx.input(1);
     if (!(w.constant && w.data == source_ && !packed_.empty())) {
       std::vector<double> levels;
       QEDGE_RETURN_IF_ERROR(ref::read_int_weights(ctx, s.channel_axis, &levels));
+      if (tap_major_taps > 1) levels = tap_major(levels, s.k, tap_major_taps);
       const int32_t zp = *u8_zero_point(ctx);
       packed_.clear();
       for (int64_t g = 0; g < s.groups; ++g) {
@@ -48,6 +51,18 @@ class VnniWeightsCache {
   }
 
  private:
+  // Rows of k = channels * taps levels, each from channel-major to tap-major order.
+  static std::vector<double> tap_major(const std::vector<double>& levels, int64_t k, int64_t taps) {
+    std::vector<double> out(levels.size());
+    const int64_t channels = k / taps;
+    for (size_t row = 0; row < levels.size(); row += static_cast<size_t>(k)) {
+      for (int64_t c = 0; c < channels; ++c) {
+        for (int64_t t = 0; t < taps; ++t) out[row + static_cast<size_t>(t * channels + c)] = levels[row + static_cast<size_t>(c * taps + t)];
+      }
+    }
+    return out;
+  }
+
   std::vector<VnniWeights> packed_;
   const void* source_ = nullptr;
 };

@@ -1,8 +1,9 @@
 // Implicit im2col for the VNNI GEMM: the panel runs (im2col_runs.h) against im2col itself on random geometries (1-3
 // spatial dims, odd sizes, padding, strides 1-3, dilation, panels crossing output rows, k slices starting inside a
-// channel), the VNNI GEMM on panels packed straight from the input against integer sums over im2col (with the input
-// between unreadable pages, so that a masked load touching a byte outside it would fault), and random QConv layers
-// (small k as in mobilenet_v2's stem and 1x1 layers, groups, 1 and 3 threads) bit-identical to the reference.
+// channel), the VNNI GEMM on panels packed straight from the input (k channel-major and tap-major) against integer
+// sums over im2col (with the input between unreadable pages, so that a masked load touching a byte outside it would
+// fault), and random QConv layers (small k as in mobilenet_v2's stem and 1x1 layers, channels in fours, groups, 1
+// and 3 threads) bit-identical to the reference.
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -155,9 +156,12 @@ TEST(VnniIm2colPanels, GemmMatchesIntegerSums) {
   TestThreads threads;
   for (int trial = 0; trial < 40; ++trial) {
     const ref::NnGeometry g = random_geometry(rng, 1 + trial % 3);
-    // Up to past one k slice of the GEMM (1024), so that a slice starts inside a channel.
-    const int64_t channels = trial % 5 == 0 ? pick(rng, 1100 / g.kernel_size() + 1, 1300 / g.kernel_size() + 2)
-                                            : pick(rng, 1, 30);
+    // Up to past one k slice of the GEMM (1024), so that a slice starts inside a channel (or a tap); every other
+    // trial with channels in fours, which packs k tap-major when the kernel has several taps.
+    int64_t channels = trial % 5 == 0 ? pick(rng, 1100 / g.kernel_size() + 1, 1300 / g.kernel_size() + 2)
+                                      : pick(rng, 1, 30);
+    if (trial % 2 == 0) channels = (channels + 3) / 4 * 4;
+    const bool tap_major = fast::VnniIm2colPanels::tap_major(g, channels);
     const int64_t k = channels * g.kernel_size(), m = pick(rng, 1, 20), n = g.out_size();
     const size_t in_bytes = static_cast<size_t>(channels * g.in_size());
     GuardedBytes guarded(in_bytes);
@@ -169,17 +173,25 @@ TEST(VnniIm2colPanels, GemmMatchesIntegerSums) {
     fast::im2col(g, x.data(), channels, col.data(), static_cast<uint8_t>(zp));
     std::vector<double> w(static_cast<size_t>(m * k));
     for (auto& e : w) e = static_cast<double>(static_cast<int32_t>(rng() % 256) - 128);
-    const fast::VnniWeights pw = fast::pack_vnni_weights(w.data(), m, k, k, 1, zp);
+    // Weights in the panels' k order: W'[i, tap * channels + c] = w[i, c * taps + tap] when tap-major.
+    std::vector<double> ordered = w;
+    const int64_t taps = g.kernel_size();
+    for (int64_t i = 0; i < m && tap_major; ++i) {
+      for (int64_t c = 0; c < channels; ++c) {
+        for (int64_t t = 0; t < taps; ++t) ordered[i * k + t * channels + c] = w[i * k + c * taps + t];
+      }
+    }
+    const fast::VnniWeights pw = fast::pack_vnni_weights(ordered.data(), m, k, k, 1, zp);
     const std::vector<int32_t> want = conv_sums(w, col, m, k, n, zp);
     for (bool front : {true, false}) {
       uint8_t* input = guarded.at(front);
       std::copy(x.begin(), x.end(), input);
-      const fast::VnniIm2colPanels panels(g, input, static_cast<uint8_t>(zp));
+      const fast::VnniIm2colPanels panels(g, input, channels, static_cast<uint8_t>(zp));
       for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
         std::vector<int32_t> got(want.size(), -1);
         fast::gemm_vnni(pw, panels, n, got.data(), n, pool);
-        ASSERT_EQ(got, want) << describe(g) << " channels " << channels << " m " << m << " threads "
-                             << (pool != nullptr);
+        ASSERT_EQ(got, want) << describe(g) << " channels " << channels << " tap-major " << tap_major << " m " << m
+                             << " threads " << (pool != nullptr);
       }
     }
   }
@@ -206,7 +218,8 @@ TEST(VnniIm2colPanels, RandomQConvBitIdenticalToReference) {
   std::mt19937 rng(23);
   for (int trial = 0; trial < 40; ++trial) {
     const int64_t group = trial % 4 == 3 ? pick(rng, 2, 3) : 1;
-    const int64_t cg = trial % 3 == 0 ? std::vector<int64_t>{3, 16, 24}[rng() % 3] : pick(rng, 1, 40);
+    const int64_t cg = trial % 3 == 0 ? std::vector<int64_t>{3, 16, 24}[rng() % 3]
+                       : trial % 3 == 1 ? 4 * pick(rng, 1, 12) : pick(rng, 1, 40);
     const int64_t kh = pick(rng, 1, 3) * 2 - 1, kw = trial % 5 == 0 ? kh : pick(rng, 1, 5);
     const int64_t maps = group * pick(rng, 1, 20), h = pick(rng, kh, 30), w = pick(rng, kw, 45);
     const int64_t sh = pick(rng, 1, 2), sw = pick(rng, 1, 3), dh = pick(rng, 1, 2), dw = pick(rng, 1, 2);
