@@ -1,6 +1,7 @@
 // QConv on the VNNI GEMM (see vnni_ops.h). The B panels are packed straight from the input planes (implicit im2col,
 // im2col_panels_vnni.h), or from the planes as a matrix for a 1x1 convolution with stride 1; each finished block of
-// the GEMM is requantized while it is still in cache. Scratch as the low-bit QConv's (int_op_scratch.h).
+// the GEMM is requantized from the GEMM's per-thread block buffer while it is in cache. The u8 input shift in the
+// low-bit QConv's scratch (int_op_scratch.h).
 #include <vector>
 
 #include "gemm_vnni/im2col_panels_vnni.h"
@@ -22,22 +23,21 @@ Status run_qconv_vnni(KernelContext& ctx, const ref::NnGeometry& g, int64_t grou
   IntOpScratch& scratch = IntOpScratch::mine();
   const uint8_t* xu = u8_activations(ctx, &scratch.shifted);
   const auto zp = static_cast<uint8_t>(*u8_zero_point(ctx));
-  int32_t* acc = scratch.acc.grow(static_cast<size_t>(d.mg * d.out_size));
   Tensor& y = *ctx.output(0);
   for (int64_t n = 0; n < d.batch; ++n) {
     for (int64_t grp = 0; grp < group; ++grp) {
       const uint8_t* plane = xu + (n * d.channels + grp * d.cg) * d.in_size;
-      auto requantize = [&](int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+      auto requantize = [&](const int32_t* sums, int64_t ld, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
         for (int64_t m = i0; m < i1; ++m) {
           const int64_t map = grp * d.mg + m;
-          requant_run(epilogue, acc + m * d.out_size + j0, j1 - j0, map, 0, y, (n * d.maps + map) * d.out_size + j0);
+          requant_run(epilogue, sums + (m - i0) * ld, j1 - j0, map, 0, y, (n * d.maps + map) * d.out_size + j0);
         }
       };
       const VnniWeights& w = (*weights)[static_cast<size_t>(grp)];
       if (pointwise) {
-        gemm_vnni(w, plane, d.out_size, false, d.out_size, acc, d.out_size, ctx.threads, requantize);
+        gemm_vnni_blocks(w, VnniMatrixPanels(plane, d.out_size, false), d.out_size, ctx.threads, requantize);
       } else {
-        gemm_vnni(w, VnniIm2colPanels(g, plane, d.cg, zp), d.out_size, acc, d.out_size, ctx.threads, requantize);
+        gemm_vnni_blocks(w, VnniIm2colPanels(g, plane, d.cg, zp), d.out_size, ctx.threads, requantize);
       }
     }
   }

@@ -4,6 +4,7 @@
 // integer sums, the same epilogue).
 #pragma once
 
+#include <algorithm>
 #include <vector>
 
 #include "common/int_linear.h"
@@ -38,7 +39,7 @@ class VnniWeightsCache {
     if (!(w.constant && w.data == source_ && !packed_.empty())) {
       std::vector<double> levels;
       QEDGE_RETURN_IF_ERROR(ref::read_int_weights(ctx, s.channel_axis, &levels));
-      if (tap_major_taps > 1) levels = tap_major(levels, s.k, tap_major_taps);
+      if (tap_major_taps > 1) to_tap_major(s.k, tap_major_taps, &levels);
       const int32_t zp = *u8_zero_point(ctx);
       packed_.clear();
       for (int64_t g = 0; g < s.groups; ++g) {
@@ -51,16 +52,17 @@ class VnniWeightsCache {
   }
 
  private:
-  // Rows of k = channels * taps levels, each from channel-major to tap-major order.
-  static std::vector<double> tap_major(const std::vector<double>& levels, int64_t k, int64_t taps) {
-    std::vector<double> out(levels.size());
+  // Rows of k = channels * taps levels, each from channel-major to tap-major order, in place (through one row: a
+  // copy of all the levels, as doubles, would raise resnet18's peak RSS by 19 MB).
+  static void to_tap_major(int64_t k, int64_t taps, std::vector<double>* levels) {
+    std::vector<double> row(static_cast<size_t>(k));
     const int64_t channels = k / taps;
-    for (size_t row = 0; row < levels.size(); row += static_cast<size_t>(k)) {
+    for (auto it = levels->begin(); it != levels->end(); it += k) {
+      std::copy(it, it + k, row.begin());
       for (int64_t c = 0; c < channels; ++c) {
-        for (int64_t t = 0; t < taps; ++t) out[row + static_cast<size_t>(t * channels + c)] = levels[row + static_cast<size_t>(c * taps + t)];
+        for (int64_t t = 0; t < taps; ++t) it[t * channels + c] = row[static_cast<size_t>(c * taps + t)];
       }
     }
-    return out;
   }
 
   std::vector<VnniWeights> packed_;

@@ -1,14 +1,15 @@
 // Implicit im2col for the VNNI GEMM: the panel runs (im2col_runs.h) against im2col itself on random geometries (1-3
 // spatial dims, odd sizes, padding, strides 1-3, dilation, panels crossing output rows, k slices starting inside a
-// channel), the VNNI GEMM on panels packed straight from the input (k channel-major and tap-major) against integer
-// sums over im2col (with the input between unreadable pages, so that a masked load touching a byte outside it would
-// fault), and random QConv layers (small k as in mobilenet_v2's stem and 1x1 layers, channels in fours, groups, 1
-// and 3 threads) bit-identical to the reference.
+// channel), the VNNI GEMM on panels packed straight from the input (k channel-major and tap-major; C written out or
+// handed over block by block) against integer sums over im2col (with the input between unreadable pages, so that a
+// masked load touching a byte outside it would fault), and random QConv layers (small k as in mobilenet_v2's stem
+// and 1x1 layers, channels in fours, groups, 1 and 3 threads) bit-identical to the reference.
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <mutex>
 #include <random>
 #include <string>
 #include <vector>
@@ -192,6 +193,22 @@ TEST(VnniIm2colPanels, GemmMatchesIntegerSums) {
         fast::gemm_vnni(pw, panels, n, got.data(), n, pool);
         ASSERT_EQ(got, want) << describe(g) << " channels " << channels << " tap-major " << tap_major << " m " << m
                              << " threads " << (pool != nullptr);
+        // Block by block: every element handed over once, with the same sums.
+        std::vector<int32_t> blocks(want.size(), -1);
+        std::vector<int> seen(want.size(), 0);
+        std::mutex mu;
+        fast::gemm_vnni_blocks(pw, panels, n, pool,
+                               [&](const int32_t* sums, int64_t ld, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+                                 const std::lock_guard<std::mutex> lock(mu);
+                                 for (int64_t i = i0; i < i1; ++i) {
+                                   for (int64_t j = j0; j < j1; ++j) {
+                                     blocks[i * n + j] = sums[(i - i0) * ld + j - j0];
+                                     ++seen[i * n + j];
+                                   }
+                                 }
+                               });
+        ASSERT_EQ(blocks, want) << describe(g) << " blocks, threads " << (pool != nullptr);
+        ASSERT_EQ(seen, std::vector<int>(want.size(), 1));
       }
     }
   }
