@@ -36,6 +36,8 @@ void gemm_u8s8_8x32_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, c
                                 int64_t ldc, int64_t rows, int64_t cols, bool accumulate) {
   const bool whole = rows == kVnniMr && cols == kVnniNr;
   const __mmask16 m0 = column_mask(cols), m1 = column_mask(cols - 16);
+  // The row loops unrolled (GCC 12 keeps a loop over the accumulator array on the stack), so that the sixteen
+  // accumulators live in registers.
   __m512i acc[kVnniMr][2];
 #pragma GCC unroll 8
   for (int64_t r = 0; r < kVnniMr; ++r) {

@@ -25,30 +25,24 @@ void gather_rows(const uint8_t* plane, int64_t step, const Im2colRun* run, const
                  uint32_t inside, __m256i pad, __m256i* rows) {
   if (kStride == 1) {
     __m256i v[kRows];
-#pragma GCC unroll 4
     for (int i = 0; i < kRows; ++i) v[i] = _mm256_setzero_si256();
     for (; run != end; ++run) {
       const auto mask = static_cast<__mmask32>(run->reads);
-#pragma GCC unroll 4
       for (int i = 0; i < kRows; ++i) {
         v[i] = _mm256_or_si256(v[i], _mm256_maskz_loadu_epi8(mask, address(plane + i * step, run->start)));
       }
     }
-#pragma GCC unroll 4
     for (int i = 0; i < kRows; ++i) rows[i] = _mm256_mask_blend_epi8(inside, pad, v[i]);
   } else if (kStride == 2) {
     __m512i v[kRows];
-#pragma GCC unroll 4
     for (int i = 0; i < kRows; ++i) v[i] = _mm512_setzero_si512();
     for (; run != end; ++run) {
       const __mmask64 mask = run->reads;
-#pragma GCC unroll 4
       for (int i = 0; i < kRows; ++i) {
         v[i] = _mm512_or_si512(v[i], _mm512_maskz_loadu_epi8(mask, address(plane + i * step, run->start)));
       }
     }
     // The zero-masked form of the narrowing: GCC 12's plain one reads an "undefined" vector and warns.
-#pragma GCC unroll 4
     for (int i = 0; i < kRows; ++i) rows[i] = _mm256_mask_blend_epi8(inside, pad, _mm512_maskz_cvtepi16_epi8(0xFFFFFFFF, v[i]));
   } else {
     for (int i = 0; i < kRows; ++i) {
