@@ -68,7 +68,7 @@ using VnniBlockSums =
     std::function<void(const int32_t* sums, int64_t ld, int64_t i0, int64_t i1, int64_t j0, int64_t j1)>;
 
 // The same GEMM with C handed over block by block instead of written out: the sums live in a per-thread buffer of
-// one block (at most w.m x 128 int32) that the next block reuses, so that they are in cache when `done` reads them
+// one block (at most w.m x 256 int32) that the next block reuses, so that they are in cache when `done` reads them
 // and a layer's C never goes to memory (mobilenet_v2's 16 -> 96 1x1 layer at 112x112 has 4.8 MB of it).
 void gemm_vnni_blocks(const VnniWeights& w, const VnniPanelSource& b, int64_t n, ThreadPool* threads,
                       const VnniBlockSums& done);
