@@ -335,6 +335,8 @@ struct QConvLayer {
     y.resize(static_cast<size_t>(cout * g.out_size()));
     yv.data = y.data();
   }
+  QConvLayer(const QConvLayer&) = delete;
+  QConvLayer& operator=(const QConvLayer&) = delete;
 };
 
 // Exact QConv on resnet18's 3x3 layers (QConvLayer, pad 1, one thread): the integer Winograd F(2x2, 3x3) against
@@ -398,6 +400,10 @@ void BM_QConvVnni(benchmark::State& state) {
   }
   const int64_t cin = state.range(0), cout = state.range(1), kernel = state.range(3);
   QConvLayer layer(cin, cout, state.range(2), kernel, state.range(4));
+  if (!layer.ok || !fast::vnni_applies(layer.ctx, cin * kernel * kernel)) {
+    state.SkipWithError("not a VNNI QConv");
+    return;
+  }
   fast::VnniWeightsCache weights;
   for (auto _ : state) {
     benchmark::DoNotOptimize(fast::run_qconv_vnni(layer.ctx, layer.g, layer.group, layer.epilogue, weights));
