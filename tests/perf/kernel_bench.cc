@@ -342,11 +342,55 @@ void BM_Requant(benchmark::State& state) {
 }
 BENCHMARK(BM_Requant)->ArgsProduct({{0, 1, 2}, {4096, 128}});
 
-// Exact QConv on resnet18's 3x3 layers (u8 activations with zero point 128, s8 weights, per-channel requantization
-// to u8, pad 1, one image, one thread): the integer Winograd F(2x2, 3x3) against the path the fast QConv takes
-// otherwise (X - zero point as int16, im2col, the int16 GEMM, the epilogue). Arguments: channels (in = out), image
-// size, path (1: Winograd, 0: im2col + int16 GEMM, 2: im2col + VNNI GEMM where the CPU has it). GOP/s and peak_frac count the direct convolution's multiply-adds
-// against BM_PeakInt8MultiplyAdd; rows below resnet18's layers are where WinogradIntConv3x3::applies draws its line.
+// One QConv layer as the QDQ u8 models have it: random u8 activations (zero point 128) and s8 weights, per-channel
+// requantization to u8, pad kernel / 2, one image. Not movable: the context points into it.
+struct QConvLayer {
+  AttrMap attrs;
+  std::vector<uint8_t> x, y;
+  std::vector<int8_t> w;
+  Tensor xv, wv, yv;
+  KernelContext ctx;
+  ref::NnGeometry g;
+  int64_t group = 0;
+  fast::Requant epilogue;
+  bool ok = false;
+
+  QConvLayer(int64_t cin, int64_t cout, int64_t hw, int64_t kernel, int64_t stride)
+      : x(static_cast<size_t>(cin * hw * hw)), w(static_cast<size_t>(cout * cin * kernel * kernel)) {
+    std::mt19937 rng(3);
+    for (auto& e : x) e = static_cast<uint8_t>(rng());
+    for (auto& e : w) e = static_cast<int8_t>(rng());
+    std::vector<float> mult(static_cast<size_t>(cout), 0.0004f), add(static_cast<size_t>(cout), 0.1f);
+    const int64_t pad = kernel / 2;
+    for (Attr a : {ints_attr("pads", {pad, pad, pad, pad}), ints_attr("strides", {stride, stride}),
+                   int_attr("x_zero_point", 128), floats_attr("mult", mult), floats_attr("add", add),
+                   float_attr("clamp_min", 0.0f), floats_attr("out_scale", {0.05f}), floats_attr("out_zero_point", {0}),
+                   int_attr("out_bits", 8), int_attr("out_signed", 0),
+                   int_attr("out_to", static_cast<int64_t>(DType::kUint8))}) {
+      attrs.set(std::move(a));
+    }
+    xv.dtype = DType::kUint8, wv.dtype = DType::kInt8;
+    xv.shape = {1, cin, hw, hw}, wv.shape = {cout, cin, kernel, kernel};
+    xv.data = x.data(), wv.data = w.data();
+    wv.constant = true;
+    ctx.op_type = "QConv";
+    ctx.domain = "qedge";
+    ctx.attrs = &attrs;
+    ctx.inputs = {&xv, &wv};
+    ctx.outputs = {&yv};
+    ok = ref::nn_conv_prepare(ctx, DType::kFloat32, &g, &group).ok() && epilogue.read(ctx, cout, xv.shape).ok();
+    y.resize(static_cast<size_t>(cout * g.out_size()));
+    yv.data = y.data();
+  }
+  QConvLayer(const QConvLayer&) = delete;
+  QConvLayer& operator=(const QConvLayer&) = delete;
+};
+
+// Exact QConv on resnet18's 3x3 layers (QConvLayer, pad 1, one thread): the integer Winograd F(2x2, 3x3) against
+// the path the fast QConv takes otherwise (X - zero point as int16, im2col, the int16 GEMM, the epilogue).
+// Arguments: channels (in = out), image size, path (1: Winograd, 0: im2col + int16 GEMM, 2: the VNNI GEMM where the
+// CPU has it). GOP/s and peak_frac count the direct convolution's multiply-adds against BM_PeakInt8MultiplyAdd; rows
+// below resnet18's layers are where WinogradIntConv3x3::applies draws its line.
 void BM_QConv3x3Resnet18(benchmark::State& state) {
   const int64_t c = state.range(0), hw = state.range(1);
   const bool winograd = state.range(2) == 1, vnni = state.range(2) == 2;
@@ -354,41 +398,13 @@ void BM_QConv3x3Resnet18(benchmark::State& state) {
     state.SkipWithError("no AVX-512 VNNI on this CPU");
     return;
   }
-  std::mt19937 rng(3);
-  std::vector<uint8_t> x(static_cast<size_t>(c * hw * hw));
-  std::vector<int8_t> w(static_cast<size_t>(c * c * 9));
-  for (auto& e : x) e = static_cast<uint8_t>(rng());
-  for (auto& e : w) e = static_cast<int8_t>(rng());
-  std::vector<float> mult(static_cast<size_t>(c), 0.0004f), add(static_cast<size_t>(c), 0.1f);
-  AttrMap attrs;
-  for (Attr a : {ints_attr("pads", {1, 1, 1, 1}), int_attr("x_zero_point", 128), floats_attr("mult", mult),
-                 floats_attr("add", add), float_attr("clamp_min", 0.0f), floats_attr("out_scale", {0.05f}),
-                 floats_attr("out_zero_point", {0}), int_attr("out_bits", 8), int_attr("out_signed", 0),
-                 int_attr("out_to", static_cast<int64_t>(DType::kUint8))}) {
-    attrs.set(std::move(a));
-  }
-  Tensor xv, wv, yv;
-  xv.dtype = DType::kUint8, wv.dtype = DType::kInt8;
-  xv.shape = {1, c, hw, hw}, wv.shape = {c, c, 3, 3};
-  xv.data = x.data(), wv.data = w.data();
-  wv.constant = true;
-  KernelContext ctx;
-  ctx.op_type = "QConv";
-  ctx.domain = "qedge";
-  ctx.attrs = &attrs;
-  ctx.inputs = {&xv, &wv};
-  ctx.outputs = {&yv};
-  ref::NnGeometry g;
-  int64_t group = 0;
-  fast::Requant epilogue;
+  QConvLayer layer(c, c, hw, 3, 1);
   std::vector<int16_t> weights;
-  if (!ref::nn_conv_prepare(ctx, DType::kFloat32, &g, &group).ok() || !epilogue.read(ctx, c, xv.shape).ok() ||
-      !fast::adjusted_weights(ctx, 0, &weights).ok() || (winograd && !fast::WinogradIntConv3x3::applies(ctx, g, group))) {
+  if (!layer.ok || !fast::adjusted_weights(layer.ctx, 0, &weights).ok() ||
+      (winograd && !fast::WinogradIntConv3x3::applies(layer.ctx, layer.g, layer.group))) {
     state.SkipWithError("not a Winograd QConv");
     return;
   }
-  std::vector<uint8_t> y(static_cast<size_t>(c * hw * hw));
-  yv.data = y.data();
   fast::WinogradIntConv3x3 wino;
   fast::VnniWeightsCache vnni_weights;
   std::vector<int16_t> col(static_cast<size_t>(c * 9 * hw * hw));
@@ -397,21 +413,21 @@ void BM_QConv3x3Resnet18(benchmark::State& state) {
   s.m = c, s.n = hw * hw, s.k = c * 9, s.lda = s.k, s.ldb = s.n, s.ldc = s.n;
   for (auto _ : state) {
     if (winograd) {
-      benchmark::DoNotOptimize(wino.run(ctx, g, epilogue));
+      benchmark::DoNotOptimize(wino.run(layer.ctx, layer.g, layer.epilogue));
     } else if (vnni) {
-      benchmark::DoNotOptimize(fast::run_qconv_vnni(ctx, g, group, epilogue, vnni_weights));
+      benchmark::DoNotOptimize(fast::run_qconv_vnni(layer.ctx, layer.g, layer.group, layer.epilogue, vnni_weights));
     } else {
-      const std::vector<int16_t> xs = fast::adjusted_input(ctx);
-      fast::im2col(g, xs.data(), c, col.data());
+      const std::vector<int16_t> xs = fast::adjusted_input(layer.ctx);
+      fast::im2col(layer.g, xs.data(), c, col.data());
       fast::gemm_s16(s, weights.data(), col.data(), acc.data(), nullptr);
       for (int64_t m = 0; m < c; ++m) {
-        fast::requant_run(epilogue, acc.data() + m * s.n, s.n, m, 0, yv, m * s.n);
+        fast::requant_run(layer.epilogue, acc.data() + m * s.n, s.n, m, 0, layer.yv, m * s.n);
       }
     }
     benchmark::ClobberMemory();
   }
   report_int_gemm(state, c, hw * hw, c * 9);
-  state.SetLabel(winograd ? "winograd_int_f23" : vnni ? "im2col_gemm_vnni" : "im2col_gemm_s16");
+  state.SetLabel(winograd ? "winograd_int_f23" : vnni ? "gemm_vnni" : "im2col_gemm_s16");
 }
 BENCHMARK(BM_QConv3x3Resnet18)
     ->ArgsProduct({{64}, {56}, {0, 1, 2}})
@@ -420,6 +436,7 @@ BENCHMARK(BM_QConv3x3Resnet18)
     ->ArgsProduct({{512}, {7}, {0, 1, 2}})
     ->ArgsProduct({{16, 32}, {56, 7}, {0, 1, 2}})
     ->Unit(benchmark::kMillisecond);
+
 // The QConv attributes of a QDQ u8 depthwise layer of c channels: uint8 levels with zero point 128, a per-map
 // requantizing epilogue with a ReLU clamp, uint8 output.
 void qdq_u8_depthwise_attrs(AttrMap& attrs, int64_t c) {
@@ -434,6 +451,43 @@ void qdq_u8_depthwise_attrs(AttrMap& attrs, int64_t c) {
   attrs.set(int_attr("out_zp_after_round", 1));
   attrs.set(int_attr("out_to", static_cast<int64_t>(DType::kUint8)));
 }
+
+// Whole QConv layers on the VNNI GEMM (QConvLayer, one thread), including the requantizing epilogue: the
+// convolutions of resnet18 and the slow ones of mobilenet_v2 (its stem with k = 27, 1x1 layers with k = 16..32 at
+// 112x112 and 56x56). Arguments: input channels, output channels, input size, kernel, stride.
+void BM_QConvVnni(benchmark::State& state) {
+  if (!fast::gemm_vnni_available()) {
+    state.SkipWithError("no AVX-512 VNNI on this CPU");
+    return;
+  }
+  const int64_t cin = state.range(0), cout = state.range(1), kernel = state.range(3);
+  QConvLayer layer(cin, cout, state.range(2), kernel, state.range(4));
+  if (!layer.ok || !fast::vnni_applies(layer.ctx, cin * kernel * kernel)) {
+    state.SkipWithError("not a VNNI QConv");
+    return;
+  }
+  fast::VnniWeightsCache weights;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(fast::run_qconv_vnni(layer.ctx, layer.g, layer.group, layer.epilogue, weights));
+    benchmark::ClobberMemory();
+  }
+  report_int_gemm(state, cout, layer.g.out_size(), cin * kernel * kernel);
+}
+BENCHMARK(BM_QConvVnni)
+    ->Args({3, 64, 224, 7, 2})     // resnet18 stem
+    ->Args({64, 64, 56, 3, 1})     // layer1
+    ->Args({64, 128, 56, 3, 2})    // layer2.0 conv1
+    ->Args({64, 128, 56, 1, 2})    // layer2.0 downsample
+    ->Args({128, 128, 28, 3, 1})   // layer2
+    ->Args({256, 256, 14, 3, 1})   // layer3
+    ->Args({512, 512, 7, 3, 1})    // layer4
+    ->Args({3, 32, 224, 3, 2})     // mobilenet_v2 features.0
+    ->Args({32, 16, 112, 1, 1})    // features.1 conv.1
+    ->Args({16, 96, 112, 1, 1})    // features.2 conv.0
+    ->Args({24, 144, 56, 1, 1})    // features.3 conv.0
+    ->Args({144, 24, 56, 1, 1})    // features.3 conv.2
+    ->Unit(benchmark::kMicrosecond);
+
 // mobilenet_v2's depthwise 3x3 layers (pad 1), args {channels, input size, stride}: float Conv, and QConv on uint8
 // levels (zero point 128) with int8 weights requantized to uint8 as in the QDQ u8 model; reference against fast.
 void depthwise_bench(benchmark::State& state, bool fast_path, bool integer) {

@@ -10,6 +10,18 @@
 
 namespace qedge::fast {
 
+// The outputs o in [lo, hi) of a row of n that read inside an input row of `in`, output o reading o * s + off
+// (lo == hi when none do).
+struct OutputRun {
+  int64_t lo, hi;
+};
+inline OutputRun inside_outputs(int64_t off, int64_t s, int64_t in, int64_t n) {
+  // ceil(a / s) for a > 0; stride 1 and 2 without a division (the implicit im2col asks per tap and panel).
+  auto ceil_div = [s](int64_t a) { return s == 1 ? a : s == 2 ? (a + 1) >> 1 : (a + s - 1) / s; };
+  const int64_t lo = std::min(n, off >= 0 ? 0 : ceil_div(-off));
+  return {lo, std::max(lo, std::min(n, in - off <= 0 ? 0 : ceil_div(in - off)))};
+}
+
 // Rows [row_begin, row_end) of col (row c * taps + tap, taps = kernel positions), restricted to the output rows
 // [o1_begin, o1_end) along the middle axis (all of them unless g.out[0] == 1), into col + row * ld.
 template <typename T>
@@ -20,11 +32,9 @@ void im2col_block(const ref::NnGeometry& g, const T* x, int64_t row_begin, int64
   for (int64_t r = row_begin; r < row_end; ++r) {
     const T* plane = x + r / taps * in_size;
     const int64_t tap = r % taps, k0 = tap / k12, k1 = tap % k12 / g.kernel[2], k2 = tap % g.kernel[2];
-    // Outputs o2 in [lo, hi) read inside the input along the innermost axis.
     const int64_t off = k2 * g.dilation[2] - g.pad_begin[2];
     const int64_t s = g.stride[2];
-    const int64_t lo = std::min(g.out[2], off >= 0 ? 0 : (-off + s - 1) / s);
-    const int64_t hi = std::max(lo, std::min(g.out[2], g.in[2] - off <= 0 ? 0 : (g.in[2] - off + s - 1) / s));
+    const auto [lo, hi] = inside_outputs(off, s, g.in[2], g.out[2]);
     T* row = col + r * ld;
     for (int64_t o0 = 0; o0 < g.out[0]; ++o0) {
       const int64_t i0 = o0 * g.stride[0] - g.pad_begin[0] + k0 * g.dilation[0];

@@ -34,28 +34,50 @@ __m512i quad_of_rows(const uint8_t* b, int64_t ldb) {
 
 void gemm_u8s8_8x32_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,
                                 int64_t ldc, int64_t rows, int64_t cols, bool accumulate) {
+  const bool whole = rows == kVnniMr && cols == kVnniNr;
   const __mmask16 m0 = column_mask(cols), m1 = column_mask(cols - 16);
+  // The row loops unrolled (GCC 12 keeps a loop over the accumulator array on the stack), so that the sixteen
+  // accumulators live in registers.
   __m512i acc[kVnniMr][2];
+#pragma GCC unroll 8
   for (int64_t r = 0; r < kVnniMr; ++r) {
-    if (accumulate && r < rows) {
-      acc[r][0] = _mm512_maskz_loadu_epi32(m0, c + r * ldc);
-      acc[r][1] = _mm512_maskz_loadu_epi32(m1, c + r * ldc + 16);
-    } else {
+    if (!accumulate) {
       acc[r][0] = acc[r][1] = _mm512_set1_epi32(init[r]);
+    } else if (whole) {
+      acc[r][0] = _mm512_loadu_si512(c + r * ldc);
+      acc[r][1] = _mm512_loadu_si512(c + r * ldc + 16);
+    } else {
+      // Rows past the tile load nothing (a zero mask reads no memory).
+      const __mmask16 live = r < rows ? 0xFFFF : 0;
+      acc[r][0] = _mm512_maskz_loadu_epi32(m0 & live, c + r * ldc);
+      acc[r][1] = _mm512_maskz_loadu_epi32(m1 & live, c + r * ldc + 16);
     }
   }
   for (int64_t q = 0; q < kq; ++q) {
     const __m512i b0 = _mm512_loadu_si512(b + q * 128);
     const __m512i b1 = _mm512_loadu_si512(b + q * 128 + 64);
+#pragma GCC unroll 8
     for (int64_t r = 0; r < kVnniMr; ++r) {
       int32_t quad;
       std::memcpy(&quad, w + q * 32 + r * 4, sizeof(quad));
       const __m512i wq = _mm512_set1_epi32(quad);
-      acc[r][0] = _mm512_dpbusd_epi32(acc[r][0], b0, wq);
-      acc[r][1] = _mm512_dpbusd_epi32(acc[r][1], b1, wq);
+      // vpdpbusd as inline assembly: with _mm512_dpbusd_epi32 GCC 12 copies every accumulator into a second
+      // register (and some onto the stack) on each quad, about 30 extra moves per 16 products.
+      asm("vpdpbusd %2, %1, %0" : "+v"(acc[r][0]) : "v"(b0), "v"(wq));
+      asm("vpdpbusd %2, %1, %0" : "+v"(acc[r][1]) : "v"(b1), "v"(wq));
     }
   }
-  for (int64_t r = 0; r < rows && r < kVnniMr; ++r) {
+  if (whole) {
+#pragma GCC unroll 8
+    for (int64_t r = 0; r < kVnniMr; ++r) {
+      _mm512_storeu_si512(c + r * ldc, acc[r][0]);
+      _mm512_storeu_si512(c + r * ldc + 16, acc[r][1]);
+    }
+    return;
+  }
+#pragma GCC unroll 8
+  for (int64_t r = 0; r < kVnniMr; ++r) {
+    if (r >= rows) break;
     _mm512_mask_storeu_epi32(c + r * ldc, m0, acc[r][0]);
     _mm512_mask_storeu_epi32(c + r * ldc + 16, m1, acc[r][1]);
   }

@@ -1,6 +1,8 @@
-// The VNNI GEMM driver: per block of rows and columns, columns in kNc slices and k in kKc slices whose B slice is
-// packed into 32-column panels, then the 8 x 32 micro-kernel over the weights' 8-row panels (packed once, whole k,
-// so a slice is an offset). A B panel (kKc x 32 bytes) stays in L1 while the row panels of the slice stream from L2.
+// The VNNI GEMM driver: per block of rows and columns, columns in kNc slices and k in kKc slices whose B slice the
+// B source packs into 32-column panels (from a matrix in memory, or from a convolution's input in place), then the
+// 8 x 32 micro-kernel over the weights' 8-row panels (packed once, whole k, so a slice is an offset). A B panel
+// (kKc x 32 bytes) stays in L1 while the row panels of the slice stream from L2; a column block's sums (rows x kNc
+// int32) stay in L2 until the block is final.
 #include <algorithm>
 #include <cstdlib>
 
@@ -12,34 +14,67 @@ namespace qedge::fast {
 namespace {
 
 constexpr int64_t kKc = 1024;  // a multiple of 4 (quads)
-constexpr int64_t kNc = 128;   // a multiple of kVnniNr
+// A multiple of kVnniNr. 256 rather than 128: half as many epilogue calls per map, 4-8 % off mobilenet_v2's 1x1
+// layers at 112x112 and 56x56 (512 gained nothing more).
+constexpr int64_t kNc = 256;
 // Largest activation (u8) and largest |W'| (s8).
 constexpr int64_t kMaxActivation = 255;
 constexpr int64_t kMaxWeight = 128;
 
 #if defined(__x86_64__)
-void gemm_block(const VnniWeights& w, const uint8_t* b, int64_t ldb, bool trans_b, int32_t* c, int64_t ldc,
-                int64_t i0, int64_t i1, int64_t j0, int64_t j1, const VnniBlockDone& done) {
+// Where the tiles go: into C (c, ldc), or, with `blocks`, into a per-thread buffer of one block.
+struct Sink {
+  int32_t* c = nullptr;
+  int64_t ldc = 0;
+  const VnniBlockSums* blocks = nullptr;
+};
+
+void gemm_block(const VnniWeights& w, const VnniPanelSource& b, const Sink& sink, int64_t i0, int64_t i1, int64_t j0,
+                int64_t j1) {
   thread_local std::vector<uint8_t> pb;
+  thread_local std::vector<int32_t> block;
   pb.resize(static_cast<size_t>(kKc * kNc));
+  // The block buffer's rows as wide as the widest block, in whole cache lines (49 columns of a 7x7 layer: 64).
+  const int64_t ld_block = std::min(kNc, (j1 - j0 + 15) / 16 * 16);
+  if (sink.blocks) block.resize(static_cast<size_t>((i1 - i0) * ld_block));
   for (int64_t jc = j0; jc < j1; jc += kNc) {
     const int64_t nc = std::min(kNc, j1 - jc);
+    // Element (i, jc + j) of this column block at c[(i - i0) * ldc + j].
+    int32_t* c = sink.blocks ? block.data() : sink.c + i0 * sink.ldc + jc;
+    const int64_t ldc = sink.blocks ? ld_block : sink.ldc;
     for (int64_t pc = 0; pc < w.k; pc += kKc) {
       const int64_t kc = std::min(kKc, w.k - pc), kq = (kc + 3) / 4;
       for (int64_t jr = 0; jr < nc; jr += kVnniNr) {
-        const uint8_t* bs = trans_b ? b + (jc + jr) * ldb + pc : b + pc * ldb + jc + jr;
-        pack_b_panel_vnni_avx512(bs, ldb, trans_b, kc, kq, std::min(kVnniNr, nc - jr), pb.data() + jr * 4 * kq);
+        b.pack(pc, kc, kq, jc + jr, std::min(kVnniNr, nc - jr), pb.data() + jr * 4 * kq);
       }
       for (int64_t jr = 0; jr < nc; jr += kVnniNr) {
         const uint8_t* bp = pb.data() + jr * 4 * kq;
         for (int64_t ir = i0; ir < i1; ir += kVnniMr) {
           gemm_u8s8_8x32_vnni_avx512(kq, w.data.data() + ir * w.k_pad + pc * kVnniMr, bp, w.row_init.data() + ir,
-                                     c + ir * ldc + jc + jr, ldc, std::min(kVnniMr, i1 - ir),
+                                     c + (ir - i0) * ldc + jr, ldc, std::min(kVnniMr, i1 - ir),
                                      std::min(kVnniNr, nc - jr), pc > 0);
         }
       }
     }
-    if (done) done(i0, i1, jc, jc + nc);
+    if (sink.blocks) (*sink.blocks)(c, ldc, i0, i1, jc, jc + nc);
+  }
+}
+
+// Splits the GEMM across the threads (see gemm_vnni).
+void gemm_split(const VnniWeights& w, const VnniPanelSource& b, int64_t n, const Sink& sink, ThreadPool* threads) {
+  const int64_t col_panels = (n + kVnniNr - 1) / kVnniNr, row_panels = (w.m + kVnniMr - 1) / kVnniMr;
+  const int64_t workers = threads ? threads->num_threads() : 1;
+  if (workers <= 1) {
+    gemm_block(w, b, sink, 0, w.m, 0, n);
+  } else if (col_panels >= 4 * workers || row_panels < 2 * workers) {
+    threads->parallel_for(col_panels, [&](int64_t begin, int64_t end) {
+      gemm_block(w, b, sink, 0, w.m, begin * kVnniNr, std::min(end * kVnniNr, n));
+    });
+  } else {
+    // Few columns (deep layers on small images): every worker packs the whole of B for its own rows.
+    threads->parallel_for(row_panels, [&](int64_t begin, int64_t end) {
+      gemm_block(w, b, sink, begin * kVnniMr, std::min(end * kVnniMr, w.m), 0, n);
+    });
   }
 }
 #endif
@@ -74,31 +109,50 @@ VnniWeights pack_vnni_weights(const double* w, int64_t m, int64_t k, int64_t row
   return out;
 }
 
-void gemm_vnni(const VnniWeights& w, const uint8_t* b, int64_t ldb, bool trans_b, int64_t n, int32_t* c, int64_t ldc,
-               ThreadPool* threads, const VnniBlockDone& done) {
+void VnniMatrixPanels::pack(int64_t p0, int64_t kc, int64_t kq, int64_t j0, int64_t cols, uint8_t* out) const {
+#if defined(__x86_64__)
+  pack_b_panel_vnni_avx512(trans_ ? b_ + j0 * ldb_ + p0 : b_ + p0 * ldb_ + j0, ldb_, trans_, kc, kq, cols, out);
+#else
+  (void)p0, (void)kc, (void)kq, (void)j0, (void)cols, (void)out;
+  std::abort();  // gemm_vnni_available() is false off x86-64: callers never get here.
+#endif
+}
+
+void gemm_vnni(const VnniWeights& w, const VnniPanelSource& b, int64_t n, int32_t* c, int64_t ldc, ThreadPool* threads) {
   if (w.m <= 0 || n <= 0) return;
   if (w.k <= 0) {
     for (int64_t i = 0; i < w.m; ++i) std::fill(c + i * ldc, c + i * ldc + n, 0);
-    if (done) done(0, w.m, 0, n);
     return;
   }
 #if defined(__x86_64__)
-  const int64_t col_panels = (n + kVnniNr - 1) / kVnniNr, row_panels = (w.m + kVnniMr - 1) / kVnniMr;
-  const int64_t workers = threads ? threads->num_threads() : 1;
-  if (workers <= 1) {
-    gemm_block(w, b, ldb, trans_b, c, ldc, 0, w.m, 0, n, done);
-  } else if (col_panels >= 4 * workers || row_panels < 2 * workers) {
-    threads->parallel_for(col_panels, [&](int64_t begin, int64_t end) {
-      gemm_block(w, b, ldb, trans_b, c, ldc, 0, w.m, begin * kVnniNr, std::min(end * kVnniNr, n), done);
-    });
-  } else {
-    // Few columns (deep layers on small images): every worker packs the whole of B for its own rows.
-    threads->parallel_for(row_panels, [&](int64_t begin, int64_t end) {
-      gemm_block(w, b, ldb, trans_b, c, ldc, begin * kVnniMr, std::min(end * kVnniMr, w.m), 0, n, done);
-    });
-  }
+  Sink sink;
+  sink.c = c, sink.ldc = ldc;
+  gemm_split(w, b, n, sink, threads);
 #else
-  (void)b, (void)ldb, (void)trans_b, (void)c, (void)ldc, (void)threads;
+  (void)b, (void)threads;
+  std::abort();  // gemm_vnni_available() is false off x86-64: callers never get here.
+#endif
+}
+
+void gemm_vnni(const VnniWeights& w, const uint8_t* b, int64_t ldb, bool trans_b, int64_t n, int32_t* c, int64_t ldc,
+               ThreadPool* threads) {
+  gemm_vnni(w, VnniMatrixPanels(b, ldb, trans_b), n, c, ldc, threads);
+}
+
+void gemm_vnni_blocks(const VnniWeights& w, const VnniPanelSource& b, int64_t n, ThreadPool* threads,
+                      const VnniBlockSums& done) {
+  if (w.m <= 0 || n <= 0) return;
+  if (w.k <= 0) {
+    const std::vector<int32_t> zeros(static_cast<size_t>(w.m * n), 0);
+    done(zeros.data(), n, 0, w.m, 0, n);
+    return;
+  }
+#if defined(__x86_64__)
+  Sink sink;
+  sink.blocks = &done;
+  gemm_split(w, b, n, sink, threads);
+#else
+  (void)b, (void)threads;
   std::abort();  // gemm_vnni_available() is false off x86-64: callers never get here.
 #endif
 }

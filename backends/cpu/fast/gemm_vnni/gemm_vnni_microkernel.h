@@ -8,6 +8,8 @@
 
 #include <cstdint>
 
+#include "im2col_runs.h"
+
 namespace qedge::fast {
 
 constexpr int64_t kVnniMr = 8;
@@ -21,6 +23,21 @@ void gemm_u8s8_8x32_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, c
 // layout above, zero past kc and cols (cols <= kVnniNr, kc <= 4 * kq).
 void pack_b_panel_vnni_avx512(const uint8_t* b, int64_t ldb, bool trans, int64_t kc, int64_t kq, int64_t cols,
                               uint8_t* out);
+
+// One B panel of im2col(x) packed straight from the input planes, without the column matrix: k row c * taps + tap
+// (channel-major), or tap * channels + c (tap_major: channels and kc multiples of 4), reads channel c's plane (at
+// x + c * in_size) through the panel's runs of that tap (im2col_runs.h).
+struct VnniIm2colPanel {
+  const uint8_t* x;
+  int64_t in_size, taps, channels;
+  bool tap_major;
+  int64_t stride;          // along the innermost axis
+  const Im2colRun* runs;   // Im2colPanelRuns::plan from the tap of k row p0, for the taps of k rows [p0, p0 + kc)
+  int64_t per_tap;
+  const uint32_t* inside;
+  uint8_t pad;             // padding and k rows past kc
+};
+void pack_im2col_panel_vnni_avx512(const VnniIm2colPanel& p, int64_t p0, int64_t kc, int64_t kq, uint8_t* out);
 #endif
 
 }  // namespace qedge::fast

@@ -1,7 +1,10 @@
-// QConv on the VNNI GEMM (see vnni_ops.h). im2col runs across the threads; each finished block of the GEMM is
-// requantized while it is still in cache. Scratch as the low-bit QConv's (int_op_scratch.h).
+// QConv on the VNNI GEMM (see vnni_ops.h). The B panels are packed straight from the input planes (implicit im2col,
+// im2col_panels_vnni.h), or from the planes as a matrix for a 1x1 convolution with stride 1; each finished block of
+// the GEMM is requantized from the GEMM's per-thread block buffer while it is in cache. The u8 input shift in the
+// low-bit QConv's scratch (int_op_scratch.h).
 #include <vector>
 
+#include "gemm_vnni/im2col_panels_vnni.h"
 #include "gemm_vnni/vnni_ops.h"
 #include "im2col.h"
 #include "int_op_scratch.h"
@@ -14,25 +17,26 @@ Status run_qconv_vnni(KernelContext& ctx, const ref::NnGeometry& g, int64_t grou
   const ConvGemmDims d(g, *ctx.input(0), *ctx.input(1), group);
   VnniWeightsCache::Shape shape;
   shape.groups = group, shape.m = d.mg, shape.k = d.k, shape.row_stride = d.k, shape.k_stride = 1;
-  QEDGE_ASSIGN_OR_RETURN(const std::vector<VnniWeights>* weights, cache.get(ctx, shape));
+  const bool pointwise = is_pointwise(g);
+  const int64_t taps = !pointwise && VnniIm2colPanels::tap_major(g, d.cg) ? g.kernel_size() : 1;
+  QEDGE_ASSIGN_OR_RETURN(const std::vector<VnniWeights>* weights, cache.get(ctx, shape, taps));
   IntOpScratch& scratch = IntOpScratch::mine();
   const uint8_t* xu = u8_activations(ctx, &scratch.shifted);
   const auto zp = static_cast<uint8_t>(*u8_zero_point(ctx));
-  const bool pointwise = is_pointwise(g);
-  uint8_t* col = pointwise ? nullptr : scratch.col.grow(static_cast<size_t>(d.k * d.out_size));
-  int32_t* acc = scratch.acc.grow(static_cast<size_t>(d.mg * d.out_size));
   Tensor& y = *ctx.output(0);
   for (int64_t n = 0; n < d.batch; ++n) {
     for (int64_t grp = 0; grp < group; ++grp) {
       const uint8_t* plane = xu + (n * d.channels + grp * d.cg) * d.in_size;
-      if (!pointwise) im2col_parallel(ctx, g, plane, d.cg, col, zp);
-      auto requantize = [&](int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+      auto requantize = [&](const int32_t* sums, int64_t ld, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
         const int64_t map = grp * d.mg + i0;
-        requant_rows(epilogue, acc + i0 * d.out_size + j0, d.out_size, i1 - i0, j1 - j0, map, y,
-                     (n * d.maps + map) * d.out_size + j0, d.out_size);
+        requant_rows(epilogue, sums, ld, i1 - i0, j1 - j0, map, y, (n * d.maps + map) * d.out_size + j0, d.out_size);
       };
-      gemm_vnni((*weights)[static_cast<size_t>(grp)], pointwise ? plane : col, d.out_size, false, d.out_size, acc,
-                d.out_size, ctx.threads, requantize);
+      const VnniWeights& w = (*weights)[static_cast<size_t>(grp)];
+      if (pointwise) {
+        gemm_vnni_blocks(w, VnniMatrixPanels(plane, d.out_size, false), d.out_size, ctx.threads, requantize);
+      } else {
+        gemm_vnni_blocks(w, VnniIm2colPanels(g, plane, d.cg, zp), d.out_size, ctx.threads, requantize);
+      }
     }
   }
   return Status::Ok();

@@ -4,6 +4,7 @@
 // integer sums, the same epilogue).
 #pragma once
 
+#include <algorithm>
 #include <vector>
 
 #include "requant.h"
@@ -26,16 +27,19 @@ inline bool vnni_applies(const KernelContext& ctx, int64_t k) {
 }
 
 // W' packed per group (see PackedWeightsShape) for the layer's activation zero point, kept across runs while W is a
-// model constant at the same address.
+// model constant at the same address. With tap_major_taps > 1 each row's k (channel-major: channel * taps + tap,
+// rows contiguous) is packed tap-major (tap * channels + channel), the order of VnniIm2colPanels' tap-major panels;
+// a layer always asks with the same order.
 class VnniWeightsCache {
  public:
   using Shape = PackedWeightsShape;
 
-  Result<const std::vector<VnniWeights>*> get(const KernelContext& ctx, const Shape& s) {
+  Result<const std::vector<VnniWeights>*> get(const KernelContext& ctx, const Shape& s, int64_t tap_major_taps = 1) {
     const Tensor& w = *ctx.input(1);
     if (!(w.constant && w.data == source_ && !packed_.empty())) {
       std::vector<double> levels;
       QEDGE_RETURN_IF_ERROR(ref::read_int_weights(ctx, s.channel_axis, &levels));
+      if (tap_major_taps > 1) to_tap_major(s.k, tap_major_taps, &levels);
       const int32_t zp = *u8_zero_point(ctx);
       packed_.clear();
       for (int64_t g = 0; g < s.groups; ++g) {
@@ -48,6 +52,19 @@ class VnniWeightsCache {
   }
 
  private:
+  // Rows of k = channels * taps levels, each from channel-major to tap-major order, in place (through one row: a
+  // copy of all the levels, as doubles, would raise resnet18's peak RSS by 19 MB).
+  static void to_tap_major(int64_t k, int64_t taps, std::vector<double>* levels) {
+    std::vector<double> row(static_cast<size_t>(k));
+    const int64_t channels = k / taps;
+    for (auto it = levels->begin(); it != levels->end(); it += k) {
+      std::copy(it, it + k, row.begin());
+      for (int64_t c = 0; c < channels; ++c) {
+        for (int64_t t = 0; t < taps; ++t) it[t * channels + c] = row[static_cast<size_t>(c * taps + t)];
+      }
+    }
+  }
+
   std::vector<VnniWeights> packed_;
   const void* source_ = nullptr;
 };

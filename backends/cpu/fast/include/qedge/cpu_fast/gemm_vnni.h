@@ -34,14 +34,43 @@ struct VnniWeights {
 VnniWeights pack_vnni_weights(const double* w, int64_t m, int64_t k, int64_t row_stride, int64_t k_stride,
                               int32_t b_zero_point);
 
-// Called with a block [i0, i1) x [j0, j1) of C as soon as it is final, on the thread that computed it, while it is
-// still in cache (the callers requantize there).
-using VnniBlockDone = std::function<void(int64_t i0, int64_t i1, int64_t j0, int64_t j1)>;
+// Where B comes from: packs B[p0 : p0 + kc, j0 : j0 + cols] (kc <= 4 * kq, cols <= 32) into the micro-kernel's
+// panel of kq quads of k (per quad 128 bytes, column j's 4 bytes at 4 * j; what lies past kc and cols is multiplied
+// by zero weights or not stored). Called concurrently from the GEMM's workers.
+class VnniPanelSource {
+ public:
+  virtual ~VnniPanelSource() = default;
+  virtual void pack(int64_t p0, int64_t kc, int64_t kq, int64_t j0, int64_t cols, uint8_t* out) const = 0;
+};
 
-// C[i, j] = sum_p W'[i, p] * (B[p, j] - b_zero_point) for i < w.m, j < n. B is [K, N] with row stride ldb, or
-// [N, K] (element (p, j) at b[j * ldb + p]) when trans_b. Work is split across `threads` (null: one thread) by
-// column panels, or by row panels when there are few columns. Needs gemm_vnni_available().
+// B in memory: [K, N] with row stride ldb, or [N, K] (element (p, j) at b[j * ldb + p]) when trans.
+class VnniMatrixPanels final : public VnniPanelSource {
+ public:
+  VnniMatrixPanels(const uint8_t* b, int64_t ldb, bool trans) : b_(b), ldb_(ldb), trans_(trans) {}
+  void pack(int64_t p0, int64_t kc, int64_t kq, int64_t j0, int64_t cols, uint8_t* out) const override;
+
+ private:
+  const uint8_t* b_;
+  int64_t ldb_;
+  bool trans_;
+};
+
+// C[i, j] = sum_p W'[i, p] * (B[p, j] - b_zero_point) for i < w.m, j < n, into C with row stride ldc. Work is split
+// across `threads` (null: one thread) by column panels, or by row panels when there are few columns. Needs
+// gemm_vnni_available().
+void gemm_vnni(const VnniWeights& w, const VnniPanelSource& b, int64_t n, int32_t* c, int64_t ldc, ThreadPool* threads);
 void gemm_vnni(const VnniWeights& w, const uint8_t* b, int64_t ldb, bool trans_b, int64_t n, int32_t* c, int64_t ldc,
-               ThreadPool* threads, const VnniBlockDone& done = nullptr);
+               ThreadPool* threads);
+
+// Called with each block of C as soon as it is final, on the thread that computed it: C[i0 + r, j0 + j] at
+// sums[r * ld + j] for r < i1 - i0, j < j1 - j0.
+using VnniBlockSums =
+    std::function<void(const int32_t* sums, int64_t ld, int64_t i0, int64_t i1, int64_t j0, int64_t j1)>;
+
+// The same GEMM with C handed over block by block instead of written out: the sums live in a per-thread buffer of
+// one block (at most w.m x 256 int32) that the next block reuses, so that they are in cache when `done` reads them
+// and a layer's C never goes to memory (mobilenet_v2's 16 -> 96 1x1 layer at 112x112 has 4.8 MB of it).
+void gemm_vnni_blocks(const VnniWeights& w, const VnniPanelSource& b, int64_t n, ThreadPool* threads,
+                      const VnniBlockSums& done);
 
 }  // namespace qedge::fast
