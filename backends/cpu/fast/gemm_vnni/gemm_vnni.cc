@@ -2,7 +2,8 @@
 // B source packs into 32-column panels (from a matrix in memory, or from a convolution's input in place), then the
 // 8 x 32 micro-kernel over the weights' 8-row panels (packed once, whole k, so a slice is an offset). A B panel
 // (kKc x 32 bytes) stays in L1 while the row panels of the slice stream from L2; a column block's sums (rows x kNc
-// int32) stay in L2 until the block is final.
+// int32) stay in L2 until the block is final. 4-bit weights go the other way round: a row panel's slice, widened to
+// bytes, stays in L1 while the block's B panels stream from L2.
 #include <algorithm>
 #include <cstdlib>
 
@@ -47,6 +48,21 @@ void gemm_block(const VnniWeights& w, const VnniPanelSource& b, const Sink& sink
       for (int64_t jr = 0; jr < nc; jr += kVnniNr) {
         b.pack(pc, kc, kq, jc + jr, std::min(kVnniNr, nc - jr), pb.data() + jr * 4 * kq);
       }
+      if (!w.nibbles.empty()) {
+        // Each row panel's slice widened once, then run against every column panel of the block.
+        thread_local std::vector<int8_t> wide;
+        wide.resize(static_cast<size_t>((kq + 1) / 2 * 2 * 4 * kVnniMr));
+        for (int64_t ir = i0; ir < i1; ir += kVnniMr) {
+          unpack_nibble_quads_vnni_avx512(w.nibbles.data() + (ir * w.k_pad + pc * kVnniMr) / 2, (kq + 1) / 2,
+                                          wide.data());
+          for (int64_t jr = 0; jr < nc; jr += kVnniNr) {
+            gemm_u8s8_8x32_vnni_avx512(kq, wide.data(), pb.data() + jr * 4 * kq, w.row_init.data() + ir,
+                                       c + (ir - i0) * ldc + jr, ldc, std::min(kVnniMr, i1 - ir),
+                                       std::min(kVnniNr, nc - jr), pc > 0);
+          }
+        }
+        continue;
+      }
       for (int64_t jr = 0; jr < nc; jr += kVnniNr) {
         const uint8_t* bp = pb.data() + jr * 4 * kq;
         for (int64_t ir = i0; ir < i1; ir += kVnniMr) {
@@ -89,10 +105,12 @@ bool gemm_vnni_exact(int64_t lo, int64_t hi, int64_t k) {
          2 * k * kMaxActivation * kMaxWeight < (int64_t{1} << 31);
 }
 
+bool gemm_vnni_nibbles_fit(int64_t lo, int64_t hi) { return lo <= hi && lo >= -8 && hi <= 7; }
+
 VnniWeights pack_vnni_weights(const double* w, int64_t m, int64_t k, int64_t row_stride, int64_t k_stride,
-                              int32_t b_zero_point) {
+                              int32_t b_zero_point, bool nibbles) {
   VnniWeights out;
-  out.m = m, out.k = k, out.k_pad = (k + 3) / 4 * 4;
+  out.m = m, out.k = k, out.k_pad = nibbles ? (k + 7) / 8 * 8 : (k + 3) / 4 * 4;
   const int64_t m_pad = (m + kVnniMr - 1) / kVnniMr * kVnniMr;
   out.data.assign(static_cast<size_t>(m_pad * out.k_pad), 0);
   out.row_init.assign(static_cast<size_t>(m_pad), 0);
@@ -105,6 +123,17 @@ VnniWeights pack_vnni_weights(const double* w, int64_t m, int64_t k, int64_t row
       panel[p / 4 * 4 * kVnniMr + i % kVnniMr * 4 + p % 4] = static_cast<int8_t>(v);
     }
     out.row_init[static_cast<size_t>(i)] = -b_zero_point * sum;
+  }
+  if (nibbles) {
+    // Quads 2t and 2t + 1 of a panel (64 consecutive bytes) into 32 bytes: low and high nibbles.
+    out.nibbles.resize(out.data.size() / 2);
+    for (size_t pair = 0; pair < out.nibbles.size() / 32; ++pair) {
+      const int8_t* q = out.data.data() + pair * 64;
+      for (size_t j = 0; j < 32; ++j) {
+        out.nibbles[pair * 32 + j] = static_cast<uint8_t>((q[j] & 0x0f) | (q[32 + j] & 0x0f) << 4);
+      }
+    }
+    out.data = std::vector<int8_t>();
   }
   return out;
 }

@@ -19,6 +19,11 @@ constexpr int64_t kVnniNr = 32;
 void gemm_u8s8_8x32_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,
                                 int64_t ldc, int64_t rows, int64_t cols, bool accumulate);
 
+// Pairs of W' quads kept as 4-bit values (VnniWeights::nibbles) back into the W' panel layout: per pair, byte j of the
+// 32 in holds byte j of the first quad (low nibble) and of the second (high nibble), each a signed 4-bit value; out
+// gets 64 bytes per pair.
+void unpack_nibble_quads_vnni_avx512(const uint8_t* in, int64_t pairs, int8_t* out);
+
 // One B panel: B[0:kc, 0:cols] (row-major with row stride ldb, or [cols, kc] when trans) into kq quads of the
 // layout above, zero past kc and cols (cols <= kVnniNr, kc <= 4 * kq).
 void pack_b_panel_vnni_avx512(const uint8_t* b, int64_t ldb, bool trans, int64_t kc, int64_t kq, int64_t cols,

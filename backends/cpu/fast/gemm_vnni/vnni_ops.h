@@ -1,6 +1,6 @@
 // The fast QConv and QMatMul on the VNNI GEMM (gemm_vnni.h): whether a layer takes it (a VNNI CPU, 8-bit
-// activations, 8-bit weights whose levels minus zero points fit s8, an exact int32 dot product), its packed weights
-// kept while they are a model constant, and the runs. Results are bit-identical to the reference kernels (exact
+// activations, weights whose levels minus zero points fit s8, an exact int32 dot product), its packed weights (4-bit
+// for sub-byte weights that fit) kept while they are a model constant, and the runs. Results are bit-identical to the reference kernels (exact
 // integer sums, the same epilogue).
 #pragma once
 
@@ -14,16 +14,18 @@
 
 namespace qedge::fast {
 
-// True when a QConv/QMatMul layer with dot products of length k takes the VNNI GEMM. Sub-byte packed weights keep
-// the low-bit GEMM, which holds them packed in memory.
+// True when a QConv/QMatMul layer with dot products of length k takes the VNNI GEMM. Sub-byte packed weights take it
+// only in a form as small in memory as the low-bit GEMM's: 4-bit when W' fits [-8, 7], bytes when W' spans more than
+// 16 levels (where the low-bit GEMM keeps bytes too).
 inline bool vnni_applies(const KernelContext& ctx, int64_t k) {
   const Tensor* w = ctx.input(1);
-  if (!gemm_vnni_available() || !w || w->packed_bipolar || (w->packed_bits > 0 && w->packed_bits < 8) ||
-      !u8_zero_point(ctx) || ctx.attr().get_int("xnor", 0) != 0) {
+  if (!gemm_vnni_available() || !w || w->packed_bipolar || !u8_zero_point(ctx) || ctx.attr().get_int("xnor", 0) != 0) {
     return false;
   }
   const auto range = adjusted_weight_range(ctx);
-  return range && gemm_vnni_exact(range->first, range->second, k);
+  if (!range || !gemm_vnni_exact(range->first, range->second, k)) return false;
+  return w->packed_bits == 0 || w->packed_bits >= 8 || gemm_vnni_nibbles_fit(range->first, range->second) ||
+         range->second - range->first > 15;
 }
 
 // W' packed per group (see PackedWeightsShape) for the layer's activation zero point, kept across runs while W is a
@@ -41,10 +43,14 @@ class VnniWeightsCache {
       QEDGE_RETURN_IF_ERROR(ref::read_int_weights(ctx, s.channel_axis, &levels));
       if (tap_major_taps > 1) to_tap_major(s.k, tap_major_taps, &levels);
       const int32_t zp = *u8_zero_point(ctx);
+      // Sub-byte weights that fit stay 4-bit (vnni_applies).
+      const auto range = adjusted_weight_range(ctx);
+      const bool nibbles = w.packed_bits > 0 && w.packed_bits < 8 && range &&
+                           gemm_vnni_nibbles_fit(range->first, range->second);
       packed_.clear();
       for (int64_t g = 0; g < s.groups; ++g) {
-        packed_.push_back(
-            pack_vnni_weights(levels.data() + g * s.m * s.row_stride, s.m, s.k, s.row_stride, s.k_stride, zp));
+        packed_.push_back(pack_vnni_weights(levels.data() + g * s.m * s.row_stride, s.m, s.k, s.row_stride,
+                                            s.k_stride, zp, nibbles));
       }
       source_ = w.constant ? w.data : nullptr;
     }

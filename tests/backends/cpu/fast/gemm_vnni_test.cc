@@ -33,15 +33,18 @@ std::vector<int32_t> integer_sums(const std::vector<double>& w, const std::vecto
   return c;
 }
 
-// gemm_vnni on W' [m, k] (packed from a [k, m] copy when trans, exercising the strided packing) against integer_sums.
+// gemm_vnni on W' [m, k] (packed from a [k, m] copy when trans, exercising the strided packing; 4-bit with
+// `nibbles`) against integer_sums.
 void expect_gemm_exact(const std::vector<double>& w, const std::vector<uint8_t>& b, int64_t m, int64_t k, int64_t n,
-                       int32_t bzp) {
+                       int32_t bzp, bool nibbles = false) {
   TestThreads threads;
   for (bool trans : {false, true}) {
     std::vector<double> wt(w.size());
     for (int64_t i = 0; i < m; ++i) for (int64_t p = 0; p < k; ++p) wt[p * m + i] = w[i * k + p];
-    const fast::VnniWeights pw = trans ? fast::pack_vnni_weights(wt.data(), m, k, 1, m, bzp)
-                                       : fast::pack_vnni_weights(w.data(), m, k, k, 1, bzp);
+    const fast::VnniWeights pw = trans ? fast::pack_vnni_weights(wt.data(), m, k, 1, m, bzp, nibbles)
+                                       : fast::pack_vnni_weights(w.data(), m, k, k, 1, bzp, nibbles);
+    EXPECT_EQ(pw.nibbles.empty(), !nibbles);
+    EXPECT_EQ(pw.data.empty(), nibbles);
     const std::vector<int32_t> want = integer_sums(w, b, m, k, n, trans, bzp);
     for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
       std::vector<int32_t> got(static_cast<size_t>(m * n), -1);
@@ -70,6 +73,27 @@ TEST(GemmVnni, MatchesIntegerSums) {
     std::vector<uint8_t> b(static_cast<size_t>(k * n));
     for (auto& e : b) e = static_cast<uint8_t>(rng());
     expect_gemm_exact(w, b, m, k, n, static_cast<int32_t>(rng() % 256));
+  }
+}
+
+// W' of at most 4 bits kept as nibbles: odd quad counts, k past one and two k slices, rows past whole panels; half
+// the bytes of the byte form.
+TEST(GemmVnni, NibbleWeightsMatchIntegerSums) {
+  if (!fast::gemm_vnni_available()) GTEST_SKIP() << kNoVnni;
+  EXPECT_TRUE(fast::gemm_vnni_nibbles_fit(-8, 7));
+  EXPECT_FALSE(fast::gemm_vnni_nibbles_fit(-9, 7));
+  EXPECT_FALSE(fast::gemm_vnni_nibbles_fit(0, 8));
+  std::mt19937 rng(16);
+  for (auto [m, k, n] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
+           {1, 1, 1}, {5, 13, 17}, {9, 1030, 70}, {33, 7, 300}, {16, 2101, 5}, {17, 259, 129}, {8, 12, 33}}) {
+    std::vector<double> w(static_cast<size_t>(m * k));
+    for (auto& e : w) e = static_cast<double>(static_cast<int32_t>(rng() % 16) - 8);
+    std::vector<uint8_t> b(static_cast<size_t>(k * n));
+    for (auto& e : b) e = static_cast<uint8_t>(rng());
+    expect_gemm_exact(w, b, m, k, n, static_cast<int32_t>(rng() % 256), true);
+    const fast::VnniWeights bytes = fast::pack_vnni_weights(w.data(), m, k, k, 1, 0);
+    const fast::VnniWeights nibbles = fast::pack_vnni_weights(w.data(), m, k, k, 1, 0, true);
+    EXPECT_LE(nibbles.nibbles.size(), (bytes.data.size() + 32 * 8) / 2) << m << "x" << k;
   }
 }
 
@@ -213,8 +237,13 @@ TEST(VnniDispatch, FollowsTheCpu) {
   const AttrMap a = attrs(list);
   const TensorData x = levels(false, {1, 8, 4, 4}, rng), w = levels(true, {8, 8, 1, 1}, rng);
   EXPECT_EQ(takes_vnni("QConv", a, x, w), fast::cpu_features().avx512_vnni);
-  // Sub-byte packed weights keep the low-bit GEMM (it holds them packed); xnor layers never take it.
-  EXPECT_FALSE(takes_vnni("QConv", a, x, w, 4));
+  // Packed sub-byte weights take it where it keeps them as small as the low-bit GEMM does: 4-bit W' in [-8, 7]
+  // (signed, zero point 0) as nibbles, more than 16 levels as bytes; 4-bit unsigned weights with zero point 0
+  // (W' in [0, 15]) keep the low-bit GEMM. xnor layers never take it.
+  const bool vnni = fast::cpu_features().avx512_vnni;
+  EXPECT_EQ(takes_vnni("QConv", a, x, w, 4), vnni);
+  EXPECT_EQ(takes_vnni("QConv", a, x, w, 6), vnni);
+  EXPECT_FALSE(takes_vnni("QConv", a, x, levels(false, {8, 8, 1, 1}, rng), 4));
   list.push_back(int_attr("xnor", 1));
   EXPECT_FALSE(takes_vnni("QConv", attrs(list), x, w));
 }

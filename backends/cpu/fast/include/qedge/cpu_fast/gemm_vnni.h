@@ -21,18 +21,24 @@ bool gemm_vnni_available();
 // True when W' in [lo, hi] fits s8 and a length-k dot product (with its zero-point term) fits int32 exactly.
 bool gemm_vnni_exact(int64_t lo, int64_t hi, int64_t k);
 
-// W' packed into the micro-kernel's 8-row panels (rows past m are zero), and each row's starting value.
+// True when W' in [lo, hi] fits the 4-bit form of VnniWeights (signed 4-bit values: [-8, 7]).
+bool gemm_vnni_nibbles_fit(int64_t lo, int64_t hi);
+
+// W' packed into the micro-kernel's 8-row panels (rows past m are zero), and each row's starting value. Weights of at
+// most 4 bits stay 4-bit in memory (`nibbles`: two quads of a panel per 32 bytes, k_pad a multiple of 8): the GEMM
+// widens one panel's k slice at a time into a small buffer in L1, which every column panel of the block then reads.
 struct VnniWeights {
-  int64_t m = 0, k = 0, k_pad = 0;  // k_pad: k rounded up to 4
-  std::vector<int8_t> data;
+  int64_t m = 0, k = 0, k_pad = 0;  // k_pad: k rounded up to 4 (bytes) or 8 (nibbles)
+  std::vector<int8_t> data;         // the byte form, empty in the 4-bit form
+  std::vector<uint8_t> nibbles;     // the 4-bit form, empty in the byte form
   std::vector<int32_t> row_init;    // -b_zero_point * sum over k of W'[i, k]; padded to whole panels
-  size_t bytes() const { return data.size() + row_init.size() * sizeof(int32_t); }
+  size_t bytes() const { return data.size() + nibbles.size() + row_init.size() * sizeof(int32_t); }
 };
 
-// Packs W'[i, p] = w[i * row_stride + p * k_stride] (i < m, p < k; every value a gemm_vnni_exact level) for
-// activations with zero point b_zero_point.
+// Packs W'[i, p] = w[i * row_stride + p * k_stride] (i < m, p < k; every value a gemm_vnni_exact level, and a
+// gemm_vnni_nibbles_fit one with `nibbles`) for activations with zero point b_zero_point.
 VnniWeights pack_vnni_weights(const double* w, int64_t m, int64_t k, int64_t row_stride, int64_t k_stride,
-                              int32_t b_zero_point);
+                              int32_t b_zero_point, bool nibbles = false);
 
 // Where B comes from: packs B[p0 : p0 + kc, j0 : j0 + cols] (kc <= 4 * kq, cols <= 32) into the micro-kernel's
 // panel of kq quads of k (per quad 128 bytes, column j's 4 bytes at 4 * j; what lies past kc and cols is multiplied
