@@ -44,7 +44,7 @@ class FastMatMul : public FallbackKernel {
     b_strides_ = ref::broadcast_strides(shape_.batch, shape_.b_batch);
     ctx.output(0)->dtype = DType::kFloat32;
     ctx.output(0)->shape = shape_.out;
-    xnn_ = make_xnn_fully_connected(ctx);
+    QEDGE_ASSIGN_OR_RETURN(xnn_, make_xnn_fully_connected(ctx));
     if (b.rank() == 2) {
       packed_a_.prepare(xnn_ ? Tensor{} : a, 1, a.numel() / std::max<int64_t>(shape_.k, 1), shape_.k);
     } else {
@@ -54,13 +54,7 @@ class FastMatMul : public FallbackKernel {
   }
 
   Status run_fast(KernelContext& ctx) override {
-    if (xnn_) {
-      QEDGE_RETURN_IF_ERROR(xnn_->run(ctx));
-      Tensor& y = *ctx.output(0);
-      const int64_t cols = y.shape.back();
-      activation_rows_parallel(ctx, act_, y.data_as<float>(), cols > 0 ? y.numel() / cols : 0, cols);
-      return Status::Ok();
-    }
+    if (xnn_) return xnn_->run(ctx);
     const float* a = ctx.input(0)->data_as<float>();
     const float* b = ctx.input(1)->data_as<float>();
     float* y = ctx.output(0)->data_as<float>();
