@@ -2,6 +2,7 @@
 // of whole products or of their row blocks, constant As packed once, products too small to pay for a worker on the
 // calling thread. Random shapes with odd sizes and broadcast batch dims, on 1, 2 and 3 threads: within the float
 // tolerance of the reference, and bit-identical whatever the thread count (a split never changes a sum's order).
+// Also the Relu a fused MatMul applies as XNNPACK's output clamp, on NaN and infinite sums.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -129,6 +130,41 @@ TEST(FastMatMulThreads, SmallProductsStayOnTheCallingThread) {
   EXPECT_EQ(expect_matches_on_threads("Gemm", half, {a, w, random_tensor({23}, rng)}, {1}, 29.0), 0);
   const TensorData big_a = random_tensor({203, 301}, rng), big_w = random_tensor({301, 97}, rng);
   EXPECT_GE(expect_matches_on_threads("Gemm", half, {big_a, big_w}, {}, 301.0), 1);
+}
+
+// A FusedMatMul / FusedGemm with a constant 2-D weight runs on XNNPACK's fully connected operator (where built in),
+// Relu as its output clamp: a NaN sum becomes 0 as in the reference (x > 0 ? x : 0), an infinite one stays.
+TEST(FastMatMulThreads, FusedReluClampKeepsTheReferenceRuleForNaN) {
+  std::mt19937 rng(53);
+  TensorData a = random_tensor({2, 7, 19}, rng);
+  auto* x = reinterpret_cast<float*>(a.bytes.data());
+  x[3] = std::nanf("");
+  x[19 + 5] = INFINITY;
+  const TensorData w = random_tensor({19, 37}, rng);
+  const AttrMap relu = attrs({string_attr("activation", "Relu")});
+  KernelRun run;
+  run.domain = "qedge";
+  run.opset = 1;
+  run.constant_inputs = {1};
+  auto want = run_kernel(ref_registry(), "FusedMatMul", relu, {a, w}, run);
+  ASSERT_TRUE(want.ok()) << want.status().message();
+  for (int threads : {1, 2}) {
+    CountingThreads pool(threads);
+    run.threads = threads > 1 ? &pool : nullptr;
+    auto got = run_kernel(fast_registry(), "FusedMatMul", relu, {a, w}, run);
+    ASSERT_TRUE(got.ok()) << got.status().message();
+    const auto g = values_of<float>((*got)[0]), v = values_of<float>((*want)[0]);
+    ASSERT_EQ(g.size(), v.size());
+    for (size_t i = 0; i < g.size(); ++i) {
+      if (!std::isfinite(v[i])) {
+        EXPECT_EQ(std::isnan(g[i]), std::isnan(v[i])) << i;
+        if (!std::isnan(v[i])) EXPECT_EQ(g[i], v[i]) << i;
+        continue;
+      }
+      EXPECT_NEAR(g[i], v[i], 1e-5 * (std::fabs(v[i]) + 19.0)) << i;
+    }
+    EXPECT_EQ(g[0], 0.0f);  // the NaN row's sums, after Relu
+  }
 }
 
 }  // namespace
