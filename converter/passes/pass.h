@@ -35,6 +35,7 @@ Status eliminate_transposes(IrModel& model, PassContext& ctx);
 Status fuse_activations(IrModel& model, PassContext& ctx);
 Status fuse_layer_norm(IrModel& model, PassContext& ctx);
 Status fuse_gelu(IrModel& model, PassContext& ctx);
+Status fuse_matmul_bias(IrModel& model, PassContext& ctx);
 Status layout_nhwc(IrModel& model, PassContext& ctx);
 Status remove_dead_nodes(IrModel& model, PassContext& ctx);
 Status plan_memory(IrModel& model, PassContext& ctx);
@@ -48,10 +49,10 @@ const std::set<std::string>& in_place_ops();
 // transpose elimination, then dead-node removal and memory planning.
 // With `integer`, quantized Conv/MatMul/Gemm are lowered to integer ops (lower_integer) before dead-node removal;
 // then BatchNormalization folds into the float Convs that remain (fold_batchnorm), decomposed LayerNorms and erf
-// GELUs become LayerNormalization and Gelu (fuse_layer_norm, fuse_gelu), activations fold into the float
-// Conv/Gemm/MatMul before them (fuse_activations), and regions of float convolutions go channels-last (layout_nhwc,
-// then transpose elimination again for the transposes at their edges). Nodes' `backend` must be set before (fusion,
-// layout and in-place execution apply to cpu nodes only).
+// GELUs become LayerNormalization and Gelu (fuse_layer_norm, fuse_gelu), MatMuls followed by a bias Add become Gemms
+// (fuse_matmul_bias), activations fold into the float Conv/Gemm/MatMul before them (fuse_activations), and regions
+// of float convolutions go channels-last (layout_nhwc, then transpose elimination again for the transposes at their
+// edges). Nodes' `backend` must be set before (fusion, layout and in-place execution apply to cpu nodes only).
 Status run_standard_passes(IrModel& model, const KernelRegistry& registry, bool integer = true);
 
 }  // namespace qedge::conv

@@ -43,6 +43,7 @@ Status run_standard_passes(IrModel& model, const KernelRegistry& registry, bool 
   QEDGE_RETURN_IF_ERROR(fold_batchnorm(model, ctx));
   QEDGE_RETURN_IF_ERROR(fuse_layer_norm(model, ctx));
   QEDGE_RETURN_IF_ERROR(fuse_gelu(model, ctx));
+  QEDGE_RETURN_IF_ERROR(fuse_matmul_bias(model, ctx));
   QEDGE_RETURN_IF_ERROR(fuse_activations(model, ctx));
   QEDGE_RETURN_IF_ERROR(layout_nhwc(model, ctx));
   QEDGE_RETURN_IF_ERROR(eliminate_transposes(model, ctx));

@@ -237,7 +237,8 @@ TEST(LowerInteger, ReportSaysWhyALayerStaysFloat) {
   ASSERT_TRUE(r.ok()) << r.status().message();
   const NodeReport* n = report_of(*r, "fc");
   ASSERT_NE(n, nullptr);
-  EXPECT_EQ(n->op_type, "MatMul");
+  // A float MatMul with its bias Add and Relu (fuse_matmul_bias, fuse_activations).
+  EXPECT_EQ(n->op_type, "qedge.FusedGemm");
   EXPECT_NE(n->note.find("float: weight is not quantized"), std::string::npos) << n->note;
 }
 

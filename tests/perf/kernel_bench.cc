@@ -789,6 +789,19 @@ void BM_MultiThreshold(benchmark::State& state) {
 }
 BENCHMARK(BM_MultiThreshold)->ArgsProduct({{3, 255}, {0, 1}, {0, 1}});
 
+// The attention products of transformer_encoder_float as batched float MatMuls on the fast registry, one thread:
+// heads x [tokens, 32] x [32, tokens] (Q K^T) and heads x [tokens, tokens] x [tokens, 32] (P V). Args: heads, tokens,
+// 0 for Q K^T or 1 for P V.
+void BM_AttentionMatMul(benchmark::State& state) {
+  const int64_t heads = state.range(0), tokens = state.range(1), d = 32;
+  const bool pv = state.range(2) != 0;
+  const int64_t k = pv ? tokens : d, n = pv ? d : tokens;
+  PreparedKernel kernel(fast_registry(), "MatMul", AttrMap(),
+                        {random_tensor({1, heads, tokens, k}), random_tensor({1, heads, k, n})}, 2);
+  time_kernel(state, kernel, 2.0 * static_cast<double>(heads * tokens * k * n));
+}
+BENCHMARK(BM_AttentionMatMul)->ArgsProduct({{4}, {64, 256}, {0, 1}});
+
 }  // namespace
 }  // namespace qedge::perf
 

@@ -40,17 +40,13 @@ class FastGemm : public FallbackKernel {
     }
     ctx.output(0)->dtype = DType::kFloat32;
     ctx.output(0)->shape = {m_, n_};
-    xnn_ = make_xnn_fully_connected(ctx);
+    QEDGE_ASSIGN_OR_RETURN(xnn_, make_xnn_fully_connected(ctx));
     packed_a_.prepare(xnn_ ? Tensor{} : a, 1, m_, k_);
     return Status::Ok();
   }
 
   Status run_fast(KernelContext& ctx) override {
-    if (xnn_) {
-      QEDGE_RETURN_IF_ERROR(xnn_->run(ctx));
-      activation_rows_parallel(ctx, act_, ctx.output(0)->data_as<float>(), m_, n_);
-      return Status::Ok();
-    }
+    if (xnn_) return xnn_->run(ctx);
     GemmShape s;
     s.m = m_, s.n = n_, s.k = k_;
     s.lda = k_, s.ldb = ctx.input(1)->shape[1], s.ldc = n_;

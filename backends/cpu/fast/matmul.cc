@@ -1,17 +1,20 @@
 // Fast float32 MatMul, A [..., M, K] times B [..., K, N]:
 // - a 2-D B: all leading dims of A fold into the rows of one blocked GEMM (threads split its columns);
 // - batched B (attention's Q K^T and P V): one GEMM per broadcast batch, with numpy broadcasting of the batch dims;
-//   threads take whole batches when there are enough of them, else split each GEMM's columns.
+//   as many threads as the work pays for (gemm_parts) take equal shares of the products, split into row blocks
+//   where there are fewer products than threads or they do not divide evenly.
 // A constant 2-D B goes to XNNPACK's fully connected operator when it is built in (xnnpack/xnn_fully_connected.cc).
 // 1-D operands and fewer than 6 rows per product (a GEMV, where packing does not pay) use the reference kernel.
 // A constant A (its matrices, when batched) is packed once, by the first run.
 #include <algorithm>
+#include <numeric>
 #include <vector>
 
 #include "activation_epilogue.h"
 #include "common/broadcast.h"
 #include "common/nn_matmul.h"
 #include "fallback_kernel.h"
+#include "gemm/gemm_f32_microkernel.h"
 #include "qedge/cpu_fast/gemm_f32.h"
 #include "xnnpack/xnn_paths.h"
 
@@ -44,7 +47,7 @@ class FastMatMul : public FallbackKernel {
     b_strides_ = ref::broadcast_strides(shape_.batch, shape_.b_batch);
     ctx.output(0)->dtype = DType::kFloat32;
     ctx.output(0)->shape = shape_.out;
-    xnn_ = make_xnn_fully_connected(ctx);
+    QEDGE_ASSIGN_OR_RETURN(xnn_, make_xnn_fully_connected(ctx));
     if (b.rank() == 2) {
       packed_a_.prepare(xnn_ ? Tensor{} : a, 1, a.numel() / std::max<int64_t>(shape_.k, 1), shape_.k);
     } else {
@@ -54,13 +57,7 @@ class FastMatMul : public FallbackKernel {
   }
 
   Status run_fast(KernelContext& ctx) override {
-    if (xnn_) {
-      QEDGE_RETURN_IF_ERROR(xnn_->run(ctx));
-      Tensor& y = *ctx.output(0);
-      const int64_t cols = y.shape.back();
-      activation_rows_parallel(ctx, act_, y.data_as<float>(), cols > 0 ? y.numel() / cols : 0, cols);
-      return Status::Ok();
-    }
+    if (xnn_) return xnn_->run(ctx);
     const float* a = ctx.input(0)->data_as<float>();
     const float* b = ctx.input(1)->data_as<float>();
     float* y = ctx.output(0)->data_as<float>();
@@ -77,30 +74,56 @@ class FastMatMul : public FallbackKernel {
     }
     s.m = shape_.m;
     const int64_t batches = num_elements(shape_.batch);
-    const int threads = ctx.threads ? ctx.threads->num_threads() : 1;
-    const auto run_batches = [&](int64_t begin, int64_t end, ThreadPool* gemm_threads) {
-      for (int64_t i = begin; i < end; ++i) {
-        int64_t a_off = 0, b_off = 0, rest = i;
-        for (int d = static_cast<int>(shape_.batch.size()) - 1; d >= 0; --d) {
-          const int64_t idx = rest % shape_.batch[d];
-          rest /= shape_.batch[d];
-          a_off += idx * a_strides_[d];
-          b_off += idx * b_strides_[d];
-        }
-        gemm_f32(s, a + a_off * s.m * s.k, packed_a_.matrix(a_off), b + b_off * s.k * s.n, y + i * s.m * s.n, false,
-                 gemm_threads);
-        bias_activation_rows(act_, nullptr, y + i * s.m * s.n, s.m, s.n);
-      }
-    };
-    if (batches >= threads) {
-      ctx.parallel_for(batches, [&](int64_t begin, int64_t end) { run_batches(begin, end, nullptr); });
-    } else {
-      run_batches(0, batches, ctx.threads);
+    const int64_t parts = gemm_parts(batches * s.m * s.n * s.k, ctx.threads);
+    const bool packed = packed_a_.matrix(0) != nullptr;
+    if (parts > batches && packed) {
+      // Fewer products than parts, each with its A packed whole once: every product splits itself.
+      run_products(a, b, y, s, 0, batches, 1, ctx.threads);
+      return Status::Ok();
     }
+    // Products (attention's heads) split into row blocks when there are fewer of them than parts or they do not
+    // divide evenly among the parts; a packed A stays whole.
+    const int64_t row_blocks =
+        parts < 2 || packed ? 1 : std::min(parts / std::gcd(batches, parts), (s.m + kGemmMr - 1) / kGemmMr);
+    const int64_t items = batches * row_blocks;
+    if (parts < 2) {
+      run_products(a, b, y, s, 0, items, row_blocks, nullptr);
+      return Status::Ok();
+    }
+    ctx.parallel_for(parts, [&](int64_t begin, int64_t end) {
+      run_products(a, b, y, s, items * begin / parts, items * end / parts, row_blocks, nullptr);
+    });
     return Status::Ok();
   }
 
  private:
+  // Items [begin, end) of the batched product y = a b (each product `whole`), each one of `row_blocks` blocks of
+  // whole 6-row panels of a product: item i is block i % row_blocks of product i / row_blocks. `gemm_threads` splits
+  // each GEMM.
+  void run_products(const float* a, const float* b, float* y, const GemmShape& whole, int64_t begin, int64_t end,
+                    int64_t row_blocks, ThreadPool* gemm_threads) {
+    const int64_t panels = (whole.m + kGemmMr - 1) / kGemmMr;
+    const auto first_row = [&](int64_t block) { return std::min(whole.m, panels * block / row_blocks * kGemmMr); };
+    for (int64_t item = begin; item < end; ++item) {
+      const int64_t i = item / row_blocks, block = item % row_blocks;
+      int64_t a_off = 0, b_off = 0, rest = i;
+      for (int d = static_cast<int>(shape_.batch.size()) - 1; d >= 0; --d) {
+        const int64_t idx = rest % shape_.batch[d];
+        rest /= shape_.batch[d];
+        a_off += idx * a_strides_[d];
+        b_off += idx * b_strides_[d];
+      }
+      const int64_t r0 = first_row(block), r1 = first_row(block + 1);
+      if (r0 == r1) continue;
+      GemmShape s = whole;
+      s.m = r1 - r0;
+      float* c = y + (i * whole.m + r0) * whole.n;
+      gemm_f32(s, a + (a_off * whole.m + r0) * whole.k, row_blocks == 1 ? packed_a_.matrix(a_off) : nullptr,
+               b + b_off * whole.k * whole.n, c, false, gemm_threads);
+      bias_activation_rows(act_, nullptr, c, s.m, whole.n);
+    }
+  }
+
   ref::NnMatMulShape shape_;
   std::vector<int64_t> a_strides_, b_strides_;  // element strides of each batch index, in matrices (0 if broadcast)
   ref::Activation act_;

@@ -150,11 +150,11 @@ void gemm_blocked_rows(const GemmShape& s, const typename Traits::In* a, const A
   gemm_blocked_columns<Traits>(rows, a + i0 * s.lda, pa.whole_panels(), b, c + i0 * s.ldc, accumulate, 0, s.n, kernel);
 }
 
-// Zero-size handling, then the rows or the columns split across threads. A column split leaves packing A to one
-// thread (or to every thread, when A is packed block by block), a row split packing B: split the rows when B is the
-// smaller operand (more rows than columns: 1x1 and strided convolutions on 14x14 and 7x7 images, whose few column
-// panels also balance badly) and there are enough row panels for every thread. `prepacked` (may be null) is A packed
-// whole ahead of time; then `a` is not read.
+// Zero-size handling, then the rows or the columns split across threads (none for a product too small to pay for
+// waking them: gemm_parts). A column split leaves packing A to one thread (or to every thread, when A is packed block
+// by block), a row split packing B: split the rows when B is the smaller operand (more rows than columns: 1x1 and
+// strided convolutions on 14x14 and 7x7 images, whose few column panels also balance badly) and there are enough row
+// panels for every thread. `prepacked` (may be null) is A packed whole ahead of time; then `a` is not read.
 template <typename Traits>
 void gemm_blocked(const GemmShape& s, const typename Traits::In* a, const APanels<Traits>* prepacked,
                   const typename Traits::In* b, typename Traits::Out* c, bool accumulate, ThreadPool* threads,
@@ -166,6 +166,7 @@ void gemm_blocked(const GemmShape& s, const typename Traits::In* a, const APanel
     }
     return;
   }
+  if (gemm_parts(s.m * s.n * s.k, threads) < 2) threads = nullptr;
   const int64_t panels = (s.n + kGemmNr - 1) / kGemmNr, row_panels = (s.m + kGemmMr - 1) / kGemmMr;
   const int64_t num_threads = threads ? threads->num_threads() : 1;
   if (num_threads > 1 && s.n < s.m && row_panels >= 2 * num_threads) {

@@ -24,9 +24,10 @@ bool xnn_depthwise_conv_fits(const KernelContext& ctx);
 std::unique_ptr<XnnPath> make_xnn_depthwise_conv(const KernelContext& ctx);
 
 // Float MatMul with a 2-D right operand, and Gemm (transA = 0, alpha = 1, no C or beta = 1 with a C of N values),
-// as XNNPACK's fully connected operator (weights packed once while they are model constants).
+// as XNNPACK's fully connected operator (weights packed once while they are model constants); also their qedge.Fused*
+// forms, whose activation the path applies. Null when the node does not fit; an error only for a bad activation.
 bool xnn_fully_connected_fits(const KernelContext& ctx);
-std::unique_ptr<XnnPath> make_xnn_fully_connected(const KernelContext& ctx);
+Result<std::unique_ptr<XnnPath>> make_xnn_fully_connected(const KernelContext& ctx);
 
 // qedge.NhwcConv, 2-D with explicit pads, as XNNPACK's NHWC convolution; sets the output's shape. Null when the node
 // does not fit (its other path then checks it); an error only for a bad fused activation.
@@ -40,7 +41,9 @@ void register_xnnpack_kernels(KernelRegistry& fast, const KernelRegistry& ref);
 inline bool xnn_depthwise_conv_fits(const KernelContext&) { return false; }
 inline std::unique_ptr<XnnPath> make_xnn_depthwise_conv(const KernelContext&) { return nullptr; }
 inline bool xnn_fully_connected_fits(const KernelContext&) { return false; }
-inline std::unique_ptr<XnnPath> make_xnn_fully_connected(const KernelContext&) { return nullptr; }
+inline Result<std::unique_ptr<XnnPath>> make_xnn_fully_connected(const KernelContext&) {
+  return std::unique_ptr<XnnPath>();
+}
 inline bool xnn_nhwc_conv_fits(const KernelContext&) { return false; }
 inline Result<std::unique_ptr<XnnPath>> make_xnn_nhwc_conv(KernelContext&) { return std::unique_ptr<XnnPath>(); }
 inline void register_xnnpack_kernels(KernelRegistry&, const KernelRegistry&) {}

@@ -3,6 +3,7 @@
 // micro-kernel is AVX2+FMA where the CPU has it (gemm_f32_avx2.cc), portable C++ otherwise.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -17,7 +18,18 @@ struct GemmShape {
   bool trans_b = false;  // B is stored as [N, K] (element (p, j) at b[j * ldb + p])
 };
 
-// Splits the rows or the columns of C across `threads` (null: one thread); gemm_blocking.h says which.
+// How many of `threads`' threads (null: one) a product of `macs` multiply-adds is worth splitting across: one per
+// kGemmMinMacsPerThread, at least one. Handing a part to a worker and waiting for it costs microseconds (more when
+// the worker has to be woken or its core is busy elsewhere), what about 0.5 M multiply-adds take at this CPU's FMA
+// peak, so smaller parts would make a second thread slower than one.
+constexpr int64_t kGemmMinMacsPerThread = 512 * 1024;
+inline int64_t gemm_parts(int64_t macs, const ThreadPool* threads) {
+  const int64_t n = threads ? threads->num_threads() : 1;
+  return std::max<int64_t>(1, std::min(n, macs / kGemmMinMacsPerThread));
+}
+
+// Splits the rows or the columns of C across `threads` (null: one thread) when gemm_parts allows more than one;
+// gemm_blocking.h says which.
 void gemm_f32(const GemmShape& s, const float* a, const float* b, float* c, bool accumulate, ThreadPool* threads);
 
 // A constant A [m, k] packed once into the 6-row panels gemm_f32's micro-kernel reads, in gemm_f32's k slices. Kernels
