@@ -158,7 +158,9 @@ TEST(FastMatMulThreads, FusedReluClampKeepsTheReferenceRuleForNaN) {
     for (size_t i = 0; i < g.size(); ++i) {
       if (!std::isfinite(v[i])) {
         EXPECT_EQ(std::isnan(g[i]), std::isnan(v[i])) << i;
-        if (!std::isnan(v[i])) EXPECT_EQ(g[i], v[i]) << i;
+        if (!std::isnan(v[i])) {
+          EXPECT_EQ(g[i], v[i]) << i;
+        }
         continue;
       }
       EXPECT_NEAR(g[i], v[i], 1e-5 * (std::fabs(v[i]) + 19.0)) << i;
