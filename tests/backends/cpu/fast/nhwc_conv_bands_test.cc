@@ -38,7 +38,7 @@ class LateWorker : public ThreadPool {
  public:
   int num_threads() const override { return 2; }
   void parallel_for(int64_t n, const std::function<void(int64_t, int64_t)>& fn) override {
-    if (n > 0) fn(0, n / 2);
+    if (n / 2 > 0) fn(0, n / 2);
     if (n / 2 < n) std::thread(fn, n / 2, n).join();
   }
 };
