@@ -31,16 +31,10 @@ bool spin_until(Done done) {
   }
 }
 
-void run_chunk(const std::function<void(int64_t, int64_t)>& fn, int64_t n, int index, int parts) {
-  const int64_t begin = n * index / parts;
-  const int64_t end = n * (index + 1) / parts;
-  if (begin < end) fn(begin, end);
-}
-
 }  // namespace
 
 WorkerPool::WorkerPool(int num_threads) {
-  for (int i = 1; i < num_threads; ++i) workers_.emplace_back([this, i] { worker_loop(i); });
+  for (int i = 1; i < num_threads; ++i) workers_.emplace_back([this] { worker_loop(); });
 }
 
 WorkerPool::~WorkerPool() {
@@ -53,21 +47,44 @@ WorkerPool::~WorkerPool() {
   for (auto& w : workers_) w.join();
 }
 
+int WorkerPool::claim(uint32_t generation) {
+  uint64_t state = claims_.load();
+  for (;;) {
+    const auto chunk = static_cast<uint32_t>(state);
+    if (static_cast<uint32_t>(state >> 32) != generation || chunk >= static_cast<uint32_t>(num_threads())) return -1;
+    if (claims_.compare_exchange_weak(state, state + 1)) return static_cast<int>(chunk);
+  }
+}
+
+void WorkerPool::run_claimed(const std::function<void(int64_t, int64_t)>& fn, int64_t n, int chunk) {
+  const int parts = num_threads();
+  const int64_t begin = n * chunk / parts;
+  const int64_t end = n * (chunk + 1) / parts;
+  if (begin < end) fn(begin, end);
+  if (unfinished_.fetch_sub(1) == 1) {
+    std::lock_guard<std::mutex> lock(mu_);
+    done_.notify_one();
+  }
+}
+
 void WorkerPool::parallel_for(int64_t n, const std::function<void(int64_t, int64_t)>& fn) {
   if (workers_.empty() || n <= 1) {
     if (n > 0) fn(0, n);
     return;
   }
+  uint32_t generation;
   {
     std::lock_guard<std::mutex> lock(mu_);
     job_ = &fn;
     job_n_ = n;
-    pending_.store(static_cast<int>(workers_.size()));
+    generation = static_cast<uint32_t>(generation_.load() + 1);
+    claims_.store(static_cast<uint64_t>(generation) << 32);
+    unfinished_.store(num_threads());
     generation_.fetch_add(1);
   }
   wake_.notify_all();
-  run_chunk(fn, n, 0, num_threads());
-  const auto finished = [this] { return pending_.load() == 0; };
+  for (int chunk; (chunk = claim(generation)) >= 0;) run_claimed(fn, n, chunk);
+  const auto finished = [this] { return unfinished_.load() == 0; };
   if (!spin_until(finished)) {
     std::unique_lock<std::mutex> lock(mu_);
     done_.wait(lock, finished);
@@ -76,7 +93,7 @@ void WorkerPool::parallel_for(int64_t n, const std::function<void(int64_t, int64
   job_ = nullptr;
 }
 
-void WorkerPool::worker_loop(int index) {
+void WorkerPool::worker_loop() {
   uint64_t seen = 0;
   for (;;) {
     spin_until([&] { return generation_.load() != seen; });
@@ -90,11 +107,9 @@ void WorkerPool::worker_loop(int index) {
       job = job_;
       n = job_n_;
     }
-    run_chunk(*job, n, index, num_threads());
-    if (pending_.fetch_sub(1) == 1) {
-      std::lock_guard<std::mutex> lock(mu_);
-      done_.notify_one();
-    }
+    // A job that ended before this thread woke has no chunks left; claim() then fails without touching `job`.
+    if (!job) continue;
+    for (int chunk; (chunk = claim(static_cast<uint32_t>(seen))) >= 0;) run_claimed(*job, n, chunk);
   }
 }
 

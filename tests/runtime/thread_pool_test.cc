@@ -1,5 +1,6 @@
 // The runtime's worker pool: every index of every job runs exactly once, whether the workers are still spinning from
-// the previous job or have gone to sleep, for job sizes below, at and above the thread count.
+// the previous job or have gone to sleep, for job sizes below, at and above the thread count; the caller does not wait
+// for workers that have not woken.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -32,6 +33,24 @@ TEST(WorkerPool, JobsAfterTheWorkersSleptCoverEveryIndexOnce) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));  // longer than the spin: the workers sleep
     expect_each_index_once(pool, 1000 + round);
   }
+}
+
+// A worker that has not woken yet leaves its chunk to the caller instead of making it wait: after the workers went to
+// sleep, the caller (whose own chunk is empty work) takes the other chunks in most rounds.
+TEST(WorkerPool, CallerRunsTheChunksOfWorkersNotYetAwake) {
+  WorkerPool pool(3);
+  const auto caller = std::this_thread::get_id();
+  int rounds_all_on_caller = 0;
+  for (int round = 0; round < 20; ++round) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // longer than the active wait: the workers sleep
+    std::atomic<int> on_caller{0};
+    pool.parallel_for(3, [&](int64_t begin, int64_t end) {
+      if (std::this_thread::get_id() == caller) on_caller.fetch_add(static_cast<int>(end - begin));
+    });
+    rounds_all_on_caller += on_caller.load() == 3;
+    expect_each_index_once(pool, 3);
+  }
+  EXPECT_GT(rounds_all_on_caller, 0);
 }
 
 TEST(WorkerPool, OneThreadRunsInline) {

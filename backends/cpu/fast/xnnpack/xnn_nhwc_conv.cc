@@ -125,6 +125,11 @@ class XnnNhwcConv : public XnnPath {
   static constexpr int64_t kMinBlocksPerPart = 2;
   static constexpr int64_t kMinGroupsPerPart = 16;
   static constexpr int64_t kMinRowsPerPart = 2;
+  // Bands of output rows: at least this many rows each, at most this many bands per thread, and only for weights up to
+  // this size (every band's operator packs its own copy).
+  static constexpr int64_t kMinBandRows = 4;
+  static constexpr int64_t kMaxBandsPerThread = 2;
+  static constexpr int64_t kMaxBandWeightBytes = 128 << 10;
 
   // One operator and where it reads and writes: x + in_offset (in_h rows), y + out_offset.
   struct Part {
@@ -137,22 +142,41 @@ class XnnNhwcConv : public XnnPath {
     int64_t parts = 1;
   };
 
-  // Map blocks or groups split without copying weights. A layer with too few of them for the threads (mobilenet_v2's
-  // projections to 16..32 maps on 112x112..28x28 images) splits its output rows instead, one image only: each part
-  // holds its own copy of the weights, which such layers keep small.
+  // Bands of output rows where the image is tall enough and the weights small (mobilenet_v2's layers down to 14x14
+  // except the widest, and every depthwise one there): like XNNPACK's own threading, which splits pixels first, each
+  // band runs the layer's full width of maps (or all channels of a depthwise layer) over its rows and reads only the
+  // input rows it reaches, so the threads balance to a row and share no cache lines but the bands' edges. Splitting
+  // a depthwise layer's channels instead left each thread the whole per-pixel overhead; splitting maps of a dense one
+  // left up to a map block of imbalance (9 blocks of 144 maps on 2 threads). Bands are handed out as threads come
+  // (xnn::run_parts), up to kMaxBandsPerThread per thread, so a thread that starts late runs fewer.
+  // Elsewhere map blocks or groups split without copying weights, or rows when there are too few of those for the
+  // threads (one image only).
   Split choose_split(const KernelContext& ctx) const {
+    const int64_t threads = ctx.threads ? ctx.threads->num_threads() : 1;
+    if (threads == 1) return Split{};
+    const int64_t weight_bytes =
+        form_.maps * form_.kh * form_.kw * (form_.channels / form_.group) * static_cast<int64_t>(sizeof(float));
+    if (form_.batch == 1 && weight_bytes <= kMaxBandWeightBytes && form_.out_h >= threads * kMinBandRows) {
+      const int64_t bands = threads * std::min(kMaxBandsPerThread, form_.out_h / (threads * kMinBandRows));
+      if (rows_reach_input(bands)) return Split{true, bands};
+    }
     const bool grouped = form_.group > 1;
     const int64_t items = grouped ? form_.group : (form_.maps + kMapBlock - 1) / kMapBlock;
     Split s;
     s.parts = xnn::part_count(ctx, items, grouped ? kMinGroupsPerPart : kMinBlocksPerPart);
-    const int64_t threads = ctx.threads ? ctx.threads->num_threads() : 1;
     if (s.parts < threads && form_.batch == 1) {
       const int64_t row_parts = xnn::part_count(ctx, form_.out_h, kMinRowsPerPart);
-      bool reach = true;
-      for (int64_t p = 0; p < row_parts; ++p) reach &= input_rows(p, row_parts).count > 0;
-      if (row_parts > s.parts && reach) s = Split{true, row_parts};
+      if (row_parts > s.parts && rows_reach_input(row_parts)) s = Split{true, row_parts};
     }
     return s;
+  }
+
+  // Whether every part of a split of the output rows into `parts` reaches at least one input row (not only padding).
+  bool rows_reach_input(int64_t parts) const {
+    for (int64_t p = 0; p < parts; ++p) {
+      if (input_rows(p, parts).count <= 0) return false;
+    }
+    return true;
   }
 
   // The input rows the windows of output rows part p of `parts` reach, and the padding rows above and below them.

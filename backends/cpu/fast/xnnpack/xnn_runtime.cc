@@ -1,7 +1,8 @@
 #include "xnn_runtime.h"
 
-#include <string>
+#include <atomic>
 #include <mutex>
+#include <string>
 
 namespace qedge::fast::xnn {
 
@@ -42,8 +43,10 @@ Status run_parts(const KernelContext& ctx, int64_t parts, const std::function<St
   // The first failure only, so that a run allocates no status per part.
   std::mutex mutex;
   Status failure = Status::Ok();
-  ctx.parallel_for(parts, [&](int64_t begin, int64_t end) {
-    for (int64_t p = begin; p < end; ++p) {
+  std::atomic<int64_t> next{0};
+  const int64_t threads = ctx.threads ? ctx.threads->num_threads() : 1;
+  ctx.parallel_for(std::min(threads, parts), [&](int64_t, int64_t) {
+    for (int64_t p; (p = next.fetch_add(1)) < parts;) {
       Status s = run_part(p);
       if (s.ok()) continue;
       const std::lock_guard<std::mutex> lock(mutex);

@@ -63,7 +63,8 @@ inline int64_t part_count(const KernelContext& ctx, int64_t items, int64_t min_i
 // The first item of part `p` of `parts` over `items` items (part p holds [part_begin(p), part_begin(p + 1))).
 inline int64_t part_begin(int64_t p, int64_t parts, int64_t items) { return items * p / parts; }
 
-// Runs run_part(p) for p in [0, parts) on ctx's threads; the first failing part's Status is returned.
+// Runs run_part(p) for p in [0, parts) on ctx's threads, each thread taking the next part when it is ready, so that a
+// thread that starts late (its core busy with another process) runs fewer; the first failing part's Status is returned.
 Status run_parts(const KernelContext& ctx, int64_t parts, const std::function<Status(int64_t)>& run_part);
 
 }  // namespace qedge::fast::xnn
