@@ -63,6 +63,10 @@ inline std::optional<LowbitLayout> lowbit_layout_for(const KernelContext& ctx, i
   return lowbit_layout(range->first, range->second, k);
 }
 
+// What XORed into X's bytes puts its levels on the u8 scale: 0x80 for int8, 0 for uint8 (for packers that shift as
+// they read, instead of u8_activations' copy).
+inline uint8_t u8_flip(const KernelContext& ctx) { return ctx.input(0)->dtype == DType::kInt8 ? 0x80 : 0; }
+
 // X's levels on the u8 scale: the tensor itself for uint8, shifted by 128 into `storage` for int8 (in chunks across
 // ctx's threads).
 inline const uint8_t* u8_activations(const KernelContext& ctx, std::vector<uint8_t>* storage) {

@@ -18,7 +18,7 @@ __mmask16 column_mask(int64_t cols) {
 
 // 16 columns of 4 whole rows of row-major B into one 64-byte quad: rows into the four 128-bit lanes, a dword
 // transpose across lanes (lane L gets columns 4L..4L+3 of each row), then a byte transpose inside each lane.
-__m512i quad_of_rows(const uint8_t* b, int64_t ldb) {
+__m512i quad_of_rows(const uint8_t* b, int64_t ldb, __m512i flip) {
   __m512i v = _mm512_zextsi128_si512(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b)));
   v = _mm512_inserti32x4(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + ldb)), 1);
   v = _mm512_inserti32x4(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 2 * ldb)), 2);
@@ -27,7 +27,7 @@ __m512i quad_of_rows(const uint8_t* b, int64_t ldb) {
   // Bytes 0, 4, 8, 12, 1, 5, ... of each lane, as little-endian dwords.
   const __m512i bytes = _mm512_set4_epi32(0x0F0B0703, 0x0E0A0602, 0x0D090501, 0x0C080400);
   // The zero-masked form: GCC 12's plain one reads an "undefined" vector and warns.
-  return _mm512_shuffle_epi8(_mm512_maskz_permutexvar_epi32(0xFFFF, lanes, v), bytes);
+  return _mm512_shuffle_epi8(_mm512_maskz_permutexvar_epi32(0xFFFF, lanes, _mm512_xor_si512(v, flip)), bytes);
 }
 
 }  // namespace
@@ -84,17 +84,18 @@ void gemm_u8s8_8x32_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, c
 }
 
 void pack_b_panel_vnni_avx512(const uint8_t* b, int64_t ldb, bool trans, int64_t kc, int64_t kq, int64_t cols,
-                              uint8_t* out) {
+                              uint8_t flip, uint8_t* out) {
+  const __m512i flips = _mm512_set1_epi8(static_cast<char>(flip));
   for (int64_t q = 0; q < kq; ++q, out += 4 * kVnniNr) {
     const int64_t p0 = 4 * q, rows = kc - p0 < 4 ? (kc - p0 < 0 ? 0 : kc - p0) : 4;
     if (!trans && rows == 4 && cols == kVnniNr) {
-      _mm512_storeu_si512(out, quad_of_rows(b + p0 * ldb, ldb));
-      _mm512_storeu_si512(out + 64, quad_of_rows(b + p0 * ldb + 16, ldb));
+      _mm512_storeu_si512(out, quad_of_rows(b + p0 * ldb, ldb, flips));
+      _mm512_storeu_si512(out + 64, quad_of_rows(b + p0 * ldb + 16, ldb, flips));
       continue;
     }
     std::memset(out, 0, 4 * kVnniNr);
     for (int64_t j = 0; j < cols; ++j) {
-      for (int64_t p = 0; p < rows; ++p) out[j * 4 + p] = trans ? b[j * ldb + p0 + p] : b[(p0 + p) * ldb + j];
+      for (int64_t p = 0; p < rows; ++p) out[j * 4 + p] = (trans ? b[j * ldb + p0 + p] : b[(p0 + p) * ldb + j]) ^ flip;
     }
   }
 }

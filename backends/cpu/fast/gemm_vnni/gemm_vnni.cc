@@ -140,7 +140,8 @@ VnniWeights pack_vnni_weights(const double* w, int64_t m, int64_t k, int64_t row
 
 void VnniMatrixPanels::pack(int64_t p0, int64_t kc, int64_t kq, int64_t j0, int64_t cols, uint8_t* out) const {
 #if defined(__x86_64__)
-  pack_b_panel_vnni_avx512(trans_ ? b_ + j0 * ldb_ + p0 : b_ + p0 * ldb_ + j0, ldb_, trans_, kc, kq, cols, out);
+  pack_b_panel_vnni_avx512(trans_ ? b_ + j0 * ldb_ + p0 : b_ + p0 * ldb_ + j0, ldb_, trans_, kc, kq, cols, flip_,
+                           out);
 #else
   (void)p0, (void)kc, (void)kq, (void)j0, (void)cols, (void)out;
   std::abort();  // gemm_vnni_available() is false off x86-64: callers never get here.

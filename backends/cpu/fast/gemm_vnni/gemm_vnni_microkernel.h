@@ -25,9 +25,10 @@ void gemm_u8s8_8x32_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, c
 void unpack_nibble_quads_vnni_avx512(const uint8_t* in, int64_t pairs, int8_t* out);
 
 // One B panel: B[0:kc, 0:cols] (row-major with row stride ldb, or [cols, kc] when trans) into kq quads of the
-// layout above, zero past kc and cols (cols <= kVnniNr, kc <= 4 * kq).
+// layout above, each byte XORed with `flip` (0x80 moves int8 levels to the u8 scale), zero past kc and cols
+// (cols <= kVnniNr, kc <= 4 * kq).
 void pack_b_panel_vnni_avx512(const uint8_t* b, int64_t ldb, bool trans, int64_t kc, int64_t kq, int64_t cols,
-                              uint8_t* out);
+                              uint8_t flip, uint8_t* out);
 
 // One B panel of im2col(x) packed straight from the input planes, without the column matrix: k row c * taps + tap
 // (channel-major), or tap * channels + c (tap_major: channels and kc multiples of 4), reads channel c's plane (at
@@ -41,6 +42,7 @@ struct VnniIm2colPanel {
   int64_t per_tap;
   const uint32_t* inside;
   uint8_t pad;             // padding and k rows past kc
+  uint8_t flip;            // XORed into every byte read from x (0x80: int8 levels to the u8 scale)
 };
 void pack_im2col_panel_vnni_avx512(const VnniIm2colPanel& p, int64_t p0, int64_t kc, int64_t kq, uint8_t* out);
 #endif

@@ -1,4 +1,5 @@
-// The VNNI GEMM's B panels packed straight from a convolution's u8 input planes (implicit im2col): each k row is
+// The VNNI GEMM's B panels packed straight from a convolution's 8-bit input planes (implicit im2col; int8 levels
+// XORed onto the u8 scale as they are read): each k row is
 // gathered as 32 bytes with one zero-masked load per run of the panel (stride 1: the run's bytes; stride 2: its
 // even bytes of twice the span, narrowed by vpmovwb; other strides byte by byte), the padding blended in from the
 // zero point, and four rows at a time are interleaved into the quads vpdpbusd reads. Compiled with -mavx512f
@@ -22,7 +23,8 @@ const void* address(const uint8_t* plane, int64_t i) {
 // row's loads. kStride: the stride along the innermost axis when it is 1 or 2, else 0 (any stride).
 template <int kStride, int kRows>
 void gather_rows(const uint8_t* plane, int64_t step, const Im2colRun* run, const Im2colRun* end, int64_t stride,
-                 uint32_t inside, __m256i pad, __m256i* rows) {
+                 uint32_t inside, __m256i pad, uint8_t flip, __m256i* rows) {
+  const __m256i flips = _mm256_set1_epi8(static_cast<char>(flip));
   if (kStride == 1) {
     __m256i v[kRows];
     for (int i = 0; i < kRows; ++i) v[i] = _mm256_setzero_si256();
@@ -32,7 +34,7 @@ void gather_rows(const uint8_t* plane, int64_t step, const Im2colRun* run, const
         v[i] = _mm256_or_si256(v[i], _mm256_maskz_loadu_epi8(mask, address(plane + i * step, run->start)));
       }
     }
-    for (int i = 0; i < kRows; ++i) rows[i] = _mm256_mask_blend_epi8(inside, pad, v[i]);
+    for (int i = 0; i < kRows; ++i) rows[i] = _mm256_mask_blend_epi8(inside, pad, _mm256_xor_si256(v[i], flips));
   } else if (kStride == 2) {
     __m512i v[kRows];
     for (int i = 0; i < kRows; ++i) v[i] = _mm512_setzero_si512();
@@ -43,13 +45,15 @@ void gather_rows(const uint8_t* plane, int64_t step, const Im2colRun* run, const
       }
     }
     // The zero-masked form of the narrowing: GCC 12's plain one reads an "undefined" vector and warns.
-    for (int i = 0; i < kRows; ++i) rows[i] = _mm256_mask_blend_epi8(inside, pad, _mm512_maskz_cvtepi16_epi8(0xFFFFFFFF, v[i]));
+    for (int i = 0; i < kRows; ++i) {
+      rows[i] = _mm256_mask_blend_epi8(inside, pad, _mm256_xor_si256(_mm512_maskz_cvtepi16_epi8(0xFFFFFFFF, v[i]), flips));
+    }
   } else {
     for (int i = 0; i < kRows; ++i) {
       alignas(32) uint8_t row[32];
       _mm256_store_si256(reinterpret_cast<__m256i*>(row), pad);
       for (const Im2colRun* r = run; r != end; ++r) {
-        for (int32_t j = r->first; j < r->first + r->count; ++j) row[j] = plane[i * step + r->start + j * stride];
+        for (int32_t j = r->first; j < r->first + r->count; ++j) row[j] = plane[i * step + r->start + j * stride] ^ flip;
       }
       rows[i] = _mm256_load_si256(reinterpret_cast<const __m256i*>(row));
     }
@@ -79,7 +83,8 @@ void pack_channel_major(const VnniIm2colPanel& p, int64_t p0, int64_t kc, int64_
   auto next_row = [&] {
     const Im2colRun* runs = p.runs + planned * p.per_tap;
     __m256i v;
-    gather_rows<kStride, 1>(p.x + c * p.in_size, 0, runs, runs + p.per_tap, p.stride, p.inside[planned], pad, &v);
+    gather_rows<kStride, 1>(p.x + c * p.in_size, 0, runs, runs + p.per_tap, p.stride, p.inside[planned], pad, p.flip,
+                            &v);
     if (++t == p.taps) t = 0, ++c;
     if (++planned == p.taps) planned = 0;
     return v;
@@ -107,7 +112,7 @@ void pack_tap_major(const VnniIm2colPanel& p, int64_t p0, int64_t kq, uint8_t* o
     const Im2colRun* runs = p.runs + planned * p.per_tap;
     __m256i r[4];
     gather_rows<kStride, 4>(p.x + c * p.in_size, p.in_size, runs, runs + p.per_tap, p.stride, p.inside[planned], pad,
-                            r);
+                            p.flip, r);
     store_quads(r[0], r[1], r[2], r[3], out);
     if ((c += 4) == p.channels) c = 0, ++planned;
   }

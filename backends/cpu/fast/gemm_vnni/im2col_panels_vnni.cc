@@ -19,8 +19,11 @@ void VnniIm2colPanels::pack(int64_t p0, int64_t kc, int64_t kq, int64_t j0, int6
   } else {
     runs.plan(g_, j0, cols, p0 % taps, std::min(taps, kc));
   }
-  const VnniIm2colPanel panel{x_,          g_.in_size(),   taps,          channels_,     tap_major_,
-                              g_.stride[2], runs.runs(), runs.per_tap(), runs.inside(), pad_};
+  VnniIm2colPanel panel;
+  panel.x = x_, panel.in_size = g_.in_size(), panel.taps = taps, panel.channels = channels_;
+  panel.tap_major = tap_major_, panel.stride = g_.stride[2];
+  panel.runs = runs.runs(), panel.per_tap = runs.per_tap(), panel.inside = runs.inside();
+  panel.pad = pad_, panel.flip = flip_;
   pack_im2col_panel_vnni_avx512(panel, p0, kc, kq, out);
 #else
   (void)p0, (void)kc, (void)kq, (void)j0, (void)cols, (void)out;

@@ -1,13 +1,12 @@
 // QConv on the VNNI GEMM (see vnni_ops.h). The B panels are packed straight from the input planes (implicit im2col,
 // im2col_panels_vnni.h), or from the planes as a matrix for a 1x1 convolution with stride 1; each finished block of
-// the GEMM is requantized from the GEMM's per-thread block buffer while it is in cache. The u8 input shift in the
-// low-bit QConv's scratch (int_op_scratch.h).
+// the GEMM is requantized from the GEMM's per-thread block buffer while it is in cache. int8 inputs are moved to the
+// u8 scale by the packers as they read them (no shifted copy).
 #include <vector>
 
 #include "gemm_vnni/im2col_panels_vnni.h"
 #include "gemm_vnni/vnni_ops.h"
 #include "im2col.h"
-#include "int_op_scratch.h"
 #include "requant.h"
 
 namespace qedge::fast {
@@ -20,22 +19,22 @@ Status run_qconv_vnni(KernelContext& ctx, const ref::NnGeometry& g, int64_t grou
   const bool pointwise = is_pointwise(g);
   const int64_t taps = !pointwise && VnniIm2colPanels::tap_major(g, d.cg) ? g.kernel_size() : 1;
   QEDGE_ASSIGN_OR_RETURN(const std::vector<VnniWeights>* weights, cache.get(ctx, shape, taps));
-  IntOpScratch& scratch = IntOpScratch::mine();
-  const uint8_t* xu = u8_activations(ctx, &scratch.shifted);
-  const auto zp = static_cast<uint8_t>(*u8_zero_point(ctx));
+  // int8 levels move to the u8 scale as the packers read them.
+  const auto* x = static_cast<const uint8_t*>(ctx.input(0)->data);
+  const uint8_t flip = u8_flip(ctx), zp = static_cast<uint8_t>(*u8_zero_point(ctx));
   Tensor& y = *ctx.output(0);
   for (int64_t n = 0; n < d.batch; ++n) {
     for (int64_t grp = 0; grp < group; ++grp) {
-      const uint8_t* plane = xu + (n * d.channels + grp * d.cg) * d.in_size;
+      const uint8_t* plane = x + (n * d.channels + grp * d.cg) * d.in_size;
       auto requantize = [&](const int32_t* sums, int64_t ld, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
         const int64_t map = grp * d.mg + i0;
         requant_rows(epilogue, sums, ld, i1 - i0, j1 - j0, map, y, (n * d.maps + map) * d.out_size + j0, d.out_size);
       };
       const VnniWeights& w = (*weights)[static_cast<size_t>(grp)];
       if (pointwise) {
-        gemm_vnni_blocks(w, VnniMatrixPanels(plane, d.out_size, false), d.out_size, ctx.threads, requantize);
+        gemm_vnni_blocks(w, VnniMatrixPanels(plane, d.out_size, false, flip), d.out_size, ctx.threads, requantize);
       } else {
-        gemm_vnni_blocks(w, VnniIm2colPanels(g, plane, d.cg, zp), d.out_size, ctx.threads, requantize);
+        gemm_vnni_blocks(w, VnniIm2colPanels(g, plane, d.cg, zp, flip), d.out_size, ctx.threads, requantize);
       }
     }
   }

@@ -185,9 +185,11 @@ TEST(VnniIm2colPanels, GemmMatchesIntegerSums) {
     const fast::VnniWeights pw = fast::pack_vnni_weights(ordered.data(), m, k, k, 1, zp);
     const std::vector<int32_t> want = conv_sums(w, col, m, k, n, zp);
     for (bool front : {true, false}) {
+      // The copy at the back holds the levels as int8 (XORed with 0x80), which the packer moves back to the u8 scale.
+      const uint8_t flip = front ? 0 : 0x80;
       uint8_t* input = guarded.at(front);
-      std::copy(x.begin(), x.end(), input);
-      const fast::VnniIm2colPanels panels(g, input, channels, static_cast<uint8_t>(zp));
+      for (size_t i = 0; i < in_bytes; ++i) input[i] = static_cast<uint8_t>(x[i] ^ flip);
+      const fast::VnniIm2colPanels panels(g, input, channels, static_cast<uint8_t>(zp), flip);
       for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
         std::vector<int32_t> got(want.size(), -1);
         fast::gemm_vnni(pw, panels, n, got.data(), n, pool);

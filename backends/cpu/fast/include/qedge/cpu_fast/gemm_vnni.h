@@ -49,16 +49,19 @@ class VnniPanelSource {
   virtual void pack(int64_t p0, int64_t kc, int64_t kq, int64_t j0, int64_t cols, uint8_t* out) const = 0;
 };
 
-// B in memory: [K, N] with row stride ldb, or [N, K] (element (p, j) at b[j * ldb + p]) when trans.
+// B in memory: [K, N] with row stride ldb, or [N, K] (element (p, j) at b[j * ldb + p]) when trans; each byte XORed
+// with flip as it is packed (0x80: int8 levels to the u8 scale).
 class VnniMatrixPanels final : public VnniPanelSource {
  public:
-  VnniMatrixPanels(const uint8_t* b, int64_t ldb, bool trans) : b_(b), ldb_(ldb), trans_(trans) {}
+  VnniMatrixPanels(const uint8_t* b, int64_t ldb, bool trans, uint8_t flip = 0)
+      : b_(b), ldb_(ldb), trans_(trans), flip_(flip) {}
   void pack(int64_t p0, int64_t kc, int64_t kq, int64_t j0, int64_t cols, uint8_t* out) const override;
 
  private:
   const uint8_t* b_;
   int64_t ldb_;
   bool trans_;
+  uint8_t flip_;
 };
 
 // C[i, j] = sum_p W'[i, p] * (B[p, j] - b_zero_point) for i < w.m, j < n, into C with row stride ldc. Work is split
