@@ -35,6 +35,12 @@ AttrMap form_attrs(const Form& f) {
                 int_attr("out_zp_after_round", f.zp_after_round ? 1 : 0)});
 }
 
+// The op the epilogues are read for; the context keeps a view of its name, so it has static storage.
+const std::string& op() {
+  static const std::string name = "QConv";
+  return name;
+}
+
 // Reads the epilogue of `form` for `channels` channels; the output tensor gets its type and `n` elements of storage.
 struct Epilogue {
   AttrMap a;
@@ -44,7 +50,7 @@ struct Epilogue {
   fast::Requant r;
   bool ok = false;
 
-  Epilogue(const Form& form, int64_t channels, int64_t n) : a(form_attrs(form)), ctx(qedge_context("QConv", a, nullptr)) {
+  Epilogue(const Form& form, int64_t channels, int64_t n) : a(form_attrs(form)), ctx(qedge_context(op(), a, nullptr)) {
     ctx.outputs = {&y};
     ok = r.read(ctx, channels, {n}).ok();
     storage.assign(static_cast<size_t>(n), 0);
