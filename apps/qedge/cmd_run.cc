@@ -1,4 +1,5 @@
-// qedge run MODEL.qedge [--input NAME=FILE]... [--random-inputs] [--output-dir DIR] [--threads N] [--profile]
+// qedge run MODEL.qedge [--input NAME=FILE]... [--random-inputs] [--output-dir DIR] [--threads N] [--runs N]
+//           [--profile]
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -15,7 +16,8 @@ namespace qedge::cli {
 namespace {
 
 const char* kHelp =
-    "usage: qedge run MODEL.qedge [--input NAME=FILE]... [--random-inputs] [--output-dir DIR] [--threads N] [--profile]\n"
+    "usage: qedge run MODEL.qedge [--input NAME=FILE]... [--random-inputs] [--output-dir DIR] [--threads N] [--runs N]\n"
+    "                 [--profile]\n"
     "\n"
     "Runs a model and prints each output's name, dtype, shape and a preview.\n"
     "\n"
@@ -24,12 +26,14 @@ const char* kHelp =
     "  --random-inputs     fill inputs not given with uniform random values (seed 0; dynamic dims = 1)\n"
     "  --output-dir DIR    write every output as DIR/<name>.pb and DIR/<name>.npy\n"
     "  --threads N         worker threads (default 1)\n"
+    "  --runs N            run the model N times (default 1); outputs and the profile are the last run's, so that\n"
+    "                      --runs 10 --profile times the steady state, after the first run's one-time weight packing\n"
     "  --profile           print time per node\n";
 
 }  // namespace
 
 int cmd_run(int argc, char** argv) {
-  Args args(argc, argv, {"--input", "--output-dir", "--threads"}, {"--random-inputs", "--profile", "--help"});
+  Args args(argc, argv, {"--input", "--output-dir", "--threads", "--runs"}, {"--random-inputs", "--profile", "--help"});
   if (args.has("--help")) {
     std::fputs(kHelp, stdout);
     return 0;
@@ -38,6 +42,8 @@ int cmd_run(int argc, char** argv) {
   if (args.positional().size() != 1) return usage_error("run", "expected exactly one model");
   const int threads = std::atoi(args.get("--threads", "1").c_str());
   if (threads < 1) return usage_error("run", "--threads must be a positive number");
+  const int runs = std::atoi(args.get("--runs", "1").c_str());
+  if (runs < 1) return usage_error("run", "--runs must be a positive number");
 
   Model model;
   if (Error e = model.load_file(args.positional()[0])) return fail("run", e.message);
@@ -73,7 +79,9 @@ int cmd_run(int argc, char** argv) {
     TensorData t = random_tensor(info, rng);
     if (Error e = session.set_input(i, info.dtype, t.shape, t.bytes.data(), t.bytes.size())) return fail("run", e.message);
   }
-  if (Error e = session.run()) return fail("run", e.message);
+  for (int r = 0; r < runs; ++r) {
+    if (Error e = session.run()) return fail("run", e.message);
+  }
 
   const std::string out_dir = args.get("--output-dir");
   if (!out_dir.empty()) mkdir(out_dir.c_str(), 0755);

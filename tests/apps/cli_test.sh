@@ -30,6 +30,8 @@ check "convert the bundled model" 0 "$qedge" convert "$model/model.onnx" -o "$tm
 check "run it" 0 "$qedge" run "$tmp/m.qedge" --input "input=$model/input.npy" --output-dir "$tmp/out_dir" --profile
 [ -s "$tmp/out_dir/probabilities.npy" ] || { echo "FAIL: run wrote no .npy output"; failures=$((failures + 1)); }
 check "run with random inputs and 2 threads" 0 "$qedge" run "$tmp/m.qedge" --random-inputs --threads 2
+check "run 3 times, profiling the last" 0 "$qedge" run "$tmp/m.qedge" --random-inputs --runs 3 --profile
+check "run with --runs 0" 2 "$qedge" run "$tmp/m.qedge" --random-inputs --runs 0
 check "run without inputs" 1 "$qedge" run "$tmp/m.qedge"
 printf '\x93NUMPY\x01\x00\x3a\x00{"descr": "<f4", "fortran_order": False, "shape": (1,x), }' >"$tmp/bad.npy"
 sed -i "s/\"/'/g" "$tmp/bad.npy"

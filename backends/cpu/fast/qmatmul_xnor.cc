@@ -17,7 +17,7 @@ Status run_qmatmul_xnor(KernelContext& ctx, int64_t k, int64_t n, bool trans_b, 
   std::vector<uint8_t> signs;
   QEDGE_RETURN_IF_ERROR(bipolar_signs(ctx, "QMatMul X", &signs));
   const int64_t rows = static_cast<int64_t>(signs.size()) / k, words = ref::xnor_words(k);
-  const XnorDifferFn differ = xnor_differ();
+  const XnorDotsFn dots = xnor_dots();
   Tensor& y = *ctx.output(0);
   ctx.parallel_for(rows, [&](int64_t begin, int64_t end) {
     std::vector<ref::XnorWord> xb(static_cast<size_t>(words));
@@ -27,9 +27,7 @@ Status run_qmatmul_xnor(KernelContext& ctx, int64_t k, int64_t n, bool trans_b, 
       for (int64_t p = 0; p < k; ++p) {
         if (signs[static_cast<size_t>(r * k + p)]) ref::xnor_set(xb.data(), p);
       }
-      for (int64_t c = 0; c < n; ++c) {
-        acc[static_cast<size_t>(c)] = static_cast<int32_t>(k - 2 * differ(xb.data(), wb->data() + c * words, nullptr, words));
-      }
+      dots(xb.data(), wb->data(), n, nullptr, words, k, acc.data(), 1);
       requant_run(epilogue, acc.data(), n, 0, 1, y, r * n);
     }
   });

@@ -67,8 +67,8 @@ CertifiedQAdd certify_qadd(const ref::IntLinearEpilogue& e, const QAddOperand& a
 #if defined(__x86_64__)
 // Writes the levels (or, for a float output, the values) of acc[0, n) (channel of element i: c0 + i * c_step) into
 // y[base, base + n) and returns how many it wrote: all n in the common and float cases with c_step 0 (one channel),
-// else a multiple of 8; 0 when the epilogue is none of the common case, a float output or MultiThreshold levels, or
-// the CPU lacks AVX2. The caller stores the rest with e.store().
+// else a multiple of 8; 0 when the epilogue is none of the common case, a float output, BipolarQuant levels or
+// MultiThreshold levels, or the CPU lacks AVX2. The caller stores the rest with e.store().
 int64_t requant_avx2(const ref::IntLinearEpilogue& e, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step,
                      Tensor& y, int64_t base);
 // The same for QAdd of two 8-bit tensors of one shape: the epilogue of (a - a_zp) * a_scale + (b - b_zp) * b_scale for

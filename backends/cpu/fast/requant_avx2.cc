@@ -32,6 +32,11 @@ bool common_case(const ref::IntLinearEpilogue& e) {
 
 bool threshold_case(const ref::IntLinearEpilogue& e) { return e.thresholds && float_bounds(e); }
 
+// A BipolarQuant output (levels -1/+1 by the sign of the clamped value).
+bool bipolar_case(const ref::IntLinearEpilogue& e) {
+  return e.quantized && !e.thresholds && e.out.bipolar && float_bounds(e);
+}
+
 // A float output: the clamped affine value itself.
 bool float_case(const ref::IntLinearEpilogue& e, const Tensor& y) {
   return !e.quantized && !e.thresholds && y.dtype == DType::kFloat32 && float_bounds(e);
@@ -184,9 +189,15 @@ int64_t requant_avx2(const ref::IntLinearEpilogue& e, const int32_t* acc, int64_
       std::memcpy(out + i, part, static_cast<size_t>(count) * sizeof(float));
     });
   }
-  if (!common_case(e)) return 0;
+  if (!common_case(e) && !bipolar_case(e)) return 0;
   const Levels8 levels(e.out, true);
-  const auto eight = [&](const int32_t* p, int64_t i) { return levels(values(p, i)); };
+  // BipolarQuant's rule on the clamped value: x >= 0 (-0 included; never NaN here) gives +1, else -1.
+  const auto sign = [](__m256 x) {
+    const __m256i ge = _mm256_castps_si256(_mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GE_OQ));
+    return _mm256_or_si256(_mm256_xor_si256(ge, _mm256_set1_epi32(-1)), _mm256_set1_epi32(1));
+  };
+  const bool bipolar = bipolar_case(e);
+  const auto eight = [&](const int32_t* p, int64_t i) { return bipolar ? sign(values(p, i)) : levels(values(p, i)); };
   return with_store(y, base, [&](auto store) {
     return each_eight(acc, n, c_step, eight, [&](int64_t i, __m256i v, int64_t count) {
       if (count == 8) return store(i, v);

@@ -7,20 +7,23 @@
 
 namespace qedge::fast {
 
-int64_t xnor_differ_portable(const uint64_t* a, const uint64_t* b, const uint64_t* mask, int64_t words) {
-  int64_t differ = 0;
-  for (int64_t q = 0; q < words; ++q) {
-    differ += static_cast<int64_t>(std::bitset<64>((a[q] ^ b[q]) & (mask ? mask[q] : ~uint64_t{0})).count());
+void xnor_dots_portable(const uint64_t* a, const uint64_t* b, int64_t rows, const uint64_t* mask, int64_t words,
+                        int64_t valid, int32_t* out, int64_t out_stride) {
+  for (int64_t r = 0; r < rows; ++r, b += words) {
+    int64_t differ = 0;
+    for (int64_t q = 0; q < words; ++q) {
+      differ += static_cast<int64_t>(std::bitset<64>((a[q] ^ b[q]) & (mask ? mask[q] : ~uint64_t{0})).count());
+    }
+    out[r * out_stride] = static_cast<int32_t>(valid - 2 * differ);
   }
-  return differ;
 }
 
-XnorDifferFn xnor_differ() {
+XnorDotsFn xnor_dots() {
 #if defined(__x86_64__)
   // Every AVX2 CPU has POPCNT.
-  if (cpu_features().avx2_fma) return xnor_differ_popcnt;
+  if (cpu_features().avx2_fma) return xnor_dots_popcnt;
 #endif
-  return xnor_differ_portable;
+  return xnor_dots_portable;
 }
 
 }  // namespace qedge::fast

@@ -1,5 +1,6 @@
 // The fast xnor QConv/QMatMul (bipolar X and W, XNOR-popcount) bit-exact against the reference on random shapes:
-// odd sizes, padding, strides, dilation, groups, depthwise, both zero-point encodings of +-1, 1 and 3 threads; and
+// odd sizes, padding, strides, dilation, groups, depthwise, images up to and past 64 wide, windows across words, both
+// zero-point encodings of +-1, 1 and 3 threads; and
 // the same error for a value other than -1/+1.
 #include <gtest/gtest.h>
 
@@ -31,10 +32,18 @@ std::vector<Attr> requant_attrs(int64_t channels, int64_t x_zero_point) {
 TEST(XnorPopcount, PopcntMatchesPortable) {
   if (!fast::cpu_features().avx2_fma) GTEST_SKIP() << "no AVX2";
   std::mt19937_64 rng(1);
-  std::vector<uint64_t> a(9), b(9), mask(9);
-  for (size_t i = 0; i < a.size(); ++i) a[i] = rng(), b[i] = rng(), mask[i] = rng();
-  EXPECT_EQ(fast::xnor_differ_popcnt(a.data(), b.data(), mask.data(), 9), fast::xnor_differ_portable(a.data(), b.data(), mask.data(), 9));
-  EXPECT_EQ(fast::xnor_differ_popcnt(a.data(), b.data(), nullptr, 9), fast::xnor_differ_portable(a.data(), b.data(), nullptr, 9));
+  constexpr int64_t kWords = 9, kRows = 5;
+  std::vector<uint64_t> a(kWords), b(kWords * kRows), mask(kWords);
+  for (auto& e : a) e = rng();
+  for (auto& e : b) e = rng();
+  for (auto& e : mask) e = rng();
+  for (const uint64_t* m : {static_cast<const uint64_t*>(mask.data()), static_cast<const uint64_t*>(nullptr)}) {
+    std::vector<int32_t> want(2 * kRows, -7), got(2 * kRows, -7);
+    fast::xnor_dots_portable(a.data(), b.data(), kRows, m, kWords, 500, want.data(), 2);
+    fast::xnor_dots_popcnt(a.data(), b.data(), kRows, m, kWords, 500, got.data(), 2);
+    EXPECT_EQ(got, want);
+    EXPECT_EQ(want[1], -7);  // only every out_stride-th value is written
+  }
 }
 
 TEST(XnorQConv, BitIdenticalToReference) {
@@ -51,12 +60,34 @@ TEST(XnorQConv, BitIdenticalToReference) {
       {{1, 7, 13, 12}, {5, 7, 3, 3}, {ints_attr("dilations", {2, 2}), ints_attr("pads", {2, 1, 2, 2})}},
       {{1, 8, 9, 9}, {8, 1, 3, 3}, {int_attr("group", 8), ints_attr("pads", {1, 1, 1, 1})}},
       {{1, 3, 15}, {6, 3, 4}, {ints_attr("pads", {2, 1})}},
+      // Bit rows: an image exactly 64 wide; windows 13 wide that cross word boundaries and lie in the padding;
+      // and an image wider than 64 (a bit per tap).
+      {{1, 4, 5, 64}, {6, 4, 3, 5}, {ints_attr("pads", {1, 2, 1, 2})}},
+      {{1, 5, 6, 20}, {4, 5, 2, 13}, {ints_attr("pads", {0, 6, 1, 6}), ints_attr("strides", {1, 3})}},
+      {{1, 3, 4, 70}, {5, 3, 3, 3}, {ints_attr("pads", {1, 1, 1, 1})}},
   };
   for (const Case& c : cases) {
     for (bool as_uint8 : {false, true}) {
       std::vector<Attr> list = c.attrs;
       for (Attr& a : requant_attrs(c.w[0], as_uint8 ? 1 : 0)) list.push_back(std::move(a));
       expect_identical_to_reference("QConv", attrs(list), {bipolar(as_uint8, c.x, rng), bipolar(false, c.w, rng)});
+    }
+  }
+}
+
+// BipolarQuant outputs (w1a1 layers): the sign of the clamped value, zero giving +1; sums of 0 come from an even k
+// and a zero `add`, and a clamp bound at 0 maps the negative ones to 0 too.
+TEST(XnorQConv, BipolarOutputsBitIdenticalToReference) {
+  std::mt19937 rng(6);
+  for (bool clamp : {false, true}) {
+    for (float add : {0.0f, -0.25f}) {
+      std::vector<Attr> list = {int_attr("xnor", 1), ints_attr("pads", {1, 1, 1, 1}),
+                                floats_attr("mult", {0.5f}), floats_attr("add", {add}),
+                                floats_attr("out_scale", {1.0f}), floats_attr("out_zero_point", {0}),
+                                int_attr("out_bits", 1), int_attr("out_signed", 1), int_attr("out_bipolar", 1),
+                                int_attr("out_to", static_cast<int64_t>(DType::kInt8))};
+      if (clamp) list.push_back(float_attr("clamp_min", 0.0f));
+      expect_identical_to_reference("QConv", attrs(list), {bipolar(false, {1, 8, 9, 11}, rng), bipolar(false, {12, 8, 3, 3}, rng)});
     }
   }
 }
