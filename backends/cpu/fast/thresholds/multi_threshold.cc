@@ -1,30 +1,19 @@
 // Fast FINN MultiThreshold (qonnx domain): Y = out_scale * count + out_bias with the reference's float operations
-// (one multiply, one add, no fused multiply-add), the counts from ThresholdCounts. Checks, messages and output shape
-// are the reference kernel's; X or thresholds of another type go to the reference kernel.
+// (one multiply, one add, no fused multiply-add) on the counts (threshold_kernel.h).
 #include "common/quant_qonnx.h"
-#include "fallback_kernel.h"
-#include "thresholds/threshold_counts.h"
-#include "kernel_support.h"
+#include "thresholds/threshold_kernel.h"
 
 namespace qedge::fast {
 namespace {
 
-class FastMultiThreshold : public FallbackKernel {
+class FastMultiThreshold : public ThresholdKernel {
  public:
-  explicit FastMultiThreshold(const KernelRegistry& ref) : FallbackKernel(ref, "MultiThreshold"), ref_(ref) {}
+  explicit FastMultiThreshold(const KernelRegistry& ref) : ThresholdKernel(ref, "MultiThreshold") {}
 
  protected:
-  bool applies(const KernelContext& ctx) const override {
-    const Tensor* x = ctx.input(0);
-    const Tensor* t = ctx.input(1);
-    return x && t && x->dtype == DType::kFloat32 && t->dtype == DType::kFloat32;
-  }
-
-  Status prepare_fast(KernelContext& ctx) override {
-    QEDGE_RETURN_IF_ERROR(prepare_like_reference(ref_, ctx));
+  void read_output_attrs(const KernelContext& ctx) override {
     scale_ = ctx.attr().get_float("out_scale", 1.0f);
     bias_ = ctx.attr().get_float("out_bias", 0.0f);
-    return counts_.prepare(ctx);
   }
 
   Status run_fast(KernelContext& ctx) override {
@@ -37,9 +26,7 @@ class FastMultiThreshold : public FallbackKernel {
   }
 
  private:
-  const KernelRegistry& ref_;
   float scale_ = 1.0f, bias_ = 0.0f;
-  ThresholdCounts counts_;
 };
 
 }  // namespace

@@ -1,30 +1,17 @@
 // Fast qedge Thresholds: the integer levels of a MultiThreshold, count or (bipolar) 2 * count - 1, stored as `to`,
-// the counts from ThresholdCounts. Checks, messages and output type are the reference kernel's; X or thresholds of
-// another type go to the reference kernel.
+// from the counts (threshold_kernel.h).
 #include "common/int_quantize.h"
-#include "fallback_kernel.h"
-#include "thresholds/threshold_counts.h"
-#include "kernel_support.h"
+#include "thresholds/threshold_kernel.h"
 
 namespace qedge::fast {
 namespace {
 
-class FastThresholds : public FallbackKernel {
+class FastThresholds : public ThresholdKernel {
  public:
-  explicit FastThresholds(const KernelRegistry& ref) : FallbackKernel(ref, "Thresholds"), ref_(ref) {}
+  explicit FastThresholds(const KernelRegistry& ref) : ThresholdKernel(ref, "Thresholds") {}
 
  protected:
-  bool applies(const KernelContext& ctx) const override {
-    const Tensor* x = ctx.input(0);
-    const Tensor* t = ctx.input(1);
-    return x && t && x->dtype == DType::kFloat32 && t->dtype == DType::kFloat32;
-  }
-
-  Status prepare_fast(KernelContext& ctx) override {
-    QEDGE_RETURN_IF_ERROR(prepare_like_reference(ref_, ctx));
-    bipolar_ = ctx.attr().get_int("bipolar", 0) != 0;
-    return counts_.prepare(ctx);
-  }
+  void read_output_attrs(const KernelContext& ctx) override { bipolar_ = ctx.attr().get_int("bipolar", 0) != 0; }
 
   Status run_fast(KernelContext& ctx) override {
     Tensor& y = *ctx.output(0);
@@ -53,9 +40,7 @@ class FastThresholds : public FallbackKernel {
     });
   }
 
-  const KernelRegistry& ref_;
   bool bipolar_ = false;
-  ThresholdCounts counts_;
 };
 
 }  // namespace
