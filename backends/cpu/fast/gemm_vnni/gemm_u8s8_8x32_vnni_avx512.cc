@@ -83,6 +83,37 @@ void gemm_u8s8_8x32_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, c
   }
 }
 
+void gemm_u8s8_8x1_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,
+                               int64_t ldc, int64_t rows, bool accumulate) {
+  // Lanes 0-7 take quad q (rows 0-7), lanes 8-15 quad q + 1; four accumulators hide vpdpbusd's latency.
+  __m512i acc[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+  const auto pair = [&](int64_t q) {
+    int32_t b0, b1;
+    std::memcpy(&b0, b + q * 128, sizeof(b0));
+    std::memcpy(&b1, b + (q + 1) * 128, sizeof(b1));
+    return _mm512_mask_set1_epi32(_mm512_set1_epi32(b0), 0xFF00, b1);
+  };
+  int64_t q = 0;
+  for (; q + 8 <= kq; q += 8) {
+#pragma GCC unroll 4
+    for (int u = 0; u < 4; ++u) {
+      acc[u] = _mm512_dpbusd_epi32(acc[u], pair(q + 2 * u), _mm512_loadu_si512(w + (q + 2 * u) * 32));
+    }
+  }
+  for (; q + 2 <= kq; q += 2) acc[0] = _mm512_dpbusd_epi32(acc[0], pair(q), _mm512_loadu_si512(w + q * 32));
+  const __m512i all = _mm512_add_epi32(_mm512_add_epi32(acc[0], acc[1]), _mm512_add_epi32(acc[2], acc[3]));
+  // Zero-masked extracts: GCC 12's plain ones (and its 512-to-256 cast) read an "undefined" vector and warn.
+  __m256i sum = _mm256_add_epi32(_mm512_maskz_extracti64x4_epi64(0xF, all, 0), _mm512_maskz_extracti64x4_epi64(0xF, all, 1));
+  if (q < kq) {
+    int32_t b0;
+    std::memcpy(&b0, b + q * 128, sizeof(b0));
+    sum = _mm256_dpbusd_epi32(sum, _mm256_set1_epi32(b0), _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + q * 32)));
+  }
+  alignas(32) int32_t rows_sum[kVnniMr];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(rows_sum), sum);
+  for (int64_t r = 0; r < rows; ++r) c[r * ldc] = (accumulate ? c[r * ldc] : init[r]) + rows_sum[r];
+}
+
 void pack_b_panel_vnni_avx512(const uint8_t* b, int64_t ldb, bool trans, int64_t kc, int64_t kq, int64_t cols,
                               uint8_t flip, uint8_t* out) {
   const __m512i flips = _mm512_set1_epi8(static_cast<char>(flip));

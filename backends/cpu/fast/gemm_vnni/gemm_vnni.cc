@@ -23,6 +23,17 @@ constexpr int64_t kMaxActivation = 255;
 constexpr int64_t kMaxWeight = 128;
 
 #if defined(__x86_64__)
+// Blocks of at most this many columns run one column at a time (gemm_u8s8_8x1): the 32-column tile would do 32 / cols
+// times the work, and per column the narrow kernel does 64 products per vpdpbusd with no broadcasts.
+constexpr int64_t kNarrowCols = 8;
+
+// One tile of C: rows [0, rows) x columns [0, cols) at c from the W' panel slice wp and the B panel bp.
+void tile(int64_t kq, const int8_t* wp, const uint8_t* bp, const int32_t* init, int32_t* c, int64_t ldc, int64_t rows,
+          int64_t cols, int64_t block_cols, bool accumulate) {
+  if (block_cols > kNarrowCols) return gemm_u8s8_8x32_vnni_avx512(kq, wp, bp, init, c, ldc, rows, cols, accumulate);
+  for (int64_t j = 0; j < cols; ++j) gemm_u8s8_8x1_vnni_avx512(kq, wp, bp + 4 * j, init, c + j, ldc, rows, accumulate);
+}
+
 // Where the tiles go: into C (c, ldc), or, with `blocks`, into a per-thread buffer of one block.
 struct Sink {
   int32_t* c = nullptr;
@@ -56,9 +67,8 @@ void gemm_block(const VnniWeights& w, const VnniPanelSource& b, const Sink& sink
           unpack_nibble_quads_vnni_avx512(w.nibbles.data() + (ir * w.k_pad + pc * kVnniMr) / 2, (kq + 1) / 2,
                                           wide.data());
           for (int64_t jr = 0; jr < nc; jr += kVnniNr) {
-            gemm_u8s8_8x32_vnni_avx512(kq, wide.data(), pb.data() + jr * 4 * kq, w.row_init.data() + ir,
-                                       c + (ir - i0) * ldc + jr, ldc, std::min(kVnniMr, i1 - ir),
-                                       std::min(kVnniNr, nc - jr), pc > 0);
+            tile(kq, wide.data(), pb.data() + jr * 4 * kq, w.row_init.data() + ir, c + (ir - i0) * ldc + jr, ldc,
+                 std::min(kVnniMr, i1 - ir), std::min(kVnniNr, nc - jr), nc, pc > 0);
           }
         }
         continue;
@@ -66,9 +76,8 @@ void gemm_block(const VnniWeights& w, const VnniPanelSource& b, const Sink& sink
       for (int64_t jr = 0; jr < nc; jr += kVnniNr) {
         const uint8_t* bp = pb.data() + jr * 4 * kq;
         for (int64_t ir = i0; ir < i1; ir += kVnniMr) {
-          gemm_u8s8_8x32_vnni_avx512(kq, w.data.data() + ir * w.k_pad + pc * kVnniMr, bp, w.row_init.data() + ir,
-                                     c + (ir - i0) * ldc + jr, ldc, std::min(kVnniMr, i1 - ir),
-                                     std::min(kVnniNr, nc - jr), pc > 0);
+          tile(kq, w.data.data() + ir * w.k_pad + pc * kVnniMr, bp, w.row_init.data() + ir, c + (ir - i0) * ldc + jr,
+               ldc, std::min(kVnniMr, i1 - ir), std::min(kVnniNr, nc - jr), nc, pc > 0);
         }
       }
     }

@@ -19,6 +19,11 @@ constexpr int64_t kVnniNr = 32;
 void gemm_u8s8_8x32_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,
                                 int64_t ldc, int64_t rows, int64_t cols, bool accumulate);
 
+// The same for one column of C (column 0 of the B panel, its 4 bytes at 128 * q): rows [0, rows) of it at c, ldc
+// apart. For blocks of a few columns (a QMatMul on one row), where the 32-column tile would multiply zeros.
+void gemm_u8s8_8x1_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,
+                               int64_t ldc, int64_t rows, bool accumulate);
+
 // Pairs of W' quads kept as 4-bit values (VnniWeights::nibbles) back into the W' panel layout: per pair, byte j of the
 // 32 in holds byte j of the first quad (low nibble) and of the second (high nibble), each a signed 4-bit value; out
 // gets 64 bytes per pair.

@@ -101,12 +101,15 @@ TEST(GemmVnni, ExtremeValuesAtLargeK) {
   if (!fast::gemm_vnni_available()) GTEST_SKIP() << kNoVnni;
   // All-255 activations against weights at -128 (and 127) over the largest exact k: the sum and the zero-point term
   // each near 2^30, with zero points 0 and 255.
-  const int64_t m = 9, k = 32896, n = 35;
-  std::vector<uint8_t> b(static_cast<size_t>(k * n), 255);
-  for (double level : {-128.0, 127.0}) {
-    std::vector<double> w(static_cast<size_t>(m * k), level);
-    for (int64_t p = 0; p < k; p += 7) w[static_cast<size_t>(p)] = -1 - level;  // row 0 not constant, still s8
-    for (int32_t bzp : {0, 255}) expect_gemm_exact(w, b, m, k, n, bzp);
+  // 35 columns take the 32-column tile, 3 the one-column kernel.
+  const int64_t m = 9, k = 32896;
+  for (int64_t n : {35, 3}) {
+    std::vector<uint8_t> b(static_cast<size_t>(k * n), 255);
+    for (double level : {-128.0, 127.0}) {
+      std::vector<double> w(static_cast<size_t>(m * k), level);
+      for (int64_t p = 0; p < k; p += 7) w[static_cast<size_t>(p)] = -1 - level;  // row 0 not constant, still s8
+      for (int32_t bzp : {0, 255}) expect_gemm_exact(w, b, m, k, n, bzp);
+    }
   }
 }
 
