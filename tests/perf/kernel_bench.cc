@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "../support/kernel_harness.h"
@@ -488,51 +489,6 @@ BENCHMARK(BM_QConvVnni)
     ->Args({144, 24, 56, 1, 1})    // features.3 conv.2
     ->Unit(benchmark::kMicrosecond);
 
-// mobilenet_v2's depthwise 3x3 layers (pad 1), args {channels, input size, stride}: float Conv, and QConv on uint8
-// levels (zero point 128) with int8 weights requantized to uint8 as in the QDQ u8 model; reference against fast.
-void depthwise_bench(benchmark::State& state, bool fast_path, bool integer) {
-  const int64_t c = state.range(0), size = state.range(1), stride = state.range(2), out = (size - 1) / stride + 1;
-  AttrMap attrs;
-  attrs.set(int_attr("group", c));
-  attrs.set(ints_attr("pads", {1, 1, 1, 1}));
-  attrs.set(ints_attr("strides", {stride, stride}));
-  std::vector<std::optional<TensorData>> in;
-  testing::KernelRun run;
-  if (integer) {
-    std::vector<uint8_t> x(static_cast<size_t>(c * size * size)), w(static_cast<size_t>(c * 9));
-    std::mt19937 rng(2);
-    for (auto& v : x) v = static_cast<uint8_t>(rng());
-    for (auto& v : w) v = static_cast<uint8_t>(rng());
-    in = {testing::make_tensor<uint8_t>(DType::kUint8, {1, c, size, size}, x),
-          testing::make_tensor<uint8_t>(DType::kInt8, {c, 1, 3, 3}, w)};
-    qdq_u8_depthwise_attrs(attrs, c);
-    run.domain = "qedge";
-    run.opset = 1;
-  } else {
-    in = {testing::make_tensor<float>(DType::kFloat32, {1, c, size, size}, random_floats(static_cast<size_t>(c * size * size))),
-          testing::make_tensor<float>(DType::kFloat32, {c, 1, 3, 3}, random_floats(static_cast<size_t>(c * 9))),
-          testing::make_tensor<float>(DType::kFloat32, {c}, random_floats(static_cast<size_t>(c)))};
-  }
-  const std::string op = integer ? "QConv" : "Conv";
-  for (auto _ : state) {
-    auto r = testing::run_kernel(fast_path ? fast_registry() : testing::ref_registry(), op, attrs, in, run);
-    benchmark::DoNotOptimize(r);
-  }
-  const double flops = 2.0 * 9 * static_cast<double>(c * out * out);
-  state.counters["GFLOP/s"] = benchmark::Counter(flops * static_cast<double>(state.iterations()),
-                                                 benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
-}
-void BM_DepthwiseF32Ref(benchmark::State& state) { depthwise_bench(state, false, false); }
-void BM_DepthwiseF32Fast(benchmark::State& state) { depthwise_bench(state, true, false); }
-void BM_DepthwiseIntRef(benchmark::State& state) { depthwise_bench(state, false, true); }
-void BM_DepthwiseIntFast(benchmark::State& state) { depthwise_bench(state, true, true); }
-void mobilenet_depthwise_layers(benchmark::internal::Benchmark* b) {
-  b->Args({32, 112, 1})->Args({96, 112, 2})->Args({144, 56, 1})->Args({960, 7, 1})->Unit(benchmark::kMicrosecond);
-}
-BENCHMARK(BM_DepthwiseF32Ref)->Apply(mobilenet_depthwise_layers);
-BENCHMARK(BM_DepthwiseF32Fast)->Apply(mobilenet_depthwise_layers);
-BENCHMARK(BM_DepthwiseIntRef)->Apply(mobilenet_depthwise_layers);
-BENCHMARK(BM_DepthwiseIntFast)->Apply(mobilenet_depthwise_layers);
 // Bipolar QConv (xnor=1), 64 -> 64 channels, 3x3, 28x28, pad 1: reference kernel against the XNOR-popcount one.
 void xnor_conv_bench(benchmark::State& state, bool fast_path) {
   std::vector<int8_t> xv(64 * 28 * 28), wv(64 * 64 * 9);
@@ -647,72 +603,54 @@ BENCHMARK(BM_FullyConnectedGemmF32)
     ->Args({64, 512, 128})
     ->Args({256, 512, 512});
 
-// mobilenet_v2 depthwise layers: channels, input size, stride (3x3, pads 1).
-void depthwise_bench(benchmark::State& state, bool fast_path) {
+// mobilenet_v2's depthwise 3x3 layers (args: channels, input size, stride; pads 1), prepared once with constant weights
+// as in a session: float Conv, and QConv on uint8 levels (zero point 128) with int8 weights requantized to uint8 as in
+// the QDQ u8 model (the integer 3x3 kernel where the CPU has one); fast path against the reference. The GFLOP/s
+// counter counts each multiply-add as two operations (integer ones for QConv).
+void depthwise_bench(benchmark::State& state, bool fast_path, bool integer) {
   const int64_t c = state.range(0), hw = state.range(1), stride = state.range(2);
   AttrMap a;
   a.set(int_attr("group", c));
   a.set(ints_attr("pads", {1, 1, 1, 1}));
   a.set(ints_attr("strides", {stride, stride}));
-  PreparedKernel kernel(fast_path ? fast_registry() : testing::ref_registry(), "Conv", a,
-                        {random_tensor({1, c, hw, hw}), random_tensor({c, 1, 3, 3}), random_tensor({c})}, 1);
-  time_kernel(state, kernel, 2.0 * 9 * static_cast<double>(kernel.output_elements()));
-}
-void BM_DepthwiseConvFast(benchmark::State& state) { depthwise_bench(state, true); }
-void BM_DepthwiseConvRef(benchmark::State& state) { depthwise_bench(state, false); }
-BENCHMARK(BM_DepthwiseConvFast)
-    ->Args({32, 112, 1})
-    ->Args({96, 112, 2})
-    ->Args({144, 56, 1})
-    ->Args({144, 56, 2})
-    ->Args({192, 28, 1})
-    ->Args({192, 28, 2})
-    ->Args({384, 14, 1})
-    ->Args({576, 14, 2})
-    ->Args({960, 7, 1});
-BENCHMARK(BM_DepthwiseConvRef)->Args({32, 112, 1})->Args({96, 112, 2})->Args({144, 56, 1})->Args({960, 7, 1});
-
-// mobilenet_v2's depthwise QConv layers as in the QDQ u8 model (args: channels, input size, stride; 3x3, pads 1),
-// prepared once with constant weights as in a session: the fast path (the integer 3x3 kernel where the CPU has one)
-// against the reference. GOP/s counts each multiply-add as two operations.
-void depthwise_qconv_bench(benchmark::State& state, bool fast_path) {
-  const int64_t c = state.range(0), hw = state.range(1), stride = state.range(2);
-  AttrMap a;
-  a.set(int_attr("group", c));
-  a.set(ints_attr("pads", {1, 1, 1, 1}));
-  a.set(ints_attr("strides", {stride, stride}));
+  const KernelRegistry& registry = fast_path ? fast_registry() : testing::ref_registry();
+  if (!integer) {
+    PreparedKernel kernel(registry, "Conv", a,
+                          {random_tensor({1, c, hw, hw}), random_tensor({c, 1, 3, 3}), random_tensor({c})}, 1);
+    time_kernel(state, kernel, 2.0 * 9 * static_cast<double>(kernel.output_elements()));
+    return;
+  }
   qdq_u8_depthwise_attrs(a, c);
   std::vector<uint8_t> x(static_cast<size_t>(c * hw * hw)), w(static_cast<size_t>(c * 9));
   std::mt19937 rng(2);
   for (auto& v : x) v = static_cast<uint8_t>(rng());
   for (auto& v : w) v = static_cast<uint8_t>(rng());
-  PreparedKernel kernel(fast_path ? fast_registry() : testing::ref_registry(), "QConv", a,
+  PreparedKernel kernel(registry, "QConv", a,
                         {testing::make_tensor<uint8_t>(DType::kUint8, {1, c, hw, hw}, x),
                          testing::make_tensor<uint8_t>(DType::kInt8, {c, 1, 3, 3}, w)},
                         1, "qedge");
-  for (auto _ : state) {
-    kernel.run();
-    benchmark::ClobberMemory();
-  }
-  state.counters["GOP/s"] = benchmark::Counter(2.0 * 9 * static_cast<double>(kernel.output_elements()) *
-                                                   static_cast<double>(state.iterations()),
-                                               benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+  time_kernel(state, kernel, 2.0 * 9 * static_cast<double>(kernel.output_elements()));
 }
-void BM_DepthwiseQConvFast(benchmark::State& state) { depthwise_qconv_bench(state, true); }
-void BM_DepthwiseQConvRef(benchmark::State& state) { depthwise_qconv_bench(state, false); }
-BENCHMARK(BM_DepthwiseQConvFast)
-    ->Args({32, 112, 1})
-    ->Args({96, 112, 2})
-    ->Args({144, 56, 1})
-    ->Args({144, 56, 2})
-    ->Args({192, 28, 1})
-    ->Args({192, 28, 2})
-    ->Args({384, 14, 1})
-    ->Args({576, 14, 1})
-    ->Args({576, 14, 2})
-    ->Args({960, 7, 1})
-    ->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_DepthwiseQConvRef)->Args({32, 112, 1})->Args({96, 112, 2})->Args({960, 7, 1})->Unit(benchmark::kMicrosecond);
+void BM_DepthwiseConvFast(benchmark::State& state) { depthwise_bench(state, true, false); }
+void BM_DepthwiseConvRef(benchmark::State& state) { depthwise_bench(state, false, false); }
+void BM_DepthwiseQConvFast(benchmark::State& state) { depthwise_bench(state, true, true); }
+void BM_DepthwiseQConvRef(benchmark::State& state) { depthwise_bench(state, false, true); }
+// Every depthwise layer shape of mobilenet_v2, and the four the reference kernels are timed on.
+void mobilenet_depthwise_layers(benchmark::internal::Benchmark* b) {
+  for (auto [c, hw, stride] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
+           {32, 112, 1}, {96, 112, 2}, {144, 56, 1}, {144, 56, 2}, {192, 28, 1}, {192, 28, 2}, {384, 14, 1},
+           {576, 14, 1}, {576, 14, 2}, {960, 7, 1}}) {
+    b->Args({c, hw, stride});
+  }
+  b->Unit(benchmark::kMicrosecond);
+}
+void mobilenet_depthwise_reference_layers(benchmark::internal::Benchmark* b) {
+  b->Args({32, 112, 1})->Args({96, 112, 2})->Args({144, 56, 1})->Args({960, 7, 1})->Unit(benchmark::kMicrosecond);
+}
+BENCHMARK(BM_DepthwiseConvFast)->Apply(mobilenet_depthwise_layers);
+BENCHMARK(BM_DepthwiseConvRef)->Apply(mobilenet_depthwise_reference_layers);
+BENCHMARK(BM_DepthwiseQConvFast)->Apply(mobilenet_depthwise_layers);
+BENCHMARK(BM_DepthwiseQConvRef)->Apply(mobilenet_depthwise_reference_layers);
 
 // Element-wise ops on a [1, 96, 112, 112] activation (a second operand of the same shape, or one value per channel).
 // Same-shape Add runs on the reference in both (XNNPACK only tied there); AddFast measures that choice.
