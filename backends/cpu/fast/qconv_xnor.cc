@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "int_op_scratch.h"
 #include "requant.h"
 #include "xnor/xnor_popcount.h"
 #include "xnor_ops.h"
@@ -46,15 +47,17 @@ class WindowBits {
 
   static bool by_rows(const ref::NnGeometry& g) { return g.in[2] <= 64 && g.dilation[2] == 1 && g.kernel[2] <= 64; }
 
-  // Bit rows of the group's channels: row (c, i0, i1) of signs xs (channel c's plane at xs + c * in_size).
-  void make_rows(const uint8_t* xs, std::vector<XnorWord>* rows) const {
-    const int64_t per_channel = g_.in[0] * g_.in[1];
-    rows->assign(static_cast<size_t>(channels_ * per_channel), 0);
-    for (int64_t r = 0; r < channels_ * per_channel; ++r) {
+  // Bit rows of the group's channels into `rows`: row (c, i0, i1) of signs xs (channel c's plane at
+  // xs + c * in_size).
+  const XnorWord* make_rows(const uint8_t* xs, ScratchBuffer<XnorWord>* rows) const {
+    const int64_t count = channels_ * g_.in[0] * g_.in[1];
+    XnorWord* out = rows->grow(static_cast<size_t>(count));
+    for (int64_t r = 0; r < count; ++r) {
       XnorWord bits = 0;
       for (int64_t i2 = 0; i2 < g_.in[2]; ++i2) bits |= XnorWord{xs[r * g_.in[2] + i2]} << i2;
-      (*rows)[static_cast<size_t>(r)] = bits;
+      out[r] = bits;
     }
+    return out;
   }
 
   // Window of output o into xb and mask (both cleared here); returns how many taps read inside the input.
@@ -100,14 +103,14 @@ class WindowBits {
 
 }  // namespace
 
-Status bipolar_signs(const KernelContext& ctx, const char* what, std::vector<uint8_t>* signs) {
+Result<const uint8_t*> bipolar_signs(const KernelContext& ctx, const char* what, ScratchBuffer<uint8_t>* signs) {
   const Tensor& x = *ctx.input(0);
   const int64_t zp = ctx.attr().get_int("x_zero_point", 0);
-  signs->resize(static_cast<size_t>(x.numel()));
-  const bool ok = x.dtype == DType::kInt8 ? signs_of(x.data_as<int8_t>(), x.numel(), zp, signs->data())
-                                          : signs_of(x.data_as<uint8_t>(), x.numel(), zp, signs->data());
+  uint8_t* out = signs->grow(static_cast<size_t>(x.numel()));
+  const bool ok = x.dtype == DType::kInt8 ? signs_of(x.data_as<int8_t>(), x.numel(), zp, out)
+                                          : signs_of(x.data_as<uint8_t>(), x.numel(), zp, out);
   if (!ok) return InvalidArgument(std::string(what) + " holds a value other than -1/+1 (xnor)");
-  return Status::Ok();
+  return static_cast<const uint8_t*>(out);
 }
 
 Status run_qconv_xnor(KernelContext& ctx, const ref::NnGeometry& g, int64_t group,
@@ -121,30 +124,24 @@ Status run_qconv_xnor(KernelContext& ctx, const ref::NnGeometry& g, int64_t grou
   XnorWeightsCache::Shape shape;
   shape.rows = maps, shape.k = k, shape.row_stride = k, shape.k_stride = 1;
   QEDGE_ASSIGN_OR_RETURN(const std::vector<XnorWord>* wb, cache.get(ctx, shape, "QConv W"));
-  // Grown only, so that steady-state runs do not allocate.
-  thread_local std::vector<uint8_t> signs;
-  thread_local std::vector<XnorWord> rows;
-  thread_local std::vector<int32_t> acc;
-  QEDGE_RETURN_IF_ERROR(bipolar_signs(ctx, "QConv X", &signs));
-  acc.resize(std::max(acc.size(), static_cast<size_t>(mg * out_size)));
+  IntOpScratch& scratch = IntOpScratch::mine();
+  QEDGE_ASSIGN_OR_RETURN(const uint8_t* signs, bipolar_signs(ctx, "QConv X", &scratch.signs));
+  int32_t* a = scratch.acc.grow(static_cast<size_t>(mg * out_size));
   const XnorDotsFn dots = xnor_dots();
   const WindowBits bits(g, cg, words);
   const bool by_rows = WindowBits::by_rows(g);
   for (int64_t n = 0; n < batch; ++n) {
     for (int64_t grp = 0; grp < group; ++grp) {
-      const uint8_t* xs = signs.data() + (n * channels + grp * cg) * in_size;
-      if (by_rows) bits.make_rows(xs, &rows);
-      // Pointers, not the thread_local names: inside the workers' lambda those would name each worker's own.
-      const XnorWord* row_bits = by_rows ? rows.data() : nullptr;
+      const uint8_t* xs = signs + (n * channels + grp * cg) * in_size;
+      const XnorWord* row_bits = by_rows ? bits.make_rows(xs, &scratch.bit_rows) : nullptr;
       const XnorWord* wg = wb->data() + grp * mg * words;
-      int32_t* a = acc.data();
       ctx.parallel_for(out_size, [&](int64_t begin, int64_t end) {
-        thread_local std::vector<XnorWord> xb, mask;
-        xb.resize(static_cast<size_t>(words));
-        mask.resize(static_cast<size_t>(words));
+        // The window's bits and mask in the running thread's own scratch.
+        XnorWord* xb = IntOpScratch::mine().window_bits.grow(static_cast<size_t>(2 * words));
+        XnorWord* mask = xb + words;
         for (int64_t o = begin; o < end; ++o) {
-          const int64_t valid = bits.window(xs, row_bits, o, xb.data(), mask.data());
-          dots(xb.data(), wg, mg, valid == k ? nullptr : mask.data(), words, valid, a + o, out_size);
+          const int64_t valid = bits.window(xs, row_bits, o, xb, mask);
+          dots(xb, wg, mg, valid == k ? nullptr : mask, words, valid, a + o, out_size);
         }
       });
       requant_rows(epilogue, a, out_size, mg, out_size, grp * mg, y, (n * maps + grp * mg) * out_size, out_size);

@@ -9,6 +9,7 @@
 #include "requant.h"
 #include "common/nn_geometry.h"
 #include "common/xnor.h"
+#include "scratch_buffer.h"
 
 namespace qedge::fast {
 
@@ -51,7 +52,7 @@ Status run_qconv_xnor(KernelContext& ctx, const ref::NnGeometry& g, int64_t grou
 Status run_qmatmul_xnor(KernelContext& ctx, int64_t k, int64_t n, bool trans_b, const Requant& epilogue,
                         XnorWeightsCache& cache);
 
-// X's levels minus x_zero_point as signs (1 for +1); an error naming `what` when one is not -1 or +1.
-Status bipolar_signs(const KernelContext& ctx, const char* what, std::vector<uint8_t>* signs);
+// X's levels minus x_zero_point as signs (1 for +1) in `signs`; an error naming `what` when one is not -1 or +1.
+Result<const uint8_t*> bipolar_signs(const KernelContext& ctx, const char* what, ScratchBuffer<uint8_t>* signs);
 
 }  // namespace qedge::fast
