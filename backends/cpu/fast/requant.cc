@@ -10,7 +10,6 @@
 namespace qedge::fast {
 namespace {
 
-// Clamp bounds that are floats (they come from float attributes) and not NaN.
 bool float_bound(double b) { return !std::isnan(b) && static_cast<double>(static_cast<float>(b)) == b; }
 
 // What the certified forms need of an epilogue's output quantizer and clamp bounds.
@@ -27,7 +26,7 @@ std::optional<CertifiedOutput> certified_output(const ref::IntLinearEpilogue& e)
   const ref::QuantizeSpec& o = e.out;
   if (!e.quantized || e.thresholds || o.bipolar || quant::is_bipolar(o.params.bits, o.params.is_signed) ||
       o.params.mode != quant::RoundingMode::kHalfEven || o.params.bits > 16 || o.scale.size() != 1 ||
-      !float_bound(e.lo) || !float_bound(e.hi)) {
+      !float_clamp_bounds(e)) {
     return std::nullopt;
   }
   CertifiedOutput out;
@@ -62,6 +61,8 @@ double max_offset(const QAddOperand& o) {
 }
 
 }  // namespace
+
+bool float_clamp_bounds(const ref::IntLinearEpilogue& e) { return float_bound(e.lo) && float_bound(e.hi); }
 
 Status Requant::read(KernelContext& ctx, int64_t channels, const Dims& out_shape) {
   QEDGE_RETURN_IF_ERROR(e_.read(ctx, channels, out_shape));

@@ -16,6 +16,12 @@
 
 namespace qedge::fast {
 
+// True when the epilogue's clamp bounds are floats (they come from float attributes) and not NaN: then clamping
+// after the conversion to float gives what the scalar code's clamp before it gives (rounding to float is monotone),
+// which the vector forms rely on; NaN bounds (a hostile file) stay with the scalar code. Out of line in a portable
+// file, so that no ISA-flagged copy of it can be linked into portable code.
+bool float_clamp_bounds(const ref::IntLinearEpilogue& e);
+
 // The constants of the certified form (see requant_certified_avx2.cc for the error bound they rest on).
 struct CertifiedRequant {
   bool on = false;                 // the epilogue has the certified form

@@ -18,28 +18,20 @@ bool common_spec(const ref::QuantizeSpec& o) {
          !quant::is_bipolar(o.params.bits, o.params.is_signed) && o.params.bits <= 24 && o.scale.size() == 1;
 }
 
-// Clamp bounds that are floats (they come from float attributes), so that clamping after the conversion to float
-// gives what the scalar code's clamp before it gives (rounding to float is monotone); NaN bounds (a hostile file)
-// stay with the scalar code.
-bool float_bounds(const ref::IntLinearEpilogue& e) {
-  return !std::isnan(e.lo) && !std::isnan(e.hi) && static_cast<double>(static_cast<float>(e.lo)) == e.lo &&
-         static_cast<double>(static_cast<float>(e.hi)) == e.hi;
-}
-
 bool common_case(const ref::IntLinearEpilogue& e) {
-  return e.quantized && !e.thresholds && common_spec(e.out) && float_bounds(e);
+  return e.quantized && !e.thresholds && common_spec(e.out) && float_clamp_bounds(e);
 }
 
-bool threshold_case(const ref::IntLinearEpilogue& e) { return e.thresholds && float_bounds(e); }
+bool threshold_case(const ref::IntLinearEpilogue& e) { return e.thresholds && float_clamp_bounds(e); }
 
 // A BipolarQuant output (levels -1/+1 by the sign of the clamped value).
 bool bipolar_case(const ref::IntLinearEpilogue& e) {
-  return e.quantized && !e.thresholds && e.out.bipolar && float_bounds(e);
+  return e.quantized && !e.thresholds && e.out.bipolar && float_clamp_bounds(e);
 }
 
 // A float output: the clamped affine value itself.
 bool float_case(const ref::IntLinearEpilogue& e, const Tensor& y) {
-  return !e.quantized && !e.thresholds && y.dtype == DType::kFloat32 && float_bounds(e);
+  return !e.quantized && !e.thresholds && y.dtype == DType::kFloat32 && float_clamp_bounds(e);
 }
 
 // MultiThreshold levels of eight floats: #{j : x >= T[c, j]} (NaN reaches none), as quant::multithreshold_count, then
@@ -115,7 +107,7 @@ class Levels8 {
 };
 
 // The epilogue's v * mult + add (separate multiply and add, as the scalar code) of eight doubles (two halves), as
-// floats clamped to the bounds (float_bounds holds; NaN takes lo: max_ps returns its second operand), never NaN. Element i of a run has channel c0 + i * c_step; the
+// floats clamped to the bounds (float_clamp_bounds holds; NaN takes lo: max_ps returns its second operand), never NaN. Element i of a run has channel c0 + i * c_step; the
 // parameters are broadcast once per run when every element shares them (per tensor, or c_step 0), so the loop only
 // loads them when they change per element.
 class Affine8 {

@@ -47,6 +47,15 @@ struct Levels {
   int certain;
 };
 
+// The levels of eight estimates f (the lanes' F): clamped to [lo, hi], rounded half to even, and certain where the
+// clamped value lies within `margin` of its level.
+Levels certified_levels(__m256 f, __m256 lo, __m256 hi, __m256 margin) {
+  const __m256 g = _mm256_min_ps(_mm256_max_ps(f, lo), hi);
+  const __m256 n = _mm256_round_ps(g, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  const __m256 off = _mm256_and_ps(_mm256_sub_ps(g, n), _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
+  return {_mm256_cvttps_epi32(n), _mm256_movemask_ps(_mm256_cmp_ps(off, margin, _CMP_LT_OQ))};
+}
+
 // The certified levels of eight sums, element i of a run whose channel is c0 + i * c_step: M and B are broadcast once
 // when every element shares them, else loaded per element.
 class CertifiedEight {
@@ -61,14 +70,10 @@ class CertifiedEight {
         margin_(_mm256_set1_ps(c.margin)) {}
 
   Levels operator()(const int32_t* p, int64_t i) const {
-    constexpr int kRound = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
     const __m256 x = _mm256_cvtepi32_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
     const __m256 m = m_per_element_ ? _mm256_loadu_ps(m_per_element_ + i) : m_;
     const __m256 b = b_per_element_ ? _mm256_loadu_ps(b_per_element_ + i) : b_;
-    const __m256 g = _mm256_min_ps(_mm256_max_ps(_mm256_fmadd_ps(x, m, b), level_lo_), level_hi_);
-    const __m256 n = _mm256_round_ps(g, kRound);
-    const __m256 off = _mm256_and_ps(_mm256_sub_ps(g, n), _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
-    return {_mm256_cvttps_epi32(n), _mm256_movemask_ps(_mm256_cmp_ps(off, margin_, _CMP_LT_OQ))};
+    return certified_levels(_mm256_fmadd_ps(x, m, b), level_lo_, level_hi_, margin_);
   }
 
  private:
@@ -113,16 +118,11 @@ int64_t requant_certified_avx2(const Requant& r, const int32_t* acc, int64_t n, 
 int64_t qadd_certified_avx2(const ref::IntLinearEpilogue& e, const CertifiedQAdd& c, const QAddOperand& a,
                             const QAddOperand& b, int64_t n, Tensor& y, int64_t base) {
   if (!cpu_features().avx2_fma) return 0;
-  constexpr int kRound = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
   const __m256 ma = _mm256_set1_ps(c.ma), mb = _mm256_set1_ps(c.mb), bias = _mm256_set1_ps(c.b);
   const __m256 lo = _mm256_set1_ps(c.level_lo), hi = _mm256_set1_ps(c.level_hi), margin = _mm256_set1_ps(c.margin);
-  const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
   const auto eight = [&](int64_t at) {
     const __m256 f = _mm256_fmadd_ps(offsets8(a, at), ma, _mm256_fmadd_ps(offsets8(b, at), mb, bias));
-    const __m256 g = _mm256_min_ps(_mm256_max_ps(f, lo), hi);
-    const __m256 r = _mm256_round_ps(g, kRound);
-    return Levels{_mm256_cvttps_epi32(r),
-                  _mm256_movemask_ps(_mm256_cmp_ps(_mm256_and_ps(_mm256_sub_ps(g, r), abs_mask), margin, _CMP_LT_OQ))};
+    return certified_levels(f, lo, hi, margin);
   };
   const int64_t whole = with_store(y, base, [&](auto store) {
     int64_t i = 0;
