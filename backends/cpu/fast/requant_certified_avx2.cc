@@ -34,6 +34,9 @@
 // with A_max, B_max the operands' largest |level - zero point| (certify_qadd), and the same test.
 #include <immintrin.h>
 
+#include <algorithm>
+#include <type_traits>
+
 #include "qedge/cpu_fast/cpu_features.h"
 #include "requant.h"
 #include "requant_eight_avx2.h"
@@ -76,6 +79,28 @@ class CertifiedEight {
     return certified_levels(_mm256_fmadd_ps(x, m, b), level_lo_, level_hi_, margin_);
   }
 
+  // Whether every element shares M and B (the 32-wide run below needs that).
+  bool shared_constants() const { return m_per_element_ == nullptr && b_per_element_ == nullptr; }
+
+  // Levels of p[0, 32) (shared constants) as 8-bit levels at out (T: int8_t or uint8_t), packed in registers and
+  // stored at once; true when some lane is in doubt.
+  template <typename T>
+  bool thirty_two(const int32_t* p, T* out) const {
+    const auto levels = [&](int64_t at) {
+      const __m256 x = _mm256_cvtepi32_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + at)));
+      return certified_levels(_mm256_fmadd_ps(x, m_, b_), level_lo_, level_hi_, margin_);
+    };
+    const Levels l0 = levels(0), l1 = levels(8), l2 = levels(16), l3 = levels(24);
+    // The levels lie in T's range, so the saturating packs are exact; they work within 128-bit lanes (lane 0 of the
+    // result holds elements 0-3 of l0, l1, l2, l3, lane 1 elements 4-7), which the dword permutation puts in order.
+    const __m256i words01 = _mm256_packs_epi32(l0.levels, l1.levels), words23 = _mm256_packs_epi32(l2.levels, l3.levels);
+    const __m256i bytes =
+        std::is_signed_v<T> ? _mm256_packs_epi16(words01, words23) : _mm256_packus_epi16(words01, words23);
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm256_permutevar8x32_epi32(bytes, order));
+    return (l0.certain & l1.certain & l2.certain & l3.certain) != 0xff;
+  }
+
  private:
   static bool per_element(const std::vector<float>& v, int64_t c_step) { return v.size() != 1 && c_step != 0; }
 
@@ -91,6 +116,25 @@ __m256 offsets8(const QAddOperand& o, int64_t at) {
   return _mm256_cvtepi32_ps(_mm256_sub_epi32(v, _mm256_set1_epi32(static_cast<int32_t>(o.zero_point))));
 }
 
+// The whole 32-element groups of a run with shared constants into y's 8-bit levels at y[at, ...); returns how many
+// elements it stored. The vector loop makes no call (a call would send its constants to the stack on every group): it
+// marks the groups with a lane in doubt, up to 64 groups at a time, and settle(i, levels) then stores those lanes
+// again, eight by eight, from the same levels computation.
+template <typename T, typename Settle>
+int64_t thirty_twos(const CertifiedEight& eight, const int32_t* acc, int64_t n, T* out, const Settle& settle) {
+  const int64_t whole = n / 32 * 32;
+  for (int64_t start = 0; start < whole; start += 32 * 64) {
+    const int64_t stop = std::min(whole, start + 32 * 64);
+    uint64_t marked = 0;
+    for (int64_t i = start; i < stop; i += 32) marked |= uint64_t{eight.thirty_two(acc + i, out + i)} << ((i - start) / 32);
+    for (; marked != 0; marked &= marked - 1) {
+      const int64_t group = start + 32 * __builtin_ctzll(marked);
+      for (int64_t i = group; i < group + 32; i += 8) settle(i, eight(acc + i, i));
+    }
+  }
+  return whole;
+}
+
 }  // namespace
 
 int64_t requant_certified_avx2(const Requant& r, const int32_t* acc, int64_t n, int64_t c0, int64_t c_step, Tensor& y,
@@ -98,19 +142,31 @@ int64_t requant_certified_avx2(const Requant& r, const int32_t* acc, int64_t n, 
   if (!cpu_features().avx2_fma || (c_step != 0 && c_step != 1)) return 0;
   const ref::IntLinearEpilogue& e = r.epilogue();
   const CertifiedEight eight(r.certified(), c0, c_step);
-  return with_store(y, base, [&](auto store) {
-    return each_eight(acc, n, c_step, eight, [&](int64_t i, const Levels& v, int64_t count) {
+  // Stores the first `count` lanes of the levels of elements [i, i + 8) that are in doubt again through the scalar
+  // epilogue.
+  const auto settle = [&](int64_t i, const Levels& v, int64_t count = 8) {
+    if (v.certain == 0xff) return;
+    for (int64_t k = 0; k < count; ++k) {
+      if (!(v.certain >> k & 1)) e.store(y, base + i + k, c0 + (i + k) * c_step, static_cast<double>(acc[i + k]));
+    }
+  };
+  int64_t done = 0;
+  if (eight.shared_constants() && y.dtype == DType::kUint8) {
+    done = thirty_twos(eight, acc, n, static_cast<uint8_t*>(y.data) + base, settle);
+  } else if (eight.shared_constants() && y.dtype == DType::kInt8) {
+    done = thirty_twos(eight, acc, n, static_cast<int8_t*>(y.data) + base, settle);
+  }
+  if (done == n) return n;
+  return done + with_store(y, base + done, [&](auto store) {
+    return each_eight(acc + done, n - done, c_step, eight, [&](int64_t i, const Levels& v, int64_t count) {
       if (count == 8) {
         store(i, v.levels);
       } else {
         alignas(32) int32_t part[8];
         _mm256_store_si256(reinterpret_cast<__m256i*>(part), v.levels);
-        for (int64_t k = 0; k < count; ++k) ref::set_int_element(y, base + i + k, part[k]);
+        for (int64_t k = 0; k < count; ++k) ref::set_int_element(y, base + done + i + k, part[k]);
       }
-      if (v.certain == 0xff) return;
-      for (int64_t k = 0; k < count; ++k) {
-        if (!(v.certain >> k & 1)) e.store(y, base + i + k, c0 + (i + k) * c_step, static_cast<double>(acc[i + k]));
-      }
+      settle(done + i, v, count);
     });
   });
 }

@@ -1,15 +1,30 @@
 // Compiled with -mavx512f -mavx512bw -mavx512vl; entered only when cpu_features() reports AVX-512 (the avx512_vnni
 // group). The certified requantization of requant_certified_avx2.cc, sixteen lanes per step: the same operations on
 // the same constants, so the levels and the lanes sent back to the scalar epilogue are the same; the last partial
-// group is loaded and stored under a mask. Whole blocks of rows per call, so that a GEMM's block of maps pays the
-// dispatch once.
+// group is loaded and stored under a mask. Runs with one channel and 8-bit levels go 64 elements per step, packed to
+// bytes in registers. Whole blocks of rows per call, so that a GEMM's block of maps pays the dispatch once.
 #include <immintrin.h>
+
+#include <algorithm>
+#include <type_traits>
 
 #include "qedge/cpu_fast/cpu_features.h"
 #include "requant.h"
 
 namespace qedge::fast {
 namespace {
+
+constexpr int kRound = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+
+// The levels of sixteen estimates f (the lanes' F) in `lanes`: clamped to [lo, hi], rounded half to even; *doubt gets
+// the lanes whose clamped value is not within `margin` of its level. Zero-masked forms throughout: the lanes past a
+// partial group stay zero (and GCC 12 warns on the unmasked forms' undefined sources).
+inline __m512i sixteen_levels(__m512 f, __m512 lo, __m512 hi, __m512 margin, __mmask16 lanes, __mmask16* doubt) {
+  const __m512 g = _mm512_maskz_min_ps(lanes, _mm512_maskz_max_ps(lanes, f, lo), hi);
+  const __m512 n = _mm512_maskz_roundscale_ps(lanes, g, kRound);
+  *doubt = _mm512_mask_cmp_ps_mask(lanes, _mm512_abs_ps(_mm512_sub_ps(g, n)), margin, _CMP_NLT_UQ);
+  return _mm512_maskz_cvttps_epi32(lanes, n);
+}
 
 // The certified levels of sixteen sums, element i of a run whose channel is c0 + i * c_step.
 class CertifiedSixteen {
@@ -23,18 +38,34 @@ class CertifiedSixteen {
         level_hi_(_mm512_set1_ps(c.level_hi)),
         margin_(_mm512_set1_ps(c.margin)) {}
 
-  // The levels of the lanes in `lanes`, and in *certain those proven.
-  __m512i operator()(const int32_t* acc, int64_t i, __mmask16 lanes, __mmask16* certain) const {
-    constexpr int kRound = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
-    // Zero-masked forms throughout: the lanes past a partial group stay zero (and GCC 12 warns on the unmasked
-    // forms' undefined sources).
+  // The levels of the lanes in `lanes`, and in *doubt those not proven.
+  __m512i operator()(const int32_t* acc, int64_t i, __mmask16 lanes, __mmask16* doubt) const {
     const __m512 x = _mm512_maskz_cvtepi32_ps(lanes, _mm512_maskz_loadu_epi32(lanes, acc + i));
     const __m512 m = m_per_element_ ? _mm512_maskz_loadu_ps(lanes, m_per_element_ + i) : m_;
     const __m512 b = b_per_element_ ? _mm512_maskz_loadu_ps(lanes, b_per_element_ + i) : b_;
-    const __m512 g = _mm512_maskz_min_ps(lanes, _mm512_maskz_max_ps(lanes, _mm512_fmadd_ps(x, m, b), level_lo_), level_hi_);
-    const __m512 n = _mm512_maskz_roundscale_ps(lanes, g, kRound);
-    *certain = _mm512_mask_cmp_ps_mask(lanes, _mm512_abs_ps(_mm512_sub_ps(g, n)), margin_, _CMP_LT_OQ);
-    return _mm512_maskz_cvttps_epi32(lanes, n);
+    return sixteen_levels(_mm512_fmadd_ps(x, m, b), level_lo_, level_hi_, margin_, lanes, doubt);
+  }
+
+  // Whether every element shares M and B (the 64-wide run below needs that).
+  bool shared_constants() const { return m_per_element_ == nullptr && b_per_element_ == nullptr; }
+
+  // Levels of acc[i, i + 64) (shared constants) as 8-bit levels at out + i (T: int8_t or uint8_t), packed in registers
+  // and stored at once; true when some lane is in doubt.
+  template <typename T>
+  bool sixty_four(const int32_t* acc, int64_t i, T* out) const {
+    __mmask16 d0, d1, d2, d3;
+    const auto levels = [&](int64_t at, __mmask16* doubt) {
+      const __m512 x = _mm512_maskz_cvtepi32_ps(0xffff, _mm512_loadu_si512(acc + at));
+      return sixteen_levels(_mm512_fmadd_ps(x, m_, b_), level_lo_, level_hi_, margin_, 0xffff, doubt);
+    };
+    const __m512i l0 = levels(i, &d0), l1 = levels(i + 16, &d1), l2 = levels(i + 32, &d2), l3 = levels(i + 48, &d3);
+    // The levels lie in T's range, so the saturating packs are exact; they interleave 128-bit lanes (lane L of the
+    // result holds elements 4L..4L+3 of l0, l1, l2, l3), which the dword permutation puts back in order.
+    const __m512i words01 = _mm512_packs_epi32(l0, l1), words23 = _mm512_packs_epi32(l2, l3);
+    const __m512i bytes = std::is_signed_v<T> ? _mm512_packs_epi16(words01, words23) : _mm512_packus_epi16(words01, words23);
+    const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    _mm512_storeu_si512(out + i, _mm512_maskz_permutexvar_epi32(0xffff, order, bytes));
+    return (d0 | d1 | d2 | d3) != 0;
   }
 
  private:
@@ -74,6 +105,36 @@ bool each_sixteen(Tensor& y, int64_t base, const Group& group) {
   }
 }
 
+// The whole 64-element groups of a run with shared constants into y's 8-bit levels at y[at, ...); returns how many
+// elements it stored. The vector loop makes no call (a call would send its constants to the stack on every group): it
+// marks the groups with a lane in doubt, up to 64 groups at a time, and settle(i, doubt) then stores those lanes
+// again, group of 16 by group of 16, from the same levels computation.
+template <typename Settle>
+int64_t sixty_fours(const CertifiedSixteen& sixteen, const int32_t* a, int64_t n, Tensor& y, int64_t at,
+                    const Settle& settle) {
+  const int64_t whole = n / 64 * 64;
+  for (int64_t start = 0; start < whole; start += 64 * 64) {
+    const int64_t stop = std::min(whole, start + 64 * 64);
+    uint64_t marked = 0;
+    if (y.dtype == DType::kUint8) {
+      uint8_t* out = static_cast<uint8_t*>(y.data) + at;
+      for (int64_t i = start; i < stop; i += 64) marked |= uint64_t{sixteen.sixty_four(a, i, out)} << ((i - start) / 64);
+    } else {
+      int8_t* out = static_cast<int8_t*>(y.data) + at;
+      for (int64_t i = start; i < stop; i += 64) marked |= uint64_t{sixteen.sixty_four(a, i, out)} << ((i - start) / 64);
+    }
+    for (; marked != 0; marked &= marked - 1) {
+      const int64_t group = start + 64 * __builtin_ctzll(marked);
+      for (int64_t i = group; i < group + 64; i += 16) {
+        __mmask16 doubt;
+        sixteen(a, i, 0xffff, &doubt);
+        settle(i, doubt);
+      }
+    }
+  }
+  return whole;
+}
+
 }  // namespace
 
 bool requant_rows_certified_avx512(const Requant& r, const int32_t* acc, int64_t ld_acc, int64_t rows, int64_t n,
@@ -85,14 +146,22 @@ bool requant_rows_certified_avx512(const Requant& r, const int32_t* acc, int64_t
       const int32_t* a = acc + row * ld_acc;
       const int64_t c = c0 + row, out = row * ld_y;
       const CertifiedSixteen sixteen(r.certified(), c, c_step);
-      for (int64_t i = 0; i < n; i += 16) {
-        const __mmask16 lanes = n - i >= 16 ? __mmask16{0xffff} : static_cast<__mmask16>((1u << (n - i)) - 1);
-        __mmask16 certain;
-        store(out + i, sixteen(a, i, lanes, &certain), lanes);
-        for (unsigned rest = lanes & ~certain; rest != 0; rest &= rest - 1) {
+      // Stores the lanes of group i (16 elements) that are in doubt again through the scalar epilogue.
+      const auto settle = [&](int64_t i, __mmask16 doubt) {
+        for (unsigned rest = doubt; rest != 0; rest &= rest - 1) {
           const int64_t k = i + __builtin_ctz(rest);
           e.store(y, base + out + k, c + k * c_step, static_cast<double>(a[k]));
         }
+      };
+      int64_t i = 0;
+      if (sixteen.shared_constants() && (y.dtype == DType::kUint8 || y.dtype == DType::kInt8)) {
+        i = sixty_fours(sixteen, a, n, y, base + out, settle);
+      }
+      for (; i < n; i += 16) {
+        const __mmask16 lanes = n - i >= 16 ? __mmask16{0xffff} : static_cast<__mmask16>((1u << (n - i)) - 1);
+        __mmask16 doubt;
+        store(out + i, sixteen(a, i, lanes, &doubt), lanes);
+        settle(i, doubt);
       }
     }
   });

@@ -165,9 +165,29 @@ TEST(RequantCertified, RunsOfEveryLengthAsTheScalarEpilogue) {
   std::mt19937 rng(73);
   Form f;
   f.mult.assign(1, 0.0013f), f.add.assign(1, 0.37f), f.zero_point = 7.0f, f.clamp_min = 0.0f;
-  for (int64_t n = 0; n <= 40; ++n) {
+  for (int64_t n = 0; n <= 140; ++n) {
     std::vector<int32_t> acc(static_cast<size_t>(n));
     for (auto& v : acc) v = static_cast<int32_t>(rng() % 40001) - 20000;
+    expect_as_scalar(f, 1, acc, 0, 0, true);
+  }
+}
+
+// Long runs of 8-bit levels (the 64-element groups, marked for doubt 64 groups at a time): near ties spread over
+// several such stretches, at every offset in a group.
+TEST(RequantCertified, LongRunsWithNearTiesAsTheScalarEpilogue) {
+  std::mt19937 rng(77);
+  for (DType to : {DType::kUint8, DType::kInt8}) {
+    Form f;
+    f.to = to, f.zero_point = to == DType::kUint8 ? 128.0f : -3.0f;
+    f.scale = 0.0375f;
+    f.mult.assign(1, f.scale / 8.0f), f.add.assign(1, f.scale * static_cast<float>(0.5 - std::ldexp(1.0, -22)));
+    const std::vector<int32_t> ties = sums_near_ties(f, 0, rng);
+    std::vector<int32_t> acc;
+    while (acc.size() < 64 * 64 * 3 + 100) {
+      acc.insert(acc.end(), ties.begin(), ties.begin() + static_cast<std::ptrdiff_t>(rng() % ties.size()));
+      for (int k = static_cast<int>(rng() % 200); k > 0; --k) acc.push_back(static_cast<int32_t>(rng() % 4001) - 2000);
+    }
+    SCOPED_TRACE(dtype_name(to));
     expect_as_scalar(f, 1, acc, 0, 0, true);
   }
 }
