@@ -157,11 +157,17 @@ bool requant_rows_certified_avx512(const Requant& r, const int32_t* acc, int64_t
       if (sixteen.shared_constants() && (y.dtype == DType::kUint8 || y.dtype == DType::kInt8)) {
         i = sixty_fours(sixteen, a, n, y, base + out, settle);
       }
-      for (; i < n; i += 16) {
-        const __mmask16 lanes = n - i >= 16 ? __mmask16{0xffff} : static_cast<__mmask16>((1u << (n - i)) - 1);
-        __mmask16 doubt;
-        store(out + i, sixteen(a, i, lanes, &doubt), lanes);
-        settle(i, doubt);
+      // The rest sixteen at a time, the doubts of up to 64 groups kept and settled after their vector loop, which
+      // then makes no call either.
+      while (i < n) {
+        const int64_t stop = std::min(n, i + 16 * 64);
+        __mmask16 doubts[64];
+        for (int64_t k = i; k < stop; k += 16) {
+          const __mmask16 lanes = stop - k >= 16 ? __mmask16{0xffff} : static_cast<__mmask16>((1u << (stop - k)) - 1);
+          store(out + k, sixteen(a, k, lanes, &doubts[(k - i) / 16]), lanes);
+        }
+        for (int64_t k = i; k < stop; k += 16) settle(k, doubts[(k - i) / 16]);
+        i = stop;
       }
     }
   });
