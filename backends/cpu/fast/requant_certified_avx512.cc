@@ -10,21 +10,10 @@
 
 #include "qedge/cpu_fast/cpu_features.h"
 #include "requant.h"
+#include "requant_sixteen_avx512.h"
 
 namespace qedge::fast {
 namespace {
-
-constexpr int kRound = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
-
-// The levels of sixteen estimates f (the lanes' F) in `lanes`: clamped to [lo, hi], rounded half to even; *doubt gets
-// the lanes whose clamped value is not within `margin` of its level. Zero-masked forms throughout: the lanes past a
-// partial group stay zero (and GCC 12 warns on the unmasked forms' undefined sources).
-inline __m512i sixteen_levels(__m512 f, __m512 lo, __m512 hi, __m512 margin, __mmask16 lanes, __mmask16* doubt) {
-  const __m512 g = _mm512_maskz_min_ps(lanes, _mm512_maskz_max_ps(lanes, f, lo), hi);
-  const __m512 n = _mm512_maskz_roundscale_ps(lanes, g, kRound);
-  *doubt = _mm512_mask_cmp_ps_mask(lanes, _mm512_abs_ps(_mm512_sub_ps(g, n)), margin, _CMP_NLT_UQ);
-  return _mm512_maskz_cvttps_epi32(lanes, n);
-}
 
 // The certified levels of sixteen sums, element i of a run whose channel is c0 + i * c_step.
 class CertifiedSixteen {
@@ -59,12 +48,7 @@ class CertifiedSixteen {
       return sixteen_levels(_mm512_fmadd_ps(x, m_, b_), level_lo_, level_hi_, margin_, 0xffff, doubt);
     };
     const __m512i l0 = levels(i, &d0), l1 = levels(i + 16, &d1), l2 = levels(i + 32, &d2), l3 = levels(i + 48, &d3);
-    // The levels lie in T's range, so the saturating packs are exact; they interleave 128-bit lanes (lane L of the
-    // result holds elements 4L..4L+3 of l0, l1, l2, l3), which the dword permutation puts back in order.
-    const __m512i words01 = _mm512_packs_epi32(l0, l1), words23 = _mm512_packs_epi32(l2, l3);
-    const __m512i bytes = std::is_signed_v<T> ? _mm512_packs_epi16(words01, words23) : _mm512_packus_epi16(words01, words23);
-    const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
-    _mm512_storeu_si512(out + i, _mm512_maskz_permutexvar_epi32(0xffff, order, bytes));
+    _mm512_storeu_si512(out + i, bytes_of_levels<std::is_signed_v<T>>(l0, l1, l2, l3));
     return (d0 | d1 | d2 | d3) != 0;
   }
 

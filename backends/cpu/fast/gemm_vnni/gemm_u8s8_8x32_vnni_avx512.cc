@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "gemm_vnni/gemm_vnni_microkernel.h"
+#include "requant_sixteen_avx512.h"
 
 namespace qedge::fast {
 namespace {
@@ -28,6 +29,26 @@ __m512i quad_of_rows(const uint8_t* b, int64_t ldb, __m512i flip) {
   const __m512i bytes = _mm512_set4_epi32(0x0F0B0703, 0x0E0A0602, 0x0D090501, 0x0C080400);
   // The zero-masked form: GCC 12's plain one reads an "undefined" vector and warns.
   return _mm512_shuffle_epi8(_mm512_maskz_permutexvar_epi32(0xFFFF, lanes, _mm512_xor_si512(v, flip)), bytes);
+}
+
+// The tile's sums: each acc[r][h] (already holding its start) plus the kq quads' products of row r and columns
+// 16h..16h+15. Always inlined so that the accumulators stay in registers.
+__attribute__((always_inline)) inline void add_products(int64_t kq, const int8_t* w, const uint8_t* b,
+                                                         __m512i (&acc)[kVnniMr][2]) {
+  for (int64_t q = 0; q < kq; ++q) {
+    const __m512i b0 = _mm512_loadu_si512(b + q * 128);
+    const __m512i b1 = _mm512_loadu_si512(b + q * 128 + 64);
+#pragma GCC unroll 8
+    for (int64_t r = 0; r < kVnniMr; ++r) {
+      int32_t quad;
+      std::memcpy(&quad, w + q * 32 + r * 4, sizeof(quad));
+      const __m512i wq = _mm512_set1_epi32(quad);
+      // vpdpbusd as inline assembly: with _mm512_dpbusd_epi32 GCC 12 copies every accumulator into a second
+      // register (and some onto the stack) on each quad, about 30 extra moves per 16 products.
+      asm("vpdpbusd %2, %1, %0" : "+v"(acc[r][0]) : "v"(b0), "v"(wq));
+      asm("vpdpbusd %2, %1, %0" : "+v"(acc[r][1]) : "v"(b1), "v"(wq));
+    }
+  }
 }
 
 }  // namespace
@@ -53,20 +74,7 @@ void gemm_u8s8_8x32_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, c
       acc[r][1] = _mm512_maskz_loadu_epi32(m1 & live, c + r * ldc + 16);
     }
   }
-  for (int64_t q = 0; q < kq; ++q) {
-    const __m512i b0 = _mm512_loadu_si512(b + q * 128);
-    const __m512i b1 = _mm512_loadu_si512(b + q * 128 + 64);
-#pragma GCC unroll 8
-    for (int64_t r = 0; r < kVnniMr; ++r) {
-      int32_t quad;
-      std::memcpy(&quad, w + q * 32 + r * 4, sizeof(quad));
-      const __m512i wq = _mm512_set1_epi32(quad);
-      // vpdpbusd as inline assembly: with _mm512_dpbusd_epi32 GCC 12 copies every accumulator into a second
-      // register (and some onto the stack) on each quad, about 30 extra moves per 16 products.
-      asm("vpdpbusd %2, %1, %0" : "+v"(acc[r][0]) : "v"(b0), "v"(wq));
-      asm("vpdpbusd %2, %1, %0" : "+v"(acc[r][1]) : "v"(b1), "v"(wq));
-    }
-  }
+  add_products(kq, w, b, acc);
   if (whole) {
 #pragma GCC unroll 8
     for (int64_t r = 0; r < kVnniMr; ++r) {
@@ -81,6 +89,38 @@ void gemm_u8s8_8x32_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, c
     _mm512_mask_storeu_epi32(c + r * ldc, m0, acc[r][0]);
     _mm512_mask_storeu_epi32(c + r * ldc + 16, m1, acc[r][1]);
   }
+}
+
+uint32_t gemm_u8s8_8x32_levels_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init,
+                                           const VnniTileLevels& out, int64_t rows, int64_t cols, int32_t* doubt_sums,
+                                           uint32_t* doubt_lanes) {
+  const __mmask16 m0 = column_mask(cols), m1 = column_mask(cols - 16);
+  const __mmask64 bytes_mask = static_cast<__mmask64>(m0) | static_cast<__mmask64>(m1) << 16;
+  __m512i acc[kVnniMr][2];
+#pragma GCC unroll 8
+  for (int64_t r = 0; r < kVnniMr; ++r) acc[r][0] = acc[r][1] = _mm512_set1_epi32(init[r]);
+  add_products(kq, w, b, acc);
+  const __m512 lo = _mm512_set1_ps(out.lo), hi = _mm512_set1_ps(out.hi), margin = _mm512_set1_ps(out.margin);
+  uint32_t doubtful_rows = 0;
+#pragma GCC unroll 8
+  for (int64_t r = 0; r < kVnniMr; ++r) {
+    if (r >= rows) break;
+    const __m512 m = _mm512_set1_ps(out.m[r * out.step]), bias = _mm512_set1_ps(out.b[r * out.step]);
+    __mmask16 d0, d1;
+    const __m512 f0 = _mm512_fmadd_ps(_mm512_maskz_cvtepi32_ps(m0, acc[r][0]), m, bias);
+    const __m512 f1 = _mm512_fmadd_ps(_mm512_maskz_cvtepi32_ps(m1, acc[r][1]), m, bias);
+    const __m512i l0 = sixteen_levels(f0, lo, hi, margin, m0, &d0), l1 = sixteen_levels(f1, lo, hi, margin, m1, &d1);
+    const __m512i bytes = out.is_signed ? bytes_of_levels<true>(l0, l1, l0, l1) : bytes_of_levels<false>(l0, l1, l0, l1);
+    _mm512_mask_storeu_epi8(out.y + r * out.ldy, bytes_mask, bytes);
+    const uint32_t doubt = d0 | static_cast<uint32_t>(d1) << 16;
+    if (doubt != 0) {
+      _mm512_storeu_si512(doubt_sums + r * kVnniNr, acc[r][0]);
+      _mm512_storeu_si512(doubt_sums + r * kVnniNr + 16, acc[r][1]);
+      doubt_lanes[r] = doubt;
+      doubtful_rows |= 1u << r;
+    }
+  }
+  return doubtful_rows;
 }
 
 void gemm_u8s8_8x1_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,

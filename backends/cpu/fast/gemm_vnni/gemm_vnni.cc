@@ -22,10 +22,11 @@ constexpr int64_t kNc = 256;
 constexpr int64_t kMaxActivation = 255;
 constexpr int64_t kMaxWeight = 128;
 
-#if defined(__x86_64__)
 // Blocks of at most this many columns run one column at a time (gemm_u8s8_8x1): the 32-column tile would do 32 / cols
 // times the work, and per column the narrow kernel does 64 products per vpdpbusd with no broadcasts.
 constexpr int64_t kNarrowCols = 8;
+
+#if defined(__x86_64__)
 
 // One tile of C: rows [0, rows) x columns [0, cols) at c from the W' panel slice wp and the B panel bp.
 void tile(int64_t kq, const int8_t* wp, const uint8_t* bp, const int32_t* init, int32_t* c, int64_t ldc, int64_t rows,
@@ -34,12 +35,31 @@ void tile(int64_t kq, const int8_t* wp, const uint8_t* bp, const int32_t* init, 
   for (int64_t j = 0; j < cols; ++j) gemm_u8s8_8x1_vnni_avx512(kq, wp, bp + 4 * j, init, c + j, ldc, rows, accumulate);
 }
 
-// Where the tiles go: into C (c, ldc), or, with `blocks`, into a per-thread buffer of one block.
+// Where the tiles go: into C (c, ldc); with `blocks`, into a per-thread buffer of one block; with `levels`, as levels
+// (one k slice).
 struct Sink {
   int32_t* c = nullptr;
   int64_t ldc = 0;
   const VnniBlockSums* blocks = nullptr;
+  const VnniLevels* levels = nullptr;
 };
+
+// One tile as levels: rows [ir, ir + rows) and columns [j, j + cols) of C, then the sums in doubt through settle.
+void levels_tile(int64_t kq, const int8_t* wp, const uint8_t* bp, const int32_t* init, const VnniLevels& lv,
+                 int64_t ir, int64_t j, int64_t rows, int64_t cols) {
+  VnniTileLevels out{lv.m + ir * lv.step, lv.b + ir * lv.step, lv.step, lv.lo, lv.hi, lv.margin, lv.is_signed,
+                     lv.y + ir * lv.ldy + j, lv.ldy};
+  alignas(64) int32_t sums[kVnniMr * kVnniNr];
+  uint32_t lanes[kVnniMr];
+  for (uint32_t doubt_rows = gemm_u8s8_8x32_levels_vnni_avx512(kq, wp, bp, init, out, rows, cols, sums, lanes);
+       doubt_rows != 0; doubt_rows &= doubt_rows - 1) {
+    const int r = __builtin_ctz(doubt_rows);
+    for (uint32_t rest = lanes[r]; rest != 0; rest &= rest - 1) {
+      const int c = __builtin_ctz(rest);
+      lv.settle(ir + r, j + c, sums[r * kVnniNr + c]);
+    }
+  }
+}
 
 void gemm_block(const VnniWeights& w, const VnniPanelSource& b, const Sink& sink, int64_t i0, int64_t i1, int64_t j0,
                 int64_t j1) {
@@ -51,11 +71,20 @@ void gemm_block(const VnniWeights& w, const VnniPanelSource& b, const Sink& sink
   if (sink.blocks) block.resize(static_cast<size_t>((i1 - i0) * ld_block));
   for (int64_t jc = j0; jc < j1; jc += kNc) {
     const int64_t nc = std::min(kNc, j1 - jc);
-    // Element (i, jc + j) of this column block at c[(i - i0) * ldc + j].
-    int32_t* c = sink.blocks ? block.data() : sink.c + i0 * sink.ldc + jc;
+    // Element (i, jc + j) of this column block at c[(i - i0) * ldc + j] (no sums kept for levels).
+    int32_t* c = sink.blocks ? block.data() : sink.c ? sink.c + i0 * sink.ldc + jc : nullptr;
     const int64_t ldc = sink.blocks ? ld_block : sink.ldc;
     for (int64_t pc = 0; pc < w.k; pc += kKc) {
       const int64_t kc = std::min(kKc, w.k - pc), kq = (kc + 3) / 4;
+      // The tile of rows from ir and columns from jc + jr, from the W' panel slice wp and the B panel bp.
+      const auto run_tile = [&](const int8_t* wp, const uint8_t* bp, int64_t ir, int64_t jr) {
+        const int64_t rows = std::min(kVnniMr, i1 - ir), cols = std::min(kVnniNr, nc - jr);
+        if (sink.levels) {
+          levels_tile(kq, wp, bp, w.row_init.data() + ir, *sink.levels, ir, jc + jr, rows, cols);
+        } else {
+          tile(kq, wp, bp, w.row_init.data() + ir, c + (ir - i0) * ldc + jr, ldc, rows, cols, nc, pc > 0);
+        }
+      };
       for (int64_t jr = 0; jr < nc; jr += kVnniNr) {
         b.pack(pc, kc, kq, jc + jr, std::min(kVnniNr, nc - jr), pb.data() + jr * 4 * kq);
       }
@@ -67,18 +96,14 @@ void gemm_block(const VnniWeights& w, const VnniPanelSource& b, const Sink& sink
           unpack_nibble_quads_vnni_avx512(w.nibbles.data() + (ir * w.k_pad + pc * kVnniMr) / 2, (kq + 1) / 2,
                                           wide.data());
           for (int64_t jr = 0; jr < nc; jr += kVnniNr) {
-            tile(kq, wide.data(), pb.data() + jr * 4 * kq, w.row_init.data() + ir, c + (ir - i0) * ldc + jr, ldc,
-                 std::min(kVnniMr, i1 - ir), std::min(kVnniNr, nc - jr), nc, pc > 0);
+            run_tile(wide.data(), pb.data() + jr * 4 * kq, ir, jr);
           }
         }
         continue;
       }
       for (int64_t jr = 0; jr < nc; jr += kVnniNr) {
         const uint8_t* bp = pb.data() + jr * 4 * kq;
-        for (int64_t ir = i0; ir < i1; ir += kVnniMr) {
-          tile(kq, w.data.data() + ir * w.k_pad + pc * kVnniMr, bp, w.row_init.data() + ir, c + (ir - i0) * ldc + jr,
-               ldc, std::min(kVnniMr, i1 - ir), std::min(kVnniNr, nc - jr), nc, pc > 0);
-        }
+        for (int64_t ir = i0; ir < i1; ir += kVnniMr) run_tile(w.data.data() + ir * w.k_pad + pc * kVnniMr, bp, ir, jr);
       }
     }
     if (sink.blocks) (*sink.blocks)(c, ldc, i0, i1, jc, jc + nc);
@@ -113,6 +138,8 @@ bool gemm_vnni_exact(int64_t lo, int64_t hi, int64_t k) {
   return lo <= hi && lo >= -kMaxWeight && hi < kMaxWeight && k > 0 &&
          2 * k * kMaxActivation * kMaxWeight < (int64_t{1} << 31);
 }
+
+bool gemm_vnni_levels_fit(const VnniWeights& w, int64_t n) { return w.k > 0 && w.k <= kKc && n > kNarrowCols; }
 
 bool gemm_vnni_nibbles_fit(int64_t lo, int64_t hi) { return lo <= hi && lo >= -8 && hi <= 7; }
 
@@ -192,6 +219,19 @@ void gemm_vnni_blocks(const VnniWeights& w, const VnniPanelSource& b, int64_t n,
   gemm_split(w, b, n, sink, threads);
 #else
   (void)b, (void)threads;
+  std::abort();  // gemm_vnni_available() is false off x86-64: callers never get here.
+#endif
+}
+
+void gemm_vnni_levels(const VnniWeights& w, const VnniPanelSource& b, int64_t n, ThreadPool* threads,
+                      const VnniLevels& out) {
+  if (w.m <= 0 || n <= 0) return;
+#if defined(__x86_64__)
+  Sink sink;
+  sink.levels = &out;
+  gemm_split(w, b, n, sink, threads);
+#else
+  (void)b, (void)threads, (void)out;
   std::abort();  // gemm_vnni_available() is false off x86-64: callers never get here.
 #endif
 }

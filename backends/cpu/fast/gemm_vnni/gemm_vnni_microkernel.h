@@ -19,6 +19,25 @@ constexpr int64_t kVnniNr = 32;
 void gemm_u8s8_8x32_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,
                                 int64_t ldc, int64_t rows, int64_t cols, bool accumulate);
 
+// Where gemm_u8s8_8x32_levels puts a tile: the certified requantization's step (requant_sixteen_avx512.h) on each
+// sum, level (r, j) at y[r * ldy + j] as an 8-bit level; row r's constants at m[r * step] and b[r * step].
+struct VnniTileLevels {
+  const float* m;
+  const float* b;
+  int64_t step;
+  float lo, hi, margin;
+  bool is_signed;
+  uint8_t* y;
+  int64_t ldy;
+};
+
+// The tile of C as above, started from init (k in one slice), stored as levels instead of sums. Returns the rows
+// (bit r) with lanes in doubt: their sums go to doubt_sums[r * 32 + j] and their lanes (bit j) to doubt_lanes[r], for
+// the caller to store by the scalar epilogue.
+uint32_t gemm_u8s8_8x32_levels_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init,
+                                           const VnniTileLevels& out, int64_t rows, int64_t cols, int32_t* doubt_sums,
+                                           uint32_t* doubt_lanes);
+
 // The same for one column of C (column 0 of the B panel, its 4 bytes at 128 * q): rows [0, rows) of it at c, ldc
 // apart. For blocks of a few columns (a QMatMul on one row), where the 32-column tile would multiply zeros.
 void gemm_u8s8_8x1_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,

@@ -23,18 +23,38 @@ Status run_qconv_vnni(KernelContext& ctx, const ref::NnGeometry& g, int64_t grou
   const auto* x = static_cast<const uint8_t*>(ctx.input(0)->data);
   const uint8_t flip = u8_flip(ctx), zp = static_cast<uint8_t>(*u8_zero_point(ctx));
   Tensor& y = *ctx.output(0);
+  const CertifiedRequant& certified = epilogue.certified();
+  const bool eight_bit_levels = certified.on && (y.dtype == DType::kUint8 || y.dtype == DType::kInt8);
   for (int64_t n = 0; n < d.batch; ++n) {
     for (int64_t grp = 0; grp < group; ++grp) {
       const uint8_t* plane = x + (n * d.channels + grp * d.cg) * d.in_size;
-      auto requantize = [&](const int32_t* sums, int64_t ld, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
-        const int64_t map = grp * d.mg + i0;
-        requant_rows(epilogue, sums, ld, i1 - i0, j1 - j0, map, y, (n * d.maps + map) * d.out_size + j0, d.out_size);
-      };
       const VnniWeights& w = (*weights)[static_cast<size_t>(grp)];
+      const int64_t map0 = grp * d.mg, first = (n * d.maps + map0) * d.out_size;
+      const auto gemm = [&](const VnniPanelSource& panels) {
+        if (eight_bit_levels && gemm_vnni_levels_fit(w, d.out_size)) {
+          // Levels straight from the micro-kernel's registers; the few sums near a rounding edge by the reference.
+          VnniLevels out;
+          out.step = certified.m.size() == 1 ? 0 : 1;
+          out.m = certified.m.data() + map0 * out.step, out.b = certified.b.data() + map0 * out.step;
+          out.lo = certified.level_lo, out.hi = certified.level_hi, out.margin = certified.margin;
+          out.is_signed = y.dtype == DType::kInt8;
+          out.y = static_cast<uint8_t*>(y.data) + first, out.ldy = d.out_size;
+          out.settle = [&](int64_t i, int64_t j, int32_t sum) {
+            epilogue.epilogue().store(y, first + i * d.out_size + j, map0 + i, static_cast<double>(sum));
+          };
+          gemm_vnni_levels(w, panels, d.out_size, ctx.threads, out);
+          return;
+        }
+        auto requantize = [&](const int32_t* sums, int64_t ld, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+          const int64_t map = map0 + i0;
+          requant_rows(epilogue, sums, ld, i1 - i0, j1 - j0, map, y, (n * d.maps + map) * d.out_size + j0, d.out_size);
+        };
+        gemm_vnni_blocks(w, panels, d.out_size, ctx.threads, requantize);
+      };
       if (pointwise) {
-        gemm_vnni_blocks(w, VnniMatrixPanels(plane, d.out_size, false, flip), d.out_size, ctx.threads, requantize);
+        gemm(VnniMatrixPanels(plane, d.out_size, false, flip));
       } else {
-        gemm_vnni_blocks(w, VnniIm2colPanels(g, plane, d.cg, zp, flip), d.out_size, ctx.threads, requantize);
+        gemm(VnniIm2colPanels(g, plane, d.cg, zp, flip));
       }
     }
   }

@@ -5,6 +5,9 @@
 // On CPUs without AVX-512 VNNI the GEMM tests skip and the dispatch must decline.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cmath>
 #include <random>
 #include <tuple>
 
@@ -95,6 +98,75 @@ TEST(GemmVnni, NibbleWeightsMatchIntegerSums) {
     const fast::VnniWeights nibbles = fast::pack_vnni_weights(w.data(), m, k, k, 1, 0, true);
     EXPECT_LE(nibbles.nibbles.size(), (bytes.data.size() + 32 * 8) / 2) << m << "x" << k;
   }
+}
+
+// The exact level of sum c under row constants m, b and clamp [lo, hi]: round half to even of c * m + b, in long
+// double (64-bit mantissa: the product of an int32 and a float is exact).
+int32_t exact_level(int32_t c, float m, float b, float lo, float hi) {
+  const long double v = std::nearbyintl(static_cast<long double>(c) * m + b);
+  return static_cast<int32_t>(std::min<long double>(std::max<long double>(v, lo), hi));
+}
+
+// gemm_vnni_levels against the exact levels of the integer sums, the lanes in doubt stored by settle with the exact
+// rule. Small weights and multipliers of 1/4 put a quarter of the values exactly on a tie, addends of 2^-22 a hair
+// away from one; other rows take random constants (one per row, or one for all). Rows past whole panels, columns
+// past whole tiles, byte and 4-bit weights, int8 and uint8 levels, clamps inside the type, 1 and 3 threads.
+TEST(GemmVnni, LevelsMatchTheExactLevelsOfTheSums) {
+  if (!fast::gemm_vnni_available()) GTEST_SKIP() << kNoVnni;
+  std::mt19937 rng(21);
+  TestThreads threads;
+  int64_t settled = 0, total = 0;
+  for (auto [m, k, n] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
+           {5, 16, 40}, {24, 27, 33}, {17, 259, 129}, {96, 16, 300}, {9, 1024, 70}, {8, 4, 9}}) {
+    EXPECT_TRUE(fast::gemm_vnni_levels_fit(fast::pack_vnni_weights(std::vector<double>(m * k).data(), m, k, k, 1, 0), n));
+    for (int form = 0; form < 4; ++form) {
+      const bool is_signed = form % 2 == 1, nibbles = form >= 2, shared = form == 3;
+      std::vector<double> w(static_cast<size_t>(m * k));
+      for (auto& e : w) e = static_cast<double>(static_cast<int32_t>(rng() % 5) - 2);
+      std::vector<uint8_t> b(static_cast<size_t>(k * n));
+      for (auto& e : b) e = static_cast<uint8_t>(rng());
+      const auto bzp = static_cast<int32_t>(rng() % 256);
+      const std::vector<int32_t> sums = integer_sums(w, b, m, k, n, false, bzp);
+      std::vector<float> mult(static_cast<size_t>(m)), add(static_cast<size_t>(m));
+      for (int64_t i = 0; i < m; ++i) {
+        const bool ties = i % 3 != 2;
+        mult[i] = ties ? 0.25f : std::uniform_real_distribution<float>(0.001f, 0.5f)(rng);
+        add[i] = ties ? (i % 2 == 0 ? 0.0f : 0x1p-22f) : std::uniform_real_distribution<float>(-20.0f, 20.0f)(rng);
+      }
+      const float lo = is_signed ? -100.0f : 3.0f, hi = is_signed ? 90.0f : 255.0f;
+      const float b_max = 20.0f, f_max = std::max(std::fabs(lo), std::fabs(hi));
+      fast::VnniLevels out;
+      out.m = mult.data(), out.b = add.data(), out.step = shared ? 0 : 1;
+      out.lo = lo, out.hi = hi, out.is_signed = is_signed;
+      out.margin = std::nextafter(static_cast<float>(0.5 - 0x1p-20 * (f_max + b_max + 1.0)), 0.0f);
+      const fast::VnniWeights pw = fast::pack_vnni_weights(w.data(), m, k, k, 1, bzp, nibbles);
+      for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
+        std::vector<uint8_t> y(static_cast<size_t>(m * (n + 3)), 0xEE);  // 3 columns of slack per row stay untouched
+        out.y = y.data(), out.ldy = n + 3;
+        std::atomic<int64_t> doubts{0};
+        const auto row_m = [&](int64_t i) { return mult[shared ? 0 : i]; };
+        const auto row_b = [&](int64_t i) { return add[shared ? 0 : i]; };
+        out.settle = [&](int64_t i, int64_t j, int32_t sum) {
+          EXPECT_EQ(sum, sums[i * n + j]);
+          y[i * (n + 3) + j] = static_cast<uint8_t>(exact_level(sum, row_m(i), row_b(i), lo, hi));
+          ++doubts;
+        };
+        fast::gemm_vnni_levels(pw, fast::VnniMatrixPanels(b.data(), n, false), n, pool, out);
+        for (int64_t i = 0; i < m; ++i) {
+          for (int64_t j = 0; j < n + 3; ++j) {
+            const uint8_t got = y[i * (n + 3) + j];
+            const int32_t want = j < n ? exact_level(sums[i * n + j], row_m(i), row_b(i), lo, hi) : 0xEE;
+            ASSERT_EQ(is_signed && j < n ? static_cast<int32_t>(static_cast<int8_t>(got)) : got, want)
+                << m << "x" << k << "x" << n << " form " << form << " at " << i << "," << j << " sum " << sums[i * n + j];
+          }
+        }
+        settled += doubts, total += m * n;
+      }
+    }
+  }
+  // The ties must have reached the scalar path, and only a minority of the values.
+  EXPECT_GT(settled, 0);
+  EXPECT_LT(settled, total / 2);
 }
 
 TEST(GemmVnni, ExtremeValuesAtLargeK) {

@@ -82,4 +82,27 @@ using VnniBlockSums =
 void gemm_vnni_blocks(const VnniWeights& w, const VnniPanelSource& b, int64_t n, ThreadPool* threads,
                       const VnniBlockSums& done);
 
+// The same GEMM stored as 8-bit levels by its micro-kernel, for a requantizing epilogue in the certified form
+// (backends/cpu/fast/requant.h): level(i, j) = round_half_even(clamp(float(C[i, j]) * m_i + b_i, lo, hi)) when that
+// clamped value lies within `margin` of its level; the sums never leave registers. The other sums (rare, near a
+// rounding edge) go to settle(i, j, C[i, j]), on the thread that computed them, after their level was stored.
+struct VnniLevels {
+  const float* m = nullptr;  // row i's multiplier at m[i * step]
+  const float* b = nullptr;  // and its addend at b[i * step]
+  int64_t step = 0;          // 0: one m and b for every row; 1: one per row
+  float lo = 0.0f, hi = 0.0f, margin = 0.0f;
+  bool is_signed = false;    // int8 levels, else uint8
+  uint8_t* y = nullptr;      // level (i, j) at y[i * ldy + j]
+  int64_t ldy = 0;
+  std::function<void(int64_t i, int64_t j, int32_t sum)> settle;
+};
+
+// True when gemm_vnni_levels takes these weights and n columns: k within one slice of the GEMM (so that a tile's sums
+// are final when its products are), and more columns than the one-column kernel's blocks.
+bool gemm_vnni_levels_fit(const VnniWeights& w, int64_t n);
+
+// Needs gemm_vnni_available() and gemm_vnni_levels_fit(w, n).
+void gemm_vnni_levels(const VnniWeights& w, const VnniPanelSource& b, int64_t n, ThreadPool* threads,
+                      const VnniLevels& out);
+
 }  // namespace qedge::fast
