@@ -31,13 +31,15 @@ __m512i quad_of_rows(const uint8_t* b, int64_t ldb, __m512i flip) {
   return _mm512_shuffle_epi8(_mm512_maskz_permutexvar_epi32(0xFFFF, lanes, _mm512_xor_si512(v, flip)), bytes);
 }
 
-// The tile's sums: each acc[r][h] (already holding its start) plus the kq quads' products of row r and columns
-// 16h..16h+15. Always inlined so that the accumulators stay in registers.
+// The tile's sums for kVecs vectors of 16 columns: each acc[r][h] (already holding its start) plus the kq quads'
+// products of row r and columns 16h..16h+15. Always inlined so that the accumulators stay in registers.
+template <int kVecs>
 __attribute__((always_inline)) inline void add_products(int64_t kq, const int8_t* w, const uint8_t* b,
-                                                         __m512i (&acc)[kVnniMr][2]) {
+                                                         __m512i (&acc)[kVnniMr][kVecs]) {
   for (int64_t q = 0; q < kq; ++q) {
-    const __m512i b0 = _mm512_loadu_si512(b + q * 128);
-    const __m512i b1 = _mm512_loadu_si512(b + q * 128 + 64);
+    __m512i bq[kVecs];
+#pragma GCC unroll 2
+    for (int h = 0; h < kVecs; ++h) bq[h] = _mm512_loadu_si512(b + q * 128 + 64 * h);
 #pragma GCC unroll 8
     for (int64_t r = 0; r < kVnniMr; ++r) {
       int32_t quad;
@@ -45,82 +47,113 @@ __attribute__((always_inline)) inline void add_products(int64_t kq, const int8_t
       const __m512i wq = _mm512_set1_epi32(quad);
       // vpdpbusd as inline assembly: with _mm512_dpbusd_epi32 GCC 12 copies every accumulator into a second
       // register (and some onto the stack) on each quad, about 30 extra moves per 16 products.
-      asm("vpdpbusd %2, %1, %0" : "+v"(acc[r][0]) : "v"(b0), "v"(wq));
-      asm("vpdpbusd %2, %1, %0" : "+v"(acc[r][1]) : "v"(b1), "v"(wq));
+#pragma GCC unroll 2
+      for (int h = 0; h < kVecs; ++h) asm("vpdpbusd %2, %1, %0" : "+v"(acc[r][h]) : "v"(bq[h]), "v"(wq));
     }
   }
 }
 
-}  // namespace
-
-void gemm_u8s8_8x32_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,
-                                int64_t ldc, int64_t rows, int64_t cols, bool accumulate) {
-  const bool whole = rows == kVnniMr && cols == kVnniNr;
-  const __mmask16 m0 = column_mask(cols), m1 = column_mask(cols - 16);
-  // The row loops unrolled (GCC 12 keeps a loop over the accumulator array on the stack), so that the sixteen
-  // accumulators live in registers.
-  __m512i acc[kVnniMr][2];
+// The sums tile of kVecs * 16 columns (gemm_u8s8_8x32_vnni_avx512's contract).
+template <int kVecs>
+void tile_sums(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c, int64_t ldc,
+               int64_t rows, int64_t cols, bool accumulate) {
+  const bool whole = rows == kVnniMr && cols == 16 * kVecs;
+  __mmask16 mask[kVecs];
+  for (int h = 0; h < kVecs; ++h) mask[h] = column_mask(cols - 16 * h);
+  // The row loops unrolled (GCC 12 keeps a loop over the accumulator array on the stack), so that the accumulators
+  // live in registers.
+  __m512i acc[kVnniMr][kVecs];
 #pragma GCC unroll 8
   for (int64_t r = 0; r < kVnniMr; ++r) {
-    if (!accumulate) {
-      acc[r][0] = acc[r][1] = _mm512_set1_epi32(init[r]);
-    } else if (whole) {
-      acc[r][0] = _mm512_loadu_si512(c + r * ldc);
-      acc[r][1] = _mm512_loadu_si512(c + r * ldc + 16);
-    } else {
-      // Rows past the tile load nothing (a zero mask reads no memory).
-      const __mmask16 live = r < rows ? 0xFFFF : 0;
-      acc[r][0] = _mm512_maskz_loadu_epi32(m0 & live, c + r * ldc);
-      acc[r][1] = _mm512_maskz_loadu_epi32(m1 & live, c + r * ldc + 16);
+    // Rows past the tile load nothing (a zero mask reads no memory).
+    const __mmask16 live = r < rows ? 0xFFFF : 0;
+#pragma GCC unroll 2
+    for (int h = 0; h < kVecs; ++h) {
+      if (!accumulate) {
+        acc[r][h] = _mm512_set1_epi32(init[r]);
+      } else if (whole) {
+        acc[r][h] = _mm512_loadu_si512(c + r * ldc + 16 * h);
+      } else {
+        acc[r][h] = _mm512_maskz_loadu_epi32(mask[h] & live, c + r * ldc + 16 * h);
+      }
     }
   }
-  add_products(kq, w, b, acc);
-  if (whole) {
-#pragma GCC unroll 8
-    for (int64_t r = 0; r < kVnniMr; ++r) {
-      _mm512_storeu_si512(c + r * ldc, acc[r][0]);
-      _mm512_storeu_si512(c + r * ldc + 16, acc[r][1]);
-    }
-    return;
-  }
+  add_products<kVecs>(kq, w, b, acc);
 #pragma GCC unroll 8
   for (int64_t r = 0; r < kVnniMr; ++r) {
-    if (r >= rows) break;
-    _mm512_mask_storeu_epi32(c + r * ldc, m0, acc[r][0]);
-    _mm512_mask_storeu_epi32(c + r * ldc + 16, m1, acc[r][1]);
+    if (!whole && r >= rows) break;
+#pragma GCC unroll 2
+    for (int h = 0; h < kVecs; ++h) {
+      if (whole) {
+        _mm512_storeu_si512(c + r * ldc + 16 * h, acc[r][h]);
+      } else {
+        _mm512_mask_storeu_epi32(c + r * ldc + 16 * h, mask[h], acc[r][h]);
+      }
+    }
   }
 }
 
-uint32_t gemm_u8s8_8x32_levels_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init,
-                                           const VnniTileLevels& out, int64_t rows, int64_t cols, int32_t* doubt_sums,
-                                           uint32_t* doubt_lanes) {
+// The levels tile of kVecs * 16 columns (gemm_u8s8_8x32_levels_vnni_avx512's contract).
+template <int kVecs>
+uint32_t tile_levels(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, const VnniTileLevels& out,
+                     int64_t rows, int64_t cols, int32_t* doubt_sums, uint32_t* doubt_lanes) {
   const __mmask16 m0 = column_mask(cols), m1 = column_mask(cols - 16);
   const __mmask64 bytes_mask = static_cast<__mmask64>(m0) | static_cast<__mmask64>(m1) << 16;
-  __m512i acc[kVnniMr][2];
+  __m512i acc[kVnniMr][kVecs];
 #pragma GCC unroll 8
-  for (int64_t r = 0; r < kVnniMr; ++r) acc[r][0] = acc[r][1] = _mm512_set1_epi32(init[r]);
-  add_products(kq, w, b, acc);
+  for (int64_t r = 0; r < kVnniMr; ++r) {
+#pragma GCC unroll 2
+    for (int h = 0; h < kVecs; ++h) acc[r][h] = _mm512_set1_epi32(init[r]);
+  }
+  add_products<kVecs>(kq, w, b, acc);
   const __m512 lo = _mm512_set1_ps(out.lo), hi = _mm512_set1_ps(out.hi), margin = _mm512_set1_ps(out.margin);
   uint32_t doubtful_rows = 0;
 #pragma GCC unroll 8
   for (int64_t r = 0; r < kVnniMr; ++r) {
     if (r >= rows) break;
     const __m512 m = _mm512_set1_ps(out.m[r * out.step]), bias = _mm512_set1_ps(out.b[r * out.step]);
-    __mmask16 d0, d1;
-    const __m512 f0 = _mm512_fmadd_ps(_mm512_maskz_cvtepi32_ps(m0, acc[r][0]), m, bias);
-    const __m512 f1 = _mm512_fmadd_ps(_mm512_maskz_cvtepi32_ps(m1, acc[r][1]), m, bias);
-    const __m512i l0 = sixteen_levels(f0, lo, hi, margin, m0, &d0), l1 = sixteen_levels(f1, lo, hi, margin, m1, &d1);
+    __mmask16 d0, d1 = 0;
+    const __m512i l0 = sixteen_levels(_mm512_fmadd_ps(_mm512_maskz_cvtepi32_ps(m0, acc[r][0]), m, bias), lo, hi,
+                                      margin, m0, &d0);
+    const __m512i l1 = kVecs == 1 ? l0
+                                  : sixteen_levels(_mm512_fmadd_ps(_mm512_maskz_cvtepi32_ps(m1, acc[r][kVecs - 1]), m,
+                                                                   bias),
+                                                   lo, hi, margin, m1, &d1);
     const __m512i bytes = out.is_signed ? bytes_of_levels<true>(l0, l1, l0, l1) : bytes_of_levels<false>(l0, l1, l0, l1);
     _mm512_mask_storeu_epi8(out.y + r * out.ldy, bytes_mask, bytes);
     const uint32_t doubt = d0 | static_cast<uint32_t>(d1) << 16;
     if (doubt != 0) {
-      _mm512_storeu_si512(doubt_sums + r * kVnniNr, acc[r][0]);
-      _mm512_storeu_si512(doubt_sums + r * kVnniNr + 16, acc[r][1]);
+#pragma GCC unroll 2
+      for (int h = 0; h < kVecs; ++h) _mm512_storeu_si512(doubt_sums + r * kVnniNr + 16 * h, acc[r][h]);
       doubt_lanes[r] = doubt;
       doubtful_rows |= 1u << r;
     }
   }
   return doubtful_rows;
+}
+
+}  // namespace
+
+void gemm_u8s8_8x32_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,
+                                int64_t ldc, int64_t rows, int64_t cols, bool accumulate) {
+  tile_sums<2>(kq, w, b, init, c, ldc, rows, cols, accumulate);
+}
+
+void gemm_u8s8_8x16_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,
+                                int64_t ldc, int64_t rows, int64_t cols, bool accumulate) {
+  tile_sums<1>(kq, w, b, init, c, ldc, rows, cols, accumulate);
+}
+
+uint32_t gemm_u8s8_8x32_levels_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init,
+                                           const VnniTileLevels& out, int64_t rows, int64_t cols, int32_t* doubt_sums,
+                                           uint32_t* doubt_lanes) {
+  return tile_levels<2>(kq, w, b, init, out, rows, cols, doubt_sums, doubt_lanes);
+}
+
+uint32_t gemm_u8s8_8x16_levels_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init,
+                                           const VnniTileLevels& out, int64_t rows, int64_t cols, int32_t* doubt_sums,
+                                           uint32_t* doubt_lanes) {
+  return tile_levels<1>(kq, w, b, init, out, rows, cols, doubt_sums, doubt_lanes);
 }
 
 void gemm_u8s8_8x1_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,

@@ -28,11 +28,20 @@ constexpr int64_t kNarrowCols = 8;
 
 #if defined(__x86_64__)
 
+// A tile of at most 16 + kSpareCols columns runs as a 16-column tile and its last columns one at a time, rather than
+// as a 32-column tile on up to 15 columns of zeros (49 columns of a 7x7 image: 32 + 16 + 1).
+constexpr int64_t kSpareCols = 4;
+
 // One tile of C: rows [0, rows) x columns [0, cols) at c from the W' panel slice wp and the B panel bp.
 void tile(int64_t kq, const int8_t* wp, const uint8_t* bp, const int32_t* init, int32_t* c, int64_t ldc, int64_t rows,
           int64_t cols, int64_t block_cols, bool accumulate) {
-  if (block_cols > kNarrowCols) return gemm_u8s8_8x32_vnni_avx512(kq, wp, bp, init, c, ldc, rows, cols, accumulate);
-  for (int64_t j = 0; j < cols; ++j) gemm_u8s8_8x1_vnni_avx512(kq, wp, bp + 4 * j, init, c + j, ldc, rows, accumulate);
+  int64_t j = 0;
+  if (block_cols > kNarrowCols) {
+    if (cols > 16 + kSpareCols) return gemm_u8s8_8x32_vnni_avx512(kq, wp, bp, init, c, ldc, rows, cols, accumulate);
+    j = std::min<int64_t>(cols, 16);
+    gemm_u8s8_8x16_vnni_avx512(kq, wp, bp, init, c, ldc, rows, j, accumulate);
+  }
+  for (; j < cols; ++j) gemm_u8s8_8x1_vnni_avx512(kq, wp, bp + 4 * j, init, c + j, ldc, rows, accumulate);
 }
 
 // Where the tiles go: into C (c, ldc); with `blocks`, into a per-thread buffer of one block; with `levels`, as levels
@@ -51,8 +60,9 @@ void levels_tile(int64_t kq, const int8_t* wp, const uint8_t* bp, const int32_t*
                      lv.y + ir * lv.ldy + j, lv.ldy};
   alignas(64) int32_t sums[kVnniMr * kVnniNr];
   uint32_t lanes[kVnniMr];
-  for (uint32_t doubt_rows = gemm_u8s8_8x32_levels_vnni_avx512(kq, wp, bp, init, out, rows, cols, sums, lanes);
-       doubt_rows != 0; doubt_rows &= doubt_rows - 1) {
+  const auto kernel = cols > 16 ? gemm_u8s8_8x32_levels_vnni_avx512 : gemm_u8s8_8x16_levels_vnni_avx512;
+  for (uint32_t doubt_rows = kernel(kq, wp, bp, init, out, rows, cols, sums, lanes); doubt_rows != 0;
+       doubt_rows &= doubt_rows - 1) {
     const int r = __builtin_ctz(doubt_rows);
     for (uint32_t rest = lanes[r]; rest != 0; rest &= rest - 1) {
       const int c = __builtin_ctz(rest);

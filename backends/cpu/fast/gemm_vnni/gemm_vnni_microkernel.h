@@ -38,6 +38,14 @@ uint32_t gemm_u8s8_8x32_levels_vnni_avx512(int64_t kq, const int8_t* w, const ui
                                            const VnniTileLevels& out, int64_t rows, int64_t cols, int32_t* doubt_sums,
                                            uint32_t* doubt_lanes);
 
+// The same two for tiles of at most 16 columns (column j of the B panel for j < 16): the rest of a row of C that
+// whole 32-column tiles leave (49 columns of a 7x7 image: 32 + 16 + 1).
+void gemm_u8s8_8x16_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,
+                                int64_t ldc, int64_t rows, int64_t cols, bool accumulate);
+uint32_t gemm_u8s8_8x16_levels_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init,
+                                           const VnniTileLevels& out, int64_t rows, int64_t cols, int32_t* doubt_sums,
+                                           uint32_t* doubt_lanes);
+
 // The same for one column of C (column 0 of the B panel, its 4 bytes at 128 * q): rows [0, rows) of it at c, ldc
 // apart. For blocks of a few columns (a QMatMul on one row), where the 32-column tile would multiply zeros.
 void gemm_u8s8_8x1_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,
