@@ -25,7 +25,8 @@ bool fold_into_conv(IrModel& model, IrNode& conv, const IrNode& bn) {
   const auto bn_map = foldable_batchnorm(model, bn, maps);
   const auto w = constant_values(model, conv.inputs[1]);
   const int bias = conv.inputs.size() > 2 ? conv.inputs[2] : -1;
-  const auto b = bias >= 0 ? constant_values(model, bias) : std::optional<std::vector<double>>(std::vector<double>(maps, 0.0));
+  const auto b = bias >= 0 ? constant_values(model, bias)
+                           : std::optional<std::vector<double>>(std::vector<double>(maps, 0.0));
   if (!bn_map || !w || !b || static_cast<int64_t>(b->size()) != maps) return false;
   const int64_t per_map = maps > 0 ? static_cast<int64_t>(w->size()) / maps : 0;
   std::vector<double> w2(*w), b2(maps);
