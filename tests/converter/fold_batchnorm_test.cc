@@ -1,6 +1,6 @@
-// BatchNormalization folding: into a float Conv (also one whose weight other Convs read) and into a float Gemm (alpha,
-// beta, transB, C absent / scalar / [N] / [1, N] / [M, 1] / [M, N]) or a MatMul of a 2-D input by a constant 2-D
-// weight (which becomes a Gemm). The folded model's outputs match the unfolded ops on the reference kernels within
+// BatchNormalization folding: into a float Conv (also one whose weight other Convs read) and into a float Gemm
+// (alpha, beta, transA, transB, C absent / scalar / [N] / [1, N] / [M, 1] / [M, N]) or a MatMul of a 2-D input by a
+// constant 2-D weight (which becomes a Gemm). The folded model's outputs match the unfolded ops on the reference kernels within
 // 1e-5 at 1 and 3 threads. No fold where the producer's output has another reader, its weight, C or the
 // normalization's parameters are not constants, the normalization runs in training mode, the MatMul's output is
 // batched (channel axis not its columns), or the producer is quantized.
@@ -153,6 +153,7 @@ struct GemmCase {
   bool has_c;
   Dims c;  // C's shape when has_c
   bool relu;
+  bool trans_a = false;
 };
 
 TEST(FoldBatchNorm, GemmAndMatMulAbsorbTheNormalization) {
@@ -166,20 +167,22 @@ TEST(FoldBatchNorm, GemmAndMatMulAbsorbTheNormalization) {
       {2, 9, 4, false, true, 1.25f, 0.5f, true, {1}, false},
       {1, 1, 1, false, true, 3.0f, 1.0f, true, {1, 1}, false},
       {1, 64, 128, false, true, 1.0f, 1.0f, false, {}, true},  // digits_mlp's layer: transB, no C, then Relu
+      {6, 4, 7, false, true, 0.75f, 1.0f, true, {7}, false, true},
       {7, 13, 9, true, false, 1.0f, 1.0f, false, {}, false},
       {1, 33, 20, true, false, 1.0f, 1.0f, false, {}, true},
   };
   for (const GemmCase& c : cases) {
     SCOPED_TRACE(std::string(c.matmul ? "MatMul" : "Gemm") + " m " + std::to_string(c.m) + " k " +
-                 std::to_string(c.k) + " n " + std::to_string(c.n) + " transB " + std::to_string(c.trans_b) +
-                 " C " + (c.has_c ? dims_to_string(c.c) : "none"));
+                 std::to_string(c.k) + " n " + std::to_string(c.n) + " transA " + std::to_string(c.trans_a) +
+                 " transB " + std::to_string(c.trans_b) + " C " + (c.has_c ? dims_to_string(c.c) : "none"));
     std::mt19937 rng(static_cast<unsigned>(c.m * 1000 + c.k * 10 + c.n));
-    const auto a = uniform_tensor({c.m, c.k}, -1.0f, 1.0f, rng);
+    const Dims a_shape = c.trans_a ? Dims{c.k, c.m} : Dims{c.m, c.k};
+    const auto a = uniform_tensor(a_shape, -1.0f, 1.0f, rng);
     const auto w = uniform_tensor(c.trans_b ? Dims{c.n, c.k} : Dims{c.k, c.n}, -1.0f, 1.0f, rng);
     const auto bias = uniform_tensor(c.c, -1.0f, 1.0f, rng);
     const BatchNorm bn = random_batchnorm(c.n, rng);
     OnnxBuilder b(13);
-    b.input("a", DType::kFloat32, {c.m, c.k}).initializer("w", w);
+    b.input("a", DType::kFloat32, a_shape).initializer("w", w);
     std::vector<std::string> in{"a", "w"};
     if (c.has_c) {
       b.initializer("c", bias);
@@ -192,9 +195,11 @@ TEST(FoldBatchNorm, GemmAndMatMulAbsorbTheNormalization) {
       product = ref_op("MatMul", attrs, {a, w});
     } else {
       auto& gemm = b.node("Gemm", in, {"g"}, "gemm");
+      OnnxBuilder::set_int(gemm, "transA", c.trans_a);
       OnnxBuilder::set_int(gemm, "transB", c.trans_b);
       set_float(gemm, "alpha", c.alpha);
       set_float(gemm, "beta", c.beta);
+      attrs.set(int_attr("transA", c.trans_a));
       attrs.set(int_attr("transB", c.trans_b));
       attrs.set(float_attr("alpha", c.alpha));
       attrs.set(float_attr("beta", c.beta));
