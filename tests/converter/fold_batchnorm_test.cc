@@ -1,9 +1,9 @@
 // BatchNormalization folding: into a float Conv (also one whose weight other Convs read) and into a float Gemm
 // (alpha, beta, transA, transB, C absent / scalar / [N] / [1, N] / [M, 1] / [M, N]) or a MatMul of a 2-D input by a
-// constant 2-D weight (which becomes a Gemm). The folded model's outputs match the unfolded ops on the reference kernels within
-// 1e-5 at 1 and 3 threads. No fold where the producer's output has another reader, its weight, C or the
-// normalization's parameters are not constants, the normalization runs in training mode, the MatMul's output is
-// batched (channel axis not its columns), or the producer is quantized.
+// constant 2-D weight (which becomes a Gemm). The folded model's outputs match the unfolded ops on the reference
+// kernels within 1e-5 at 1 and 3 threads. No fold where the producer's output has another reader, its weight, C or
+// the normalization's parameters are not constants, the normalization runs in training mode or its statistics
+// outputs are read, the MatMul's output is batched (channel axis not its columns), or the producer is quantized.
 #include <gtest/gtest.h>
 
 #include <algorithm>
