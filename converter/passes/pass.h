@@ -48,7 +48,7 @@ const std::set<std::string>& in_place_ops();
 // Runs the standard pipeline: canonicalize, then shape inference and constant folding to a fixpoint,
 // transpose elimination, then dead-node removal and memory planning.
 // With `integer`, quantized Conv/MatMul/Gemm are lowered to integer ops (lower_integer) before dead-node removal;
-// then BatchNormalization folds into the float Convs that remain (fold_batchnorm), decomposed LayerNorms and erf
+// then BatchNormalization folds into a float Conv/Gemm/MatMul (fold_batchnorm), decomposed LayerNorms and erf
 // GELUs become LayerNormalization and Gelu (fuse_layer_norm, fuse_gelu), MatMuls followed by a bias Add become Gemms
 // (fuse_matmul_bias), activations fold into the float Conv/Gemm/MatMul before them (fuse_activations), and regions
 // of float convolutions go channels-last (layout_nhwc, then transpose elimination again for the transposes at their
