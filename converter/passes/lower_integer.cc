@@ -266,7 +266,9 @@ class LinearLowering {
       }
       return true;
     }
-    if (c.op_type == "BatchNormalization" && affine_ok && c.inputs.size() == 5 && t->out_axis == 1) {
+    // Training mode normalizes with the batch's own statistics, which no constant epilogue reproduces.
+    if (c.op_type == "BatchNormalization" && affine_ok && c.inputs.size() == 5 && t->out_axis == 1 &&
+        c.attrs.get_int("training_mode", 0) == 0) {
       std::vector<std::vector<double>> p;
       for (int i = 1; i < 5; ++i) {
         auto v = channel_values(c.inputs[i], Dims{channels}, 0, channels);

@@ -19,8 +19,9 @@ constexpr const char* kQonnx = "qonnx.custom_op.general";
 TensorData scalar(float v) { return make_tensor<float>(DType::kFloat32, {}, {v}); }
 
 // x [2, k] -> Quant(8-bit) -> MatMul(Quant(W, w_bits, per-column scales)) -> Add(bias) -> Relu -> Quant(4-bit unsigned).
-std::string build_mlp(int k, int n, int w_bits, bool quantize_weight) {
-  OnnxBuilder b(13);
+// With batchnorm_training_mode 0 or 1, a BatchNormalization (opset 15, that training_mode) after the Add.
+std::string build_mlp(int k, int n, int w_bits, bool quantize_weight, int batchnorm_training_mode = -1) {
+  OnnxBuilder b(batchnorm_training_mode < 0 ? 13 : 15);
   auto* op = b.proto().add_opset_import();
   op->set_domain(kQonnx);
   op->set_version(1);
@@ -50,7 +51,18 @@ std::string build_mlp(int k, int n, int w_bits, bool quantize_weight) {
   if (quantize_weight) quant({"w", "ws", "zero", "wbits"}, "wq", 1, 1);
   b.node("MatMul", {"xq", quantize_weight ? "wq" : "w"}, {"mm"}, "fc");
   b.node("Add", {"mm", "bias"}, {"biased"});
-  b.node("Relu", {"biased"}, {"act"});
+  if (batchnorm_training_mode >= 0) {
+    std::vector<float> gamma(static_cast<size_t>(n)), beta(static_cast<size_t>(n)), mean(static_cast<size_t>(n)),
+        var(static_cast<size_t>(n));
+    for (int c = 0; c < n; ++c) gamma[c] = 1.5f, beta[c] = 0.1f * static_cast<float>(c), mean[c] = 0.2f, var[c] = 2.0f;
+    b.initializer("gamma", make_tensor<float>(DType::kFloat32, {n}, gamma));
+    b.initializer("beta", make_tensor<float>(DType::kFloat32, {n}, beta));
+    b.initializer("mean", make_tensor<float>(DType::kFloat32, {n}, mean));
+    b.initializer("var", make_tensor<float>(DType::kFloat32, {n}, var));
+    auto& bn = b.node("BatchNormalization", {"biased", "gamma", "beta", "mean", "var"}, {"normalized"}, "bn");
+    OnnxBuilder::set_int(bn, "training_mode", batchnorm_training_mode);
+  }
+  b.node("Relu", {batchnorm_training_mode < 0 ? "biased" : "normalized"}, {"act"});
   quant({"act", "ys", "zero", "bits4"}, "y", 0, 0);
   b.output("y", DType::kFloat32);
   const std::string path = make_temp_dir() + "/mlp.onnx";
@@ -176,6 +188,19 @@ std::string build_conv_pool() {
   const std::string path = make_temp_dir() + "/conv_pool.onnx";
   b.save(path);
   return path;
+}
+
+// An inference BatchNormalization after a quantized MatMul folds into its epilogue; one in training mode normalizes
+// with the batch's own statistics, which no constant epilogue can, so it stays a node of its own.
+TEST(LowerInteger, BatchNormFoldsIntoTheEpilogueOnlyInInferenceMode) {
+  for (int training_mode : {0, 1}) {
+    SCOPED_TRACE("training_mode " + std::to_string(training_mode));
+    auto lowered = convert_onnx_file(build_mlp(16, 4, 4, true, training_mode), {});
+    ASSERT_TRUE(lowered.ok()) << lowered.status().message();
+    auto file = rt::ModelFile::from_memory(lowered->bytes.data(), lowered->bytes.size(), true);
+    ASSERT_TRUE(file.ok()) << file.status().message();
+    EXPECT_EQ(find_node((*file)->model(), "BatchNormalization") != nullptr, training_mode == 1);
+  }
 }
 
 TEST(LowerInteger, PoolingAndFlattenRunOnLevelsWhenAQuantizerFollowsThem) {
