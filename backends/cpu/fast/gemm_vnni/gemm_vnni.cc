@@ -154,19 +154,23 @@ bool gemm_vnni_levels_fit(const VnniWeights& w, int64_t n) { return w.k > 0 && w
 bool gemm_vnni_nibbles_fit(int64_t lo, int64_t hi) { return lo <= hi && lo >= -8 && hi <= 7; }
 
 VnniWeights pack_vnni_weights(const double* w, int64_t m, int64_t k, int64_t row_stride, int64_t k_stride,
-                              int32_t b_zero_point, bool nibbles) {
+                              int32_t b_zero_point, bool nibbles, int64_t tap_major_taps) {
   VnniWeights out;
   out.m = m, out.k = k, out.k_pad = nibbles ? (k + 7) / 8 * 8 : (k + 3) / 4 * 4;
   const int64_t m_pad = (m + kVnniMr - 1) / kVnniMr * kVnniMr;
   out.data.assign(static_cast<size_t>(m_pad * out.k_pad), 0);
   out.row_init.assign(static_cast<size_t>(m_pad), 0);
+  // Packed k p = t * channels + c reads source k c * taps + t (p itself with one tap).
+  const int64_t taps = tap_major_taps, channels = k / taps;
   for (int64_t i = 0; i < m; ++i) {
-    int8_t* panel = out.data.data() + i / kVnniMr * kVnniMr * out.k_pad;
+    int8_t* panel = out.data.data() + i / kVnniMr * kVnniMr * out.k_pad + i % kVnniMr * 4;
     int32_t sum = 0;
-    for (int64_t p = 0; p < k; ++p) {
-      const auto v = static_cast<int32_t>(w[i * row_stride + p * k_stride]);
-      sum += v;
-      panel[p / 4 * 4 * kVnniMr + i % kVnniMr * 4 + p % 4] = static_cast<int8_t>(v);
+    for (int64_t t = 0, p = 0; t < taps; ++t) {
+      for (int64_t c = 0; c < channels; ++c, ++p) {
+        const auto v = static_cast<int32_t>(w[i * row_stride + (c * taps + t) * k_stride]);
+        sum += v;
+        panel[p / 4 * 4 * kVnniMr + p % 4] = static_cast<int8_t>(v);
+      }
     }
     out.row_init[static_cast<size_t>(i)] = -b_zero_point * sum;
   }

@@ -41,7 +41,6 @@ class VnniWeightsCache {
     if (!(w.constant && w.data == source_ && !packed_.empty())) {
       std::vector<double> levels;
       QEDGE_RETURN_IF_ERROR(ref::read_int_weights(ctx, s.channel_axis, &levels));
-      if (tap_major_taps > 1) to_tap_major(s.k, tap_major_taps, &levels);
       const int32_t zp = *u8_zero_point(ctx);
       // Sub-byte weights that fit stay 4-bit (vnni_applies).
       const auto range = adjusted_weight_range(ctx);
@@ -50,7 +49,7 @@ class VnniWeightsCache {
       packed_.clear();
       for (int64_t g = 0; g < s.groups; ++g) {
         packed_.push_back(pack_vnni_weights(levels.data() + g * s.m * s.row_stride, s.m, s.k, s.row_stride,
-                                            s.k_stride, zp, nibbles));
+                                            s.k_stride, zp, nibbles, tap_major_taps));
       }
       source_ = w.constant ? w.data : nullptr;
     }
@@ -58,19 +57,6 @@ class VnniWeightsCache {
   }
 
  private:
-  // Rows of k = channels * taps levels, each from channel-major to tap-major order, in place (through one row: a
-  // copy of all the levels, as doubles, would raise resnet18's peak RSS by 19 MB).
-  static void to_tap_major(int64_t k, int64_t taps, std::vector<double>* levels) {
-    std::vector<double> row(static_cast<size_t>(k));
-    const int64_t channels = k / taps;
-    for (auto it = levels->begin(); it != levels->end(); it += k) {
-      std::copy(it, it + k, row.begin());
-      for (int64_t c = 0; c < channels; ++c) {
-        for (int64_t t = 0; t < taps; ++t) it[t * channels + c] = row[static_cast<size_t>(c * taps + t)];
-      }
-    }
-  }
-
   std::vector<VnniWeights> packed_;
   const void* source_ = nullptr;
 };

@@ -12,6 +12,7 @@
 // Relu/Clip into the clamp bounds.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -21,22 +22,26 @@
 
 namespace qedge::ref {
 
+// out[i] = levels[i] - zp[channel of i] for `channels` channels of `inner` consecutive values each, repeated over the
+// leading axes; one zero point for all when zp has one value. Loops instead of a division per value: a model's first
+// run converts every weight through here.
+template <typename T>
+void levels_minus_zero_point(const T* levels, size_t n, int64_t channels, int64_t inner, const std::vector<float>& zp,
+                             double* out) {
+  const size_t per_channel = static_cast<size_t>(inner);
+  for (size_t i = 0; i < n;) {
+    for (int64_t c = 0; c < channels && i < n; ++c) {
+      const double z = zp[zp.size() == 1 ? 0 : static_cast<size_t>(c)];
+      for (const size_t end = std::min(n, i + per_channel); i < end; ++i) out[i] = static_cast<double>(levels[i]) - z;
+    }
+  }
+}
+
 // W's integer values minus its zero point (one per output channel along `channel_axis`, or one in all).
 inline Status read_int_weights(const KernelContext& ctx, int channel_axis, std::vector<double>* out) {
   const Tensor& w = *ctx.input(1);
   const std::string op(ctx.op_type);
   const size_t n = static_cast<size_t>(w.numel());
-  std::vector<int32_t> levels(n);
-  if (w.packed_bipolar) {
-    quant::unpack_bipolar(static_cast<const uint8_t*>(w.data), n, levels.data());
-  } else if (w.packed_bits) {
-    if (!quant::unpack_bits(static_cast<const uint8_t*>(w.data), n, w.packed_bits, w.dtype == DType::kInt8,
-                            levels.data())) {
-      return InvalidModel(op + " weight has an invalid packed bit width");
-    }
-  } else {
-    for (size_t i = 0; i < n; ++i) levels[i] = static_cast<int32_t>(int_element(w, static_cast<int64_t>(i)));
-  }
   const std::vector<float> zp = ctx.attr().get_floats("w_zero_point", {0.0f});
   int64_t inner = 1;
   for (int d = channel_axis + 1; d < w.rank(); ++d) inner *= w.shape[d];
@@ -46,10 +51,25 @@ inline Status read_int_weights(const KernelContext& ctx, int channel_axis, std::
                         std::to_string(channels) + " output channels");
   }
   out->resize(n);
-  for (size_t i = 0; i < n; ++i) {
-    const size_t c = zp.size() == 1 ? 0 : static_cast<size_t>((static_cast<int64_t>(i) / inner) % channels);
-    (*out)[i] = static_cast<double>(levels[i]) - static_cast<double>(zp[c]);
+  if (n == 0) return Status::Ok();
+  if (!w.packed_bipolar && !w.packed_bits) {
+    switch (w.dtype) {
+      case DType::kInt8: levels_minus_zero_point(w.data_as<int8_t>(), n, channels, inner, zp, out->data()); break;
+      case DType::kUint8: levels_minus_zero_point(w.data_as<uint8_t>(), n, channels, inner, zp, out->data()); break;
+      case DType::kInt16: levels_minus_zero_point(w.data_as<int16_t>(), n, channels, inner, zp, out->data()); break;
+      case DType::kUint16: levels_minus_zero_point(w.data_as<uint16_t>(), n, channels, inner, zp, out->data()); break;
+      default: levels_minus_zero_point(w.data_as<int32_t>(), n, channels, inner, zp, out->data()); break;
+    }
+    return Status::Ok();
   }
+  std::vector<int32_t> levels(n);
+  if (w.packed_bipolar) {
+    quant::unpack_bipolar(static_cast<const uint8_t*>(w.data), n, levels.data());
+  } else if (!quant::unpack_bits(static_cast<const uint8_t*>(w.data), n, w.packed_bits, w.dtype == DType::kInt8,
+                                 levels.data())) {
+    return InvalidModel(op + " weight has an invalid packed bit width");
+  }
+  levels_minus_zero_point(levels.data(), n, channels, inner, zp, out->data());
   return Status::Ok();
 }
 
