@@ -7,17 +7,23 @@ namespace {
 
 bool valid_pack_bits(int bits) { return bits >= 1 && bits <= 8; }
 
-// Writes the low `bits` bits of `v` at bit offset `pos` of a zero-initialised stream.
+// Writes the low `bits` bits (at most 8) of `v` at bit offset `pos` of a zero-initialised stream: a value spans at
+// most two bytes.
 void put_bits(uint8_t* out, size_t pos, int bits, uint32_t v) {
-  for (int k = 0; k < bits; ++k, ++pos) {
-    if ((v >> k) & 1u) out[pos / 8] = static_cast<uint8_t>(out[pos / 8] | (1u << (pos % 8)));
-  }
+  v &= (1u << bits) - 1;
+  const size_t byte = pos / 8;
+  const unsigned shift = pos % 8;
+  out[byte] = static_cast<uint8_t>(out[byte] | (v << shift));
+  if (shift + static_cast<unsigned>(bits) > 8) out[byte + 1] = static_cast<uint8_t>(out[byte + 1] | (v >> (8 - shift)));
 }
 
+// The `bits` bits (at most 8) at bit offset `pos`; the second byte is read only when the value reaches into it.
 uint32_t get_bits(const uint8_t* in, size_t pos, int bits) {
-  uint32_t v = 0;
-  for (int k = 0; k < bits; ++k, ++pos) v |= static_cast<uint32_t>((in[pos / 8] >> (pos % 8)) & 1u) << k;
-  return v;
+  const size_t byte = pos / 8;
+  const unsigned shift = pos % 8;
+  uint32_t window = in[byte];
+  if (shift + static_cast<unsigned>(bits) > 8) window |= static_cast<uint32_t>(in[byte + 1]) << 8;
+  return (window >> shift) & ((1u << bits) - 1);
 }
 
 }  // namespace
