@@ -104,7 +104,7 @@ void gemm_block(const VnniWeights& w, const VnniPanelSource& b, const Sink& sink
         wide.resize(static_cast<size_t>((kq + 1) / 2 * 2 * 4 * kVnniMr));
         for (int64_t ir = i0; ir < i1; ir += kVnniMr) {
           unpack_nibble_quads_vnni_avx512(w.nibbles.data() + (ir * w.k_pad + pc * kVnniMr) / 2, (kq + 1) / 2,
-                                          wide.data());
+                                          w.unsigned_nibbles, wide.data());
           for (int64_t jr = 0; jr < nc; jr += kVnniNr) {
             run_tile(wide.data(), pb.data() + jr * 4 * kq, ir, jr);
           }
@@ -151,7 +151,7 @@ bool gemm_vnni_exact(int64_t lo, int64_t hi, int64_t k) {
 
 bool gemm_vnni_levels_fit(const VnniWeights& w, int64_t n) { return w.k > 0 && w.k <= kKc && n > kNarrowCols; }
 
-bool gemm_vnni_nibbles_fit(int64_t lo, int64_t hi) { return lo <= hi && lo >= -8 && hi <= 7; }
+bool gemm_vnni_nibbles_fit(int64_t lo, int64_t hi) { return lo <= hi && ((lo >= -8 && hi <= 7) || (lo >= 0 && hi <= 15)); }
 
 VnniWeights pack_vnni_weights(const double* w, int64_t m, int64_t k, int64_t row_stride, int64_t k_stride,
                               int32_t b_zero_point, bool nibbles, int64_t tap_major_taps) {
@@ -169,6 +169,7 @@ VnniWeights pack_vnni_weights(const double* w, int64_t m, int64_t k, int64_t row
       for (int64_t c = 0; c < channels; ++c, ++p) {
         const auto v = static_cast<int32_t>(w[i * row_stride + (c * taps + t) * k_stride]);
         sum += v;
+        out.unsigned_nibbles |= nibbles && v > 7;
         panel[p / 4 * 4 * kVnniMr + p % 4] = static_cast<int8_t>(v);
       }
     }

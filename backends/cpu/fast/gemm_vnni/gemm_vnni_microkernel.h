@@ -52,9 +52,9 @@ void gemm_u8s8_8x1_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, co
                                int64_t ldc, int64_t rows, bool accumulate);
 
 // Pairs of W' quads kept as 4-bit values (VnniWeights::nibbles) back into the W' panel layout: per pair, byte j of the
-// 32 in holds byte j of the first quad (low nibble) and of the second (high nibble), each a signed 4-bit value; out
-// gets 64 bytes per pair.
-void unpack_nibble_quads_vnni_avx512(const uint8_t* in, int64_t pairs, int8_t* out);
+// 32 in holds byte j of the first quad (low nibble) and of the second (high nibble), each a signed 4-bit value (an
+// unsigned one with is_unsigned); out gets 64 bytes per pair.
+void unpack_nibble_quads_vnni_avx512(const uint8_t* in, int64_t pairs, bool is_unsigned, int8_t* out);
 
 // One B panel: B[0:kc, 0:cols] (row-major with row stride ldb, or [cols, kc] when trans) into kq quads of the
 // layout above, each byte XORed with `flip` (0x80 moves int8 levels to the u8 scale), zero past kc and cols

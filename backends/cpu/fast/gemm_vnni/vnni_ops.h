@@ -15,8 +15,8 @@
 namespace qedge::fast {
 
 // True when a QConv/QMatMul layer with dot products of length k takes the VNNI GEMM. Sub-byte packed weights take it
-// only in a form as small in memory as the low-bit GEMM's: 4-bit when W' fits [-8, 7], bytes when W' spans more than
-// 16 levels (where the low-bit GEMM keeps bytes too).
+// only in a form as small in memory as the low-bit GEMM's: 4-bit when W' fits [-8, 7] or [0, 15], bytes when W'
+// spans more than 16 levels (where the low-bit GEMM keeps bytes too).
 inline bool vnni_applies(const KernelContext& ctx, int64_t k) {
   const Tensor* w = ctx.input(1);
   if (!gemm_vnni_available() || !w || w->packed_bipolar || !u8_zero_point(ctx) || ctx.attr().get_int("xnor", 0) != 0) {

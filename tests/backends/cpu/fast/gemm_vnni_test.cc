@@ -79,24 +79,30 @@ TEST(GemmVnni, MatchesIntegerSums) {
   }
 }
 
-// W' of at most 4 bits kept as nibbles: odd quad counts, k past one and two k slices, rows past whole panels; half
-// the bytes of the byte form.
+// W' of at most 4 bits kept as nibbles, signed ([-8, 7]) or unsigned ([0, 15]): odd quad counts, k past one and two
+// k slices, rows past whole panels; half the bytes of the byte form.
 TEST(GemmVnni, NibbleWeightsMatchIntegerSums) {
   if (!fast::gemm_vnni_available()) GTEST_SKIP() << kNoVnni;
   EXPECT_TRUE(fast::gemm_vnni_nibbles_fit(-8, 7));
+  EXPECT_TRUE(fast::gemm_vnni_nibbles_fit(0, 15));
   EXPECT_FALSE(fast::gemm_vnni_nibbles_fit(-9, 7));
-  EXPECT_FALSE(fast::gemm_vnni_nibbles_fit(0, 8));
+  EXPECT_FALSE(fast::gemm_vnni_nibbles_fit(-1, 8));  // 10 levels, but neither form holds both ends
+  EXPECT_FALSE(fast::gemm_vnni_nibbles_fit(0, 16));
   std::mt19937 rng(16);
   for (auto [m, k, n] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
            {1, 1, 1}, {5, 13, 17}, {9, 1030, 70}, {33, 7, 300}, {16, 2101, 5}, {17, 259, 129}, {8, 12, 33}}) {
-    std::vector<double> w(static_cast<size_t>(m * k));
-    for (auto& e : w) e = static_cast<double>(static_cast<int32_t>(rng() % 16) - 8);
-    std::vector<uint8_t> b(static_cast<size_t>(k * n));
-    for (auto& e : b) e = static_cast<uint8_t>(rng());
-    expect_gemm_exact(w, b, m, k, n, static_cast<int32_t>(rng() % 256), true);
-    const fast::VnniWeights bytes = fast::pack_vnni_weights(w.data(), m, k, k, 1, 0);
-    const fast::VnniWeights nibbles = fast::pack_vnni_weights(w.data(), m, k, k, 1, 0, true);
-    EXPECT_LE(nibbles.nibbles.size(), (bytes.data.size() + 32 * 8) / 2) << m << "x" << k;
+    for (int lowest : {-8, 0}) {
+      std::vector<double> w(static_cast<size_t>(m * k));
+      for (auto& e : w) e = static_cast<double>(static_cast<int32_t>(rng() % 16) + lowest);
+      w[0] = lowest + 15;  // the form's top level, in every shape
+      std::vector<uint8_t> b(static_cast<size_t>(k * n));
+      for (auto& e : b) e = static_cast<uint8_t>(rng());
+      expect_gemm_exact(w, b, m, k, n, static_cast<int32_t>(rng() % 256), true);
+      const fast::VnniWeights bytes = fast::pack_vnni_weights(w.data(), m, k, k, 1, 0);
+      const fast::VnniWeights nibbles = fast::pack_vnni_weights(w.data(), m, k, k, 1, 0, true);
+      EXPECT_EQ(nibbles.unsigned_nibbles, lowest == 0);
+      EXPECT_LE(nibbles.nibbles.size(), (bytes.data.size() + 32 * 8) / 2) << m << "x" << k;
+    }
   }
 }
 
@@ -313,12 +319,17 @@ TEST(VnniDispatch, FollowsTheCpu) {
   const TensorData x = levels(false, {1, 8, 4, 4}, rng), w = levels(true, {8, 8, 1, 1}, rng);
   EXPECT_EQ(takes_vnni("QConv", a, x, w), fast::cpu_features().avx512_vnni);
   // Packed sub-byte weights take it where it keeps them as small as the low-bit GEMM does: 4-bit W' in [-8, 7]
-  // (signed, zero point 0) as nibbles, more than 16 levels as bytes; 4-bit unsigned weights with zero point 0
-  // (W' in [0, 15]) keep the low-bit GEMM. xnor layers never take it.
+  // (signed, zero point 0) or [0, 15] (unsigned, zero point 0) as nibbles, more than 16 levels as bytes; 4-bit
+  // unsigned weights with zero point 3 (W' in [-3, 12]) fit neither nibble form and keep the low-bit GEMM. xnor
+  // layers never take it.
   const bool vnni = fast::cpu_features().avx512_vnni;
   EXPECT_EQ(takes_vnni("QConv", a, x, w, 4), vnni);
   EXPECT_EQ(takes_vnni("QConv", a, x, w, 6), vnni);
-  EXPECT_FALSE(takes_vnni("QConv", a, x, levels(false, {8, 8, 1, 1}, rng), 4));
+  const TensorData w_unsigned = levels(false, {8, 8, 1, 1}, rng);
+  EXPECT_EQ(takes_vnni("QConv", a, x, w_unsigned, 4), vnni);
+  std::vector<Attr> shifted = list;
+  shifted.push_back(floats_attr("w_zero_point", {3.0f}));
+  EXPECT_FALSE(takes_vnni("QConv", attrs(shifted), x, w_unsigned, 4));
   list.push_back(int_attr("xnor", 1));
   EXPECT_FALSE(takes_vnni("QConv", attrs(list), x, w));
 }

@@ -230,6 +230,31 @@ TEST(LowbitQConv, BitIdenticalToReferenceForBitWidths1To8) {
   EXPECT_GE(on_lowbit, 18);
 }
 
+// Weights of 2..4 bits with zero point 0, signed and unsigned: on a VNNI CPU they go to the VNNI GEMM as nibbles
+// (W' in [-8, 7] sign-extended, W' in [0, 15] not), elsewhere to the low-bit GEMM; bit-identical either way, with the
+// top and bottom levels present in every layer.
+TEST(LowbitQConv, ZeroPointZeroSubByteWeightsBitIdenticalToReference) {
+  std::mt19937 rng(8);
+  for (int bits = 2; bits <= 4; ++bits) {
+    for (bool is_signed : {true, false}) {
+      const Levels l{bits, is_signed};
+      for (const ConvCase& c : conv_cases()) {
+        std::vector<Attr> list = c.attrs;
+        for (Attr& a : requant_attrs(c.w[0])) list.push_back(std::move(a));
+        list.push_back(int_attr("x_zero_point", static_cast<int64_t>(rng() % 256)));
+        std::vector<int32_t> levels = random_levels(l, num_elements(c.w), rng);
+        levels.front() = l.lo(), levels.back() = l.hi();
+        expect_identical("QConv", attrs(list), random_input(false, c.x, rng), make_weight(l, c.w, levels));
+        std::vector<Attr> mm = requant_attrs(24);
+        mm.push_back(int_attr("x_zero_point", 7));
+        std::vector<int32_t> mm_levels = random_levels(l, 300 * 24, rng);
+        mm_levels.front() = l.lo(), mm_levels.back() = l.hi();
+        expect_identical("QMatMul", attrs(mm), random_input(true, {5, 300}, rng), make_weight(l, {300, 24}, mm_levels));
+      }
+    }
+  }
+}
+
 TEST(LowbitQMatMul, BitIdenticalToReferenceForBitWidths1To8) {
   std::mt19937 rng(4);
   int on_lowbit = 0;

@@ -21,7 +21,8 @@ bool gemm_vnni_available();
 // True when W' in [lo, hi] fits s8 and a length-k dot product (with its zero-point term) fits int32 exactly.
 bool gemm_vnni_exact(int64_t lo, int64_t hi, int64_t k);
 
-// True when W' in [lo, hi] fits the 4-bit form of VnniWeights (signed 4-bit values: [-8, 7]).
+// True when W' in [lo, hi] fits the 4-bit form of VnniWeights: signed 4-bit values [-8, 7], or unsigned ones
+// [0, 15] (unsigned 4-bit weights with zero point 0).
 bool gemm_vnni_nibbles_fit(int64_t lo, int64_t hi);
 
 // W' packed into the micro-kernel's 8-row panels (rows past m are zero), and each row's starting value. Weights of at
@@ -31,6 +32,7 @@ struct VnniWeights {
   int64_t m = 0, k = 0, k_pad = 0;  // k_pad: k rounded up to 4 (bytes) or 8 (nibbles)
   std::vector<int8_t> data;         // the byte form, empty in the 4-bit form
   std::vector<uint8_t> nibbles;     // the 4-bit form, empty in the byte form
+  bool unsigned_nibbles = false;    // the 4-bit values are [0, 15] (else [-8, 7])
   std::vector<int32_t> row_init;    // -b_zero_point * sum over k of W'[i, k]; padded to whole panels
   size_t bytes() const { return data.size() + nibbles.size() + row_init.size() * sizeof(int32_t); }
 };
