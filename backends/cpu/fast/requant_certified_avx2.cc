@@ -181,16 +181,25 @@ int64_t qadd_certified_avx2(const ref::IntLinearEpilogue& e, const CertifiedQAdd
     return certified_levels(f, lo, hi, margin);
   };
   const int64_t whole = with_store(y, base, [&](auto store) {
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-      const Levels v = eight(base + i);
-      store(i, v.levels);
-      for (unsigned rest = ~static_cast<unsigned>(v.certain) & 0xffu; rest != 0; rest &= rest - 1) {
-        const int64_t k = base + i + __builtin_ctz(rest);
-        e.store(y, k, 0, qadd_value(a, b, k));
+    // Groups of eight, the doubts of up to 64 groups kept and settled after their vector loop, which then makes no
+    // call (a call would send the constants to the stack on every group).
+    const int64_t groups = n / 8 * 8;
+    for (int64_t start = 0; start < groups; start += 8 * 64) {
+      const int64_t stop = std::min(groups, start + 8 * 64);
+      uint8_t doubts[64];
+      for (int64_t i = start; i < stop; i += 8) {
+        const Levels v = eight(base + i);
+        store(i, v.levels);
+        doubts[(i - start) / 8] = static_cast<uint8_t>(~v.certain);
+      }
+      for (int64_t i = start; i < stop; i += 8) {
+        for (unsigned rest = doubts[(i - start) / 8]; rest != 0; rest &= rest - 1) {
+          const int64_t k = base + i + __builtin_ctz(rest);
+          e.store(y, k, 0, qadd_value(a, b, k));
+        }
       }
     }
-    return i;
+    return groups;
   });
   for (int64_t k = base + whole; k < base + n; ++k) e.store(y, k, 0, qadd_value(a, b, k));
   return n;
