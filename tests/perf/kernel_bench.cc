@@ -487,6 +487,9 @@ BENCHMARK(BM_QConvVnni)
     ->Args({16, 96, 112, 1, 1})    // features.2 conv.0
     ->Args({24, 144, 56, 1, 1})    // features.3 conv.0
     ->Args({144, 24, 56, 1, 1})    // features.3 conv.2
+    ->Args({96, 576, 14, 1, 1})    // features.11 conv.0 (196 columns)
+    ->Args({160, 960, 7, 1, 1})    // features.15 conv.0 (49 columns)
+    ->Args({960, 160, 7, 1, 1})    // features.15 conv.2
     ->Unit(benchmark::kMicrosecond);
 
 // Bipolar QConv (xnor=1), 64 -> 64 channels, 3x3, 28x28, pad 1: reference kernel against the XNOR-popcount one.

@@ -132,6 +132,35 @@ uint32_t tile_levels(int64_t kq, const int8_t* w, const uint8_t* b, const int32_
   return doubtful_rows;
 }
 
+// Column 0 of the B panel against the 8-row W' panel over kq quads: the 8 rows' sums (without their start), lanes 0-7.
+__m256i column_sums(int64_t kq, const int8_t* w, const uint8_t* b) {
+  // Lanes 0-7 take quad q (rows 0-7), lanes 8-15 quad q + 1; four accumulators hide vpdpbusd's latency.
+  __m512i acc[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+  const auto pair = [&](int64_t q) {
+    int32_t b0, b1;
+    std::memcpy(&b0, b + q * 128, sizeof(b0));
+    std::memcpy(&b1, b + (q + 1) * 128, sizeof(b1));
+    return _mm512_mask_set1_epi32(_mm512_set1_epi32(b0), 0xFF00, b1);
+  };
+  int64_t q = 0;
+  for (; q + 8 <= kq; q += 8) {
+#pragma GCC unroll 4
+    for (int u = 0; u < 4; ++u) {
+      acc[u] = _mm512_dpbusd_epi32(acc[u], pair(q + 2 * u), _mm512_loadu_si512(w + (q + 2 * u) * 32));
+    }
+  }
+  for (; q + 2 <= kq; q += 2) acc[0] = _mm512_dpbusd_epi32(acc[0], pair(q), _mm512_loadu_si512(w + q * 32));
+  const __m512i all = _mm512_add_epi32(_mm512_add_epi32(acc[0], acc[1]), _mm512_add_epi32(acc[2], acc[3]));
+  // Zero-masked extracts: GCC 12's plain ones (and its 512-to-256 cast) read an "undefined" vector and warn.
+  __m256i sum = _mm256_add_epi32(_mm512_maskz_extracti64x4_epi64(0xF, all, 0), _mm512_maskz_extracti64x4_epi64(0xF, all, 1));
+  if (q < kq) {
+    int32_t b0;
+    std::memcpy(&b0, b + q * 128, sizeof(b0));
+    sum = _mm256_dpbusd_epi32(sum, _mm256_set1_epi32(b0), _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + q * 32)));
+  }
+  return sum;
+}
+
 }  // namespace
 
 void gemm_u8s8_8x32_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,
@@ -158,33 +187,33 @@ uint32_t gemm_u8s8_8x16_levels_vnni_avx512(int64_t kq, const int8_t* w, const ui
 
 void gemm_u8s8_8x1_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,
                                int64_t ldc, int64_t rows, bool accumulate) {
-  // Lanes 0-7 take quad q (rows 0-7), lanes 8-15 quad q + 1; four accumulators hide vpdpbusd's latency.
-  __m512i acc[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
-  const auto pair = [&](int64_t q) {
-    int32_t b0, b1;
-    std::memcpy(&b0, b + q * 128, sizeof(b0));
-    std::memcpy(&b1, b + (q + 1) * 128, sizeof(b1));
-    return _mm512_mask_set1_epi32(_mm512_set1_epi32(b0), 0xFF00, b1);
-  };
-  int64_t q = 0;
-  for (; q + 8 <= kq; q += 8) {
-#pragma GCC unroll 4
-    for (int u = 0; u < 4; ++u) {
-      acc[u] = _mm512_dpbusd_epi32(acc[u], pair(q + 2 * u), _mm512_loadu_si512(w + (q + 2 * u) * 32));
-    }
-  }
-  for (; q + 2 <= kq; q += 2) acc[0] = _mm512_dpbusd_epi32(acc[0], pair(q), _mm512_loadu_si512(w + q * 32));
-  const __m512i all = _mm512_add_epi32(_mm512_add_epi32(acc[0], acc[1]), _mm512_add_epi32(acc[2], acc[3]));
-  // Zero-masked extracts: GCC 12's plain ones (and its 512-to-256 cast) read an "undefined" vector and warn.
-  __m256i sum = _mm256_add_epi32(_mm512_maskz_extracti64x4_epi64(0xF, all, 0), _mm512_maskz_extracti64x4_epi64(0xF, all, 1));
-  if (q < kq) {
-    int32_t b0;
-    std::memcpy(&b0, b + q * 128, sizeof(b0));
-    sum = _mm256_dpbusd_epi32(sum, _mm256_set1_epi32(b0), _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + q * 32)));
-  }
   alignas(32) int32_t rows_sum[kVnniMr];
-  _mm256_store_si256(reinterpret_cast<__m256i*>(rows_sum), sum);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(rows_sum), column_sums(kq, w, b));
   for (int64_t r = 0; r < rows; ++r) c[r * ldc] = (accumulate ? c[r * ldc] : init[r]) + rows_sum[r];
+}
+
+uint32_t gemm_u8s8_8x1_levels_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init,
+                                          const VnniTileLevels& out, int64_t rows, int32_t* doubt_sums,
+                                          uint32_t* doubt_lanes) {
+  // The eight rows in lanes 0-7 of one vector, each with its own constants.
+  const auto live = static_cast<__mmask16>((1u << rows) - 1);
+  const __m512i sums = _mm512_maskz_add_epi32(live, _mm512_maskz_inserti64x4(0xFF, _mm512_setzero_si512(), column_sums(kq, w, b), 0),
+                                              _mm512_maskz_loadu_epi32(live, init));
+  const __m512 m = out.step ? _mm512_maskz_loadu_ps(live, out.m) : _mm512_set1_ps(out.m[0]);
+  const __m512 bias = out.step ? _mm512_maskz_loadu_ps(live, out.b) : _mm512_set1_ps(out.b[0]);
+  __mmask16 doubt;
+  const __m512i levels = sixteen_levels(_mm512_fmadd_ps(_mm512_maskz_cvtepi32_ps(live, sums), m, bias),
+                                        _mm512_set1_ps(out.lo), _mm512_set1_ps(out.hi), _mm512_set1_ps(out.margin),
+                                        live, &doubt);
+  alignas(64) int32_t level[16], sum[16];
+  _mm512_store_si512(level, levels);
+  _mm512_store_si512(sum, sums);
+  for (int64_t r = 0; r < rows; ++r) {
+    out.y[r * out.ldy] = static_cast<uint8_t>(level[r]);
+    doubt_sums[r * kVnniNr] = sum[r];
+    doubt_lanes[r] = doubt >> r & 1u;
+  }
+  return doubt;
 }
 
 void pack_b_panel_vnni_avx512(const uint8_t* b, int64_t ldb, bool trans, int64_t kc, int64_t kq, int64_t cols,

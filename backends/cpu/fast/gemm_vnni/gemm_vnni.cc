@@ -28,20 +28,24 @@ constexpr int64_t kNarrowCols = 8;
 
 #if defined(__x86_64__)
 
-// A tile of at most 16 + kSpareCols columns runs as a 16-column tile and its last columns one at a time, rather than
-// as a 32-column tile on up to 15 columns of zeros (49 columns of a 7x7 image: 32 + 16 + 1).
+// The last columns of a row of C run one at a time rather than in a tile on up to 15 columns of zeros: up to
+// kSpareCols of them alone, or past a 16-column tile (49 columns of a 7x7 image: 32 + 16 + 1; 196 of a 14x14 one:
+// 6 x 32 + 4).
 constexpr int64_t kSpareCols = 4;
+
+// The width of the tile that starts a tile of `cols` columns (0, 16 or 32); the columns past it run one at a time.
+int64_t wide_columns(int64_t cols) {
+  if (cols > 16 + kSpareCols) return kVnniNr;
+  return cols > kSpareCols ? std::min<int64_t>(cols, 16) : 0;
+}
 
 // One tile of C: rows [0, rows) x columns [0, cols) at c from the W' panel slice wp and the B panel bp.
 void tile(int64_t kq, const int8_t* wp, const uint8_t* bp, const int32_t* init, int32_t* c, int64_t ldc, int64_t rows,
           int64_t cols, int64_t block_cols, bool accumulate) {
-  int64_t j = 0;
-  if (block_cols > kNarrowCols) {
-    if (cols > 16 + kSpareCols) return gemm_u8s8_8x32_vnni_avx512(kq, wp, bp, init, c, ldc, rows, cols, accumulate);
-    j = std::min<int64_t>(cols, 16);
-    gemm_u8s8_8x16_vnni_avx512(kq, wp, bp, init, c, ldc, rows, j, accumulate);
-  }
-  for (; j < cols; ++j) gemm_u8s8_8x1_vnni_avx512(kq, wp, bp + 4 * j, init, c + j, ldc, rows, accumulate);
+  const int64_t wide = block_cols > kNarrowCols ? wide_columns(cols) : 0;
+  if (wide == kVnniNr) return gemm_u8s8_8x32_vnni_avx512(kq, wp, bp, init, c, ldc, rows, cols, accumulate);
+  if (wide > 0) gemm_u8s8_8x16_vnni_avx512(kq, wp, bp, init, c, ldc, rows, wide, accumulate);
+  for (int64_t j = wide; j < cols; ++j) gemm_u8s8_8x1_vnni_avx512(kq, wp, bp + 4 * j, init, c + j, ldc, rows, accumulate);
 }
 
 // Where the tiles go: into C (c, ldc); with `blocks`, into a per-thread buffer of one block; with `levels`, as levels
@@ -53,21 +57,31 @@ struct Sink {
   const VnniLevels* levels = nullptr;
 };
 
-// One tile as levels: rows [ir, ir + rows) and columns [j, j + cols) of C, then the sums in doubt through settle.
+// One tile as levels (split as tile() splits it): rows [ir, ir + rows) and columns [j, j + cols) of C, then the sums
+// in doubt through settle.
 void levels_tile(int64_t kq, const int8_t* wp, const uint8_t* bp, const int32_t* init, const VnniLevels& lv,
                  int64_t ir, int64_t j, int64_t rows, int64_t cols) {
   VnniTileLevels out{lv.m + ir * lv.step, lv.b + ir * lv.step, lv.step, lv.lo, lv.hi, lv.margin, lv.is_signed,
                      lv.y + ir * lv.ldy + j, lv.ldy};
   alignas(64) int32_t sums[kVnniMr * kVnniNr];
   uint32_t lanes[kVnniMr];
-  const auto kernel = cols > 16 ? gemm_u8s8_8x32_levels_vnni_avx512 : gemm_u8s8_8x16_levels_vnni_avx512;
-  for (uint32_t doubt_rows = kernel(kq, wp, bp, init, out, rows, cols, sums, lanes); doubt_rows != 0;
-       doubt_rows &= doubt_rows - 1) {
-    const int r = __builtin_ctz(doubt_rows);
-    for (uint32_t rest = lanes[r]; rest != 0; rest &= rest - 1) {
-      const int c = __builtin_ctz(rest);
-      lv.settle(ir + r, j + c, sums[r * kVnniNr + c]);
+  // The doubts a kernel reported for the columns from c0.
+  const auto settle = [&](uint32_t doubt_rows, int64_t c0) {
+    for (; doubt_rows != 0; doubt_rows &= doubt_rows - 1) {
+      const int r = __builtin_ctz(doubt_rows);
+      for (uint32_t rest = lanes[r]; rest != 0; rest &= rest - 1) {
+        const int c = __builtin_ctz(rest);
+        lv.settle(ir + r, j + c0 + c, sums[r * kVnniNr + c]);
+      }
     }
+  };
+  const int64_t wide = wide_columns(cols);
+  if (wide == kVnniNr) return settle(gemm_u8s8_8x32_levels_vnni_avx512(kq, wp, bp, init, out, rows, cols, sums, lanes), 0);
+  if (wide > 0) settle(gemm_u8s8_8x16_levels_vnni_avx512(kq, wp, bp, init, out, rows, wide, sums, lanes), 0);
+  for (int64_t c0 = wide; c0 < cols; ++c0) {
+    VnniTileLevels column = out;
+    column.y += c0;
+    settle(gemm_u8s8_8x1_levels_vnni_avx512(kq, wp, bp + 4 * c0, init, column, rows, sums, lanes), c0);
   }
 }
 

@@ -46,10 +46,14 @@ uint32_t gemm_u8s8_8x16_levels_vnni_avx512(int64_t kq, const int8_t* w, const ui
                                            const VnniTileLevels& out, int64_t rows, int64_t cols, int32_t* doubt_sums,
                                            uint32_t* doubt_lanes);
 
-// The same for one column of C (column 0 of the B panel, its 4 bytes at 128 * q): rows [0, rows) of it at c, ldc
-// apart. For blocks of a few columns (a QMatMul on one row), where the 32-column tile would multiply zeros.
+// The same two for one column of C (column 0 of the B panel, its 4 bytes at 128 * q): rows [0, rows) of it at c,
+// ldc apart, or as levels. For blocks of a few columns (a QMatMul on one row) and the last few columns of a row of C,
+// where a wider tile would multiply zeros.
 void gemm_u8s8_8x1_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,
                                int64_t ldc, int64_t rows, bool accumulate);
+uint32_t gemm_u8s8_8x1_levels_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init,
+                                          const VnniTileLevels& out, int64_t rows, int32_t* doubt_sums,
+                                          uint32_t* doubt_lanes);
 
 // Pairs of W' quads kept as 4-bit values (VnniWeights::nibbles) back into the W' panel layout: per pair, byte j of the
 // 32 in holds byte j of the first quad (low nibble) and of the second (high nibble), each a signed 4-bit value (an

@@ -70,7 +70,8 @@ TEST(GemmVnni, MatchesIntegerSums) {
   if (!fast::gemm_vnni_available()) GTEST_SKIP() << kNoVnni;
   std::mt19937 rng(11);
   for (auto [m, k, n] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
-           {1, 1, 1}, {5, 13, 17}, {9, 1030, 70}, {33, 7, 300}, {64, 2101, 5}, {17, 259, 129}, {3, 4, 33}}) {
+           {1, 1, 1}, {5, 13, 17}, {9, 1030, 70}, {33, 7, 300}, {64, 2101, 5}, {17, 259, 129}, {3, 4, 33},
+           {11, 40, 36}, {9, 1100, 49}, {16, 24, 52}}) {
     std::vector<double> w(static_cast<size_t>(m * k));
     for (auto& e : w) e = static_cast<double>(static_cast<int32_t>(rng() % 256) - 128);
     std::vector<uint8_t> b(static_cast<size_t>(k * n));
@@ -123,7 +124,8 @@ TEST(GemmVnni, LevelsMatchTheExactLevelsOfTheSums) {
   TestThreads threads;
   int64_t settled = 0, total = 0;
   for (auto [m, k, n] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
-           {5, 16, 40}, {24, 27, 33}, {17, 259, 129}, {96, 16, 300}, {9, 1024, 70}, {8, 4, 9}}) {
+           {5, 16, 40}, {24, 27, 33}, {17, 259, 129}, {96, 16, 300}, {9, 1024, 70}, {8, 4, 9}, {13, 40, 49},
+           {24, 100, 52}, {7, 36, 196}}) {
     EXPECT_TRUE(fast::gemm_vnni_levels_fit(fast::pack_vnni_weights(std::vector<double>(m * k).data(), m, k, k, 1, 0), n));
     for (int form = 0; form < 4; ++form) {
       const bool is_signed = form % 2 == 1, nibbles = form >= 2, shared = form == 3;
