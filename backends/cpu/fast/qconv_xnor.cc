@@ -1,7 +1,7 @@
-// QConv with xnor=1 (see xnor_ops.h). Padding positions are masked out of a window (they contribute 0); windows
-// without padding need no mask, since bits past k are 0 in both rows. A window's bits are built from bit rows of the
-// input (each input row's signs as one 64-bit word, made once per run): per kernel row, one shift takes the window's
-// kernel[2] columns, instead of a bit per tap. Images wider than 64 columns, or dilated along them, set a bit per tap.
+// QConv with xnor=1 (see xnor_ops.h). k runs tap-major (tap * channels + channel; the weights are packed in that
+// order), so a window is its taps' pixel words in turn: each input pixel's channel signs as bits, made once per run,
+// one put per tap (and per 64 channels) instead of one per channel and kernel row. Padding positions are masked out of
+// a window (they contribute 0); windows without padding need no mask, since bits past k are 0 in both rows.
 #include <algorithm>
 #include <vector>
 
@@ -26,70 +26,58 @@ bool signs_of(const T* x, int64_t n, int64_t zp, uint8_t* out) {
   return true;
 }
 
-// Bits [at, at + n) of `row` (bit i: column i; columns outside [0, 64) read as 0), n <= 64.
-XnorWord columns(XnorWord row, int64_t at, int64_t n) {
-  const XnorWord window = at >= 0 ? (at >= 64 ? 0 : row >> at) : (at <= -64 ? 0 : row << -at);
-  return n >= 64 ? window : window & ((XnorWord{1} << n) - 1);
-}
-
-// ORs the n low bits of v into bits [j, j + n) of dst.
+// ORs the n (<= 64) low bits of v into bits [j, j + n) of dst.
 void put_bits(XnorWord* dst, int64_t j, XnorWord v, int64_t n) {
   const int64_t q = j / ref::kXnorWordBits, r = j % ref::kXnorWordBits;
   dst[q] |= v << r;
   if (r != 0 && r + n > ref::kXnorWordBits) dst[q + 1] |= v >> (ref::kXnorWordBits - r);
 }
 
-// The bits of the windows of one image and group: through bit rows when the image is at most 64 wide and not dilated
-// along it, else a bit per tap.
-class WindowBits {
+// The windows of one image and group, k tap-major.
+class TapMajorWindows {
  public:
-  WindowBits(const ref::NnGeometry& g, int64_t channels, int64_t words) : g_(g), channels_(channels), words_(words) {}
+  TapMajorWindows(const ref::NnGeometry& g, int64_t channels, int64_t words)
+      : g_(g), channels_(channels), words_(words), per_pixel_(ref::xnor_words(channels)) {}
 
-  static bool by_rows(const ref::NnGeometry& g) { return g.in[2] <= 64 && g.dilation[2] == 1 && g.kernel[2] <= 64; }
-
-  // Bit rows of the group's channels into `rows`: row (c, i0, i1) of signs xs (channel c's plane at
-  // xs + c * in_size).
-  const XnorWord* make_rows(const uint8_t* xs, ScratchBuffer<XnorWord>* rows) const {
-    const int64_t count = channels_ * g_.in[0] * g_.in[1];
-    XnorWord* out = rows->grow(static_cast<size_t>(count));
-    for (int64_t r = 0; r < count; ++r) {
-      XnorWord bits = 0;
-      for (int64_t i2 = 0; i2 < g_.in[2]; ++i2) bits |= XnorWord{xs[r * g_.in[2] + i2]} << i2;
-      out[r] = bits;
+  // The pixel words of the group's signs xs (channel c's plane at xs + c * in_size) into `pixels`: pixel p's
+  // channels c at bit c % 64 of word p * per_pixel + c / 64.
+  const XnorWord* make_pixels(const uint8_t* xs, ScratchBuffer<XnorWord>* pixels) const {
+    const int64_t in_size = g_.in_size();
+    XnorWord* out = pixels->grow(static_cast<size_t>(in_size * per_pixel_));
+    std::fill(out, out + in_size * per_pixel_, 0);
+    for (int64_t c = 0; c < channels_; ++c) {
+      const XnorWord bit = XnorWord{1} << (c % ref::kXnorWordBits);
+      XnorWord* word = out + c / ref::kXnorWordBits;
+      const uint8_t* plane = xs + c * in_size;
+      for (int64_t p = 0; p < in_size; ++p) word[p * per_pixel_] |= plane[p] ? bit : 0;
     }
     return out;
   }
 
-  // Window of output o into xb and mask (both cleared here); returns how many taps read inside the input.
-  int64_t window(const uint8_t* xs, const XnorWord* rows, int64_t o, XnorWord* xb, XnorWord* mask) const {
+  // Window of output o into xb and, when a tap falls in the padding, mask (both cleared here); returns how many of
+  // the k positions read inside the input (k: no mask needed).
+  int64_t window(const XnorWord* pixels, int64_t o, XnorWord* xb, XnorWord* mask) const {
     std::fill(xb, xb + words_, 0);
-    std::fill(mask, mask + words_, 0);
     const int64_t o0 = o / (g_.out[1] * g_.out[2]), o1 = o / g_.out[2] % g_.out[1], o2 = o % g_.out[2];
+    const int64_t s0 = o0 * g_.stride[0] - g_.pad_begin[0], s1 = o1 * g_.stride[1] - g_.pad_begin[1];
     const int64_t s2 = o2 * g_.stride[2] - g_.pad_begin[2];
-    const XnorWord inside = g_.in[2] >= 64 ? ~XnorWord{0} : (XnorWord{1} << g_.in[2]) - 1;
-    const XnorWord inside_cols = rows ? columns(inside, s2, g_.kernel[2]) : 0;
-    const int64_t cols_inside = __builtin_popcountll(inside_cols);
+    const bool whole = inside(s0, 0) && inside(s1, 1) && inside(s2, 2);
+    if (!whole) std::fill(mask, mask + words_, 0);
     int64_t valid = 0, j = 0;
-    for (int64_t ci = 0; ci < channels_; ++ci) {
-      for (int64_t k0 = 0; k0 < g_.kernel[0]; ++k0) {
-        const int64_t i0 = o0 * g_.stride[0] - g_.pad_begin[0] + k0 * g_.dilation[0];
-        for (int64_t k1 = 0; k1 < g_.kernel[1]; ++k1, j += g_.kernel[2]) {
-          const int64_t i1 = o1 * g_.stride[1] - g_.pad_begin[1] + k1 * g_.dilation[1];
-          if (i0 < 0 || i0 >= g_.in[0] || i1 < 0 || i1 >= g_.in[1]) continue;
-          const int64_t row = (ci * g_.in[0] + i0) * g_.in[1] + i1;
-          if (rows) {
-            put_bits(xb, j, columns(rows[row], s2, g_.kernel[2]), g_.kernel[2]);
-            put_bits(mask, j, inside_cols, g_.kernel[2]);
-            valid += cols_inside;
-            continue;
+    for (int64_t k0 = 0; k0 < g_.kernel[0]; ++k0) {
+      const int64_t i0 = s0 + k0 * g_.dilation[0];
+      for (int64_t k1 = 0; k1 < g_.kernel[1]; ++k1) {
+        const int64_t i1 = s1 + k1 * g_.dilation[1];
+        for (int64_t k2 = 0; k2 < g_.kernel[2]; ++k2, j += channels_) {
+          const int64_t i2 = s2 + k2 * g_.dilation[2];
+          if (i0 < 0 || i0 >= g_.in[0] || i1 < 0 || i1 >= g_.in[1] || i2 < 0 || i2 >= g_.in[2]) continue;
+          const XnorWord* pixel = pixels + ((i0 * g_.in[1] + i1) * g_.in[2] + i2) * per_pixel_;
+          for (int64_t q = 0; q < per_pixel_; ++q) {
+            const int64_t n = std::min<int64_t>(ref::kXnorWordBits, channels_ - q * ref::kXnorWordBits);
+            put_bits(xb, j + q * ref::kXnorWordBits, pixel[q], n);
+            if (!whole) put_bits(mask, j + q * ref::kXnorWordBits, ones(n), n);
           }
-          for (int64_t k2 = 0; k2 < g_.kernel[2]; ++k2) {
-            const int64_t i2 = s2 + k2 * g_.dilation[2];
-            if (i2 < 0 || i2 >= g_.in[2]) continue;
-            ref::xnor_set(mask, j + k2);
-            ++valid;
-            if (xs[row * g_.in[2] + i2]) ref::xnor_set(xb, j + k2);
-          }
+          valid += channels_;
         }
       }
     }
@@ -97,8 +85,13 @@ class WindowBits {
   }
 
  private:
+  static XnorWord ones(int64_t n) { return n >= ref::kXnorWordBits ? ~XnorWord{0} : (XnorWord{1} << n) - 1; }
+
+  // Whether every tap along axis d of a window starting at s reads inside the input.
+  bool inside(int64_t s, int d) const { return s >= 0 && s + (g_.kernel[d] - 1) * g_.dilation[d] < g_.in[d]; }
+
   const ref::NnGeometry& g_;
-  int64_t channels_, words_;
+  int64_t channels_, words_, per_pixel_;
 };
 
 }  // namespace
@@ -123,24 +116,22 @@ Status run_qconv_xnor(KernelContext& ctx, const ref::NnGeometry& g, int64_t grou
   const int64_t in_size = g.in_size(), out_size = g.out_size(), words = ref::xnor_words(k);
   XnorWeightsCache::Shape shape;
   shape.rows = maps, shape.k = k, shape.row_stride = k, shape.k_stride = 1;
-  QEDGE_ASSIGN_OR_RETURN(const std::vector<XnorWord>* wb, cache.get(ctx, shape, "QConv W"));
+  QEDGE_ASSIGN_OR_RETURN(const std::vector<XnorWord>* wb, cache.get(ctx, shape, "QConv W", g.kernel_size()));
   IntOpScratch& scratch = IntOpScratch::mine();
   QEDGE_ASSIGN_OR_RETURN(const uint8_t* signs, bipolar_signs(ctx, "QConv X", &scratch.signs));
   int32_t* a = scratch.acc.grow(static_cast<size_t>(mg * out_size));
   const XnorDotsFn dots = xnor_dots();
-  const WindowBits bits(g, cg, words);
-  const bool by_rows = WindowBits::by_rows(g);
+  const TapMajorWindows windows(g, cg, words);
   for (int64_t n = 0; n < batch; ++n) {
     for (int64_t grp = 0; grp < group; ++grp) {
-      const uint8_t* xs = signs + (n * channels + grp * cg) * in_size;
-      const XnorWord* row_bits = by_rows ? bits.make_rows(xs, &scratch.bit_rows) : nullptr;
+      const XnorWord* pixels = windows.make_pixels(signs + (n * channels + grp * cg) * in_size, &scratch.pixel_words);
       const XnorWord* wg = wb->data() + grp * mg * words;
       ctx.parallel_for(out_size, [&](int64_t begin, int64_t end) {
         // The window's bits and mask in the running thread's own scratch.
         XnorWord* xb = IntOpScratch::mine().window_bits.grow(static_cast<size_t>(2 * words));
         XnorWord* mask = xb + words;
         for (int64_t o = begin; o < end; ++o) {
-          const int64_t valid = bits.window(xs, row_bits, o, xb, mask);
+          const int64_t valid = windows.window(pixels, o, xb, mask);
           dots(xb, wg, mg, valid == k ? nullptr : mask, words, valid, a + o, out_size);
         }
       });

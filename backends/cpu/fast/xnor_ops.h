@@ -4,6 +4,7 @@
 // reference: the same integer dot products and epilogue, and the same errors for values other than -1/+1.
 #pragma once
 
+#include <algorithm>
 #include <vector>
 
 #include "requant.h"
@@ -21,7 +22,8 @@ inline bool xnor_applies(const KernelContext& ctx) {
 }
 
 // W's bit rows (rows x xnor_words(k), element (i, p) of W' at w[i * row_stride + p * k_stride]), kept across runs
-// while W is a model constant at the same address.
+// while W is a model constant at the same address. With tap_major_taps > 1 each row's k (channel-major: channel *
+// taps + tap, rows contiguous) is packed tap-major (tap * channels + channel), the order of QConv's windows.
 class XnorWeightsCache {
  public:
   struct Shape {
@@ -29,11 +31,13 @@ class XnorWeightsCache {
     int64_t rows = 0, k = 0, row_stride = 0, k_stride = 0;
   };
 
-  Result<const std::vector<ref::XnorWord>*> get(const KernelContext& ctx, const Shape& s, const char* what) {
+  Result<const std::vector<ref::XnorWord>*> get(const KernelContext& ctx, const Shape& s, const char* what,
+                                                int64_t tap_major_taps = 1) {
     const Tensor& w = *ctx.input(1);
     if (!(w.constant && w.data == source_ && !bits_.empty())) {
       std::vector<double> levels;
       QEDGE_RETURN_IF_ERROR(ref::read_int_weights(ctx, s.channel_axis, &levels));
+      if (tap_major_taps > 1) to_tap_major(s.rows, s.k, tap_major_taps, &levels);
       source_ = nullptr;
       QEDGE_RETURN_IF_ERROR(ref::pack_sign_rows(levels, s.rows, s.k, s.row_stride, s.k_stride, what, &bits_));
       source_ = w.constant ? w.data : nullptr;
@@ -42,6 +46,19 @@ class XnorWeightsCache {
   }
 
  private:
+  // Rows of k = channels * taps levels (contiguous), each from channel-major to tap-major order, through one row.
+  static void to_tap_major(int64_t rows, int64_t k, int64_t taps, std::vector<double>* levels) {
+    std::vector<double> row(static_cast<size_t>(k));
+    const int64_t channels = k / taps;
+    for (int64_t r = 0; r < rows; ++r) {
+      double* v = levels->data() + r * k;
+      std::copy(v, v + k, row.begin());
+      for (int64_t c = 0; c < channels; ++c) {
+        for (int64_t t = 0; t < taps; ++t) v[t * channels + c] = row[static_cast<size_t>(c * taps + t)];
+      }
+    }
+  }
+
   std::vector<ref::XnorWord> bits_;
   const void* source_ = nullptr;
 };

@@ -60,8 +60,9 @@ TEST(XnorQConv, BitIdenticalToReference) {
       {{1, 7, 13, 12}, {5, 7, 3, 3}, {ints_attr("dilations", {2, 2}), ints_attr("pads", {2, 1, 2, 2})}},
       {{1, 8, 9, 9}, {8, 1, 3, 3}, {int_attr("group", 8), ints_attr("pads", {1, 1, 1, 1})}},
       {{1, 3, 15}, {6, 3, 4}, {ints_attr("pads", {2, 1})}},
-      // Bit rows: an image exactly 64 wide; windows 13 wide that cross word boundaries and lie in the padding;
-      // and an image wider than 64 (a bit per tap).
+      // Pixel words (k tap-major): channels filling whole words (128) and straddling them (70, above); an image 64
+      // wide and one wider; windows 13 wide that cross word boundaries and lie in the padding.
+      {{1, 128, 5, 5}, {4, 128, 3, 3}, {ints_attr("pads", {1, 1, 1, 1})}},
       {{1, 4, 5, 64}, {6, 4, 3, 5}, {ints_attr("pads", {1, 2, 1, 2})}},
       {{1, 5, 6, 20}, {4, 5, 2, 13}, {ints_attr("pads", {0, 6, 1, 6}), ints_attr("strides", {1, 3})}},
       {{1, 3, 4, 70}, {5, 3, 3, 3}, {ints_attr("pads", {1, 1, 1, 1})}},
