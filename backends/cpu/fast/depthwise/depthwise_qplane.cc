@@ -23,19 +23,29 @@ void depthwise_qplane_padded_dims(const ref::NnGeometry& g, int64_t* rows, int64
 int64_t depthwise_qplane_scratch_size(const ref::NnGeometry& g) {
   int64_t rows, cols;
   depthwise_qplane_padded_dims(g, &rows, &cols);
-  // The kernels read whole blocks (16 outputs at stride 1, 8 at stride 2), up to 16 values past a row's last
-  // column, and the padding stores spill up to 16 past a row's end: past the last row, into this slack.
+  // The kernels read whole blocks, up to 16 values past a row's last column, and the padding stores spill up to 16
+  // (AVX2) or 31 (AVX-512) past a row's end: past the last row, into this slack.
   return rows * cols + 32;
 }
 
 void depthwise_qplane(const DepthwiseQPlane& p) {
 #if defined(__x86_64__)
+  if (cpu_features().avx512_vnni) return depthwise_qplane_3x3_vnni_avx512(p);
   depthwise_qplane_3x3_avx2(p);
 #else
   // depthwise_qplane_available is false without a kernel (the float plane kernels run instead), so nothing calls
   // this; a NEON kernel would be chosen here.
   (void)p;
 #endif
+}
+
+
+const char* depthwise_qplane_kernel_name() {
+#if defined(__x86_64__)
+  if (cpu_features().avx512_vnni) return "vnni_avx512";
+  if (cpu_features().avx2_fma) return "avx2";
+#endif
+  return "none";
 }
 
 }  // namespace qedge::fast

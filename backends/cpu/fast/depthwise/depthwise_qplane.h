@@ -19,7 +19,7 @@ struct DepthwiseQPlane {
   int32_t* acc = nullptr;      // output plane: g->out_size() + kDepthwiseQPlaneSlack values (the slack is clobbered)
 };
 
-// Sums past the plane's end the kernel may write (each row is stored in whole blocks of 16 or 8).
+// Sums past the plane's end the kernels may write (the AVX2 kernel stores each row in whole blocks of 16 or 8).
 constexpr int64_t kDepthwiseQPlaneSlack = 16;
 
 // True when this CPU has an integer kernel for the windows of g (3x3, strides 1 or 2, no dilation).
@@ -36,9 +36,16 @@ void depthwise_qplane_padded_dims(const ref::NnGeometry& g, int64_t* rows, int64
 // Computes one plane (depthwise_qplane_available holds; every |sum| of products below 2^31).
 void depthwise_qplane(const DepthwiseQPlane& p);
 
+// Which kernel depthwise_qplane uses on this CPU ("vnni_avx512", "avx2" or "none").
+const char* depthwise_qplane_kernel_name();
+
 #if defined(__x86_64__)
 // AVX2 kernel: 16 (stride 1) or 8 (stride 2) outputs of a row per step, two taps per vpmaddwd.
 void depthwise_qplane_3x3_avx2(const DepthwiseQPlane& p);
+
+// AVX-512 VNNI kernel: 32 (stride 1) or 16 (stride 2) outputs of a row per step, two taps per vpdpwssd, the row's
+// last block under a mask; its padding pass is branch-free, 32 columns per masked load.
+void depthwise_qplane_3x3_vnni_avx512(const DepthwiseQPlane& p);
 #endif
 
 }  // namespace qedge::fast
