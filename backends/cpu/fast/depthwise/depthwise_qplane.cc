@@ -1,6 +1,8 @@
 // Dispatch and buffer sizes of the integer depthwise 3x3 kernels; the kernels themselves are in ISA-flagged files.
 #include "depthwise_qplane.h"
 
+#include <algorithm>
+
 #include "depthwise_plane.h"
 #include "qedge/cpu_fast/cpu_features.h"
 
@@ -23,14 +25,20 @@ void depthwise_qplane_padded_dims(const ref::NnGeometry& g, int64_t* rows, int64
 int64_t depthwise_qplane_scratch_size(const ref::NnGeometry& g) {
   int64_t rows, cols;
   depthwise_qplane_padded_dims(g, &rows, &cols);
-  // The kernels read whole blocks, up to 16 values past a row's last column, and the padding stores spill up to 16
-  // (AVX2) or 31 (AVX-512) past a row's end: past the last row, into this slack.
-  return rows * cols + 32;
+  // The int16 kernels read whole blocks, up to 16 values past a row's last column, and their padding stores spill up
+  // to 31 past a row's end: past the last row, into this slack. The 8-bit kernel keeps rows of up to 64 columns 64
+  // bytes apart, and reads and spills up to 67 bytes past the last.
+  return rows * std::max<int64_t>(cols, 64) + 128;
 }
 
 void depthwise_qplane(const DepthwiseQPlane& p) {
 #if defined(__x86_64__)
-  if (cpu_features().avx512_vnni) return depthwise_qplane_3x3_vnni_avx512(p);
+  if (cpu_features().avx512_vnni) {
+    if (std::all_of(p.w, p.w + 9, [](int16_t v) { return v >= -128 && v <= 127; })) {
+      return depthwise_qplane_3x3_u8s8_vnni_avx512(p);
+    }
+    return depthwise_qplane_3x3_vnni_avx512(p);
+  }
   depthwise_qplane_3x3_avx2(p);
 #else
   // depthwise_qplane_available is false without a kernel (the float plane kernels run instead), so nothing calls

@@ -46,6 +46,11 @@ void depthwise_qplane_3x3_avx2(const DepthwiseQPlane& p);
 // AVX-512 VNNI kernel: 32 (stride 1) or 16 (stride 2) outputs of a row per step, two taps per vpdpwssd, the row's
 // last block under a mask; its padding pass is branch-free, 32 columns per masked load.
 void depthwise_qplane_3x3_vnni_avx512(const DepthwiseQPlane& p);
+
+// AVX-512 VNNI kernel for taps that fit int8: a kernel row (three taps) per vpdpbusd lane on a padded copy of the
+// 8-bit levels (in scratch), 64 (stride 1) or 32 (stride 2) outputs per 512-bit step; rows of up to 62 outputs at
+// stride 1 share steps.
+void depthwise_qplane_3x3_u8s8_vnni_avx512(const DepthwiseQPlane& p);
 #endif
 
 }  // namespace qedge::fast

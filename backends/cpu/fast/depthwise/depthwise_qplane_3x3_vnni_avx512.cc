@@ -112,7 +112,7 @@ struct RowWeights {
 // first column. The even outputs start at r[k], the odd ones one column on; two accumulators each (pair taps, third
 // taps) halve the chains of dependent vpdpwssd.
 template <typename R>
-void block_s1(const int16_t* const* r, const RowWeights<R>* w, int32_t* out, int64_t n) {
+__attribute__((always_inline)) inline void block_s1(const int16_t* const* r, const RowWeights<R>* w, int32_t* out, int64_t n) {
   using V = typename R::V;
   V even = R::zero(), even2 = R::zero(), odd = R::zero(), odd2 = R::zero();
   for (int k = 0; k < 3; ++k) {
@@ -129,7 +129,7 @@ void block_s1(const int16_t* const* r, const RowWeights<R>* w, int32_t* out, int
 
 // Stride 2: kLanes outputs, pairs of columns in place.
 template <typename R>
-void block_s2(const int16_t* const* r, const RowWeights<R>* w, int32_t* out, int64_t n) {
+__attribute__((always_inline)) inline void block_s2(const int16_t* const* r, const RowWeights<R>* w, int32_t* out, int64_t n) {
   using V = typename R::V;
   V sum = R::zero(), sum2 = R::zero();
   for (int k = 0; k < 3; ++k) {
@@ -140,7 +140,7 @@ void block_s2(const int16_t* const* r, const RowWeights<R>* w, int32_t* out, int
 }
 
 template <int kStride, typename R>
-void block(const int16_t* top, int64_t cols, int64_t o2, const RowWeights<R>* w, int32_t* out, int64_t n) {
+__attribute__((always_inline)) inline void block(const int16_t* top, int64_t cols, int64_t o2, const RowWeights<R>* w, int32_t* out, int64_t n) {
   const int16_t* r[3] = {top + o2 * kStride, top + cols + o2 * kStride, top + 2 * cols + o2 * kStride};
   if (kStride == 1) {
     block_s1(r, w, out, n);
