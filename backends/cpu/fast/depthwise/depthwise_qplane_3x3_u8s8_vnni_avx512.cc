@@ -108,17 +108,22 @@ struct Taps {
       : w{R::splat(row_taps(w9)), R::splat(row_taps(w9 + 3)), R::splat(row_taps(w9 + 6))}, start(R::splat(start_sum)) {}
 };
 
-// Stride 1: the 4 * kLanes sums whose windows start at top[0], top[1], ... (rows `pitch` apart), in order in o[0..3].
-// Phase p (lane j: window 4j + p) loads from top + p.
+// The three input rows of a block of windows, at the first window's first tap.
+struct Rows {
+  const uint8_t* r[3];
+};
+inline Rows rows_from(const uint8_t* top, int64_t pitch) { return {{top, top + pitch, top + 2 * pitch}}; }
+
+// Stride 1: the 4 * kLanes sums whose windows start at columns 0, 1, ... of `in`, in order in o[0..3]. Phase p
+// (lane j: window 4j + p) loads from column p.
 template <typename R>
-__attribute__((always_inline)) inline void sums_s1(const uint8_t* top, int64_t pitch, const Taps<R>& t,
-                                                   typename R::V* o) {
+__attribute__((always_inline)) inline void sums_s1(const Rows& in, const Taps<R>& t, typename R::V* o) {
   typename R::V p0 = t.start, p1 = t.start, p2 = t.start, p3 = t.start;
-  for (int k = 0; k < 3; ++k, top += pitch) {
-    dp(p0, R::load(top), t.w[k]);
-    dp(p1, R::load(top + 1), t.w[k]);
-    dp(p2, R::load(top + 2), t.w[k]);
-    dp(p3, R::load(top + 3), t.w[k]);
+  for (int k = 0; k < 3; ++k) {
+    dp(p0, R::load(in.r[k]), t.w[k]);
+    dp(p1, R::load(in.r[k] + 1), t.w[k]);
+    dp(p2, R::load(in.r[k] + 2), t.w[k]);
+    dp(p3, R::load(in.r[k] + 3), t.w[k]);
   }
   // Phases 0 and 1, and 2 and 3, lane by lane; then those pairs alternately.
   for (int h = 0; h < 2; ++h) {
@@ -128,15 +133,14 @@ __attribute__((always_inline)) inline void sums_s1(const uint8_t* top, int64_t p
   }
 }
 
-// Stride 2: the 2 * kLanes sums whose windows start at top[0], top[2], ..., in order in o[0..1]; the even ones (lane
-// j: window 2j) load from top, the odd ones from top + 2.
+// Stride 2: the 2 * kLanes sums whose windows start at columns 0, 2, ... of `in`, in order in o[0..1]; the even ones
+// (lane j: window 2j) load from column 0, the odd ones from column 2.
 template <typename R>
-__attribute__((always_inline)) inline void sums_s2(const uint8_t* top, int64_t pitch, const Taps<R>& t,
-                                                   typename R::V* o) {
+__attribute__((always_inline)) inline void sums_s2(const Rows& in, const Taps<R>& t, typename R::V* o) {
   typename R::V even = t.start, odd = t.start;
-  for (int k = 0; k < 3; ++k, top += pitch) {
-    dp(even, R::load(top), t.w[k]);
-    dp(odd, R::load(top + 2), t.w[k]);
+  for (int k = 0; k < 3; ++k) {
+    dp(even, R::load(in.r[k]), t.w[k]);
+    dp(odd, R::load(in.r[k] + 2), t.w[k]);
   }
   o[0] = R::interleave32(even, odd, 0);
   o[1] = R::interleave32(even, odd, 1);
@@ -150,10 +154,11 @@ __attribute__((always_inline)) inline int64_t row_blocks(const uint8_t* top, int
   constexpr int kVectors = 4 / kStride;
   for (; ow - o2 > above; o2 += kVectors * R::kLanes) {
     typename R::V o[kVectors];
+    const Rows in = rows_from(top + kStride * o2, pitch);
     if (kStride == 1) {
-      sums_s1(top + o2, pitch, t, o);
+      sums_s1(in, t, o);
     } else {
-      sums_s2(top + 2 * o2, pitch, t, o);
+      sums_s2(in, t, o);
     }
     for (int v = 0; v < kVectors && o2 + v * R::kLanes < ow; ++v) {
       R::store(out + o2 + v * R::kLanes, o[v], ow - o2 - v * R::kLanes);
@@ -162,25 +167,35 @@ __attribute__((always_inline)) inline int64_t row_blocks(const uint8_t* top, int
   return o2;
 }
 
-// The padded slice's rows of `cols` columns, `pitch` bytes apart: zero point bytes, the input row's levels from column
-// `left` (as unsigned bytes), zero point bytes. Whole vectors: the stores spill up to 63 bytes past a row's columns,
-// into the next row (written after it) or the scratch's slack.
+// The padded slice's rows of `cols` columns, `pitch` bytes apart (those of odd index from `odd` on when odd is not
+// null): zero point bytes, the input row's levels from column `left` (as unsigned bytes), zero point bytes. Whole
+// vectors: the stores spill up to 63 bytes past a row's columns, into the next row (written after it) or the slack
+// after the last.
 template <bool kSigned>
 void pad_slice(const ref::NnGeometry& g, const uint8_t* x, uint8_t fill, int64_t rows, int64_t cols, int64_t pitch,
-               uint8_t* out) {
+               uint8_t* even, uint8_t* odd) {
   const __m512i fill_v = _mm512_set1_epi8(static_cast<char>(fill)), flip = _mm512_set1_epi8(kSigned ? -128 : 0);
+  const __m512i fill_row = _mm512_xor_si512(fill_v, flip);
   const int64_t width = g.in[2], left = g.pad_begin[2];
-  for (int64_t r = 0; r < rows; ++r, out += pitch) {
+  // The lanes of the 64 columns from j that lie on the input row; the first 64 columns' once for all rows.
+  const auto on_row = [&](int64_t j) {
+    const int64_t lo = std::clamp<int64_t>(left - j, 0, 64), hi = std::clamp<int64_t>(left + width - j, 0, 64);
+    return static_cast<__mmask64>(low_bits(hi) & ~low_bits(lo));
+  };
+  const __mmask64 first = on_row(0);
+  for (int64_t r = 0; r < rows; ++r) {
+    uint8_t* out = odd ? (r % 2 ? odd : even) + r / 2 * pitch : even + r * pitch;
     const int64_t i = r - g.pad_begin[1];
-    const bool inside = i >= 0 && i < g.in[1];
-    // A row in the padding loads no lane, from the slice's start: an address whose page is mapped, so that no fault
-    // needs suppressing (a microcode assist on some CPUs). Byte addresses as integers: the load's address may lie
-    // before the row (the left padding), but only its lanes on the row are read.
-    const auto row = reinterpret_cast<uintptr_t>(x + (inside ? i * width : 0));
+    if (i < 0 || i >= g.in[1]) {
+      for (int64_t j = 0; j < cols; j += 64) _mm512_storeu_si512(out + j, fill_row);
+      continue;
+    }
+    // Byte addresses as integers: the load's address may lie before the row (the left padding), but only its lanes
+    // on the row are read.
+    const auto row = reinterpret_cast<uintptr_t>(x + i * width) - static_cast<uintptr_t>(left);
     for (int64_t j = 0; j < cols; j += 64) {
-      const int64_t lo = std::clamp<int64_t>(left - j, 0, 64), hi = std::clamp<int64_t>(left + width - j, 0, 64);
-      const __mmask64 lanes = inside ? low_bits(hi) & ~low_bits(lo) : 0;
-      const __m512i v = _mm512_mask_loadu_epi8(fill_v, lanes, reinterpret_cast<const void*>(row + (j - left)));
+      const __mmask64 lanes = j == 0 ? first : on_row(j);
+      const __m512i v = _mm512_mask_loadu_epi8(fill_v, lanes, reinterpret_cast<const void*>(row + j));
       _mm512_storeu_si512(out + j, _mm512_xor_si512(v, flip));
     }
   }
@@ -193,9 +208,26 @@ void grouped_plane(const uint8_t* pad, int64_t pitch, int64_t oh, int64_t ow, co
   const int shift = pitch == 16 ? 4 : pitch == 32 ? 5 : 6;
   for (int64_t p = 0; p < oh * pitch; p += 64) {
     __m512i o[4];
-    sums_s1(pad + p, pitch, t, o);
+    sums_s1(rows_from(pad + p, pitch), t, o);
     for (int v = 0; v < 4; ++v) {
       const int64_t q = p + 16 * v, row = q >> shift, col = q & (pitch - 1);
+      if (row < oh && col < ow) Zmm::store(acc + row * ow + col, o[v], ow - col);
+    }
+  }
+}
+
+// Stride 2 both ways, the padded rows of even and of odd index in two planes, `pitch` (32 or 64) bytes apart: the
+// output rows as one flat row of pitch / 2 outputs each, 32 windows per step (output row i reads even row i, odd row
+// i and even row i + 1); one 16-lane vector per 16 outputs, the columns from ow on discarded.
+void grouped_plane_s2(const uint8_t* even, const uint8_t* odd, int64_t pitch, int64_t oh, int64_t ow,
+                      const Taps<Zmm>& t, int32_t* acc) {
+  const int64_t half = pitch / 2;
+  const int shift = half == 16 ? 4 : 5;
+  for (int64_t p = 0; p < oh * half; p += 32) {
+    __m512i o[2];
+    sums_s2(Rows{{even + 2 * p, odd + 2 * p, even + 2 * p + pitch}}, t, o);
+    for (int v = 0; v < 2; ++v) {
+      const int64_t q = p + 16 * v, row = q >> shift, col = q & (half - 1);
       if (row < oh && col < ow) Zmm::store(acc + row * ow + col, o[v], ow - col);
     }
   }
@@ -207,9 +239,10 @@ void plane(const DepthwiseQPlane& p) {
   const int64_t ow = g.out[2], plane_out = g.out[1] * ow, sh = g.stride[1];
   int64_t rows, cols;
   depthwise_qplane_padded_dims(g, &rows, &cols);
-  // Rows of at most 64 columns at stride 1 are padded to 16, 32 or 64 (grouped_plane), the others kept as they are.
-  const bool grouped = kStride == 1 && sh == 1 && cols <= 64;
-  const int64_t pitch = !grouped ? cols : cols <= 16 ? 16 : cols <= 32 ? 32 : 64;
+  // Rows of at most 64 columns at stride 1 or 2 both ways are padded to 16 (stride 1), 32 or 64 (grouped_plane and
+  // grouped_plane_s2), the others kept as they are.
+  const bool grouped = kStride == sh && cols <= 64;
+  const int64_t pitch = !grouped ? cols : cols <= 16 && kStride == 1 ? 16 : cols <= 32 ? 32 : 64;
   int32_t sum = 0;
   for (int k = 0; k < 9; ++k) sum += p.w[k];
   // The zero point's byte fills the padding; flipped like the levels, it is the unsigned zero point.
@@ -226,9 +259,15 @@ void plane(const DepthwiseQPlane& p) {
       std::fill(acc, acc + plane_out, 0);
       continue;
     }
-    pad_slice<kSigned>(g, x + i0 * g.in[1] * g.in[2], static_cast<uint8_t>(p.zero_point), rows, cols, pitch, pad);
+    // Stride 2 grouped: the odd rows after the even ones (rows / 2 + 1 of them) and the slack their reads need.
+    uint8_t* odd = kStride == 2 && grouped ? pad + (rows / 2 + 1) * pitch + 64 : nullptr;
+    pad_slice<kSigned>(g, x + i0 * g.in[1] * g.in[2], static_cast<uint8_t>(p.zero_point), rows, cols, pitch, pad, odd);
     if (grouped) {
-      grouped_plane(pad, pitch, g.out[1], ow, tz, acc);
+      if (kStride == 1) {
+        grouped_plane(pad, pitch, g.out[1], ow, tz, acc);
+      } else {
+        grouped_plane_s2(pad, odd, pitch, g.out[1], ow, tz, acc);
+      }
       continue;
     }
     for (int64_t o1 = 0; o1 < g.out[1]; ++o1) {
