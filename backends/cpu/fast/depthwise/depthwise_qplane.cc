@@ -25,19 +25,17 @@ void depthwise_qplane_padded_dims(const ref::NnGeometry& g, int64_t* rows, int64
 int64_t depthwise_qplane_scratch_size(const ref::NnGeometry& g) {
   int64_t rows, cols;
   depthwise_qplane_padded_dims(g, &rows, &cols);
-  // The int16 kernels read whole blocks, up to 16 values past a row's last column, and their padding stores spill up
-  // to 31 past a row's end: past the last row, into this slack. The 8-bit kernel keeps rows of up to 64 columns 64
-  // bytes apart, and reads and spills up to 67 bytes past the last.
+  // The int16 kernel reads whole blocks, up to 16 values past a row's last column, and its padding stores spill up to
+  // 16 past a row's end: past the last row, into this slack. The 8-bit kernel (half as many bytes a value) keeps rows
+  // of up to 64 columns 16, 32 or 64 bytes apart, and reads and spills up to 67 bytes past the last.
   return rows * std::max<int64_t>(cols, 64) + 128;
 }
 
 void depthwise_qplane(const DepthwiseQPlane& p) {
 #if defined(__x86_64__)
-  if (cpu_features().avx512_vnni) {
-    if (std::all_of(p.w, p.w + 9, [](int16_t v) { return v >= -128 && v <= 127; })) {
-      return depthwise_qplane_3x3_u8s8_vnni_avx512(p);
-    }
-    return depthwise_qplane_3x3_vnni_avx512(p);
+  // Taps outside int8 (weights whose zero point is off their range's middle) take the int16 kernel.
+  if (cpu_features().avx512_vnni && std::all_of(p.w, p.w + 9, [](int16_t v) { return v >= -128 && v <= 127; })) {
+    return depthwise_qplane_3x3_u8s8_vnni_avx512(p);
   }
   depthwise_qplane_3x3_avx2(p);
 #else
@@ -47,10 +45,9 @@ void depthwise_qplane(const DepthwiseQPlane& p) {
 #endif
 }
 
-
 const char* depthwise_qplane_kernel_name() {
 #if defined(__x86_64__)
-  if (cpu_features().avx512_vnni) return "vnni_avx512";
+  if (cpu_features().avx512_vnni) return "u8s8_vnni_avx512";
   if (cpu_features().avx2_fma) return "avx2";
 #endif
   return "none";

@@ -241,7 +241,7 @@ void plane(const DepthwiseQPlane& p) {
   depthwise_qplane_padded_dims(g, &rows, &cols);
   // Rows of at most 64 columns at stride 1 or 2 both ways are padded to 16 (stride 1), 32 or 64 (grouped_plane and
   // grouped_plane_s2), the others kept as they are.
-  const bool grouped = kStride == sh && cols <= 64;
+  const bool grouped = kStride == sh && cols <= 64 && (kStride == 1 || ow > 8);
   const int64_t pitch = !grouped ? cols : cols <= 16 && kStride == 1 ? 16 : cols <= 32 ? 32 : 64;
   int32_t sum = 0;
   for (int k = 0; k < 9; ++k) sum += p.w[k];
