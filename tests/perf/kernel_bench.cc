@@ -21,6 +21,7 @@
 #include "gemm_vnni/vnni_ops.h"
 #include "qedge/cpu_fast/gemm_s16.h"
 #include "common/nn_conv.h"
+#include "depthwise/depthwise_qplane.h"
 #include "im2col.h"
 #include "int_operands.h"
 #include "requant.h"
@@ -604,10 +605,11 @@ BENCHMARK(BM_FullyConnectedGemmF32)
     ->Args({256, 512, 512});
 
 // mobilenet_v2's depthwise 3x3 layers (args: channels, input size, stride; pads 1), prepared once with constant weights
-// as in a session: float Conv, and QConv on uint8 levels (zero point 128) with int8 weights requantized to uint8 as in
-// the QDQ u8 model (the integer 3x3 kernel where the CPU has one); fast path against the reference. The GFLOP/s
-// counter counts each multiply-add as two operations (integer ones for QConv).
-void depthwise_bench(benchmark::State& state, bool fast_path, bool integer) {
+// as in a session: float Conv, and QConv on uint8 levels (zero point 128; int8 levels, zero point 0, for the S8 form)
+// with int8 weights requantized to uint8 as in the QDQ u8 model (the integer 3x3 kernel where the CPU has one, named
+// in the label); fast path against the reference. The GFLOP/s counter counts each multiply-add as two operations
+// (integer ones for QConv).
+void depthwise_bench(benchmark::State& state, bool fast_path, bool integer, bool x_signed = false) {
   const int64_t c = state.range(0), hw = state.range(1), stride = state.range(2);
   AttrMap a;
   a.set(int_attr("group", c));
@@ -621,12 +623,14 @@ void depthwise_bench(benchmark::State& state, bool fast_path, bool integer) {
     return;
   }
   qdq_u8_depthwise_attrs(a, c);
+  if (x_signed) a.set(int_attr("x_zero_point", 0));
+  if (fast_path) state.SetLabel(fast::depthwise_qplane_kernel_name());
   std::vector<uint8_t> x(static_cast<size_t>(c * hw * hw)), w(static_cast<size_t>(c * 9));
   std::mt19937 rng(2);
   for (auto& v : x) v = static_cast<uint8_t>(rng());
   for (auto& v : w) v = static_cast<uint8_t>(rng());
   PreparedKernel kernel(registry, "QConv", a,
-                        {testing::make_tensor<uint8_t>(DType::kUint8, {1, c, hw, hw}, x),
+                        {testing::make_tensor<uint8_t>(x_signed ? DType::kInt8 : DType::kUint8, {1, c, hw, hw}, x),
                          testing::make_tensor<uint8_t>(DType::kInt8, {c, 1, 3, 3}, w)},
                         1, "qedge");
   time_kernel(state, kernel, 2.0 * 9 * static_cast<double>(kernel.output_elements()));
@@ -635,6 +639,7 @@ void BM_DepthwiseConvFast(benchmark::State& state) { depthwise_bench(state, true
 void BM_DepthwiseConvRef(benchmark::State& state) { depthwise_bench(state, false, false); }
 void BM_DepthwiseQConvFast(benchmark::State& state) { depthwise_bench(state, true, true); }
 void BM_DepthwiseQConvRef(benchmark::State& state) { depthwise_bench(state, false, true); }
+void BM_DepthwiseQConvFastS8(benchmark::State& state) { depthwise_bench(state, true, true, true); }
 // Every depthwise layer shape of mobilenet_v2, and the four the reference kernels are timed on.
 void mobilenet_depthwise_layers(benchmark::internal::Benchmark* b) {
   for (auto [c, hw, stride] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
@@ -651,6 +656,7 @@ BENCHMARK(BM_DepthwiseConvFast)->Apply(mobilenet_depthwise_layers);
 BENCHMARK(BM_DepthwiseConvRef)->Apply(mobilenet_depthwise_reference_layers);
 BENCHMARK(BM_DepthwiseQConvFast)->Apply(mobilenet_depthwise_layers);
 BENCHMARK(BM_DepthwiseQConvRef)->Apply(mobilenet_depthwise_reference_layers);
+BENCHMARK(BM_DepthwiseQConvFastS8)->Apply(mobilenet_depthwise_layers);
 
 // Element-wise ops on a [1, 96, 112, 112] activation (a second operand of the same shape, or one value per channel).
 // Same-shape Add runs on the reference in both (XNNPACK only tied there); AddFast measures that choice.
