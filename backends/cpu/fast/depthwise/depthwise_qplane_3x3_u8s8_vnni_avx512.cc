@@ -216,19 +216,25 @@ void grouped_plane(const uint8_t* pad, int64_t pitch, int64_t oh, int64_t ow, co
   }
 }
 
-// Stride 2 both ways, the padded rows of even and of odd index in two planes, `pitch` (32 or 64) bytes apart: the
-// output rows as one flat row of pitch / 2 outputs each, 32 windows per step (output row i reads even row i, odd row
-// i and even row i + 1); one 16-lane vector per 16 outputs, the columns from ow on discarded.
+// Stride 2 both ways, the padded rows of even and of odd index in two planes, `pitch` (16, 32 or 64) bytes apart:
+// the output rows as one flat row of pitch / 2 outputs each, 32 windows per step (output row i reads even row i, odd
+// row i and even row i + 1); 16-lane vectors of 16 outputs of a row, or (pitch 16) of two rows' 8, the columns from
+// ow on discarded.
 void grouped_plane_s2(const uint8_t* even, const uint8_t* odd, int64_t pitch, int64_t oh, int64_t ow,
                       const Taps<Zmm>& t, int32_t* acc) {
   const int64_t half = pitch / 2;
-  const int shift = half == 16 ? 4 : 5;
+  const int shift = half == 8 ? 3 : half == 16 ? 4 : 5;
   for (int64_t p = 0; p < oh * half; p += 32) {
     __m512i o[2];
     sums_s2(Rows{{even + 2 * p, odd + 2 * p, even + 2 * p + pitch}}, t, o);
     for (int v = 0; v < 2; ++v) {
       const int64_t q = p + 16 * v, row = q >> shift, col = q & (half - 1);
-      if (row < oh && col < ow) Zmm::store(acc + row * ow + col, o[v], ow - col);
+      if (half > 8) {
+        if (row < oh && col < ow) Zmm::store(acc + row * ow + col, o[v], ow - col);
+        continue;
+      }
+      if (row < oh) Ymm::store(acc + row * ow, _mm512_maskz_extracti64x4_epi64(0xff, o[v], 0), ow);
+      if (row + 1 < oh) Ymm::store(acc + (row + 1) * ow, _mm512_maskz_extracti64x4_epi64(0xff, o[v], 1), ow);
     }
   }
 }
@@ -239,10 +245,10 @@ void plane(const DepthwiseQPlane& p) {
   const int64_t ow = g.out[2], plane_out = g.out[1] * ow, sh = g.stride[1];
   int64_t rows, cols;
   depthwise_qplane_padded_dims(g, &rows, &cols);
-  // Rows of at most 64 columns at stride 1 or 2 both ways are padded to 16 (stride 1), 32 or 64 (grouped_plane and
+  // Rows of at most 64 columns at stride 1 or 2 both ways are padded to 16, 32 or 64 (grouped_plane and
   // grouped_plane_s2), the others kept as they are.
-  const bool grouped = kStride == sh && cols <= 64 && (kStride == 1 || ow > 8);
-  const int64_t pitch = !grouped ? cols : cols <= 16 && kStride == 1 ? 16 : cols <= 32 ? 32 : 64;
+  const bool grouped = kStride == sh && cols <= 64;
+  const int64_t pitch = !grouped ? cols : cols <= 16 ? 16 : cols <= 32 ? 32 : 64;
   int32_t sum = 0;
   for (int k = 0; k < 9; ++k) sum += p.w[k];
   // The zero point's byte fills the padding; flipped like the levels, it is the unsigned zero point.
