@@ -171,32 +171,66 @@ __attribute__((always_inline)) inline int64_t row_blocks(const uint8_t* top, int
 // null): zero point bytes, the input row's levels from column `left` (as unsigned bytes), zero point bytes. Whole
 // vectors: the stores spill up to 63 bytes past a row's columns, into the next row (written after it) or the slack
 // after the last.
-template <bool kSigned>
+// 64, 32 or 16 bytes at a time, so that narrow slices store no more than their rows.
+template <int kBytes>
+struct ByteVector;
+template <>
+struct ByteVector<64> {
+  using V = __m512i;
+  using Mask = __mmask64;
+  static V splat(char c) { return _mm512_set1_epi8(c); }
+  static V load(V fill, Mask m, uintptr_t p) { return _mm512_mask_loadu_epi8(fill, m, reinterpret_cast<const void*>(p)); }
+  static void store(uint8_t* p, V v) { _mm512_storeu_si512(p, v); }
+  static V flip(V a, V b) { return _mm512_xor_si512(a, b); }
+};
+template <>
+struct ByteVector<32> {
+  using V = __m256i;
+  using Mask = __mmask32;
+  static V splat(char c) { return _mm256_set1_epi8(c); }
+  static V load(V fill, Mask m, uintptr_t p) { return _mm256_mask_loadu_epi8(fill, m, reinterpret_cast<const void*>(p)); }
+  static void store(uint8_t* p, V v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
+  static V flip(V a, V b) { return _mm256_xor_si256(a, b); }
+};
+template <>
+struct ByteVector<16> {
+  using V = __m128i;
+  using Mask = __mmask16;
+  static V splat(char c) { return _mm_set1_epi8(c); }
+  static V load(V fill, Mask m, uintptr_t p) { return _mm_mask_loadu_epi8(fill, m, reinterpret_cast<const void*>(p)); }
+  static void store(uint8_t* p, V v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); }
+  static V flip(V a, V b) { return _mm_xor_si128(a, b); }
+};
+
+// The padded slice's rows of `cols` columns, `pitch` bytes apart (those of odd index from `odd` on when odd is not
+// null): zero point bytes, the input row's levels from column `left` (as unsigned bytes), zero point bytes; kBytes
+// at a time. Whole vectors: the stores spill up to kBytes - 1 bytes past a row's columns, into the next row (written
+// after it) or the slack after the last.
+template <bool kSigned, int kBytes>
 void pad_slice(const ref::NnGeometry& g, const uint8_t* x, uint8_t fill, int64_t rows, int64_t cols, int64_t pitch,
                uint8_t* even, uint8_t* odd) {
-  const __m512i fill_v = _mm512_set1_epi8(static_cast<char>(fill)), flip = _mm512_set1_epi8(kSigned ? -128 : 0);
-  const __m512i fill_row = _mm512_xor_si512(fill_v, flip);
+  using B = ByteVector<kBytes>;
+  const typename B::V fill_v = B::splat(static_cast<char>(fill)), flip = B::splat(kSigned ? -128 : 0);
+  const typename B::V fill_row = B::flip(fill_v, flip);
   const int64_t width = g.in[2], left = g.pad_begin[2];
-  // The lanes of the 64 columns from j that lie on the input row; the first 64 columns' once for all rows.
+  // The lanes of the kBytes columns from j that lie on the input row; the first ones' once for all rows.
   const auto on_row = [&](int64_t j) {
-    const int64_t lo = std::clamp<int64_t>(left - j, 0, 64), hi = std::clamp<int64_t>(left + width - j, 0, 64);
-    return static_cast<__mmask64>(low_bits(hi) & ~low_bits(lo));
+    const int64_t lo = std::clamp<int64_t>(left - j, 0, kBytes), hi = std::clamp<int64_t>(left + width - j, 0, kBytes);
+    return static_cast<typename B::Mask>(low_bits(hi) & ~low_bits(lo));
   };
-  const __mmask64 first = on_row(0);
+  const typename B::Mask first = on_row(0);
   for (int64_t r = 0; r < rows; ++r) {
     uint8_t* out = odd ? (r % 2 ? odd : even) + r / 2 * pitch : even + r * pitch;
     const int64_t i = r - g.pad_begin[1];
     if (i < 0 || i >= g.in[1]) {
-      for (int64_t j = 0; j < cols; j += 64) _mm512_storeu_si512(out + j, fill_row);
+      for (int64_t j = 0; j < cols; j += kBytes) B::store(out + j, fill_row);
       continue;
     }
     // Byte addresses as integers: the load's address may lie before the row (the left padding), but only its lanes
     // on the row are read.
     const auto row = reinterpret_cast<uintptr_t>(x + i * width) - static_cast<uintptr_t>(left);
-    for (int64_t j = 0; j < cols; j += 64) {
-      const __mmask64 lanes = j == 0 ? first : on_row(j);
-      const __m512i v = _mm512_mask_loadu_epi8(fill_v, lanes, reinterpret_cast<const void*>(row + j));
-      _mm512_storeu_si512(out + j, _mm512_xor_si512(v, flip));
+    for (int64_t j = 0; j < cols; j += kBytes) {
+      B::store(out + j, B::flip(B::load(fill_v, j == 0 ? first : on_row(j), row + j), flip));
     }
   }
 }
@@ -267,7 +301,15 @@ void plane(const DepthwiseQPlane& p) {
     }
     // Stride 2 grouped: the odd rows after the even ones (rows / 2 + 1 of them) and the slack their reads need.
     uint8_t* odd = kStride == 2 && grouped ? pad + (rows / 2 + 1) * pitch + 64 : nullptr;
-    pad_slice<kSigned>(g, x + i0 * g.in[1] * g.in[2], static_cast<uint8_t>(p.zero_point), rows, cols, pitch, pad, odd);
+    const uint8_t* slice = x + i0 * g.in[1] * g.in[2];
+    const auto fill = static_cast<uint8_t>(p.zero_point);
+    if (cols <= 16) {
+      pad_slice<kSigned, 16>(g, slice, fill, rows, cols, pitch, pad, odd);
+    } else if (cols <= 32) {
+      pad_slice<kSigned, 32>(g, slice, fill, rows, cols, pitch, pad, odd);
+    } else {
+      pad_slice<kSigned, 64>(g, slice, fill, rows, cols, pitch, pad, odd);
+    }
     if (grouped) {
       if (kStride == 1) {
         grouped_plane(pad, pitch, g.out[1], ow, tz, acc);
