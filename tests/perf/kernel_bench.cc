@@ -658,6 +658,53 @@ BENCHMARK(BM_DepthwiseQConvFast)->Apply(mobilenet_depthwise_layers);
 BENCHMARK(BM_DepthwiseQConvRef)->Apply(mobilenet_depthwise_reference_layers);
 BENCHMARK(BM_DepthwiseQConvFastS8)->Apply(mobilenet_depthwise_layers);
 
+// The integer plane kernels alone (padding pass and sums, no epilogue) on the same layers' planes: uint8 levels
+// (zero point 128), int8 taps, one scratch and sum buffer as in a thread of QConv.
+void depthwise_planes_bench(benchmark::State& state, void (*kernel)(const fast::DepthwiseQPlane&), bool available) {
+  if (!available) {
+    state.SkipWithError("kernel not available on this CPU");
+    return;
+  }
+  const int64_t c = state.range(0), hw = state.range(1), stride = state.range(2);
+  ref::NnGeometry g;
+  g.nd = 2;
+  g.in = {1, hw, hw};
+  g.kernel = {1, 3, 3};
+  g.stride = {1, stride, stride};
+  g.pad_begin = {0, 1, 1};
+  g.pad_end = {0, 1, 1};
+  g.out = {1, (hw - 1) / stride + 1, (hw - 1) / stride + 1};
+  std::vector<uint8_t> x(static_cast<size_t>(c * hw * hw));
+  std::vector<int16_t> w(static_cast<size_t>(c * 9)), scratch(static_cast<size_t>(fast::depthwise_qplane_scratch_size(g)));
+  std::vector<int32_t> acc(static_cast<size_t>(g.out_size() + fast::kDepthwiseQPlaneSlack));
+  std::mt19937 rng(2);
+  for (auto& v : x) v = static_cast<uint8_t>(rng());
+  for (auto& v : w) v = static_cast<int16_t>(static_cast<int>(rng() % 256) - 128);
+  for (auto _ : state) {
+    for (int64_t m = 0; m < c; ++m) {
+      fast::DepthwiseQPlane p;
+      p.g = &g;
+      p.x = x.data() + m * hw * hw;
+      p.zero_point = 128;
+      p.w = w.data() + m * 9;
+      p.scratch = scratch.data();
+      p.acc = acc.data();
+      kernel(p);
+    }
+    benchmark::ClobberMemory();
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * 9 * static_cast<double>(c * g.out_size()) * state.iterations(),
+                                                 benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+}
+void BM_DepthwiseQConvPlanesAvx2(benchmark::State& state) {
+  depthwise_planes_bench(state, fast::depthwise_qplane_3x3_avx2, fast::cpu_features().avx2_fma);
+}
+void BM_DepthwiseQConvPlanesVnni(benchmark::State& state) {
+  depthwise_planes_bench(state, fast::depthwise_qplane_3x3_u8s8_vnni_avx512, fast::cpu_features().avx512_vnni);
+}
+BENCHMARK(BM_DepthwiseQConvPlanesAvx2)->Apply(mobilenet_depthwise_layers);
+BENCHMARK(BM_DepthwiseQConvPlanesVnni)->Apply(mobilenet_depthwise_layers);
+
 // Element-wise ops on a [1, 96, 112, 112] activation (a second operand of the same shape, or one value per channel).
 // Same-shape Add runs on the reference in both (XNNPACK only tied there); AddFast measures that choice.
 void elementwise_bench(benchmark::State& state, const char* op, bool fast_path, bool per_channel) {
