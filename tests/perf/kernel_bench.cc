@@ -675,7 +675,8 @@ void depthwise_planes_bench(benchmark::State& state, void (*kernel)(const fast::
   g.pad_end = {0, 1, 1};
   g.out = {1, (hw - 1) / stride + 1, (hw - 1) / stride + 1};
   std::vector<uint8_t> x(static_cast<size_t>(c * hw * hw));
-  std::vector<int16_t> w(static_cast<size_t>(c * 9)), scratch(static_cast<size_t>(fast::depthwise_qplane_scratch_size(g)));
+  std::vector<int16_t> w(static_cast<size_t>(c * 9));
+  std::vector<int16_t> scratch(static_cast<size_t>(fast::depthwise_qplane_scratch_size(g)));
   std::vector<int32_t> acc(static_cast<size_t>(g.out_size() + fast::kDepthwiseQPlaneSlack));
   std::mt19937 rng(2);
   for (auto& v : x) v = static_cast<uint8_t>(rng());

@@ -6,18 +6,18 @@
 // other output at stride 2 (the load two columns on gives the odd ones); the phases are interleaved into output order
 // at the end. Four taps per lane where the int16 kernels' vpmaddwd has two.
 //
-// The input slice goes once into a padded copy of its 8-bit levels (a masked load and a store per 64 columns; the
-// lanes off the input take the zero point's byte, and int8 levels are offset by 128, a flip of the sign bit, to
-// unsigned bytes), so that the kernel loads without masks or bounds checks. With the padding at the zero point,
-// sum over the nine taps of (x - zero_point) * w = sum of x * w - zero_point * sum of w, whose second term starts
-// every accumulator. Every product and sum is an exact integer below 2^31 in magnitude, so the sums are the
-// reference's.
+// The input slice goes once into a padded copy of its 8-bit levels (a masked load and a store per 64 columns, or 16
+// or 32 for narrow slices; the lanes off the input take the zero point's byte, and int8 levels are offset by 128, a
+// flip of the sign bit, to unsigned bytes), so that the kernel loads without masks or bounds checks. With the
+// padding at the zero point, sum over the nine taps of (x - zero_point) * w = sum of x * w - zero_point * sum of w,
+// whose second term starts every accumulator. Every product and sum is an exact integer below 2^31 in magnitude, so
+// the sums are the reference's.
 //
-// Stride 1 in both directions with rows of up to 64 padded columns keeps them 16, 32 or 64 bytes apart and takes the
-// slice as one flat row, 64 windows per step: four, two or one output rows of 16-lane vectors, whose lanes past the
-// row's outputs are not stored; the 7-, 14- and 28-wide planes of mobilenet_v2 thus fill whole vectors. Other
-// geometries go row by row: blocks of 64 (stride 1) or 32 (stride 2 columns) outputs per 512-bit step, the rest of a
-// row in 256- and 128-bit blocks, the last vector stored under a mask.
+// Slices of up to 64 padded columns at stride 1 or 2 both ways keep their rows 16, 32 or 64 bytes apart (at stride
+// 2, the even and the odd rows in two planes) and are taken as one flat row: each step covers several output rows,
+// whose lanes past the row's outputs are not stored; the 7-, 14- and 28-wide planes of mobilenet_v2 thus fill whole
+// vectors. Other geometries go row by row: blocks of 64 (stride 1) or 32 (stride 2 columns) outputs per 512-bit
+// step, the rest of a row in 256- and 128-bit blocks, the last vector stored under a mask.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -43,7 +43,7 @@ inline void dp(__m512i& acc, __m512i x, __m512i w) { asm("vpdpbusd %2, %1, %0" :
 inline void dp(__m256i& acc, __m256i x, __m256i w) { asm("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(x), "v"(w)); }
 inline void dp(__m128i& acc, __m128i x, __m128i w) { asm("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(x), "v"(w)); }
 
-// The 512-, 256- and 128-bit forms of what a block needs: kBytes input bytes per load, kLanes int32 lanes.
+// The 512-, 256- and 128-bit forms of what a block needs: loads of 4 * kLanes input bytes, kLanes int32 lanes.
 // interleave32 takes lanes [h * kLanes / 2, (h + 1) * kLanes / 2) of a and b alternately (a0 b0 a1 b1 ... for h = 0),
 // interleave64 the same in 64-bit pairs of lanes.
 struct Zmm {
@@ -167,11 +167,8 @@ __attribute__((always_inline)) inline int64_t row_blocks(const uint8_t* top, int
   return o2;
 }
 
-// The padded slice's rows of `cols` columns, `pitch` bytes apart (those of odd index from `odd` on when odd is not
-// null): zero point bytes, the input row's levels from column `left` (as unsigned bytes), zero point bytes. Whole
-// vectors: the stores spill up to 63 bytes past a row's columns, into the next row (written after it) or the slack
-// after the last.
-// 64, 32 or 16 bytes at a time, so that narrow slices store no more than their rows.
+// The padding pass's 64, 32 or 16 bytes at a time: narrow slices store no more than their rows (64-byte stores
+// overlapping the next rows made the kernel's loads wait for them on 7x7 and 14x14 planes).
 template <int kBytes>
 struct ByteVector;
 template <>
@@ -179,7 +176,9 @@ struct ByteVector<64> {
   using V = __m512i;
   using Mask = __mmask64;
   static V splat(char c) { return _mm512_set1_epi8(c); }
-  static V load(V fill, Mask m, uintptr_t p) { return _mm512_mask_loadu_epi8(fill, m, reinterpret_cast<const void*>(p)); }
+  static V load(V fill, Mask m, uintptr_t p) {
+    return _mm512_mask_loadu_epi8(fill, m, reinterpret_cast<const void*>(p));
+  }
   static void store(uint8_t* p, V v) { _mm512_storeu_si512(p, v); }
   static V flip(V a, V b) { return _mm512_xor_si512(a, b); }
 };
@@ -188,7 +187,9 @@ struct ByteVector<32> {
   using V = __m256i;
   using Mask = __mmask32;
   static V splat(char c) { return _mm256_set1_epi8(c); }
-  static V load(V fill, Mask m, uintptr_t p) { return _mm256_mask_loadu_epi8(fill, m, reinterpret_cast<const void*>(p)); }
+  static V load(V fill, Mask m, uintptr_t p) {
+    return _mm256_mask_loadu_epi8(fill, m, reinterpret_cast<const void*>(p));
+  }
   static void store(uint8_t* p, V v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
   static V flip(V a, V b) { return _mm256_xor_si256(a, b); }
 };

@@ -54,8 +54,8 @@ std::vector<int32_t> direct_sums(const ref::NnGeometry& g, const T* x, int32_t z
 constexpr int16_t kGuard = 0x5a5a;
 
 // The plane of geometry g through `kernel`, against direct_sums: taps in [tap_lo, tap_hi] (all at one end or the
-// other when extreme, with the levels at their type's ends). Guards: the scratch past its size, and the sums past the plane plus
-// `slack` (the sums the kernel may clobber).
+// other when extreme, with the levels at their type's ends). Guards: the scratch past its size, and the sums past
+// the plane plus `slack` (the sums the kernel may clobber).
 template <typename T>
 void check_plane(const ref::NnGeometry& g, int32_t zp, std::mt19937& rng, bool extreme,
                  void (*kernel)(const fast::DepthwiseQPlane&), int tap_lo, int tap_hi, int64_t slack) {
