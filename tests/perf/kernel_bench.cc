@@ -21,6 +21,7 @@
 #include "gemm_vnni/vnni_ops.h"
 #include "qedge/cpu_fast/gemm_s16.h"
 #include "common/nn_conv.h"
+#include "depthwise/depthwise_qplane.h"
 #include "im2col.h"
 #include "int_operands.h"
 #include "requant.h"
@@ -607,10 +608,11 @@ BENCHMARK(BM_FullyConnectedGemmF32)
     ->Args({256, 512, 512});
 
 // mobilenet_v2's depthwise 3x3 layers (args: channels, input size, stride; pads 1), prepared once with constant weights
-// as in a session: float Conv, and QConv on uint8 levels (zero point 128) with int8 weights requantized to uint8 as in
-// the QDQ u8 model (the integer 3x3 kernel where the CPU has one); fast path against the reference. The GFLOP/s
-// counter counts each multiply-add as two operations (integer ones for QConv).
-void depthwise_bench(benchmark::State& state, bool fast_path, bool integer) {
+// as in a session: float Conv, and QConv on uint8 levels (zero point 128; int8 levels, zero point 0, for the S8 form)
+// with int8 weights requantized to uint8 as in the QDQ u8 model (the integer 3x3 kernel where the CPU has one, named
+// in the label); fast path against the reference. The GFLOP/s counter counts each multiply-add as two operations
+// (integer ones for QConv).
+void depthwise_bench(benchmark::State& state, bool fast_path, bool integer, bool x_signed = false) {
   const int64_t c = state.range(0), hw = state.range(1), stride = state.range(2);
   AttrMap a;
   a.set(int_attr("group", c));
@@ -624,12 +626,14 @@ void depthwise_bench(benchmark::State& state, bool fast_path, bool integer) {
     return;
   }
   qdq_u8_depthwise_attrs(a, c);
+  if (x_signed) a.set(int_attr("x_zero_point", 0));
+  if (fast_path) state.SetLabel(fast::depthwise_qplane_kernel_name());
   std::vector<uint8_t> x(static_cast<size_t>(c * hw * hw)), w(static_cast<size_t>(c * 9));
   std::mt19937 rng(2);
   for (auto& v : x) v = static_cast<uint8_t>(rng());
   for (auto& v : w) v = static_cast<uint8_t>(rng());
   PreparedKernel kernel(registry, "QConv", a,
-                        {testing::make_tensor<uint8_t>(DType::kUint8, {1, c, hw, hw}, x),
+                        {testing::make_tensor<uint8_t>(x_signed ? DType::kInt8 : DType::kUint8, {1, c, hw, hw}, x),
                          testing::make_tensor<uint8_t>(DType::kInt8, {c, 1, 3, 3}, w)},
                         1, "qedge");
   time_kernel(state, kernel, 2.0 * 9 * static_cast<double>(kernel.output_elements()));
@@ -638,6 +642,7 @@ void BM_DepthwiseConvFast(benchmark::State& state) { depthwise_bench(state, true
 void BM_DepthwiseConvRef(benchmark::State& state) { depthwise_bench(state, false, false); }
 void BM_DepthwiseQConvFast(benchmark::State& state) { depthwise_bench(state, true, true); }
 void BM_DepthwiseQConvRef(benchmark::State& state) { depthwise_bench(state, false, true); }
+void BM_DepthwiseQConvFastS8(benchmark::State& state) { depthwise_bench(state, true, true, true); }
 // Every depthwise layer shape of mobilenet_v2, and the four the reference kernels are timed on.
 void mobilenet_depthwise_layers(benchmark::internal::Benchmark* b) {
   for (auto [c, hw, stride] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
@@ -654,6 +659,55 @@ BENCHMARK(BM_DepthwiseConvFast)->Apply(mobilenet_depthwise_layers);
 BENCHMARK(BM_DepthwiseConvRef)->Apply(mobilenet_depthwise_reference_layers);
 BENCHMARK(BM_DepthwiseQConvFast)->Apply(mobilenet_depthwise_layers);
 BENCHMARK(BM_DepthwiseQConvRef)->Apply(mobilenet_depthwise_reference_layers);
+BENCHMARK(BM_DepthwiseQConvFastS8)->Apply(mobilenet_depthwise_layers);
+
+// The integer plane kernels alone (padding pass and sums, no epilogue) on the same layers' planes: uint8 levels
+// (zero point 128), int8 taps, one scratch and sum buffer as in a thread of QConv.
+void depthwise_planes_bench(benchmark::State& state, void (*kernel)(const fast::DepthwiseQPlane&), bool available) {
+  if (!available) {
+    state.SkipWithError("kernel not available on this CPU");
+    return;
+  }
+  const int64_t c = state.range(0), hw = state.range(1), stride = state.range(2);
+  ref::NnGeometry g;
+  g.nd = 2;
+  g.in = {1, hw, hw};
+  g.kernel = {1, 3, 3};
+  g.stride = {1, stride, stride};
+  g.pad_begin = {0, 1, 1};
+  g.pad_end = {0, 1, 1};
+  g.out = {1, (hw - 1) / stride + 1, (hw - 1) / stride + 1};
+  std::vector<uint8_t> x(static_cast<size_t>(c * hw * hw));
+  std::vector<int16_t> w(static_cast<size_t>(c * 9));
+  std::vector<int16_t> scratch(static_cast<size_t>(fast::depthwise_qplane_scratch_size(g)));
+  std::vector<int32_t> acc(static_cast<size_t>(g.out_size() + fast::kDepthwiseQPlaneSlack));
+  std::mt19937 rng(2);
+  for (auto& v : x) v = static_cast<uint8_t>(rng());
+  for (auto& v : w) v = static_cast<int16_t>(static_cast<int>(rng() % 256) - 128);
+  for (auto _ : state) {
+    for (int64_t m = 0; m < c; ++m) {
+      fast::DepthwiseQPlane p;
+      p.g = &g;
+      p.x = x.data() + m * hw * hw;
+      p.zero_point = 128;
+      p.w = w.data() + m * 9;
+      p.scratch = scratch.data();
+      p.acc = acc.data();
+      kernel(p);
+    }
+    benchmark::ClobberMemory();
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * 9 * static_cast<double>(c * g.out_size()) * state.iterations(),
+                                                 benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+}
+void BM_DepthwiseQConvPlanesAvx2(benchmark::State& state) {
+  depthwise_planes_bench(state, fast::depthwise_qplane_3x3_avx2, fast::cpu_features().avx2_fma);
+}
+void BM_DepthwiseQConvPlanesVnni(benchmark::State& state) {
+  depthwise_planes_bench(state, fast::depthwise_qplane_3x3_u8s8_vnni_avx512, fast::cpu_features().avx512_vnni);
+}
+BENCHMARK(BM_DepthwiseQConvPlanesAvx2)->Apply(mobilenet_depthwise_layers);
+BENCHMARK(BM_DepthwiseQConvPlanesVnni)->Apply(mobilenet_depthwise_layers);
 
 // Element-wise ops on a [1, 96, 112, 112] activation (a second operand of the same shape, or one value per channel).
 // Same-shape Add runs on the reference in both (XNNPACK only tied there); AddFast measures that choice.

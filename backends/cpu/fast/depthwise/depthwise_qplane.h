@@ -1,6 +1,7 @@
 // One output plane of an integer depthwise 3x3 QConv (depthwise_3x3 windows): acc[o] = sum over the nine taps of
-// (x - zero_point) * w, exact int32, with vpmaddwd on int16 operands. The input plane goes once from its 8-bit levels
-// into a zero-padded int16 copy (x - zero_point, padding 0), which the kernel reads without bounds checks.
+// (x - zero_point) * w, exact int32. The input plane goes once from its 8-bit levels into a padded copy in scratch,
+// which the kernels read without bounds checks: as int16 x - zero_point (padding 0) for the AVX2 kernel's vpmaddwd,
+// or as unsigned bytes (padding the zero point) for the AVX-512 VNNI kernel's vpdpbusd, taps that fit int8.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +20,7 @@ struct DepthwiseQPlane {
   int32_t* acc = nullptr;      // output plane: g->out_size() + kDepthwiseQPlaneSlack values (the slack is clobbered)
 };
 
-// Sums past the plane's end the kernel may write (each row is stored in whole blocks of 16 or 8).
+// Sums past the plane's end the kernels may write (the AVX2 kernel stores each row in whole blocks of 16 or 8).
 constexpr int64_t kDepthwiseQPlaneSlack = 16;
 
 // True when this CPU has an integer kernel for the windows of g (3x3, strides 1 or 2, no dilation).
@@ -36,9 +37,17 @@ void depthwise_qplane_padded_dims(const ref::NnGeometry& g, int64_t* rows, int64
 // Computes one plane (depthwise_qplane_available holds; every |sum| of products below 2^31).
 void depthwise_qplane(const DepthwiseQPlane& p);
 
+// Which kernel depthwise_qplane uses on this CPU for taps that fit int8 ("u8s8_vnni_avx512", "avx2" or "none").
+const char* depthwise_qplane_kernel_name();
+
 #if defined(__x86_64__)
 // AVX2 kernel: 16 (stride 1) or 8 (stride 2) outputs of a row per step, two taps per vpmaddwd.
 void depthwise_qplane_3x3_avx2(const DepthwiseQPlane& p);
+
+// AVX-512 VNNI kernel for taps that fit int8: a kernel row (three taps) per vpdpbusd lane on a padded copy of the
+// 8-bit levels (in scratch), 64 (stride 1) or 32 (stride 2) outputs per 512-bit step; rows of up to 62 outputs at
+// stride 1 share steps.
+void depthwise_qplane_3x3_u8s8_vnni_avx512(const DepthwiseQPlane& p);
 #endif
 
 }  // namespace qedge::fast
