@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "qedge/kernel_api/op_kernel.h"
@@ -31,18 +32,16 @@ class WeightOnlyFloatLayer {
   // Converts the weights when W is not the constant they were made from, prepares the inner kernel once per prepare,
   // and runs it on ctx's X and Y.
   Status run(const KernelContext& ctx);
-  // The float weights (for tests and memory accounting): one float per weight.
-  const std::vector<float>& weights() const { return weights_; }
 
  private:
   Status convert_weights(const KernelContext& ctx);
 
   int channel_axis_ = 0;
   std::vector<float> mult_;
-  std::vector<float> weights_;   // (w - w_zero_point) * mult, W's layout
-  std::vector<float> bias_;      // add, one per output channel; empty when all zero
+  std::vector<float> weights_;    // (w - w_zero_point) * mult, W's layout
+  std::vector<float> bias_;       // add, one per output channel; empty when all zero
   const void* source_ = nullptr;  // the constant W the weights were made from (null: convert every run)
-  Tensor x_, w_, b_, y_;         // the inner node's views
+  Tensor x_, w_, b_, y_;          // the inner node's views
   AttrMap attrs_;
   std::string op_;
   KernelContext inner_ctx_;
@@ -54,7 +53,8 @@ class WeightOnlyFloatLayer {
 // kernel, which itself falls back to the reference) for the others. `ref` (the reference registry) must outlive it.
 class WeightOnlyOr : public OpKernel {
  public:
-  WeightOnlyOr(const KernelRegistry& ref, std::unique_ptr<OpKernel> integer) : ref_(ref), integer_(std::move(integer)) {}
+  WeightOnlyOr(const KernelRegistry& ref, std::unique_ptr<OpKernel> integer)
+      : ref_(ref), integer_(std::move(integer)) {}
 
   // For a weight-only layer: the reference's prepare (same checks, messages and output), then prepare_float.
   Status prepare(KernelContext& ctx) final;

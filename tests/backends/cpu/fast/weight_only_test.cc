@@ -2,8 +2,8 @@
 // kernels, within 1e-5 of the terms' scale: random shapes with odd sizes, pads, strides, dilations, groups (thin ones,
 // whose inner float Conv takes the reference loops, too), depthwise layers, 3x3 stride-1 layers (Winograd) and 1x1
 // ones; weights of 1..8 bits (bit-packed below 8, and bipolar), signed and unsigned, per-tensor and per-channel zero
-// points, mult and add; no clamp, Relu and Clip bounds; QMatMul with trans_b and X of rank 1..3; constant weights
-// (converted once, run twice) and non-constant ones; 1 and 3 threads. Layers with integer outputs (quantized or
+// points, mult and add; no clamp, Relu and Clip bounds; QMatMul with trans_b, X of rank 1..3 and K = 0; constant
+// weights (converted once, run twice) and non-constant ones; 1 and 3 threads. Layers with integer outputs (quantized or
 // MultiThreshold), XNOR, and non-finite mult keep the integer kernels and stay bit-identical to the reference.
 #include <gtest/gtest.h>
 
@@ -38,7 +38,8 @@ struct Weight {
 Weight make_weight(Levels l, const Dims& shape, const std::vector<float>& zp, bool constant, std::mt19937& rng) {
   std::vector<int32_t> levels(static_cast<size_t>(num_elements(shape)));
   for (auto& e : levels) {
-    e = l.bipolar ? (rng() % 2 ? 1 : -1) : l.lo() + static_cast<int32_t>(rng() % static_cast<uint32_t>(l.hi() - l.lo() + 1));
+    e = l.bipolar ? (rng() % 2 ? 1 : -1)
+                  : l.lo() + static_cast<int32_t>(rng() % static_cast<uint32_t>(l.hi() - l.lo() + 1));
   }
   Weight w;
   w.view.dtype = l.is_signed || l.bipolar ? DType::kInt8 : DType::kUint8;
@@ -59,8 +60,8 @@ Weight make_weight(Levels l, const Dims& shape, const std::vector<float>& zp, bo
   }
   w.view.data = w.bytes.data();
   for (float z : zp) {
-    w.max_abs_adjusted = std::max({w.max_abs_adjusted, std::abs(l.lo() - static_cast<int32_t>(z)),
-                                   std::abs(l.hi() - static_cast<int32_t>(z))});
+    w.max_abs_adjusted = std::max(
+        {w.max_abs_adjusted, std::abs(l.lo() - static_cast<int32_t>(z)), std::abs(l.hi() - static_cast<int32_t>(z))});
   }
   return w;
 }
@@ -117,7 +118,8 @@ Levels random_levels(std::mt19937& rng) {
 std::vector<float> random_zero_points(Levels l, int64_t channels, bool per_channel, std::mt19937& rng) {
   std::vector<float> zp(per_channel ? static_cast<size_t>(channels) : 1, 0.0f);
   if (l.bipolar) return zp;
-  for (auto& z : zp) z = static_cast<float>(l.lo() + static_cast<int32_t>(rng() % static_cast<uint32_t>(l.hi() - l.lo() + 1)));
+  for (auto& z : zp)
+    z = static_cast<float>(l.lo() + static_cast<int32_t>(rng() % static_cast<uint32_t>(l.hi() - l.lo() + 1)));
   return zp;
 }
 
@@ -148,15 +150,17 @@ struct ConvCase {
 
 // A random 1-D, 2-D or 3-D convolution; `form` picks depthwise, 3x3 stride 1 (Winograd's), 1x1, thin groups or any.
 ConvCase random_conv(int form, std::mt19937& rng) {
-  auto pick = [&rng](int64_t lo, int64_t hi) { return lo + static_cast<int64_t>(rng() % static_cast<uint32_t>(hi - lo + 1)); };
+  auto pick = [&rng](int64_t lo, int64_t hi) {
+    return lo + static_cast<int64_t>(rng() % static_cast<uint32_t>(hi - lo + 1));
+  };
   ConvCase c;
   const int nd = form == 5 ? 1 : form == 6 ? 3 : 2;
   const int64_t batch = pick(1, 2);
   int64_t channels = pick(1, 9), maps = pick(1, 13);
   if (form == 0) channels = pick(2, 24), c.group = channels, maps = channels * pick(1, 2);  // depthwise
-  if (form == 1) channels = pick(8, 20), maps = pick(8, 20);                                 // 3x3 stride 1
-  if (form == 3) c.group = 3, channels = 3 * pick(1, 3), maps = 3 * pick(1, 2);              // thin groups
-  if (form == 4) c.group = 2, channels = 2 * pick(2, 6), maps = 2 * pick(4, 8);              // groups of >= 4 maps
+  if (form == 1) channels = pick(8, 20), maps = pick(8, 20);                                // 3x3 stride 1
+  if (form == 3) c.group = 3, channels = 3 * pick(1, 3), maps = 3 * pick(1, 2);             // thin groups
+  if (form == 4) c.group = 2, channels = 2 * pick(2, 6), maps = 2 * pick(4, 8);             // groups of >= 4 maps
   c.x = {batch, channels};
   c.w = {maps, channels / c.group};
   for (int d = 0; d < nd; ++d) {
@@ -208,7 +212,7 @@ TEST(WeightOnlyQConv, MatchesReference) {
 TEST(WeightOnlyQMatMul, MatchesReference) {
   std::mt19937 rng(52);
   for (int i = 0; i < 80; ++i) {
-    const int64_t k = 1 + static_cast<int64_t>(rng() % 70), n = 1 + static_cast<int64_t>(rng() % 90);
+    const int64_t k = i == 0 ? 0 : 1 + static_cast<int64_t>(rng() % 70), n = 1 + static_cast<int64_t>(rng() % 90);
     Dims xs{k};
     const int rank = 1 + i % 3;
     for (int d = 1; d < rank; ++d) xs.insert(xs.begin(), 1 + static_cast<int64_t>(rng() % 9));
