@@ -1,10 +1,11 @@
 // Weight-only QConv / QMatMul (float X, integer W, float Y; backends/cpu/fast/weight_only) against the reference
 // kernels, within 1e-5 of the terms' scale: random shapes with odd sizes, pads, strides, dilations, groups (thin ones,
-// whose inner float Conv takes the reference loops, too), depthwise layers, 3x3 stride-1 layers (Winograd) and 1x1
-// ones; weights of 1..8 bits (bit-packed below 8, and bipolar), signed and unsigned, per-tensor and per-channel zero
-// points, mult and add; no clamp, Relu and Clip bounds; QMatMul with trans_b, X of rank 1..3 and K = 0; constant
-// weights (converted once, run twice) and non-constant ones; 1 and 3 threads. Layers with integer outputs (quantized or
-// MultiThreshold), XNOR, and non-finite mult keep the integer kernels and stay bit-identical to the reference.
+// whose inner float Conv takes the reference loops, too), depthwise layers (XNNPACK's forms too), 3x3 stride-1 layers
+// (Winograd) and 1x1 ones; weights of 1..8 bits (bit-packed below 8, and bipolar), signed and unsigned, per-tensor and
+// per-channel zero points, mult and add; no clamp, Relu and Clip bounds; QMatMul with trans_b, X of rank 1..3 and
+// K = 0; constant weights (converted once, run twice) and non-constant ones; 1 and 3 threads. Layers with integer
+// outputs (quantized or MultiThreshold), XNOR, and non-finite mult keep the integer kernels and stay bit-identical to
+// the reference.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -158,6 +159,10 @@ ConvCase random_conv(int form, std::mt19937& rng) {
   const int64_t batch = pick(1, 2);
   int64_t channels = pick(1, 9), maps = pick(1, 13);
   if (form == 0) channels = pick(2, 24), c.group = channels, maps = channels * pick(1, 2);  // depthwise
+  // Half the depthwise layers in the form XNNPACK's NCHW kernels take (multiplier 1, equal strides of 1 or 2, pads 1).
+  const bool regular = form == 0 && rng() % 2 == 0;
+  const int64_t regular_stride = pick(1, 2);
+  if (regular) maps = channels;
   if (form == 1) channels = pick(8, 20), maps = pick(8, 20);                                // 3x3 stride 1
   if (form == 3) c.group = 3, channels = 3 * pick(1, 3), maps = 3 * pick(1, 2);             // thin groups
   if (form == 4) c.group = 2, channels = 2 * pick(2, 6), maps = 2 * pick(4, 8);             // groups of >= 4 maps
@@ -166,8 +171,10 @@ ConvCase random_conv(int form, std::mt19937& rng) {
   for (int d = 0; d < nd; ++d) {
     const int64_t kernel = form == 1 || form == 0 ? 3 : form == 2 ? 1 : pick(1, 4);
     const bool spread = form != 1 && form != 2;
-    const int64_t stride = spread ? pick(1, 3) : 1, dilation = spread && rng() % 3 == 0 ? 2 : 1;
-    const int64_t pad0 = form == 2 ? 0 : form == 1 ? 1 : pick(0, 2), pad1 = form == 2 ? 0 : form == 1 ? 1 : pick(0, 2);
+    const int64_t stride = regular ? regular_stride : spread ? pick(1, 3) : 1;
+    const int64_t dilation = spread && !regular && rng() % 3 == 0 ? 2 : 1;
+    const int64_t pad0 = form == 2 ? 0 : form == 1 || regular ? 1 : pick(0, 2);
+    const int64_t pad1 = form == 2 ? 0 : form == 1 || regular ? 1 : pick(0, 2);
     const int64_t extent = (kernel - 1) * dilation + 1;
     c.x.push_back(std::max(extent - pad0 - pad1, int64_t{1}) + pick(0, nd == 3 ? 4 : 17));
     c.w.push_back(kernel);
