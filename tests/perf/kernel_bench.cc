@@ -709,6 +709,49 @@ void BM_DepthwiseQConvPlanesVnni(benchmark::State& state) {
 BENCHMARK(BM_DepthwiseQConvPlanesAvx2)->Apply(mobilenet_depthwise_layers);
 BENCHMARK(BM_DepthwiseQConvPlanesVnni)->Apply(mobilenet_depthwise_layers);
 
+// Weight-only QConv (float X, int8 weights holding 4-bit levels, per-map zero point, mult and add, a Relu clamp:
+// backends/cpu/fast/weight_only), prepared once with a constant weight as in a session, against its peer, the
+// qedge.FusedConv with float weights, bias and Relu it runs as (so the ratio is what the weight-only wrapper costs),
+// and against the reference QConv. Args: channels (in = out), image size, kernel (3: 3x3 pad 1, 1: 1x1, 0: depthwise
+// 3x3 pad 1), path (0: weight-only QConv, 1: float FusedConv, 2: reference QConv).
+void BM_WeightOnlyQConv(benchmark::State& state) {
+  const int64_t c = state.range(0), hw = state.range(1), kind = state.range(2), path = state.range(3);
+  const int64_t kernel = kind == 1 ? 1 : 3, group = kind == 0 ? c : 1;
+  const Dims xs{1, c, hw, hw}, ws{c, c / group, kernel, kernel};
+  AttrMap a;
+  a.set(int_attr("group", group));
+  a.set(ints_attr("pads", kernel == 3 ? std::vector<int64_t>{1, 1, 1, 1} : std::vector<int64_t>{0, 0, 0, 0}));
+  const double flops = 2.0 * static_cast<double>(num_elements(ws) * hw * hw);
+  if (path == 1) {
+    a.set(string_attr("activation", "Relu"));
+    PreparedKernel k(fast_registry(), "FusedConv", a, {random_tensor(xs), random_tensor(ws), random_tensor({c})}, 1,
+                     "qedge");
+    time_kernel(state, k, flops);
+    state.SetLabel("float_fused_conv");
+    return;
+  }
+  std::vector<int8_t> levels(static_cast<size_t>(num_elements(ws)));
+  std::mt19937 rng(5);
+  for (auto& v : levels) v = static_cast<int8_t>(static_cast<int>(rng() % 16) - 8);
+  std::vector<float> zp(static_cast<size_t>(c)), mult(static_cast<size_t>(c)), add(static_cast<size_t>(c));
+  for (int64_t m = 0; m < c; ++m) zp[m] = static_cast<float>(m % 3 - 1), mult[m] = 0.01f * (m + 1), add[m] = 0.1f;
+  a.set(floats_attr("w_zero_point", zp));
+  a.set(floats_attr("mult", mult));
+  a.set(floats_attr("add", add));
+  a.set(float_attr("clamp_min", 0.0f));
+  PreparedKernel k(path == 0 ? fast_registry() : testing::ref_registry(), "QConv", a,
+                   {random_tensor(xs), testing::make_tensor<int8_t>(DType::kInt8, ws, levels)}, 1, "qedge");
+  time_kernel(state, k, flops);
+  state.SetLabel(path == 0 ? "weight_only_qconv" : "reference_qconv");
+}
+BENCHMARK(BM_WeightOnlyQConv)
+    ->ArgsProduct({{64}, {56}, {3}, {0, 1}})
+    ->ArgsProduct({{256}, {14}, {3}, {0, 1}})
+    ->ArgsProduct({{512}, {7}, {3}, {0, 1}})
+    ->ArgsProduct({{144}, {56}, {1, 0}, {0, 1}})
+    ->ArgsProduct({{64}, {14}, {3, 0}, {0, 1, 2}})
+    ->Unit(benchmark::kMillisecond);
+
 // Element-wise ops on a [1, 96, 112, 112] activation (a second operand of the same shape, or one value per channel).
 // Same-shape Add runs on the reference in both (XNNPACK only tied there); AddFast measures that choice.
 void elementwise_bench(benchmark::State& state, const char* op, bool fast_path, bool per_channel) {

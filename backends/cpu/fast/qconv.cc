@@ -2,7 +2,8 @@
 // reference kernel. Depthwise convolutions run depthwise/, layers whose weights fit a byte layout the low-bit GEMM
 // (qconv_lowbit.cc), xnor ones the XNOR-popcount path (qconv_xnor.cc), 3x3 stride-1 ones where it was measured faster
 // exact integer Winograd (winograd_int/); on AVX-512 VNNI CPUs layers with 8-bit weights that fit s8 take the VNNI
-// GEMM (gemm_vnni/); float inputs and wider levels use the reference kernel.
+// GEMM (gemm_vnni/); weight-only layers (float X and output) run as float layers (weight_only/); other float
+// inputs and wider levels use the reference kernel.
 #include <vector>
 
 #include "common/nn_conv.h"
@@ -10,6 +11,7 @@
 #include "fallback_kernel.h"
 #include "int_weight_paths.h"
 #include "qconv_int16.h"
+#include "weight_only/weight_only_kernel.h"
 #include "winograd_int/winograd_int_conv3x3.h"
 
 namespace qedge::fast {
@@ -73,7 +75,7 @@ class FastQConv : public FallbackKernel {
 }  // namespace
 
 void register_fast_qconv(KernelRegistry& r, const KernelRegistry& ref) {
-  r.add(ref::kQedgeDomain, "QConv", [&ref] { return std::make_unique<FastQConv>(ref); });
+  r.add(ref::kQedgeDomain, "QConv", [&ref] { return weight_only_qconv_or(ref, std::make_unique<FastQConv>(ref)); });
 }
 
 }  // namespace qedge::fast

@@ -1,11 +1,13 @@
 // Fast qedge QMatMul on 8-bit levels: the exact int16 GEMM (gemm_s16) and the reference's epilogue, so results are
 // bit-identical to the reference kernel. Weights that fit a byte layout take the low-bit GEMM (qmatmul_lowbit.cc),
-// xnor nodes the XNOR-popcount path (qmatmul_xnor.cc); float inputs and wider levels use the reference kernel.
+// xnor nodes the XNOR-popcount path (qmatmul_xnor.cc); weight-only layers (float X and output) run as float layers
+// (weight_only/); other float inputs and wider levels use the reference kernel.
 #include "fallback_kernel.h"
 #include "int_op_scratch.h"
 #include "int_weight_paths.h"
 #include "qedge/cpu_fast/gemm_s16.h"
 #include "requant.h"
+#include "weight_only/weight_only_kernel.h"
 
 namespace qedge::fast {
 namespace {
@@ -61,7 +63,8 @@ class FastQMatMul : public FallbackKernel {
 }  // namespace
 
 void register_fast_qmatmul(KernelRegistry& r, const KernelRegistry& ref) {
-  r.add(ref::kQedgeDomain, "QMatMul", [&ref] { return std::make_unique<FastQMatMul>(ref); });
+  r.add(ref::kQedgeDomain, "QMatMul",
+        [&ref] { return weight_only_qmatmul_or(ref, std::make_unique<FastQMatMul>(ref)); });
 }
 
 }  // namespace qedge::fast

@@ -70,6 +70,33 @@ inline KernelContext qedge_context(const std::string& op, const AttrMap& a, Thre
   return ctx;
 }
 
+// Prepares the qedge-domain kernel `op` of `registry` on input views (so that a weight can be bit-packed or a model
+// constant, which run_kernel cannot mark) and runs it twice, so that what it keeps across runs is used too; both runs
+// must agree bit for bit. The output starts as 0xff bytes (NaN floats) each run, so that an element the kernel does
+// not write shows. `inspect` (may be empty) sees the context before prepare.
+inline Result<TensorData> run_qedge_twice(const KernelRegistry& registry, const std::string& op, const AttrMap& a,
+                                          const std::vector<const Tensor*>& inputs, ThreadPool* threads,
+                                          const std::function<void(const KernelContext&)>& inspect = {}) {
+  std::unique_ptr<OpKernel> kernel = (*registry.find("qedge", op))();
+  Tensor out;
+  KernelContext ctx = qedge_context(op, a, threads);
+  ctx.inputs = inputs;
+  ctx.outputs = {&out};
+  if (inspect) inspect(ctx);
+  QEDGE_RETURN_IF_ERROR(kernel->prepare(ctx));
+  TensorData result;
+  result.dtype = out.dtype;
+  result.shape = out.shape;
+  for (int pass = 0; pass < 2; ++pass) {
+    std::vector<uint8_t> bytes(out.nbytes(), 0xff);
+    out.data = bytes.data();
+    QEDGE_RETURN_IF_ERROR(kernel->run(ctx));
+    if (pass == 1 && bytes != result.bytes) return InvalidModel(op + " differs on its second run");
+    result.bytes = bytes;
+  }
+  return result;
+}
+
 // Runs `op` on the reference kernel and on the fast kernels with 1 and 3 threads; check(got, want) judges each result.
 // `domain` "qedge" runs the integer ops (opset 1).
 inline void compare_with_reference(const std::string& op, const AttrMap& a,

@@ -58,25 +58,11 @@ Weight make_weight(Levels l, const Dims& shape, const std::vector<int32_t>& leve
 // weight packed); runs twice so the packed-weight cache is used too, and requires both outputs equal.
 Result<TensorData> run_with_weight(const KernelRegistry& registry, const std::string& op, const AttrMap& a,
                                    const TensorData& x, const Weight& w, ThreadPool* threads, bool* lowbit) {
-  std::unique_ptr<OpKernel> kernel = (*registry.find("qedge", op))();
-  Tensor xv = x.view(), out;
-  KernelContext ctx = qedge_context(op, a, threads);
-  ctx.inputs = {&xv, &w.view};
-  ctx.outputs = {&out};
-  const int64_t k = op == "QConv" ? num_elements(w.view.shape) / w.view.shape[0] : x.shape.back();
-  if (lowbit) *lowbit = fast::lowbit_layout_for(ctx, k).has_value();
-  QEDGE_RETURN_IF_ERROR(kernel->prepare(ctx));
-  TensorData result;
-  result.dtype = out.dtype;
-  result.shape = out.shape;
-  for (int pass = 0; pass < 2; ++pass) {
-    std::vector<uint8_t> bytes(out.nbytes(), 0);
-    out.data = bytes.data();
-    QEDGE_RETURN_IF_ERROR(kernel->run(ctx));
-    if (pass == 1 && bytes != result.bytes) return InvalidModel(op + " differs on its second run");
-    result.bytes = bytes;
-  }
-  return result;
+  const Tensor xv = x.view();
+  return run_qedge_twice(registry, op, a, {&xv, &w.view}, threads, [&](const KernelContext& ctx) {
+    const int64_t k = op == "QConv" ? num_elements(w.view.shape) / w.view.shape[0] : x.shape.back();
+    if (lowbit) *lowbit = fast::lowbit_layout_for(ctx, k).has_value();
+  });
 }
 
 // Fast (1 and 3 threads) against reference, bit for bit; returns whether the layer took the low-bit GEMM.
