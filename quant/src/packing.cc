@@ -36,6 +36,7 @@ bool pack_bits(const int32_t* values, size_t n, int bits, bool is_signed, uint8_
   for (size_t i = 0; i < n; ++i) {
     if (values[i] < lo || values[i] > hi) return false;
   }
+  if (n == 0) return true;  // out may be null (an empty tensor's storage): nothing to clear
   std::memset(out, 0, packed_size(n, bits));
   for (size_t i = 0; i < n; ++i) put_bits(out, i * bits, bits, static_cast<uint32_t>(values[i]));
   return true;
@@ -56,6 +57,7 @@ bool pack_bipolar(const int32_t* values, size_t n, uint8_t* out) {
   for (size_t i = 0; i < n; ++i) {
     if (values[i] != 1 && values[i] != -1) return false;
   }
+  if (n == 0) return true;
   std::memset(out, 0, packed_size(n, 1));
   for (size_t i = 0; i < n; ++i) put_bits(out, i, 1, values[i] == 1 ? 1u : 0u);
   return true;
