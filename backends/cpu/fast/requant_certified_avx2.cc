@@ -126,7 +126,9 @@ int64_t thirty_twos(const CertifiedEight& eight, const int32_t* acc, int64_t n, 
   for (int64_t start = 0; start < whole; start += 32 * 64) {
     const int64_t stop = std::min(whole, start + 32 * 64);
     uint64_t marked = 0;
-    for (int64_t i = start; i < stop; i += 32) marked |= uint64_t{eight.thirty_two(acc + i, out + i)} << ((i - start) / 32);
+    for (int64_t i = start; i < stop; i += 32) {
+      marked |= uint64_t{eight.thirty_two(acc + i, out + i)} << ((i - start) / 32);
+    }
     for (; marked != 0; marked &= marked - 1) {
       const int64_t group = start + 32 * __builtin_ctzll(marked);
       for (int64_t i = group; i < group + 32; i += 8) settle(i, eight(acc + i, i));

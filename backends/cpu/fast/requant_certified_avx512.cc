@@ -102,10 +102,14 @@ int64_t sixty_fours(const CertifiedSixteen& sixteen, const int32_t* a, int64_t n
     uint64_t marked = 0;
     if (y.dtype == DType::kUint8) {
       uint8_t* out = static_cast<uint8_t*>(y.data) + at;
-      for (int64_t i = start; i < stop; i += 64) marked |= uint64_t{sixteen.sixty_four(a, i, out)} << ((i - start) / 64);
+      for (int64_t i = start; i < stop; i += 64) {
+        marked |= uint64_t{sixteen.sixty_four(a, i, out)} << ((i - start) / 64);
+      }
     } else {
       int8_t* out = static_cast<int8_t*>(y.data) + at;
-      for (int64_t i = start; i < stop; i += 64) marked |= uint64_t{sixteen.sixty_four(a, i, out)} << ((i - start) / 64);
+      for (int64_t i = start; i < stop; i += 64) {
+        marked |= uint64_t{sixteen.sixty_four(a, i, out)} << ((i - start) / 64);
+      }
     }
     for (; marked != 0; marked &= marked - 1) {
       const int64_t group = start + 64 * __builtin_ctzll(marked);

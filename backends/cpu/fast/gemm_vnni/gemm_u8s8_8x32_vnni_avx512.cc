@@ -119,7 +119,8 @@ uint32_t tile_levels(int64_t kq, const int8_t* w, const uint8_t* b, const int32_
                                   : sixteen_levels(_mm512_fmadd_ps(_mm512_maskz_cvtepi32_ps(m1, acc[r][kVecs - 1]), m,
                                                                    bias),
                                                    lo, hi, margin, m1, &d1);
-    const __m512i bytes = out.is_signed ? bytes_of_levels<true>(l0, l1, l0, l1) : bytes_of_levels<false>(l0, l1, l0, l1);
+    const __m512i bytes =
+        out.is_signed ? bytes_of_levels<true>(l0, l1, l0, l1) : bytes_of_levels<false>(l0, l1, l0, l1);
     _mm512_mask_storeu_epi8(out.y + r * out.ldy, bytes_mask, bytes);
     const uint32_t doubt = d0 | static_cast<uint32_t>(d1) << 16;
     if (doubt != 0) {
@@ -152,11 +153,13 @@ __m256i column_sums(int64_t kq, const int8_t* w, const uint8_t* b) {
   for (; q + 2 <= kq; q += 2) acc[0] = _mm512_dpbusd_epi32(acc[0], pair(q), _mm512_loadu_si512(w + q * 32));
   const __m512i all = _mm512_add_epi32(_mm512_add_epi32(acc[0], acc[1]), _mm512_add_epi32(acc[2], acc[3]));
   // Zero-masked extracts: GCC 12's plain ones (and its 512-to-256 cast) read an "undefined" vector and warn.
-  __m256i sum = _mm256_add_epi32(_mm512_maskz_extracti64x4_epi64(0xF, all, 0), _mm512_maskz_extracti64x4_epi64(0xF, all, 1));
+  __m256i sum =
+      _mm256_add_epi32(_mm512_maskz_extracti64x4_epi64(0xF, all, 0), _mm512_maskz_extracti64x4_epi64(0xF, all, 1));
   if (q < kq) {
     int32_t b0;
     std::memcpy(&b0, b + q * 128, sizeof(b0));
-    sum = _mm256_dpbusd_epi32(sum, _mm256_set1_epi32(b0), _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + q * 32)));
+    sum = _mm256_dpbusd_epi32(sum, _mm256_set1_epi32(b0),
+                              _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + q * 32)));
   }
   return sum;
 }
@@ -197,8 +200,8 @@ uint32_t gemm_u8s8_8x1_levels_vnni_avx512(int64_t kq, const int8_t* w, const uin
                                           uint32_t* doubt_lanes) {
   // The eight rows in lanes 0-7 of one vector, each with its own constants.
   const auto live = static_cast<__mmask16>((1u << rows) - 1);
-  const __m512i sums = _mm512_maskz_add_epi32(live, _mm512_maskz_inserti64x4(0xFF, _mm512_setzero_si512(), column_sums(kq, w, b), 0),
-                                              _mm512_maskz_loadu_epi32(live, init));
+  const __m512i column = _mm512_maskz_inserti64x4(0xFF, _mm512_setzero_si512(), column_sums(kq, w, b), 0);
+  const __m512i sums = _mm512_maskz_add_epi32(live, column, _mm512_maskz_loadu_epi32(live, init));
   const __m512 m = out.step ? _mm512_maskz_loadu_ps(live, out.m) : _mm512_set1_ps(out.m[0]);
   const __m512 bias = out.step ? _mm512_maskz_loadu_ps(live, out.b) : _mm512_set1_ps(out.b[0]);
   __mmask16 doubt;

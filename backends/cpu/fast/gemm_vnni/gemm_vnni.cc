@@ -2,8 +2,10 @@
 // B source packs into 32-column panels (from a matrix in memory, or from a convolution's input in place), then the
 // 8 x 32 micro-kernel over the weights' 8-row panels (packed once, whole k, so a slice is an offset). A B panel
 // (kKc x 32 bytes) stays in L1 while the row panels of the slice stream from L2; a column block's sums (rows x kNc
-// int32) stay in L2 until the block is final. 4-bit weights go the other way round: a row panel's slice, widened to
-// bytes, stays in L1 while the block's B panels stream from L2.
+// int32) stay in L2 until the block is final, or, with one k slice, the tiles store levels straight from their
+// registers (gemm_vnni_levels). A row's last few columns take a 16-column tile and the one-column kernel rather than a
+// 32-column tile on zeros. 4-bit weights go the other way round: a row panel's slice, widened to bytes, stays in L1
+// while the block's B panels stream from L2.
 #include <algorithm>
 #include <cstdlib>
 
@@ -45,7 +47,9 @@ void tile(int64_t kq, const int8_t* wp, const uint8_t* bp, const int32_t* init, 
   const int64_t wide = block_cols > kNarrowCols ? wide_columns(cols) : 0;
   if (wide == kVnniNr) return gemm_u8s8_8x32_vnni_avx512(kq, wp, bp, init, c, ldc, rows, cols, accumulate);
   if (wide > 0) gemm_u8s8_8x16_vnni_avx512(kq, wp, bp, init, c, ldc, rows, wide, accumulate);
-  for (int64_t j = wide; j < cols; ++j) gemm_u8s8_8x1_vnni_avx512(kq, wp, bp + 4 * j, init, c + j, ldc, rows, accumulate);
+  for (int64_t j = wide; j < cols; ++j) {
+    gemm_u8s8_8x1_vnni_avx512(kq, wp, bp + 4 * j, init, c + j, ldc, rows, accumulate);
+  }
 }
 
 // Where the tiles go: into C (c, ldc); with `blocks`, into a per-thread buffer of one block; with `levels`, as levels
@@ -76,7 +80,9 @@ void levels_tile(int64_t kq, const int8_t* wp, const uint8_t* bp, const int32_t*
     }
   };
   const int64_t wide = wide_columns(cols);
-  if (wide == kVnniNr) return settle(gemm_u8s8_8x32_levels_vnni_avx512(kq, wp, bp, init, out, rows, cols, sums, lanes), 0);
+  if (wide == kVnniNr) {
+    return settle(gemm_u8s8_8x32_levels_vnni_avx512(kq, wp, bp, init, out, rows, cols, sums, lanes), 0);
+  }
   if (wide > 0) settle(gemm_u8s8_8x16_levels_vnni_avx512(kq, wp, bp, init, out, rows, wide, sums, lanes), 0);
   for (int64_t c0 = wide; c0 < cols; ++c0) {
     VnniTileLevels column = out;
@@ -165,7 +171,9 @@ bool gemm_vnni_exact(int64_t lo, int64_t hi, int64_t k) {
 
 bool gemm_vnni_levels_fit(const VnniWeights& w, int64_t n) { return w.k > 0 && w.k <= kKc && n > kNarrowCols; }
 
-bool gemm_vnni_nibbles_fit(int64_t lo, int64_t hi) { return lo <= hi && ((lo >= -8 && hi <= 7) || (lo >= 0 && hi <= 15)); }
+bool gemm_vnni_nibbles_fit(int64_t lo, int64_t hi) {
+  return lo <= hi && ((lo >= -8 && hi <= 7) || (lo >= 0 && hi <= 15));
+}
 
 VnniWeights pack_vnni_weights(const double* w, int64_t m, int64_t k, int64_t row_stride, int64_t k_stride,
                               int32_t b_zero_point, bool nibbles, int64_t tap_major_taps) {
@@ -213,7 +221,8 @@ void VnniMatrixPanels::pack(int64_t p0, int64_t kc, int64_t kq, int64_t j0, int6
 #endif
 }
 
-void gemm_vnni(const VnniWeights& w, const VnniPanelSource& b, int64_t n, int32_t* c, int64_t ldc, ThreadPool* threads) {
+void gemm_vnni(const VnniWeights& w, const VnniPanelSource& b, int64_t n, int32_t* c, int64_t ldc,
+               ThreadPool* threads) {
   if (w.m <= 0 || n <= 0) return;
   if (w.k <= 0) {
     for (int64_t i = 0; i < w.m; ++i) std::fill(c + i * ldc, c + i * ldc + n, 0);

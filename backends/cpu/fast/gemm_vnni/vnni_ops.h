@@ -1,7 +1,7 @@
 // The fast QConv and QMatMul on the VNNI GEMM (gemm_vnni.h): whether a layer takes it (a VNNI CPU, 8-bit
 // activations, weights whose levels minus zero points fit s8, an exact int32 dot product), its packed weights (4-bit
-// for sub-byte weights that fit) kept while they are a model constant, and the runs. Results are bit-identical to the reference kernels (exact
-// integer sums, the same epilogue).
+// for sub-byte weights that fit) kept while they are a model constant, and the runs. Results are bit-identical to the
+// reference kernels (exact integer sums, the same epilogue).
 #pragma once
 
 #include <algorithm>
