@@ -22,17 +22,19 @@
 
 namespace qedge::ref {
 
-// out[i] = levels[i] - zp[channel of i] for `channels` channels of `inner` consecutive values each, repeated over the
-// leading axes; one zero point for all when zp has one value. Loops instead of a division per value: a model's first
-// run converts every weight through here.
+// out[i] = levels[i] - zp[channel of element first + i] for i < count, the channels being runs of `inner` elements
+// that cycle through `channels`; one zero point for all when zp has one value. One division per call, not per value:
+// a model's first run converts every weight through here.
 template <typename T>
-void levels_minus_zero_point(const T* levels, size_t n, int64_t channels, int64_t inner, const std::vector<float>& zp,
-                             double* out) {
-  const size_t per_channel = static_cast<size_t>(inner);
-  for (size_t i = 0; i < n;) {
-    for (int64_t c = 0; c < channels && i < n; ++c) {
-      const double z = zp[zp.size() == 1 ? 0 : static_cast<size_t>(c)];
-      for (const size_t end = std::min(n, i + per_channel); i < end; ++i) out[i] = static_cast<double>(levels[i]) - z;
+void levels_minus_zero_point(const T* levels, size_t first, size_t count, int64_t channels, int64_t inner,
+                             const std::vector<float>& zp, double* out) {
+  const auto per_channel = static_cast<size_t>(inner);
+  auto c = static_cast<int64_t>(first / per_channel % static_cast<size_t>(channels));
+  size_t offset = first % per_channel;
+  for (size_t i = 0; i < count; offset = 0, c = c + 1 == channels ? 0 : c + 1) {
+    const double z = zp[zp.size() == 1 ? 0 : static_cast<size_t>(c)];
+    for (const size_t end = std::min(count, i + per_channel - offset); i < end; ++i) {
+      out[i] = static_cast<double>(levels[i]) - z;
     }
   }
 }
@@ -52,24 +54,33 @@ inline Status read_int_weights(const KernelContext& ctx, int channel_axis, std::
   }
   out->resize(n);
   if (n == 0) return Status::Ok();
+  double* o = out->data();
   if (!w.packed_bipolar && !w.packed_bits) {
     switch (w.dtype) {
-      case DType::kInt8: levels_minus_zero_point(w.data_as<int8_t>(), n, channels, inner, zp, out->data()); break;
-      case DType::kUint8: levels_minus_zero_point(w.data_as<uint8_t>(), n, channels, inner, zp, out->data()); break;
-      case DType::kInt16: levels_minus_zero_point(w.data_as<int16_t>(), n, channels, inner, zp, out->data()); break;
-      case DType::kUint16: levels_minus_zero_point(w.data_as<uint16_t>(), n, channels, inner, zp, out->data()); break;
-      default: levels_minus_zero_point(w.data_as<int32_t>(), n, channels, inner, zp, out->data()); break;
+      case DType::kInt8: levels_minus_zero_point(w.data_as<int8_t>(), 0, n, channels, inner, zp, o); break;
+      case DType::kUint8: levels_minus_zero_point(w.data_as<uint8_t>(), 0, n, channels, inner, zp, o); break;
+      case DType::kInt16: levels_minus_zero_point(w.data_as<int16_t>(), 0, n, channels, inner, zp, o); break;
+      case DType::kUint16: levels_minus_zero_point(w.data_as<uint16_t>(), 0, n, channels, inner, zp, o); break;
+      default: levels_minus_zero_point(w.data_as<int32_t>(), 0, n, channels, inner, zp, o); break;
     }
     return Status::Ok();
   }
-  std::vector<int32_t> levels(n);
-  if (w.packed_bipolar) {
-    quant::unpack_bipolar(static_cast<const uint8_t*>(w.data), n, levels.data());
-  } else if (!quant::unpack_bits(static_cast<const uint8_t*>(w.data), n, w.packed_bits, w.dtype == DType::kInt8,
-                                 levels.data())) {
-    return InvalidModel(op + " weight has an invalid packed bit width");
+  // Bit-packed levels unpacked a piece at a time (a multiple of 8 values starts on a byte), so that no int32 copy of
+  // the whole weight adds to the first run's peak memory.
+  const int bits = w.packed_bipolar ? 1 : w.packed_bits;
+  constexpr size_t kPiece = 16384;
+  std::vector<int32_t> levels(std::min(n, kPiece));
+  const auto* packed = static_cast<const uint8_t*>(w.data);
+  for (size_t first = 0; first < n; first += kPiece) {
+    const size_t count = std::min(kPiece, n - first);
+    const uint8_t* in = packed + first * static_cast<size_t>(bits) / 8;
+    if (w.packed_bipolar) {
+      quant::unpack_bipolar(in, count, levels.data());
+    } else if (!quant::unpack_bits(in, count, bits, w.dtype == DType::kInt8, levels.data())) {
+      return InvalidModel(op + " weight has an invalid packed bit width");
+    }
+    levels_minus_zero_point(levels.data(), first, count, channels, inner, zp, o + first);
   }
-  levels_minus_zero_point(levels.data(), n, channels, inner, zp, out->data());
   return Status::Ok();
 }
 

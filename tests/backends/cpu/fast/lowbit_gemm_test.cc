@@ -241,6 +241,36 @@ TEST(LowbitQConv, ZeroPointZeroSubByteWeightsBitIdenticalToReference) {
   }
 }
 
+// Bit-packed weights larger than the piece read_int_weights unpacks at a time (16,384 values), with per-channel zero
+// points, so that pieces end inside a channel (QConv: channel axis 0, 576 values a channel) and channels change every
+// value (QMatMul: axis 1): the reference on the packed weight gives what it gives on the same levels stored as bytes,
+// and the fast kernels follow it.
+TEST(LowbitWeights, PackedWeightsReadAcrossUnpackPieces) {
+  std::mt19937 rng(10);
+  for (int bits : {1, 3, 4}) {
+    const Levels l{bits, bits != 3};
+    const Levels bytes_form{8, l.is_signed};
+    for (const std::string op : {"QConv", "QMatMul"}) {
+      const Dims wshape = op == "QConv" ? Dims{60, 64, 3, 3} : Dims{2000, 24};
+      const int64_t channels = op == "QConv" ? wshape[0] : wshape[1];
+      std::vector<Attr> list = requant_attrs(channels);
+      list.push_back(int_attr("x_zero_point", 100));
+      list.push_back(floats_attr("w_zero_point", weight_zero_points(l, channels, true, rng)));
+      if (op == "QConv") list.push_back(ints_attr("pads", {1, 1, 1, 1}));
+      const AttrMap a = attrs(list);
+      const TensorData x = random_input(false, op == "QConv" ? Dims{1, 64, 6, 5} : Dims{3, 2000}, rng);
+      const std::vector<int32_t> levels = random_levels(l, num_elements(wshape), rng);
+      const Weight packed = make_weight(l, wshape, levels), natural = make_weight(bytes_form, wshape, levels);
+      SCOPED_TRACE(op + " bits " + std::to_string(bits));
+      auto from_packed = run_with_weight(ref_registry(), op, a, x, packed, nullptr, nullptr);
+      auto from_bytes = run_with_weight(ref_registry(), op, a, x, natural, nullptr, nullptr);
+      ASSERT_TRUE(from_packed.ok() && from_bytes.ok());
+      EXPECT_EQ(from_packed->bytes, from_bytes->bytes);
+      expect_identical(op, a, x, packed);
+    }
+  }
+}
+
 TEST(LowbitQMatMul, BitIdenticalToReferenceForBitWidths1To8) {
   std::mt19937 rng(4);
   int on_lowbit = 0;
