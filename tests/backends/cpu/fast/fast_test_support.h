@@ -15,6 +15,7 @@
 
 #include "../../../support/kernel_harness.h"
 #include "qedge/cpu_fast/fast_kernels.h"
+#include "qedge/quant/packing.h"
 
 namespace qedge::testing {
 
@@ -68,6 +69,36 @@ inline KernelContext qedge_context(const std::string& op, const AttrMap& a, Thre
   ctx.attrs = &a;
   ctx.threads = threads;
   return ctx;
+}
+
+// A weight as the converter stores it: bit-packed below 8 bits (bipolar +-1 levels one bit each), a model constant
+// unless told otherwise; `bytes` holds what `view` points at (moving the struct keeps the pointer valid).
+struct PackedTestWeight {
+  Tensor view;
+  std::vector<uint8_t> bytes;
+};
+
+inline PackedTestWeight packed_test_weight(int bits, bool is_signed, bool bipolar, const Dims& shape,
+                                           const std::vector<int32_t>& levels, bool constant = true) {
+  PackedTestWeight w;
+  w.view.dtype = is_signed || bipolar ? DType::kInt8 : DType::kUint8;
+  w.view.shape = shape;
+  w.view.constant = constant;
+  if (bipolar) {
+    w.bytes.assign((levels.size() + 7) / 8, 0);
+    for (size_t i = 0; i < levels.size(); ++i) {
+      if (levels[i] > 0) w.bytes[i / 8] |= static_cast<uint8_t>(1u << (i % 8));
+    }
+    w.view.packed_bipolar = true;
+  } else if (bits < 8) {
+    w.bytes.resize(quant::packed_size(levels.size(), bits));
+    EXPECT_TRUE(quant::pack_bits(levels.data(), levels.size(), bits, is_signed, w.bytes.data()));
+    w.view.packed_bits = static_cast<uint8_t>(bits);
+  } else {
+    for (int32_t v : levels) w.bytes.push_back(static_cast<uint8_t>(v));
+  }
+  w.view.data = w.bytes.data();
+  return w;
 }
 
 // Prepares the qedge-domain kernel `op` of `registry` on input views (so that a weight can be bit-packed or a model

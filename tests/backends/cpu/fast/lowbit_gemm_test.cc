@@ -13,7 +13,6 @@
 #include "qedge/cpu_fast/cpu_features.h"
 #include "qedge/cpu_fast/fast_kernels.h"
 #include "qedge/cpu_fast/gemm_lowbit.h"
-#include "qedge/quant/packing.h"
 
 namespace qedge::testing {
 namespace {
@@ -32,26 +31,11 @@ std::vector<int32_t> random_levels(Levels l, int64_t n, std::mt19937& rng) {
   return v;
 }
 
-// The weight as the converter stores it: bit-packed below 8 bits, a model constant.
-struct Weight {
-  Tensor view;
-  std::vector<uint8_t> bytes;
-};
+using Weight = PackedTestWeight;
 
+// The weight as the converter stores it: bit-packed below 8 bits, a model constant.
 Weight make_weight(Levels l, const Dims& shape, const std::vector<int32_t>& levels) {
-  Weight w;
-  w.view.dtype = l.is_signed ? DType::kInt8 : DType::kUint8;
-  w.view.shape = shape;
-  w.view.constant = true;
-  if (l.bits < 8) {
-    w.bytes.resize(quant::packed_size(levels.size(), l.bits));
-    EXPECT_TRUE(quant::pack_bits(levels.data(), levels.size(), l.bits, l.is_signed, w.bytes.data()));
-    w.view.packed_bits = static_cast<uint8_t>(l.bits);
-  } else {
-    for (int32_t v : levels) w.bytes.push_back(static_cast<uint8_t>(v));
-  }
-  w.view.data = w.bytes.data();
-  return w;
+  return packed_test_weight(l.bits, l.is_signed, false, shape, levels);
 }
 
 // Prepares and runs the qedge-domain kernel `op` of `registry` on X and a packed W (run_kernel cannot mark a

@@ -14,7 +14,6 @@
 
 #include "../../../support/kernel_harness.h"
 #include "fast_test_support.h"
-#include "qedge/quant/packing.h"
 #include "weight_only/weight_only_kernel.h"
 
 namespace qedge::testing {
@@ -29,11 +28,9 @@ struct Levels {
   int32_t hi() const { return bipolar ? 1 : lo() + (1 << bits) - 1; }
 };
 
-// The weight as the converter stores it: bit-packed below 8 bits (bipolar packed as such).
-struct Weight {
-  Tensor view;
-  std::vector<uint8_t> bytes;
-  int32_t max_abs_adjusted = 0;  // largest |level - zero point|
+// The weight as the converter stores it (packed_test_weight), and its largest |level - zero point|.
+struct Weight : PackedTestWeight {
+  int32_t max_abs_adjusted = 0;
 };
 
 Weight make_weight(Levels l, const Dims& shape, const std::vector<float>& zp, bool constant, std::mt19937& rng) {
@@ -43,23 +40,7 @@ Weight make_weight(Levels l, const Dims& shape, const std::vector<float>& zp, bo
                   : l.lo() + static_cast<int32_t>(rng() % static_cast<uint32_t>(l.hi() - l.lo() + 1));
   }
   Weight w;
-  w.view.dtype = l.is_signed || l.bipolar ? DType::kInt8 : DType::kUint8;
-  w.view.shape = shape;
-  w.view.constant = constant;
-  if (l.bipolar) {
-    w.bytes.assign((levels.size() + 7) / 8, 0);
-    for (size_t i = 0; i < levels.size(); ++i) {
-      if (levels[i] > 0) w.bytes[i / 8] |= static_cast<uint8_t>(1u << (i % 8));
-    }
-    w.view.packed_bipolar = true;
-  } else if (l.bits < 8) {
-    w.bytes.resize(quant::packed_size(levels.size(), l.bits));
-    EXPECT_TRUE(quant::pack_bits(levels.data(), levels.size(), l.bits, l.is_signed, w.bytes.data()));
-    w.view.packed_bits = static_cast<uint8_t>(l.bits);
-  } else {
-    for (int32_t v : levels) w.bytes.push_back(static_cast<uint8_t>(v));
-  }
-  w.view.data = w.bytes.data();
+  static_cast<PackedTestWeight&>(w) = packed_test_weight(l.bits, l.is_signed, l.bipolar, shape, levels, constant);
   for (float z : zp) {
     w.max_abs_adjusted = std::max(
         {w.max_abs_adjusted, std::abs(l.lo() - static_cast<int32_t>(z)), std::abs(l.hi() - static_cast<int32_t>(z))});
