@@ -10,7 +10,8 @@ namespace qedge::fast {
 // One output row's columns y[0..n) whose windows start at row offsets 0, stride, 2 * stride, ... of `x` (the first
 // window row; `rows` rows `row_stride` apart, `kernel` columns each). Every window must lie inside the input, and
 // the row must hold `readable` values from x on (loads may read a few values past the last window, never past that).
-// Returns how many leading columns it did (0 without AVX2); the caller does the rest.
+// Returns how many leading columns it did (0 without AVX2; all but for windows of over 16 rows or a long span); the
+// caller does the rest.
 struct MaxPoolRow {
   int64_t rows = 0, row_stride = 0, kernel = 0, stride = 1, n = 0, readable = 0;
 };
