@@ -200,8 +200,8 @@ void BM_GemmVnni(benchmark::State& state) {
     return;
   }
   const int64_t m = state.range(0), n = state.range(1), k = state.range(2);
-  std::vector<double> w(static_cast<size_t>(m * k));
-  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<double>(static_cast<int64_t>(i * 7 % 256) - 128);
+  std::vector<int8_t> w(static_cast<size_t>(m * k));
+  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<int8_t>(static_cast<int64_t>(i * 7 % 256) - 128);
   const fast::VnniWeights packed = fast::pack_vnni_weights(w.data(), m, k, k, 1, 3);
   std::vector<uint8_t> b(static_cast<size_t>(k * n), 200);
   std::vector<int32_t> c(static_cast<size_t>(m * n));

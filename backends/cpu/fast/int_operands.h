@@ -61,11 +61,7 @@ inline std::vector<int16_t> adjusted_input(const KernelContext& ctx) {
 
 // W's levels minus w_zero_point (packed or natural), as int16 (int16_gemm_fits holds).
 inline Status adjusted_weights(const KernelContext& ctx, int channel_axis, std::vector<int16_t>* out) {
-  std::vector<double> w;
-  QEDGE_RETURN_IF_ERROR(ref::read_int_weights(ctx, channel_axis, &w));
-  out->resize(w.size());
-  for (size_t i = 0; i < w.size(); ++i) (*out)[i] = static_cast<int16_t>(w[i]);
-  return Status::Ok();
+  return ref::read_int_weights(ctx, channel_axis, out);
 }
 
 // adjusted_weights, kept across runs while W is a model constant at the same address (recomputed otherwise).

@@ -175,7 +175,7 @@ bool gemm_vnni_nibbles_fit(int64_t lo, int64_t hi) {
   return lo <= hi && ((lo >= -8 && hi <= 7) || (lo >= 0 && hi <= 15));
 }
 
-VnniWeights pack_vnni_weights(const double* w, int64_t m, int64_t k, int64_t row_stride, int64_t k_stride,
+VnniWeights pack_vnni_weights(const int8_t* w, int64_t m, int64_t k, int64_t row_stride, int64_t k_stride,
                               int32_t b_zero_point, bool nibbles, int64_t tap_major_taps) {
   VnniWeights out;
   out.m = m, out.k = k, out.k_pad = nibbles ? (k + 7) / 8 * 8 : (k + 3) / 4 * 4;
@@ -189,7 +189,7 @@ VnniWeights pack_vnni_weights(const double* w, int64_t m, int64_t k, int64_t row
     int32_t sum = 0;
     for (int64_t t = 0, p = 0; t < taps; ++t) {
       for (int64_t c = 0; c < channels; ++c, ++p) {
-        const auto v = static_cast<int32_t>(w[i * row_stride + (c * taps + t) * k_stride]);
+        const int32_t v = w[i * row_stride + (c * taps + t) * k_stride];
         sum += v;
         out.unsigned_nibbles |= nibbles && v > 7;
         panel[p / 4 * 4 * kVnniMr + p % 4] = static_cast<int8_t>(v);

@@ -39,7 +39,8 @@ class VnniWeightsCache {
   Result<const std::vector<VnniWeights>*> get(const KernelContext& ctx, const Shape& s, int64_t tap_major_taps = 1) {
     const Tensor& w = *ctx.input(1);
     if (!(w.constant && w.data == source_ && !packed_.empty())) {
-      std::vector<double> levels;
+      // W' fits s8 (vnni_applies), so it is read as bytes: an eighth of doubles' memory on the first run.
+      std::vector<int8_t> levels;
       QEDGE_RETURN_IF_ERROR(ref::read_int_weights(ctx, s.channel_axis, &levels));
       const int32_t zp = *u8_zero_point(ctx);
       // Sub-byte weights that fit stay 4-bit (vnni_applies).

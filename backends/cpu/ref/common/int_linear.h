@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "int_quantize.h"
@@ -24,23 +25,30 @@ namespace qedge::ref {
 
 // out[i] = levels[i] - zp[channel of element first + i] for i < count, the channels being runs of `inner` elements
 // that cycle through `channels`; one zero point for all when zp has one value. One division per call, not per value:
-// a model's first run converts every weight through here.
-template <typename T>
+// a model's first run converts every weight through here. An integer Out needs whole zero points and differences
+// that fit it (the fast kernels that ask for one check both first).
+template <typename T, typename Out>
 void levels_minus_zero_point(const T* levels, size_t first, size_t count, int64_t channels, int64_t inner,
-                             const std::vector<float>& zp, double* out) {
+                             const std::vector<float>& zp, Out* out) {
   const auto per_channel = static_cast<size_t>(inner);
   auto c = static_cast<int64_t>(first / per_channel % static_cast<size_t>(channels));
   size_t offset = first % per_channel;
   for (size_t i = 0; i < count; offset = 0, c = c + 1 == channels ? 0 : c + 1) {
-    const double z = zp[zp.size() == 1 ? 0 : static_cast<size_t>(c)];
-    for (const size_t end = std::min(count, i + per_channel - offset); i < end; ++i) {
-      out[i] = static_cast<double>(levels[i]) - z;
+    const float z = zp[zp.size() == 1 ? 0 : static_cast<size_t>(c)];
+    const size_t end = std::min(count, i + per_channel - offset);
+    if constexpr (std::is_integral_v<Out>) {
+      const auto zi = static_cast<int32_t>(z);
+      for (; i < end; ++i) out[i] = static_cast<Out>(static_cast<int32_t>(levels[i]) - zi);
+    } else {
+      for (; i < end; ++i) out[i] = static_cast<double>(levels[i]) - static_cast<double>(z);
     }
   }
 }
 
-// W's integer values minus its zero point (one per output channel along `channel_axis`, or one in all).
-inline Status read_int_weights(const KernelContext& ctx, int channel_axis, std::vector<double>* out) {
+// W's integer values minus its zero point (one per output channel along `channel_axis`, or one in all), as double
+// (exact for every level and zero point), or as an integer type under levels_minus_zero_point's conditions.
+template <typename Out>
+Status read_int_weights(const KernelContext& ctx, int channel_axis, std::vector<Out>* out) {
   const Tensor& w = *ctx.input(1);
   const std::string op(ctx.op_type);
   const size_t n = static_cast<size_t>(w.numel());
@@ -54,7 +62,7 @@ inline Status read_int_weights(const KernelContext& ctx, int channel_axis, std::
   }
   out->resize(n);
   if (n == 0) return Status::Ok();
-  double* o = out->data();
+  Out* o = out->data();
   if (!w.packed_bipolar && !w.packed_bits) {
     switch (w.dtype) {
       case DType::kInt8: levels_minus_zero_point(w.data_as<int8_t>(), 0, n, channels, inner, zp, o); break;

@@ -138,7 +138,7 @@ class GuardedBytes {
 };
 
 // C = W' (im2col(x) - zero point) as int64 sums.
-std::vector<int32_t> conv_sums(const std::vector<double>& w, const std::vector<uint8_t>& col, int64_t m, int64_t k,
+std::vector<int32_t> conv_sums(const std::vector<int8_t>& w, const std::vector<uint8_t>& col, int64_t m, int64_t k,
                                int64_t n, int32_t zp) {
   std::vector<int32_t> c(static_cast<size_t>(m * n));
   for (int64_t i = 0; i < m; ++i) {
@@ -172,10 +172,10 @@ TEST(VnniIm2colPanels, GemmMatchesIntegerSums) {
     const auto zp = static_cast<int32_t>(rng() % 256);
     std::vector<uint8_t> col(static_cast<size_t>(k * n));
     fast::im2col(g, x.data(), channels, col.data(), static_cast<uint8_t>(zp));
-    std::vector<double> w(static_cast<size_t>(m * k));
-    for (auto& e : w) e = static_cast<double>(static_cast<int32_t>(rng() % 256) - 128);
+    std::vector<int8_t> w(static_cast<size_t>(m * k));
+    for (auto& e : w) e = static_cast<int8_t>(static_cast<int32_t>(rng() % 256) - 128);
     // Weights in the panels' k order: W'[i, tap * channels + c] = w[i, c * taps + tap] when tap-major.
-    std::vector<double> ordered = w;
+    std::vector<int8_t> ordered = w;
     const int64_t taps = g.kernel_size();
     for (int64_t i = 0; i < m && tap_major; ++i) {
       for (int64_t c = 0; c < channels; ++c) {

@@ -23,7 +23,7 @@ namespace {
 constexpr const char* kNoVnni = "this CPU has no AVX-512 VNNI: the VNNI GEMM is never chosen here";
 
 // C = W' (B - bzp) as int64 sums; B is [k, n], or [n, k] when trans.
-std::vector<int32_t> integer_sums(const std::vector<double>& w, const std::vector<uint8_t>& b, int64_t m, int64_t k,
+std::vector<int32_t> integer_sums(const std::vector<int8_t>& w, const std::vector<uint8_t>& b, int64_t m, int64_t k,
                                   int64_t n, bool trans, int32_t bzp) {
   std::vector<int32_t> c(static_cast<size_t>(m * n));
   for (int64_t i = 0; i < m; ++i) {
@@ -38,11 +38,11 @@ std::vector<int32_t> integer_sums(const std::vector<double>& w, const std::vecto
 
 // gemm_vnni on W' [m, k] (packed from a [k, m] copy when trans, exercising the strided packing; 4-bit with
 // `nibbles`) against integer_sums.
-void expect_gemm_exact(const std::vector<double>& w, const std::vector<uint8_t>& b, int64_t m, int64_t k, int64_t n,
+void expect_gemm_exact(const std::vector<int8_t>& w, const std::vector<uint8_t>& b, int64_t m, int64_t k, int64_t n,
                        int32_t bzp, bool nibbles = false) {
   TestThreads threads;
   for (bool trans : {false, true}) {
-    std::vector<double> wt(w.size());
+    std::vector<int8_t> wt(w.size());
     for (int64_t i = 0; i < m; ++i) for (int64_t p = 0; p < k; ++p) wt[p * m + i] = w[i * k + p];
     const fast::VnniWeights pw = trans ? fast::pack_vnni_weights(wt.data(), m, k, 1, m, bzp, nibbles)
                                        : fast::pack_vnni_weights(w.data(), m, k, k, 1, bzp, nibbles);
@@ -72,8 +72,8 @@ TEST(GemmVnni, MatchesIntegerSums) {
   for (auto [m, k, n] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
            {1, 1, 1}, {5, 13, 17}, {9, 1030, 70}, {33, 7, 300}, {64, 2101, 5}, {17, 259, 129}, {3, 4, 33},
            {11, 40, 36}, {9, 1100, 49}, {16, 24, 52}}) {
-    std::vector<double> w(static_cast<size_t>(m * k));
-    for (auto& e : w) e = static_cast<double>(static_cast<int32_t>(rng() % 256) - 128);
+    std::vector<int8_t> w(static_cast<size_t>(m * k));
+    for (auto& e : w) e = static_cast<int8_t>(static_cast<int32_t>(rng() % 256) - 128);
     std::vector<uint8_t> b(static_cast<size_t>(k * n));
     for (auto& e : b) e = static_cast<uint8_t>(rng());
     expect_gemm_exact(w, b, m, k, n, static_cast<int32_t>(rng() % 256));
@@ -93,8 +93,8 @@ TEST(GemmVnni, NibbleWeightsMatchIntegerSums) {
   for (auto [m, k, n] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
            {1, 1, 1}, {5, 13, 17}, {9, 1030, 70}, {33, 7, 300}, {16, 2101, 5}, {17, 259, 129}, {8, 12, 33}}) {
     for (int lowest : {-8, 0}) {
-      std::vector<double> w(static_cast<size_t>(m * k));
-      for (auto& e : w) e = static_cast<double>(static_cast<int32_t>(rng() % 16) + lowest);
+      std::vector<int8_t> w(static_cast<size_t>(m * k));
+      for (auto& e : w) e = static_cast<int8_t>(static_cast<int32_t>(rng() % 16) + lowest);
       w[0] = lowest + 15;  // the form's top level, in every shape
       std::vector<uint8_t> b(static_cast<size_t>(k * n));
       for (auto& e : b) e = static_cast<uint8_t>(rng());
@@ -126,11 +126,11 @@ TEST(GemmVnni, LevelsMatchTheExactLevelsOfTheSums) {
   for (auto [m, k, n] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
            {5, 16, 40}, {24, 27, 33}, {17, 259, 129}, {96, 16, 300}, {9, 1024, 70}, {8, 4, 9}, {13, 40, 49},
            {24, 100, 52}, {7, 36, 196}}) {
-    EXPECT_TRUE(fast::gemm_vnni_levels_fit(fast::pack_vnni_weights(std::vector<double>(m * k).data(), m, k, k, 1, 0), n));
+    EXPECT_TRUE(fast::gemm_vnni_levels_fit(fast::pack_vnni_weights(std::vector<int8_t>(m * k).data(), m, k, k, 1, 0), n));
     for (int form = 0; form < 4; ++form) {
       const bool is_signed = form % 2 == 1, nibbles = form >= 2, shared = form == 3;
-      std::vector<double> w(static_cast<size_t>(m * k));
-      for (auto& e : w) e = static_cast<double>(static_cast<int32_t>(rng() % 5) - 2);
+      std::vector<int8_t> w(static_cast<size_t>(m * k));
+      for (auto& e : w) e = static_cast<int8_t>(static_cast<int32_t>(rng() % 5) - 2);
       std::vector<uint8_t> b(static_cast<size_t>(k * n));
       for (auto& e : b) e = static_cast<uint8_t>(rng());
       const auto bzp = static_cast<int32_t>(rng() % 256);
@@ -185,9 +185,9 @@ TEST(GemmVnni, ExtremeValuesAtLargeK) {
   const int64_t m = 9, k = 32896;
   for (int64_t n : {35, 3}) {
     std::vector<uint8_t> b(static_cast<size_t>(k * n), 255);
-    for (double level : {-128.0, 127.0}) {
-      std::vector<double> w(static_cast<size_t>(m * k), level);
-      for (int64_t p = 0; p < k; p += 7) w[static_cast<size_t>(p)] = -1 - level;  // row 0 not constant, still s8
+    for (int8_t level : {int8_t{-128}, int8_t{127}}) {
+      std::vector<int8_t> w(static_cast<size_t>(m * k), level);
+      for (int64_t p = 0; p < k; p += 7) w[static_cast<size_t>(p)] = static_cast<int8_t>(-1 - level);  // row 0 not constant, still s8
       for (int32_t bzp : {0, 255}) expect_gemm_exact(w, b, m, k, n, bzp);
     }
   }

@@ -40,7 +40,7 @@ struct VnniWeights {
 // Packs W'[i, p] = w[i * row_stride + p * k_stride] (i < m, p < k; every value a gemm_vnni_exact level, and a
 // gemm_vnni_nibbles_fit one with `nibbles`) for activations with zero point b_zero_point. With tap_major_taps > 1
 // (dividing k) the source's k is channel-major (c * taps + t) and W' takes it tap-major: W'[i, t * k / taps + c].
-VnniWeights pack_vnni_weights(const double* w, int64_t m, int64_t k, int64_t row_stride, int64_t k_stride,
+VnniWeights pack_vnni_weights(const int8_t* w, int64_t m, int64_t k, int64_t row_stride, int64_t k_stride,
                               int32_t b_zero_point, bool nibbles = false, int64_t tap_major_taps = 1);
 
 // Where B comes from: packs B[p0 : p0 + kc, j0 : j0 + cols] (kc <= 4 * kq, cols <= 32) into the micro-kernel's
