@@ -8,6 +8,7 @@
 // while the block's B panels stream from L2.
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 #include "gemm_vnni/gemm_vnni_microkernel.h"
 #include "qedge/cpu_fast/cpu_features.h"
@@ -182,20 +183,22 @@ VnniWeights pack_vnni_weights(const int8_t* w, int64_t m, int64_t k, int64_t row
   const int64_t m_pad = (m + kVnniMr - 1) / kVnniMr * kVnniMr;
   out.data.assign(static_cast<size_t>(m_pad * out.k_pad), 0);
   out.row_init.assign(static_cast<size_t>(m_pad), 0);
-  // Packed k p = t * channels + c reads source k c * taps + t (p itself with one tap).
+  // Each row in packed order first (k p = t * channels + c reads source k c * taps + t; p itself with one tap), then
+  // its quads into the panel: the strided reads and the scattered writes in separate plain loops.
   const int64_t taps = tap_major_taps, channels = k / taps;
+  std::vector<int8_t> row(static_cast<size_t>(out.k_pad), 0);
   for (int64_t i = 0; i < m; ++i) {
-    int8_t* panel = out.data.data() + i / kVnniMr * kVnniMr * out.k_pad + i % kVnniMr * 4;
-    int32_t sum = 0;
+    const int8_t* src = w + i * row_stride;
     for (int64_t t = 0, p = 0; t < taps; ++t) {
-      for (int64_t c = 0; c < channels; ++c, ++p) {
-        const int32_t v = w[i * row_stride + (c * taps + t) * k_stride];
-        sum += v;
-        out.unsigned_nibbles |= nibbles && v > 7;
-        panel[p / 4 * 4 * kVnniMr + p % 4] = static_cast<int8_t>(v);
-      }
+      for (int64_t c = 0; c < channels; ++c, ++p) row[static_cast<size_t>(p)] = src[(c * taps + t) * k_stride];
     }
+    int32_t sum = 0;
+    int8_t top = 0;
+    for (int64_t p = 0; p < k; ++p) sum += row[static_cast<size_t>(p)], top = std::max(top, row[static_cast<size_t>(p)]);
+    out.unsigned_nibbles |= nibbles && top > 7;
     out.row_init[static_cast<size_t>(i)] = -b_zero_point * sum;
+    int8_t* panel = out.data.data() + i / kVnniMr * kVnniMr * out.k_pad + i % kVnniMr * 4;
+    for (int64_t q = 0; q < out.k_pad / 4; ++q) std::memcpy(panel + q * 4 * kVnniMr, row.data() + 4 * q, 4);
   }
   if (nibbles) {
     // Quads 2t and 2t + 1 of a panel (64 consecutive bytes) into 32 bytes: low and high nibbles.
