@@ -174,8 +174,8 @@ BENCHMARK(BM_GemmS16)->Apply(int_gemm_shapes);
 void BM_GemmLowbit(benchmark::State& state) {
   const int64_t m = state.range(0), n = state.range(1), k = state.range(2), bits = state.range(3);
   const int64_t lo = -(int64_t{1} << (bits - 1)), hi = -lo - 1;
-  std::vector<double> w(static_cast<size_t>(m * k));
-  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<double>(lo + static_cast<int64_t>(i * 7 % (hi - lo + 1)));
+  std::vector<int16_t> w(static_cast<size_t>(m * k));
+  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<int16_t>(lo + static_cast<int64_t>(i * 7 % (hi - lo + 1)));
   const fast::LowbitWeights packed = fast::pack_lowbit_weights(*fast::lowbit_layout(lo, hi, k), w.data(), m, k, k, 1);
   std::vector<uint8_t> b(static_cast<size_t>(k * n), 200);
   std::vector<int32_t> c(static_cast<size_t>(m * n));

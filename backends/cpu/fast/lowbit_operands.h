@@ -108,7 +108,8 @@ class LowbitWeightsCache {
   Result<const std::vector<LowbitWeights>*> get(const KernelContext& ctx, const LowbitLayout& layout, const Shape& s) {
     const Tensor& w = *ctx.input(1);
     if (!(w.constant && w.data == source_ && !packed_.empty())) {
-      std::vector<double> levels;
+      // int16 holds every W' of 8-bit storage less a zero point adjusted_weight_range accepts.
+      std::vector<int16_t> levels;
       QEDGE_RETURN_IF_ERROR(ref::read_int_weights(ctx, s.channel_axis, &levels));
       packed_.clear();
       for (int64_t g = 0; g < s.groups; ++g) {

@@ -35,7 +35,7 @@ std::optional<LowbitLayout> lowbit_layout(int64_t lo, int64_t hi, int64_t k) {
   return l;
 }
 
-LowbitWeights pack_lowbit_weights(const LowbitLayout& layout, const double* w, int64_t m, int64_t k,
+LowbitWeights pack_lowbit_weights(const LowbitLayout& layout, const int16_t* w, int64_t m, int64_t k,
                                   int64_t row_stride, int64_t k_stride) {
   LowbitWeights out;
   out.layout = layout;
@@ -49,7 +49,7 @@ LowbitWeights pack_lowbit_weights(const LowbitLayout& layout, const double* w, i
     uint8_t* panel = out.data.data() + i / kLowbitMr * panel_bytes;
     const int64_t r = i % kLowbitMr;
     for (int64_t p = 0; p < out.k_pad; ++p) {
-      const auto v = i < m && p < k ? static_cast<int32_t>(w[i * row_stride + p * k_stride]) : 0;
+      const int32_t v = i < m && p < k ? w[i * row_stride + p * k_stride] : 0;
       if (i < m) out.row_sums[static_cast<size_t>(i)] += v;
       if (nibbles) {
         // Octet p / 8: position p % 4 of the row's 4 bytes, low nibble for the first quad, high for the second.

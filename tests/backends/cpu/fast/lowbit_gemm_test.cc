@@ -135,15 +135,15 @@ TEST(LowbitGemm, MatchesIntegerSums) {
       const int32_t wzp = bits == 7 ? 0 : l.lo() + static_cast<int32_t>(rng() % static_cast<uint32_t>(1 << bits));
       const auto layout = fast::lowbit_layout(l.lo() - wzp, l.hi() - wzp, k);
       ASSERT_TRUE(layout.has_value()) << bits;
-      std::vector<double> w(static_cast<size_t>(m * k));
-      for (auto& e : w) e = l.lo() + static_cast<int32_t>(rng() % static_cast<uint32_t>(1 << bits)) - wzp;
+      std::vector<int16_t> w(static_cast<size_t>(m * k));
+      for (auto& e : w) e = static_cast<int16_t>(l.lo() + static_cast<int32_t>(rng() % static_cast<uint32_t>(1 << bits)) - wzp);
       std::vector<uint8_t> b(static_cast<size_t>(k * n));
       for (auto& e : b) e = static_cast<uint8_t>(rng());
       const auto bzp = static_cast<int32_t>(rng() % 256);
       for (bool trans : {false, true}) {
         // W' stored [k, m] when trans (exercises the strided packing), B [n, k] when trans.
         const fast::LowbitWeights pw = trans ? [&] {
-          std::vector<double> wt(w.size());
+          std::vector<int16_t> wt(w.size());
           for (int64_t i = 0; i < m; ++i) for (int64_t p = 0; p < k; ++p) wt[p * m + i] = w[i * k + p];
           return fast::pack_lowbit_weights(*layout, wt.data(), m, k, 1, m);
         }() : fast::pack_lowbit_weights(*layout, w.data(), m, k, k, 1);

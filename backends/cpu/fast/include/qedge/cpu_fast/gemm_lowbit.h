@@ -40,7 +40,7 @@ struct LowbitWeights {
 };
 
 // Packs W'[i, p] = w[i * row_stride + p * k_stride] (i < m, p < k; every value inside the layout's range).
-LowbitWeights pack_lowbit_weights(const LowbitLayout& layout, const double* w, int64_t m, int64_t k,
+LowbitWeights pack_lowbit_weights(const LowbitLayout& layout, const int16_t* w, int64_t m, int64_t k,
                                   int64_t row_stride, int64_t k_stride);
 
 // Called with a column range [j0, j1) of C as soon as it is final, on the thread that computed it, while it is
