@@ -344,6 +344,64 @@ void BM_Requant(benchmark::State& state) {
 }
 BENCHMARK(BM_Requant)->ArgsProduct({{0, 1, 2}, {4096, 128}});
 
+// QAdd of two u8 maps as resnet18's residual adds have them (200704 values: 64 x 56 x 56), u8 output, a fused Relu,
+// one thread: the certified form eight values per step (1: AVX2) against 64 per step (2: AVX-512). Items are output
+// values.
+void BM_QAddCertified(benchmark::State& state) {
+#if defined(__x86_64__)
+  const int64_t form = state.range(0);
+  if (form == 2 && !fast::cpu_features().avx512_vnni) {
+    state.SkipWithError("no AVX-512 on this CPU");
+    return;
+  }
+  AttrMap attrs;
+  for (Attr a : {float_attr("a_scale", 0.031f), float_attr("b_scale", 0.017f), int_attr("a_zero_point", 128),
+                 int_attr("b_zero_point", 120), float_attr("clamp_min", 0.0f), floats_attr("out_scale", {0.04f}),
+                 floats_attr("out_zero_point", {0}), int_attr("out_bits", 8), int_attr("out_signed", 0),
+                 int_attr("out_to", static_cast<int64_t>(DType::kUint8))}) {
+    attrs.set(std::move(a));
+  }
+  constexpr int64_t kN = 200704;
+  std::mt19937 rng(6);
+  std::vector<uint8_t> a(kN), b(kN), y(kN);
+  for (auto& v : a) v = static_cast<uint8_t>(rng());
+  for (auto& v : b) v = static_cast<uint8_t>(rng());
+  Tensor av, bv, yv;
+  av.dtype = bv.dtype = DType::kUint8;
+  av.shape = bv.shape = {kN};
+  av.data = a.data(), bv.data = b.data(), yv.data = y.data();
+  KernelContext ctx;
+  ctx.op_type = "QAdd";
+  ctx.domain = "qedge";
+  ctx.attrs = &attrs;
+  ctx.inputs = {&av, &bv};
+  ctx.outputs = {&yv};
+  ref::IntLinearEpilogue e;
+  fast::QAddOperand oa, ob;
+  oa.data = a.data(), ob.data = b.data();
+  oa.scale = 0.031f, ob.scale = 0.017f, oa.zero_point = 128, ob.zero_point = 120;
+  if (!e.read(ctx, 1, av.shape).ok()) {
+    state.SkipWithError("QAdd epilogue not read");
+    return;
+  }
+  const fast::CertifiedQAdd c = fast::certify_qadd(e, oa, ob);
+  if (!c.on) {
+    state.SkipWithError("epilogue without the certified form");
+    return;
+  }
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(form == 2 ? fast::qadd_certified_avx512(e, c, oa, ob, kN, yv, 0)
+                                       : fast::qadd_certified_avx2(e, c, oa, ob, kN, yv, 0));
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * kN);
+  state.SetLabel(form == 2 ? "certified_avx512" : "certified_avx2");
+#else
+  state.SkipWithError("x86-64 only");
+#endif
+}
+BENCHMARK(BM_QAddCertified)->Arg(1)->Arg(2);
+
 // One QConv layer as the QDQ u8 models have it: random u8 activations (zero point 128) and s8 weights, per-channel
 // requantization to u8, pad kernel / 2, one image. Not movable: the context points into it.
 struct QConvLayer {
