@@ -3,7 +3,7 @@
 // clamps, scales that put sums exactly on a tie or a hair from one (so that lanes are in doubt, and some of them would
 // come out wrong were they not settled: the test counts both from its own copy of the lanes' arithmetic), every length
 // 1..200 at unaligned offsets (the masked rest) and long runs (several blocks of 64 steps). Then the fast QAdd kernel,
-// which dispatches to it, against the reference kernel with 1 and 3 threads.
+// which dispatches to it, against the reference kernel with 1 and 3 threads, zero points far outside 8 bits included.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -243,6 +243,24 @@ TEST(FastQAddAvx512, KernelBitIdenticalToReference) {
     SCOPED_TRACE(name(k) + " " + dims_to_string(shape));
     expect_identical_to_reference("QAdd", case_attrs(k),
                                   {make_tensor<uint8_t>(k.a_type, shape, x), make_tensor<uint8_t>(k.b_type, shape, z)});
+  }
+}
+
+// Zero points far outside the 8-bit range (a hostile file; the bound alone would admit them with a tiny scale): the
+// offsets would be neither int32 nor exact floats, so they keep the exact path, and the kernel still matches the
+// reference.
+TEST(FastQAddAvx512, HugeZeroPointsKeepTheExactPath) {
+  const std::vector<uint8_t> a = every_pair(true), b = every_pair(false);
+  for (int64_t zp : {(int64_t{1} << 31) + 5, -(int64_t{1} << 40), int64_t{1} << 25}) {
+    Case k;
+    // (a - zp) * a_scale about -+0.5: a dozen output levels.
+    k.a_zero_point = zp, k.a_scale = 0.5f / std::fabs(static_cast<float>(zp));
+    SCOPED_TRACE("a zero point " + std::to_string(zp));
+    QAddSetup s(k, a, b);
+    EXPECT_FALSE(s.c.on);
+    const Dims shape = {1, 3, 21851};
+    expect_identical_to_reference("QAdd", case_attrs(k),
+                                  {make_tensor<uint8_t>(k.a_type, shape, a), make_tensor<uint8_t>(k.b_type, shape, b)});
   }
 }
 
