@@ -300,19 +300,36 @@ BENCHMARK(BM_Conv3x3Resnet18)
 // The requantizing epilogue on one map's int32 sums (4096 or 128 per call, in L1) to u8 levels, per-tensor output scale, a fused
 // Relu: the exact form (the reference's operations, the division included, AVX2) against the certified one (1: AVX2,
 // 2: AVX-512). Items are output values.
-void BM_Requant(benchmark::State& state) {
 #if defined(__x86_64__)
+// The requantization benchmarks' form argument (range 0): 2 is the AVX-512 form, skipped (nullopt) on a CPU without it.
+std::optional<int64_t> requant_form(benchmark::State& state) {
   const int64_t form = state.range(0);
   if (form == 2 && !fast::cpu_features().avx512_vnni) {
     state.SkipWithError("no AVX-512 on this CPU");
-    return;
+    return std::nullopt;
   }
+  return form;
+}
+
+// The requantization benchmarks' epilogue: `inputs` (the op's own attributes), a fused Relu, u8 levels of scale
+// out_scale and zero point out_zero_point.
+AttrMap u8_relu_epilogue(std::vector<Attr> inputs, float out_scale, float out_zero_point) {
   AttrMap attrs;
-  for (Attr a : {floats_attr("mult", {0.0004f}), floats_attr("add", {0.1f}), float_attr("clamp_min", 0.0f),
-                 floats_attr("out_scale", {0.05f}), floats_attr("out_zero_point", {3}), int_attr("out_bits", 8),
-                 int_attr("out_signed", 0), int_attr("out_to", static_cast<int64_t>(DType::kUint8))}) {
-    attrs.set(std::move(a));
+  for (Attr a : {float_attr("clamp_min", 0.0f), floats_attr("out_scale", {out_scale}),
+                 floats_attr("out_zero_point", {out_zero_point}), int_attr("out_bits", 8), int_attr("out_signed", 0),
+                 int_attr("out_to", static_cast<int64_t>(DType::kUint8))}) {
+    inputs.push_back(std::move(a));
   }
+  for (Attr& a : inputs) attrs.set(std::move(a));
+  return attrs;
+}
+#endif
+
+void BM_Requant(benchmark::State& state) {
+#if defined(__x86_64__)
+  const std::optional<int64_t> form = requant_form(state);
+  if (!form) return;
+  AttrMap attrs = u8_relu_epilogue({floats_attr("mult", {0.0004f}), floats_attr("add", {0.1f})}, 0.05f, 3.0f);
   const int64_t kN = state.range(1);
   Tensor yv;
   KernelContext ctx;
@@ -331,18 +348,75 @@ void BM_Requant(benchmark::State& state) {
   std::vector<uint8_t> y(kN);
   yv.data = y.data();
   for (auto _ : state) {
-    benchmark::DoNotOptimize(form == 2   ? fast::requant_rows_certified_avx512(r, acc.data(), kN, 1, kN, 0, 0, yv, 0, kN)
-                             : form == 1 ? fast::requant_certified_avx2(r, acc.data(), kN, 0, 0, yv, 0)
-                                         : fast::requant_avx2(r.epilogue(), acc.data(), kN, 0, 0, yv, 0));
+    benchmark::DoNotOptimize(*form == 2 ? fast::requant_rows_certified_avx512(r, acc.data(), kN, 1, kN, 0, 0, yv, 0, kN)
+                             : *form == 1
+                                 ? fast::requant_certified_avx2(r, acc.data(), kN, 0, 0, yv, 0)
+                                 : fast::requant_avx2(r.epilogue(), acc.data(), kN, 0, 0, yv, 0));
     benchmark::ClobberMemory();
   }
   state.SetItemsProcessed(state.iterations() * kN);
-  state.SetLabel(form == 2 ? "certified_avx512" : form == 1 ? "certified_avx2" : "exact_avx2");
+  state.SetLabel(*form == 2 ? "certified_avx512" : *form == 1 ? "certified_avx2" : "exact_avx2");
 #else
   state.SkipWithError("x86-64 only");
 #endif
 }
 BENCHMARK(BM_Requant)->ArgsProduct({{0, 1, 2}, {4096, 128}});
+
+// QAdd of two u8 maps as resnet18's residual adds have them (200704 values: 64 x 56 x 56), u8 output, a fused Relu,
+// one thread: the certified form eight values per step (1: AVX2) against 64 per step (2: AVX-512); second argument:
+// scales that put many sums on a tie. Items are output values.
+void BM_QAddCertified(benchmark::State& state) {
+#if defined(__x86_64__)
+  // Scales with no small common ratio, as calibrated models have them, or (ties 1) 0.031, 0.017 and 0.04, which put
+  // one sum in 40 exactly on a tie: lanes in doubt, settled by the scalar epilogue.
+  const bool ties = state.range(1) != 0;
+  const float scale_a = ties ? 0.031f : 0.0312467f, scale_b = ties ? 0.017f : 0.0171983f;
+  const float scale_out = ties ? 0.04f : 0.0403791f;
+  const std::optional<int64_t> form = requant_form(state);
+  if (!form) return;
+  AttrMap attrs = u8_relu_epilogue({float_attr("a_scale", scale_a), float_attr("b_scale", scale_b),
+                                    int_attr("a_zero_point", 128), int_attr("b_zero_point", 120)},
+                                   scale_out, 0.0f);
+  constexpr int64_t kN = 200704;
+  std::mt19937 rng(6);
+  std::vector<uint8_t> a(kN), b(kN), y(kN);
+  for (auto& v : a) v = static_cast<uint8_t>(rng());
+  for (auto& v : b) v = static_cast<uint8_t>(rng());
+  Tensor av, bv, yv;
+  av.dtype = bv.dtype = DType::kUint8;
+  av.shape = bv.shape = {kN};
+  av.data = a.data(), bv.data = b.data(), yv.data = y.data();
+  KernelContext ctx;
+  ctx.op_type = "QAdd";
+  ctx.domain = "qedge";
+  ctx.attrs = &attrs;
+  ctx.inputs = {&av, &bv};
+  ctx.outputs = {&yv};
+  ref::IntLinearEpilogue e;
+  fast::QAddOperand oa, ob;
+  oa.data = a.data(), ob.data = b.data();
+  oa.scale = scale_a, ob.scale = scale_b, oa.zero_point = 128, ob.zero_point = 120;
+  if (!e.read(ctx, 1, av.shape).ok()) {
+    state.SkipWithError("QAdd epilogue not read");
+    return;
+  }
+  const fast::CertifiedQAdd c = fast::certify_qadd(e, oa, ob);
+  if (!c.on) {
+    state.SkipWithError("epilogue without the certified form");
+    return;
+  }
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(*form == 2 ? fast::qadd_certified_avx512(e, c, oa, ob, kN, yv, 0)
+                                       : fast::qadd_certified_avx2(e, c, oa, ob, kN, yv, 0));
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * kN);
+  state.SetLabel(std::string(*form == 2 ? "certified_avx512" : "certified_avx2") + (ties ? " ties" : ""));
+#else
+  state.SkipWithError("x86-64 only");
+#endif
+}
+BENCHMARK(BM_QAddCertified)->ArgsProduct({{1, 2}, {0, 1}});
 
 // One QConv layer as the QDQ u8 models have it: random u8 activations (zero point 128) and s8 weights, per-channel
 // requantization to u8, pad kernel / 2, one image. Not movable: the context points into it.

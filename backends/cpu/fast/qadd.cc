@@ -1,7 +1,8 @@
-// Fast qedge QAdd for two 8-bit inputs of one shape (residual connections), eight elements at a time in chunks split
-// across threads, bit-identical to the reference: levels through the certified form (requant_certified_avx2.cc) where
-// the epilogue has it, else the reference's double arithmetic and epilogue with the same IEEE operations in the same
-// order (requant_avx2.cc, float outputs too). Broadcasting and wider inputs use the reference kernel.
+// Fast qedge QAdd for two 8-bit inputs of one shape (residual connections), in chunks split across threads,
+// bit-identical to the reference: levels through the certified form where the epilogue has it (64 elements at a time
+// on AVX-512, requant_certified_avx512.cc, else eight at a time, requant_certified_avx2.cc), else the reference's
+// double arithmetic and epilogue with the same IEEE operations in the same order (requant_avx2.cc, float outputs
+// too). Broadcasting and wider inputs use the reference kernel.
 #include <algorithm>
 
 #include "fallback_kernel.h"
@@ -44,8 +45,12 @@ class FastQAdd : public FallbackKernel {
     ctx.parallel_for((n + kChunk - 1) / kChunk, [&](int64_t begin, int64_t end) {
       const int64_t lo = begin * kChunk, hi = std::min(n, end * kChunk);
 #if defined(__x86_64__)
-      int64_t i = lo + (certified_.on ? qadd_certified_avx2(epilogue_, certified_, a, b, hi - lo, y, lo)
-                                      : qadd_avx2(epilogue_, a, b, hi - lo, y, lo));
+      int64_t done = certified_.on ? qadd_certified_avx512(epilogue_, certified_, a, b, hi - lo, y, lo) : 0;
+      if (done == 0) {
+        done = certified_.on ? qadd_certified_avx2(epilogue_, certified_, a, b, hi - lo, y, lo)
+                             : qadd_avx2(epilogue_, a, b, hi - lo, y, lo);
+      }
+      int64_t i = lo + done;
 #else
       int64_t i = lo;
 #endif

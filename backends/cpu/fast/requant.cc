@@ -2,6 +2,7 @@
 // must satisfy is derived in requant_certified_avx2.cc).
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <initializer_list>
 #include <optional>
 
@@ -92,7 +93,10 @@ Status Requant::read(KernelContext& ctx, int64_t channels, const Dims& out_shape
 CertifiedQAdd certify_qadd(const ref::IntLinearEpilogue& e, const QAddOperand& a, const QAddOperand& b) {
   CertifiedQAdd c;
   const std::optional<CertifiedOutput> out = certified_output(e);
-  if (!out || e.mult.size() != 1 || e.add.size() != 1) return c;
+  // The vector forms take level - zero point as an int32 and then a float, both exact only for a zero point near the
+  // 8-bit range; a tiny scale would let the bound below admit any zero point (a hostile file).
+  const auto near = [](const QAddOperand& o) { return std::llabs(o.zero_point) <= 65536; };
+  if (!out || e.mult.size() != 1 || e.add.size() != 1 || !near(a) || !near(b)) return c;
   c.ma = static_cast<float>(a.scale * e.mult[0] / out->scale);
   c.mb = static_cast<float>(b.scale * e.mult[0] / out->scale);
   c.b = static_cast<float>(e.add[0] / out->scale + out->zero_point);

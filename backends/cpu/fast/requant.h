@@ -91,6 +91,10 @@ int64_t requant_certified_avx2(const Requant& r, const int32_t* acc, int64_t n, 
 // qadd_avx2's contract for the certified form (c.on): all n levels, or 0 on a CPU without AVX2 and FMA.
 int64_t qadd_certified_avx2(const ref::IntLinearEpilogue& e, const CertifiedQAdd& c, const QAddOperand& a,
                             const QAddOperand& b, int64_t n, Tensor& y, int64_t base);
+// qadd_certified_avx2's contract, 64 elements per step: all n levels, or 0 when the CPU lacks AVX-512 or y's type is
+// not an 8-bit integer (the AVX2 form then).
+int64_t qadd_certified_avx512(const ref::IntLinearEpilogue& e, const CertifiedQAdd& c, const QAddOperand& a,
+                              const QAddOperand& b, int64_t n, Tensor& y, int64_t base);
 // The certified form sixteen lanes at a time with masked tails, on `rows` runs of n sums: run k at acc + k * ld_acc,
 // channel c0 + k (c_step 0; one run may have c_step 1), levels at y[base + k * ld_y, + n). False, with nothing
 // stored, when the CPU lacks AVX-512 or y's type is not an 8-, 16- or 32-bit integer.

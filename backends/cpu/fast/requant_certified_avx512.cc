@@ -2,7 +2,8 @@
 // group). The certified requantization of requant_certified_avx2.cc, sixteen lanes per step: the same operations on
 // the same constants, so the levels and the lanes sent back to the scalar epilogue are the same; the last partial
 // group is loaded and stored under a mask. Runs with one channel and 8-bit levels go 64 elements per step, packed to
-// bytes in registers. Whole blocks of rows per call, so that a GEMM's block of maps pays the dispatch once.
+// bytes in registers. Whole blocks of rows per call, so that a GEMM's block of maps pays the dispatch once. QAdd's
+// certified form likewise: qadd_certified_avx2's operations, 64 elements per step.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -123,6 +124,96 @@ int64_t sixty_fours(const CertifiedSixteen& sixteen, const int32_t* a, int64_t n
   return whole;
 }
 
+// Sixteen 8-bit levels at p (those in `lanes`, read under the mask when it is not whole) minus the zero point zp, as
+// floats (exact: small integers).
+template <bool kSigned>
+__m512 offsets16(const uint8_t* p, __m512i zp, __mmask16 lanes) {
+  const __m128i bytes =
+      lanes == 0xffff ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)) : _mm_maskz_loadu_epi8(lanes, p);
+  const __m512i v = kSigned ? _mm512_maskz_cvtepi8_epi32(lanes, bytes) : _mm512_maskz_cvtepu8_epi32(lanes, bytes);
+  return _mm512_maskz_cvtepi32_ps(lanes, _mm512_maskz_sub_epi32(lanes, v, zp));
+}
+
+// QAdd's certified levels 64 elements per step into T's bytes (T: int8_t or uint8_t; kSignedA, kSignedB: the inputs'
+// types). The estimate F = (a - a_zp) Ma + ((b - b_zp) Mb + B) takes qadd_certified_avx2's fused operations in the same
+// order on the same constants, so that the bound derived in requant_certified_avx2.cc holds as it stands and the same
+// lanes are in doubt.
+template <typename T, bool kSignedA, bool kSignedB>
+class QAddSixtyFour {
+ public:
+  QAddSixtyFour(const CertifiedQAdd& c, const QAddOperand& a, const QAddOperand& b, T* out)
+      : a_(a.data), b_(b.data), out_(out),
+        a_zp_(_mm512_set1_epi32(static_cast<int32_t>(a.zero_point))),
+        b_zp_(_mm512_set1_epi32(static_cast<int32_t>(b.zero_point))),
+        ma_(_mm512_set1_ps(c.ma)), mb_(_mm512_set1_ps(c.mb)), bias_(_mm512_set1_ps(c.b)),
+        lo_(_mm512_set1_ps(c.level_lo)), hi_(_mm512_set1_ps(c.level_hi)), margin_(_mm512_set1_ps(c.margin)) {}
+
+  // The levels of elements [i, i + 64) in `lanes` (bit k: element i + k; the lanes of a partial step are a prefix) at
+  // out[i, ...); returns the lanes in doubt. Only the quarters holding a lane are read.
+  uint64_t operator()(int64_t i, uint64_t lanes) const {
+    __m512i levels[4];
+    uint64_t doubt = 0;
+    for (int q = 0; q < 4; ++q) {
+      const auto part = static_cast<__mmask16>(lanes >> (16 * q));
+      levels[q] = _mm512_setzero_si512();
+      if (part == 0) continue;
+      const int64_t at = i + 16 * q;
+      const __m512 f = _mm512_fmadd_ps(offsets16<kSignedA>(a_ + at, a_zp_, part), ma_,
+                                       _mm512_fmadd_ps(offsets16<kSignedB>(b_ + at, b_zp_, part), mb_, bias_));
+      __mmask16 d;
+      levels[q] = sixteen_levels(f, lo_, hi_, margin_, part, &d);
+      doubt |= uint64_t{d} << (16 * q);
+    }
+    const __m512i bytes = bytes_of_levels<std::is_signed_v<T>>(levels[0], levels[1], levels[2], levels[3]);
+    if (lanes == ~uint64_t{0}) {
+      _mm512_storeu_si512(out_ + i, bytes);
+    } else {
+      _mm512_mask_storeu_epi8(out_ + i, lanes, bytes);
+    }
+    return doubt;
+  }
+
+ private:
+  const uint8_t* a_;
+  const uint8_t* b_;
+  T* out_;
+  __m512i a_zp_, b_zp_;
+  __m512 ma_, mb_, bias_, lo_, hi_, margin_;
+};
+
+// All n levels of QAdd's elements [base, base + n) into y (T's type): blocks of up to 64 steps whose vector loop makes
+// no call (a call would send the constants to the stack on every step) and keeps each step's lanes in doubt, which the
+// scalar epilogue then stores again; the last partial step under a mask.
+template <typename T, bool kSignedA, bool kSignedB>
+void qadd_sixty_fours(const ref::IntLinearEpilogue& e, const CertifiedQAdd& c, const QAddOperand& a,
+                      const QAddOperand& b, int64_t n, Tensor& y, int64_t base) {
+  QAddOperand a_at = a, b_at = b;
+  a_at.data += base, b_at.data += base;
+  const QAddSixtyFour<T, kSignedA, kSignedB> step(c, a_at, b_at, static_cast<T*>(y.data) + base);
+  for (int64_t start = 0; start < n; start += 64 * 64) {
+    const int64_t stop = std::min(n, start + 64 * 64), whole = start + (stop - start) / 64 * 64;
+    uint64_t doubts[64];
+    for (int64_t i = start; i < whole; i += 64) doubts[(i - start) / 64] = step(i, ~uint64_t{0});
+    if (whole < stop) doubts[(whole - start) / 64] = step(whole, (uint64_t{1} << (stop - whole)) - 1);
+    for (int64_t i = start; i < stop; i += 64) {
+      for (uint64_t rest = doubts[(i - start) / 64]; rest != 0; rest &= rest - 1) {
+        const int64_t k = base + i + __builtin_ctzll(rest);
+        e.store(y, k, 0, qadd_value(a, b, k));
+      }
+    }
+  }
+}
+
+// f(std::bool_constant<s>{}): a run-time signedness as a template argument.
+template <typename F>
+void with_signedness(bool s, const F& f) {
+  if (s) {
+    f(std::true_type{});
+  } else {
+    f(std::false_type{});
+  }
+}
+
 }  // namespace
 
 bool requant_rows_certified_avx512(const Requant& r, const int32_t* acc, int64_t ld_acc, int64_t rows, int64_t n,
@@ -159,6 +250,22 @@ bool requant_rows_certified_avx512(const Requant& r, const int32_t* acc, int64_t
       }
     }
   });
+}
+
+int64_t qadd_certified_avx512(const ref::IntLinearEpilogue& e, const CertifiedQAdd& c, const QAddOperand& a,
+                              const QAddOperand& b, int64_t n, Tensor& y, int64_t base) {
+  if (!cpu_features().avx512_vnni || (y.dtype != DType::kUint8 && y.dtype != DType::kInt8)) return 0;
+  with_signedness(a.is_signed, [&](auto signed_a) {
+    with_signedness(b.is_signed, [&](auto signed_b) {
+      constexpr bool kA = decltype(signed_a)::value, kB = decltype(signed_b)::value;
+      if (y.dtype == DType::kUint8) {
+        qadd_sixty_fours<uint8_t, kA, kB>(e, c, a, b, n, y, base);
+      } else {
+        qadd_sixty_fours<int8_t, kA, kB>(e, c, a, b, n, y, base);
+      }
+    });
+  });
+  return n;
 }
 
 }  // namespace qedge::fast
