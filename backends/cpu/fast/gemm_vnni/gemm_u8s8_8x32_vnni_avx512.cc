@@ -133,16 +133,13 @@ uint32_t tile_levels(int64_t kq, const int8_t* w, const uint8_t* b, const int32_
   return doubtful_rows;
 }
 
-// Column 0 of the B panel against the 8-row W' panel over kq quads: the 8 rows' sums (without their start), lanes 0-7.
-__m256i column_sums(int64_t kq, const int8_t* w, const uint8_t* b) {
+// A column's quad pairs (pair_column_quads_vnni_avx512) against the 8-row W' panel over kq quads: the 8 rows' sums
+// (without their start), lanes 0-7. One W' load and one pair load per vpdpbusd: the pairs, made once per B panel,
+// serve every row panel.
+__m256i column_sums(int64_t kq, const int8_t* w, const uint8_t* pairs) {
   // Lanes 0-7 take quad q (rows 0-7), lanes 8-15 quad q + 1; four accumulators hide vpdpbusd's latency.
   __m512i acc[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
-  const auto pair = [&](int64_t q) {
-    int32_t b0, b1;
-    std::memcpy(&b0, b + q * 128, sizeof(b0));
-    std::memcpy(&b1, b + (q + 1) * 128, sizeof(b1));
-    return _mm512_mask_set1_epi32(_mm512_set1_epi32(b0), 0xFF00, b1);
-  };
+  const auto pair = [&](int64_t q) { return _mm512_loadu_si512(pairs + q / 2 * 64); };
   int64_t q = 0;
   for (; q + 8 <= kq; q += 8) {
 #pragma GCC unroll 4
@@ -156,9 +153,7 @@ __m256i column_sums(int64_t kq, const int8_t* w, const uint8_t* b) {
   __m256i sum =
       _mm256_add_epi32(_mm512_maskz_extracti64x4_epi64(0xF, all, 0), _mm512_maskz_extracti64x4_epi64(0xF, all, 1));
   if (q < kq) {
-    int32_t b0;
-    std::memcpy(&b0, b + q * 128, sizeof(b0));
-    sum = _mm256_dpbusd_epi32(sum, _mm256_set1_epi32(b0),
+    sum = _mm256_dpbusd_epi32(sum, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pairs + q / 2 * 64)),
                               _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + q * 32)));
   }
   return sum;
@@ -188,19 +183,28 @@ uint32_t gemm_u8s8_8x16_levels_vnni_avx512(int64_t kq, const int8_t* w, const ui
   return tile_levels<1>(kq, w, b, init, out, rows, cols, doubt_sums, doubt_lanes);
 }
 
-void gemm_u8s8_8x1_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,
+void pair_column_quads_vnni_avx512(const uint8_t* b, int64_t kq, uint8_t* pairs) {
+  for (int64_t q = 0; q < kq; q += 2, pairs += 64) {
+    int32_t lo, hi = 0;
+    std::memcpy(&lo, b + q * 128, sizeof(lo));
+    if (q + 1 < kq) std::memcpy(&hi, b + (q + 1) * 128, sizeof(hi));
+    _mm512_storeu_si512(pairs, _mm512_mask_set1_epi32(_mm512_set1_epi32(lo), 0xFF00, hi));
+  }
+}
+
+void gemm_u8s8_8x1_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* pairs, const int32_t* init, int32_t* c,
                                int64_t ldc, int64_t rows, bool accumulate) {
   alignas(32) int32_t rows_sum[kVnniMr];
-  _mm256_store_si256(reinterpret_cast<__m256i*>(rows_sum), column_sums(kq, w, b));
+  _mm256_store_si256(reinterpret_cast<__m256i*>(rows_sum), column_sums(kq, w, pairs));
   for (int64_t r = 0; r < rows; ++r) c[r * ldc] = (accumulate ? c[r * ldc] : init[r]) + rows_sum[r];
 }
 
-uint32_t gemm_u8s8_8x1_levels_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init,
+uint32_t gemm_u8s8_8x1_levels_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* pairs, const int32_t* init,
                                           const VnniTileLevels& out, int64_t rows, int32_t* doubt_sums,
                                           uint32_t* doubt_lanes) {
   // The eight rows in lanes 0-7 of one vector, each with its own constants.
   const auto live = static_cast<__mmask16>((1u << rows) - 1);
-  const __m512i column = _mm512_maskz_inserti64x4(0xFF, _mm512_setzero_si512(), column_sums(kq, w, b), 0);
+  const __m512i column = _mm512_maskz_inserti64x4(0xFF, _mm512_setzero_si512(), column_sums(kq, w, pairs), 0);
   const __m512i sums = _mm512_maskz_add_epi32(live, column, _mm512_maskz_loadu_epi32(live, init));
   const __m512 m = out.step ? _mm512_maskz_loadu_ps(live, out.m) : _mm512_set1_ps(out.m[0]);
   const __m512 bias = out.step ? _mm512_maskz_loadu_ps(live, out.b) : _mm512_set1_ps(out.b[0]);

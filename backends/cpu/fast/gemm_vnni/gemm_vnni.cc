@@ -42,14 +42,21 @@ int64_t wide_columns(int64_t cols) {
   return cols > kSpareCols ? std::min<int64_t>(cols, 16) : 0;
 }
 
-// One tile of C: rows [0, rows) x columns [0, cols) at c from the W' panel slice wp and the B panel bp.
-void tile(int64_t kq, const int8_t* wp, const uint8_t* bp, const int32_t* init, int32_t* c, int64_t ldc, int64_t rows,
-          int64_t cols, int64_t block_cols, bool accumulate) {
-  const int64_t wide = block_cols > kNarrowCols ? wide_columns(cols) : 0;
+// The columns of a tile of `cols` in a block of block_cols that run in a 32- or 16-column tile (0, 16 or 32); the
+// rest (only in a block's last tile) run one at a time.
+int64_t tile_wide(int64_t cols, int64_t block_cols) { return block_cols > kNarrowCols ? wide_columns(cols) : 0; }
+
+// Bytes of one column's quad pairs (pair_column_quads_vnni_avx512).
+int64_t pair_bytes(int64_t kq) { return (kq + 1) / 2 * 64; }
+
+// One tile of C: rows [0, rows) x columns [0, cols) at c from the W' panel slice wp and the B panel bp, its first
+// `wide` columns wide, the others from their quad pairs (column wide + i's at pairs + i * pair_bytes(kq)).
+void tile(int64_t kq, const int8_t* wp, const uint8_t* bp, const uint8_t* pairs, const int32_t* init, int32_t* c,
+          int64_t ldc, int64_t rows, int64_t cols, int64_t wide, bool accumulate) {
   if (wide == kVnniNr) return gemm_u8s8_8x32_vnni_avx512(kq, wp, bp, init, c, ldc, rows, cols, accumulate);
   if (wide > 0) gemm_u8s8_8x16_vnni_avx512(kq, wp, bp, init, c, ldc, rows, wide, accumulate);
   for (int64_t j = wide; j < cols; ++j) {
-    gemm_u8s8_8x1_vnni_avx512(kq, wp, bp + 4 * j, init, c + j, ldc, rows, accumulate);
+    gemm_u8s8_8x1_vnni_avx512(kq, wp, pairs + (j - wide) * pair_bytes(kq), init, c + j, ldc, rows, accumulate);
   }
 }
 
@@ -64,8 +71,8 @@ struct Sink {
 
 // One tile as levels (split as tile() splits it): rows [ir, ir + rows) and columns [j, j + cols) of C, then the sums
 // in doubt through settle.
-void levels_tile(int64_t kq, const int8_t* wp, const uint8_t* bp, const int32_t* init, const VnniLevels& lv,
-                 int64_t ir, int64_t j, int64_t rows, int64_t cols) {
+void levels_tile(int64_t kq, const int8_t* wp, const uint8_t* bp, const uint8_t* pairs, const int32_t* init,
+                 const VnniLevels& lv, int64_t ir, int64_t j, int64_t rows, int64_t cols, int64_t wide) {
   VnniTileLevels out{lv.m + ir * lv.step, lv.b + ir * lv.step, lv.step, lv.lo, lv.hi, lv.margin, lv.is_signed,
                      lv.y + ir * lv.ldy + j, lv.ldy};
   alignas(64) int32_t sums[kVnniMr * kVnniNr];
@@ -80,7 +87,6 @@ void levels_tile(int64_t kq, const int8_t* wp, const uint8_t* bp, const int32_t*
       }
     }
   };
-  const int64_t wide = wide_columns(cols);
   if (wide == kVnniNr) {
     return settle(gemm_u8s8_8x32_levels_vnni_avx512(kq, wp, bp, init, out, rows, cols, sums, lanes), 0);
   }
@@ -88,13 +94,15 @@ void levels_tile(int64_t kq, const int8_t* wp, const uint8_t* bp, const int32_t*
   for (int64_t c0 = wide; c0 < cols; ++c0) {
     VnniTileLevels column = out;
     column.y += c0;
-    settle(gemm_u8s8_8x1_levels_vnni_avx512(kq, wp, bp + 4 * c0, init, column, rows, sums, lanes), c0);
+    settle(gemm_u8s8_8x1_levels_vnni_avx512(kq, wp, pairs + (c0 - wide) * pair_bytes(kq), init, column, rows, sums,
+                                            lanes),
+           c0);
   }
 }
 
 void gemm_block(const VnniWeights& w, const VnniPanelSource& b, const Sink& sink, int64_t i0, int64_t i1, int64_t j0,
                 int64_t j1) {
-  thread_local std::vector<uint8_t> pb;
+  thread_local std::vector<uint8_t> pb, pairs;
   thread_local std::vector<int32_t> block;
   pb.resize(static_cast<size_t>(kKc * kNc));
   // The block buffer's rows as wide as the widest block, in whole cache lines (49 columns of a 7x7 layer: 64).
@@ -110,14 +118,23 @@ void gemm_block(const VnniWeights& w, const VnniPanelSource& b, const Sink& sink
       // The tile of rows from ir and columns from jc + jr, from the W' panel slice wp and the B panel bp.
       const auto run_tile = [&](const int8_t* wp, const uint8_t* bp, int64_t ir, int64_t jr) {
         const int64_t rows = std::min(kVnniMr, i1 - ir), cols = std::min(kVnniNr, nc - jr);
+        const int64_t wide = tile_wide(cols, nc);
         if (sink.levels) {
-          levels_tile(kq, wp, bp, w.row_init.data() + ir, *sink.levels, ir, jc + jr, rows, cols);
+          levels_tile(kq, wp, bp, pairs.data(), w.row_init.data() + ir, *sink.levels, ir, jc + jr, rows, cols, wide);
         } else {
-          tile(kq, wp, bp, w.row_init.data() + ir, c + (ir - i0) * ldc + jr, ldc, rows, cols, nc, pc > 0);
+          tile(kq, wp, bp, pairs.data(), w.row_init.data() + ir, c + (ir - i0) * ldc + jr, ldc, rows, cols, wide,
+               pc > 0);
         }
       };
       for (int64_t jr = 0; jr < nc; jr += kVnniNr) {
         b.pack(pc, kc, kq, jc + jr, std::min(kVnniNr, nc - jr), pb.data() + jr * 4 * kq);
+      }
+      // The one-column kernels' pairs for the block's last tile, made once for all row panels.
+      const int64_t last = (nc - 1) / kVnniNr * kVnniNr, narrow = std::min(nc, last + tile_wide(nc - last, nc));
+      pairs.resize(static_cast<size_t>((nc - narrow) * pair_bytes(kq)));
+      for (int64_t j = narrow; j < nc; ++j) {
+        pair_column_quads_vnni_avx512(pb.data() + last * 4 * kq + 4 * (j - last), kq,
+                                      pairs.data() + (j - narrow) * pair_bytes(kq));
       }
       if (!w.nibbles.empty()) {
         // Each row panel's slice widened once, then run against every column panel of the block.

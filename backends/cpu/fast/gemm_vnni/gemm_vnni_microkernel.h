@@ -46,12 +46,16 @@ uint32_t gemm_u8s8_8x16_levels_vnni_avx512(int64_t kq, const int8_t* w, const ui
                                            const VnniTileLevels& out, int64_t rows, int64_t cols, int32_t* doubt_sums,
                                            uint32_t* doubt_lanes);
 
-// The same two for one column of C (column 0 of the B panel, its 4 bytes at 128 * q): rows [0, rows) of it at c,
-// ldc apart, or as levels. For blocks of a few columns (a QMatMul on one row) and the last few columns of a row of C,
-// where a wider tile would multiply zeros.
-void gemm_u8s8_8x1_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init, int32_t* c,
+// Column 0 of a B panel (its quad q at b + 128 * q) as (kq + 1) / 2 vectors of 64 bytes for the one-column kernels:
+// quad 2t in lanes 0-7 and quad 2t + 1 (zero past kq) in lanes 8-15 of vector t.
+void pair_column_quads_vnni_avx512(const uint8_t* b, int64_t kq, uint8_t* pairs);
+
+// The same two as above for one column of C, from its quad pairs: rows [0, rows) of it at c, ldc apart, or as
+// levels. For blocks of a few columns (a QMatMul on one row) and the last few columns of a row of C, where a wider
+// tile would multiply zeros.
+void gemm_u8s8_8x1_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* pairs, const int32_t* init, int32_t* c,
                                int64_t ldc, int64_t rows, bool accumulate);
-uint32_t gemm_u8s8_8x1_levels_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* b, const int32_t* init,
+uint32_t gemm_u8s8_8x1_levels_vnni_avx512(int64_t kq, const int8_t* w, const uint8_t* pairs, const int32_t* init,
                                           const VnniTileLevels& out, int64_t rows, int32_t* doubt_sums,
                                           uint32_t* doubt_lanes);
 
