@@ -17,7 +17,7 @@
 namespace qedge::fast {
 namespace {
 
-constexpr int64_t kKc = 1024;  // a multiple of 4 (quads)
+constexpr int64_t kKc = 1024;  // a multiple of 8 (pairs of quads, for 4-bit panels)
 // A multiple of kVnniNr. 256 rather than 128: half as many epilogue calls per map, 4-8 % off mobilenet_v2's 1x1
 // layers at 112x112 and 56x56 (512 gained nothing more).
 constexpr int64_t kNc = 256;
@@ -28,6 +28,14 @@ constexpr int64_t kMaxWeight = 128;
 // Blocks of at most this many columns run one column at a time (gemm_u8s8_8x1): the 32-column tile would do 32 / cols
 // times the work, and per column the narrow kernel does 64 products per vpdpbusd with no broadcasts.
 constexpr int64_t kNarrowCols = 8;
+
+// Where W' panel slices live: slice by slice (k in kKc slices), each slice's row panels one after another, so that
+// the GEMM's walk over a slice's row panels reads W' front to back. Row panel ir's slice from k = pc, in bytes (half
+// for nibbles).
+int64_t panel_slice_offset(const VnniWeights& w, int64_t ir, int64_t pc) {
+  const int64_t m_pad = (w.m + kVnniMr - 1) / kVnniMr * kVnniMr;
+  return pc * m_pad + ir * std::min(kKc, w.k_pad - pc);
+}
 
 #if defined(__x86_64__)
 
@@ -141,7 +149,7 @@ void gemm_block(const VnniWeights& w, const VnniPanelSource& b, const Sink& sink
         thread_local std::vector<int8_t> wide;
         wide.resize(static_cast<size_t>((kq + 1) / 2 * 2 * 4 * kVnniMr));
         for (int64_t ir = i0; ir < i1; ir += kVnniMr) {
-          unpack_nibble_quads_vnni_avx512(w.nibbles.data() + (ir * w.k_pad + pc * kVnniMr) / 2, (kq + 1) / 2,
+          unpack_nibble_quads_vnni_avx512(w.nibbles.data() + panel_slice_offset(w, ir, pc) / 2, (kq + 1) / 2,
                                           w.unsigned_nibbles, wide.data());
           for (int64_t jr = 0; jr < nc; jr += kVnniNr) {
             run_tile(wide.data(), pb.data() + jr * 4 * kq, ir, jr);
@@ -151,7 +159,7 @@ void gemm_block(const VnniWeights& w, const VnniPanelSource& b, const Sink& sink
       }
       for (int64_t jr = 0; jr < nc; jr += kVnniNr) {
         const uint8_t* bp = pb.data() + jr * 4 * kq;
-        for (int64_t ir = i0; ir < i1; ir += kVnniMr) run_tile(w.data.data() + ir * w.k_pad + pc * kVnniMr, bp, ir, jr);
+        for (int64_t ir = i0; ir < i1; ir += kVnniMr) run_tile(w.data.data() + panel_slice_offset(w, ir, pc), bp, ir, jr);
       }
     }
     if (sink.blocks) (*sink.blocks)(c, ldc, i0, i1, jc, jc + nc);
@@ -214,8 +222,11 @@ VnniWeights pack_vnni_weights(const int8_t* w, int64_t m, int64_t k, int64_t row
     for (int64_t p = 0; p < k; ++p) sum += row[static_cast<size_t>(p)], top = std::max(top, row[static_cast<size_t>(p)]);
     out.unsigned_nibbles |= nibbles && top > 7;
     out.row_init[static_cast<size_t>(i)] = -b_zero_point * sum;
-    int8_t* panel = out.data.data() + i / kVnniMr * kVnniMr * out.k_pad + i % kVnniMr * 4;
-    for (int64_t q = 0; q < out.k_pad / 4; ++q) std::memcpy(panel + q * 4 * kVnniMr, row.data() + 4 * q, 4);
+    for (int64_t pc = 0; pc < out.k_pad; pc += kKc) {
+      int8_t* panel = out.data.data() + panel_slice_offset(out, i / kVnniMr * kVnniMr, pc) + i % kVnniMr * 4;
+      const int64_t quads = std::min(kKc, out.k_pad - pc) / 4;
+      for (int64_t q = 0; q < quads; ++q) std::memcpy(panel + q * 4 * kVnniMr, row.data() + pc + 4 * q, 4);
+    }
   }
   if (nibbles) {
     // Quads 2t and 2t + 1 of a panel (64 consecutive bytes) into 32 bytes: low and high nibbles.
