@@ -204,6 +204,44 @@ void qadd_sixty_fours(const ref::IntLinearEpilogue& e, const CertifiedQAdd& c, c
   }
 }
 
+// Rows shorter than this go through short_rows when they lie back to back.
+constexpr int64_t kShortRow = 256;
+
+// Rows of n sums back to back (acc and y both n apart), row k with channel c0 + k's own constants, as one stream of
+// sixteen-lane groups: a group that straddles two rows takes each row's constants in its lanes (n >= 16, so a group
+// meets at most one row boundary). Short rows (mobilenet_v2's 7x7 and 14x14 depthwise planes) then pay no per-row
+// setup or partly empty last group. The doubts of up to 64 groups are kept and settled after their vector loop.
+template <typename Store>
+void short_rows(const ref::IntLinearEpilogue& e, const CertifiedRequant& c, const int32_t* acc, int64_t rows,
+                int64_t n, int64_t c0, Tensor& y, int64_t base, const Store& store) {
+  const auto constant = [&](const std::vector<float>& v, int64_t row) {
+    return _mm512_set1_ps(v[v.size() == 1 ? 0 : static_cast<size_t>(c0 + std::min(row, rows - 1))]);
+  };
+  const __m512 lo = _mm512_set1_ps(c.level_lo), hi = _mm512_set1_ps(c.level_hi), margin = _mm512_set1_ps(c.margin);
+  const int64_t total = rows * n;
+  int64_t row = 0, next = n;  // the row of the group's first lane, and where the row after it starts
+  for (int64_t start = 0; start < total; start += 16 * 64) {
+    const int64_t stop = std::min(total, start + 16 * 64);
+    __mmask16 doubts[64];
+    for (int64_t f = start; f < stop; f += 16) {
+      if (f >= next) ++row, next += n;
+      const __mmask16 lanes = stop - f >= 16 ? __mmask16{0xffff} : static_cast<__mmask16>((1u << (stop - f)) - 1);
+      // Lanes from next - f on belong to the next row.
+      const auto later = next - f >= 16 ? __mmask16{0} : static_cast<__mmask16>(0xffffu << (next - f));
+      const __m512 m = _mm512_mask_blend_ps(later, constant(c.m, row), constant(c.m, row + 1));
+      const __m512 b = _mm512_mask_blend_ps(later, constant(c.b, row), constant(c.b, row + 1));
+      const __m512 x = _mm512_maskz_cvtepi32_ps(lanes, _mm512_maskz_loadu_epi32(lanes, acc + f));
+      store(f, sixteen_levels(_mm512_fmadd_ps(x, m, b), lo, hi, margin, lanes, &doubts[(f - start) / 16]), lanes);
+    }
+    for (int64_t f = start; f < stop; f += 16) {
+      for (unsigned rest = doubts[(f - start) / 16]; rest != 0; rest &= rest - 1) {
+        const int64_t k = f + __builtin_ctz(rest);
+        e.store(y, base + k, c0 + k / n, static_cast<double>(acc[k]));
+      }
+    }
+  }
+}
+
 // f(std::bool_constant<s>{}): a run-time signedness as a template argument.
 template <typename F>
 void with_signedness(bool s, const F& f) {
@@ -220,6 +258,13 @@ bool requant_rows_certified_avx512(const Requant& r, const int32_t* acc, int64_t
                                    int64_t c0, int64_t c_step, Tensor& y, int64_t base, int64_t ld_y) {
   if (!cpu_features().avx512_vnni || (c_step != 0 && c_step != 1) || (rows > 1 && c_step != 0)) return false;
   const ref::IntLinearEpilogue& e = r.epilogue();
+  const CertifiedRequant& c = r.certified();
+  const bool back_to_back = rows > 1 && c_step == 0 && ld_acc == n && ld_y == n;
+  // Rows sharing their constants are one run.
+  if (back_to_back && c.m.size() == 1 && c.b.size() == 1) n *= rows, rows = 1;
+  if (back_to_back && rows > 1 && n >= 16 && n < kShortRow) {
+    return each_sixteen(y, base, [&](const auto& store) { short_rows(e, c, acc, rows, n, c0, y, base, store); });
+  }
   return each_sixteen(y, base, [&](const auto& store) {
     for (int64_t row = 0; row < rows; ++row) {
       const int32_t* a = acc + row * ld_acc;

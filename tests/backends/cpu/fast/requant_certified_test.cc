@@ -192,6 +192,49 @@ TEST(RequantCertified, LongRunsWithNearTiesAsTheScalarEpilogue) {
   }
 }
 
+// requant_rows on rows of n sums back to back (acc and y n apart), row k with channel c0 + k, as the depthwise QConv
+// hands over a batch of planes: short rows (the sixteen-lane groups that straddle two rows take each row's constants),
+// long ones, one row, per-channel and shared constants, channels from an offset. Every third channel puts its sums on
+// or a hair from ties, so that lanes in doubt come up in groups that straddle rows.
+TEST(RequantCertified, RowsBackToBackAsTheScalarEpilogue) {
+  std::mt19937 rng(78);
+  std::uniform_real_distribution<float> u(0.5f, 1.0f);
+  for (DType to : {DType::kUint8, DType::kInt8}) {
+    for (bool shared : {false, true}) {
+      for (auto [rows, n] : std::vector<std::pair<int64_t, int64_t>>{
+               {2, 16}, {3, 17}, {7, 49}, {64, 49}, {5, 31}, {4, 196}, {3, 255}, {2, 256}, {9, 300}, {1, 49}}) {
+        const int64_t c0 = 3, channels = c0 + rows;
+        Form f;
+        f.to = to, f.zero_point = to == DType::kUint8 ? 7.0f : -5.0f, f.scale = 0.0375f;
+        for (int64_t c = 0; c < (shared ? 1 : channels); ++c) {
+          const bool ties = c % 3 == 0;
+          f.mult.push_back(ties ? f.scale / 8.0f : f.scale * 0.01f * u(rng));
+          f.add.push_back(ties ? f.scale * static_cast<float>(0.5 - std::ldexp(1.0, -22)) : f.scale * 3.0f * u(rng));
+        }
+        std::vector<int32_t> acc(static_cast<size_t>(rows * n));
+        for (int64_t r = 0; r < rows; ++r) {
+          const std::vector<int32_t> near = sums_near_ties(f, shared ? 0 : static_cast<size_t>(c0 + r), rng);
+          for (int64_t i = 0; i < n; ++i) {
+            acc[static_cast<size_t>(r * n + i)] =
+                i % 2 == 0 ? near[rng() % near.size()] : static_cast<int32_t>(rng() % 4001) - 2000;
+          }
+        }
+        SCOPED_TRACE(std::string(dtype_name(to)) + (shared ? " shared " : " per channel ") + std::to_string(rows) +
+                     " x " + std::to_string(n));
+        Epilogue fast(f, channels, rows * n), scalar(f, channels, rows * n);
+        ASSERT_TRUE(fast.ok && scalar.ok && fast.r.certified().on);
+        fast::requant_rows(fast.r, acc.data(), n, rows, n, c0, fast.y, 0, n);
+        for (int64_t k = 0; k < rows * n; ++k) {
+          scalar.r.epilogue().store(scalar.y, k, c0 + k / n, static_cast<double>(acc[static_cast<size_t>(k)]));
+        }
+        for (int64_t k = 0; k < rows * n; ++k) {
+          ASSERT_EQ(fast.at(k), scalar.at(k)) << "row " << k / n << " element " << k % n << " sum " << acc[k];
+        }
+      }
+    }
+  }
+}
+
 TEST(RequantCertified, TinyAndHugeParametersAsTheScalarEpilogue) {
   std::mt19937 rng(75);
   Form f;
