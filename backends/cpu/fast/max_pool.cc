@@ -3,6 +3,7 @@
 // of testing every tap; whole windows of 2-D pools with stride 1 or 2 along rows on AVX2 (max_pool_rows.h). Planes
 // are split across threads. Other forms use the reference kernel.
 #include <algorithm>
+#include <type_traits>
 
 #include "common/nn_pool.h"
 #include "fallback_kernel.h"
@@ -87,24 +88,29 @@ class FastMaxPool : public FallbackKernel {
     }
   }
 
-  // The whole-window columns of one output row on the AVX2 row kernel, the clipped ones before them scalar; returns
-  // the first column left.
+  // The whole-window columns of one output row on the AVX2 row kernel (integers: every column whose window holds an
+  // input value, padding on either side included), the others scalar; returns the first column left.
   template <typename T>
   int64_t vector_columns(const T* x, int64_t sd, const TapRange& rd, int64_t sh, const TapRange& rh, T* y) const {
-    const int64_t stride = g_.stride[2], pad = g_.pad_begin[2];
-    const int64_t first = std::min(g_.out[2], (pad + stride - 1) / stride);
-    const int64_t last = g_.in[2] < g_.kernel[2] ? 0 : std::min(g_.out[2], (g_.in[2] - g_.kernel[2] + pad) / stride + 1);
+    const int64_t stride = g_.stride[2], pad = g_.pad_begin[2], kernel = g_.kernel[2], in = g_.in[2], out = g_.out[2];
+    int64_t first = std::min(out, (pad + stride - 1) / stride);
+    int64_t last = in < kernel ? 0 : std::min(out, (in - kernel + pad) / stride + 1);
+    if (std::is_integral_v<T>) {
+      first = pad < kernel ? 0 : std::min(out, (pad - kernel) / stride + 1);
+      last = std::min(out, (in + pad + stride - 1) / stride);
+    }
     if (last <= first) return 0;
     for (int64_t ow = 0; ow < first; ++ow) y[ow] = window(x, sd, rd, sh, rh, ow);
     MaxPoolRow r;
     r.rows = rh.hi - rh.lo;
     r.row_stride = g_.dilation[1] * g_.in[2];
-    r.kernel = g_.kernel[2];
+    r.kernel = kernel;
     r.stride = stride;
     r.n = last - first;
     const int64_t start = first * stride - pad;
-    r.readable = g_.in[2] - start;
-    const T* row = x + (sd * g_.in[1] + sh + rh.lo * g_.dilation[1]) * g_.in[2] + start;
+    r.pad_before = std::max<int64_t>(0, -start);
+    r.readable = in - std::max<int64_t>(0, start);
+    const T* row = x + (sd * g_.in[1] + sh + rh.lo * g_.dilation[1]) * g_.in[2] + std::max<int64_t>(0, start);
     return first + max_pool_row_avx2(r, row, y + first);
   }
 

@@ -12,8 +12,11 @@ namespace qedge::fast {
 // the row must hold `readable` values from x on (loads may read a few values past the last window, never past that).
 // Returns how many leading columns it did (0 without AVX2; all but for windows of over 16 rows or a long span); the
 // caller does the rest.
+// Integer rows may also start in the padding: the first window then begins pad_before positions before x (padding,
+// never read), and positions from x + readable on are padding too; every window must still hold an input value. Float
+// rows take pad_before 0.
 struct MaxPoolRow {
-  int64_t rows = 0, row_stride = 0, kernel = 0, stride = 1, n = 0, readable = 0;
+  int64_t rows = 0, row_stride = 0, kernel = 0, stride = 1, n = 0, readable = 0, pad_before = 0;
 };
 #if defined(__x86_64__)
 inline constexpr bool kMaxPoolRowsVectorized = true;

@@ -1,6 +1,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 #include "max_pool_rows.h"
@@ -61,28 +62,32 @@ int64_t tail_columns(const MaxPoolRow& r, int64_t lanes, int64_t n, const T* x, 
 }
 
 // Integer maxima do not depend on the order, so the window rows' maxima come first, once per input column (each
-// serves up to `kernel` windows), into a zero-padded row that the windows then read as one row: no partial step.
+// serves up to `kernel` windows), into a row padded with the type's lowest value (which no window's maximum can
+// come from: each holds an input value) that the windows then read as one row: no partial step.
 template <typename T, typename Max32, typename Max16>
 int64_t bytes_row(const MaxPoolRow& r, const T* x, T* y, Max32 max32, Max16 max16) {
-  const int64_t used = (r.n - 1) * r.stride + r.kernel;  // the input columns the windows cover
+  const int64_t used = (r.n - 1) * r.stride + r.kernel;  // the columns the windows cover, padding included
   const int64_t steps = (r.n + 15) / 16, padded = steps * 16 * r.stride + r.kernel + 32;
+  // Columns [lo, hi) of the span are input values x[0, hi - lo).
+  const int64_t lo = std::min(used, r.pad_before), hi = std::min(used, r.pad_before + r.readable);
   thread_local std::vector<T> column_max;
   column_max.resize(static_cast<size_t>(padded));
   T* col = column_max.data();
-  int64_t i = 0;
-  for (; i + 32 <= used; i += 32) {
-    __m256i acc = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + i));
+  std::fill(col, col + lo, std::numeric_limits<T>::lowest());
+  int64_t i = lo;
+  for (; i + 32 <= hi; i += 32) {
+    __m256i acc = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + i - lo));
     for (int64_t kh = 1; kh < r.rows; ++kh) {
-      acc = max32(acc, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + kh * r.row_stride + i)));
+      acc = max32(acc, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + kh * r.row_stride + i - lo)));
     }
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(col + i), acc);
   }
-  for (; i < used; ++i) {
-    T m = x[i];
-    for (int64_t kh = 1; kh < r.rows; ++kh) m = std::max(m, x[kh * r.row_stride + i]);
+  for (; i < hi; ++i) {
+    T m = x[i - lo];
+    for (int64_t kh = 1; kh < r.rows; ++kh) m = std::max(m, x[kh * r.row_stride + i - lo]);
     col[i] = m;
   }
-  std::fill(col + used, col + padded, T{0});
+  std::fill(col + hi, col + padded, std::numeric_limits<T>::lowest());
   for (int64_t o = 0; o < r.n; o += 16) {
     const T* w = col + o * r.stride;
     __m128i acc = taps16(w, r.stride);
