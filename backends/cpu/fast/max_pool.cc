@@ -1,7 +1,7 @@
 // Fast MaxPool (float32, int8, uint8; no Indices output): the reference's reduction (common/nn_pool.h, same order,
 // same NaN and empty-window rules) over window ranges clipped to the input once per output row and column, instead
-// of testing every tap; whole windows of 2-D pools with stride 1 or 2 along rows on AVX2 (max_pool_rows.h). Planes
-// are split across threads. Other forms use the reference kernel.
+// of testing every tap; 2-D pools with stride 1 or 2 along rows on AVX2 (max_pool_rows.h: whole windows, and for
+// integers also those the padding clips). Planes are split across threads. Other forms use the reference kernel.
 #include <algorithm>
 #include <type_traits>
 

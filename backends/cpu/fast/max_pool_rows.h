@@ -1,6 +1,7 @@
-// The vectorized inner loop of the fast MaxPool: whole windows of one output row, for 2-D pooling with unit dilation
-// along the row and stride 1 or 2, several output columns per step. Taps are taken in the reference's order (window
-// rows, then columns) with `max(v, acc)` = v > acc ? v : acc, its rule, so NaN and signed zeros come out the same.
+// The vectorized inner loop of the fast MaxPool: the windows of one output row, for 2-D pooling with unit dilation
+// along the row and stride 1 or 2, several output columns per step. Float taps are taken in the reference's order
+// (window rows, then columns) with `max(v, acc)` = v > acc ? v : acc, its rule, so NaN and signed zeros come out the
+// same; integer maxima do not depend on the order.
 #pragma once
 
 #include <cstdint>
