@@ -1,9 +1,9 @@
 // Integer depthwise QConv: each task computes its planes' exact int32 sums and hands them, a batch of planes at a time,
-// to the vectorized requantizing epilogue. 3x3 windows take the integer plane kernels (depthwise_qplane.h: u8 x s8 vpdpbusd on AVX-512
-// VNNI CPUs, int16 vpmaddwd on AVX2) straight from the 8-bit levels; every other form turns its input plane into
-// x - x_zero_point as float and runs depthwise_plane_f32 on the adjusted weights: depthwise_qconv_applies bounds every
-// product and partial sum below 2^24, where float32 arithmetic (fused or not, in any order) is exact. Either way the
-// levels are bit-identical to the reference kernel's.
+// to the vectorized requantizing epilogue. 3x3 windows take the integer plane kernels (depthwise_qplane.h: u8 x s8
+// vpdpbusd on AVX-512 VNNI CPUs, int16 vpmaddwd on AVX2) straight from the 8-bit levels; every other form turns its
+// input plane into x - x_zero_point as float and runs depthwise_plane_f32 on the adjusted weights:
+// depthwise_qconv_applies bounds every product and partial sum below 2^24, where float32 arithmetic (fused or not, in
+// any order) is exact. Either way the levels are bit-identical to the reference kernel's.
 #include <algorithm>
 #include <vector>
 

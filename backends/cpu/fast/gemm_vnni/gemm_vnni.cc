@@ -159,7 +159,9 @@ void gemm_block(const VnniWeights& w, const VnniPanelSource& b, const Sink& sink
       }
       for (int64_t jr = 0; jr < nc; jr += kVnniNr) {
         const uint8_t* bp = pb.data() + jr * 4 * kq;
-        for (int64_t ir = i0; ir < i1; ir += kVnniMr) run_tile(w.data.data() + panel_slice_offset(w, ir, pc), bp, ir, jr);
+        for (int64_t ir = i0; ir < i1; ir += kVnniMr) {
+          run_tile(w.data.data() + panel_slice_offset(w, ir, pc), bp, ir, jr);
+        }
       }
     }
     if (sink.blocks) (*sink.blocks)(c, ldc, i0, i1, jc, jc + nc);
@@ -219,7 +221,10 @@ VnniWeights pack_vnni_weights(const int8_t* w, int64_t m, int64_t k, int64_t row
     }
     int32_t sum = 0;
     int8_t top = 0;
-    for (int64_t p = 0; p < k; ++p) sum += row[static_cast<size_t>(p)], top = std::max(top, row[static_cast<size_t>(p)]);
+    for (int64_t p = 0; p < k; ++p) {
+      sum += row[static_cast<size_t>(p)];
+      top = std::max(top, row[static_cast<size_t>(p)]);
+    }
     out.unsigned_nibbles |= nibbles && top > 7;
     out.row_init[static_cast<size_t>(i)] = -b_zero_point * sum;
     for (int64_t pc = 0; pc < out.k_pad; pc += kKc) {
