@@ -148,11 +148,29 @@ double peak_int8_gops() {
   return gops;
 }
 
+// The same for the AVX-512 VNNI rate (vpdpbusd): the denominator of the VNNI kernels' vnni_peak_frac.
+double peak_vnni_gops() {
+  static const double gops = [] {
+    const std::clock_t t0 = std::clock();
+    benchmark::DoNotOptimize(peak_dpbusd_i8(1 << 22));
+    const double s = static_cast<double>(std::clock() - t0) / CLOCKS_PER_SEC;
+    return kPeakVnniOpsPerCall * (1 << 22) / s * 1e-9;
+  }();
+  return gops;
+}
+
 void report_int_gemm(benchmark::State& state, int64_t m, int64_t n, int64_t k) {
   const double ops = 2.0 * static_cast<double>(m * n * k) * static_cast<double>(state.iterations());
   state.counters["GOP/s"] = benchmark::Counter(ops, benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
   // Seconds the work takes at peak over the seconds it took (shown as a rate, "/s").
   state.counters["peak_frac"] = benchmark::Counter(ops * 1e-9 / peak_int8_gops(), benchmark::Counter::kIsRate);
+}
+
+// report_int_gemm for a kernel on vpdpbusd, plus its fraction of this core's VNNI rate (vnni_peak_frac, "/s" too).
+void report_vnni_gemm(benchmark::State& state, int64_t m, int64_t n, int64_t k) {
+  report_int_gemm(state, m, n, k);
+  const double ops = 2.0 * static_cast<double>(m * n * k) * static_cast<double>(state.iterations());
+  state.counters["vnni_peak_frac"] = benchmark::Counter(ops * 1e-9 / peak_vnni_gops(), benchmark::Counter::kIsRate);
 }
 
 void BM_GemmS16(benchmark::State& state) {
@@ -193,7 +211,7 @@ BENCHMARK(BM_GemmLowbit)->Apply([](benchmark::internal::Benchmark* b) {
 });
 
 // The VNNI GEMM on the same shapes: s8 weights, u8 activations with a zero point (peak_frac against the AVX2
-// int8 rate, like the others; BM_PeakInt8Vnni gives this one's own ceiling).
+// int8 rate, like the others; vnni_peak_frac against this core's vpdpbusd rate, BM_PeakInt8Vnni).
 void BM_GemmVnni(benchmark::State& state) {
   if (!fast::gemm_vnni_available()) {
     state.SkipWithError("no AVX-512 VNNI on this CPU");
@@ -209,7 +227,7 @@ void BM_GemmVnni(benchmark::State& state) {
     fast::gemm_vnni(packed, b.data(), n, false, n, c.data(), n, nullptr);
     benchmark::ClobberMemory();
   }
-  report_int_gemm(state, m, n, k);
+  report_vnni_gemm(state, m, n, k);
   state.SetLabel("avx512_vnni_8x32");
 }
 BENCHMARK(BM_GemmVnni)->Apply(int_gemm_shapes);
@@ -547,7 +565,7 @@ void BM_QConvVnni(benchmark::State& state) {
     benchmark::DoNotOptimize(fast::run_qconv_vnni(layer.ctx, layer.g, layer.group, layer.epilogue, weights));
     benchmark::ClobberMemory();
   }
-  report_int_gemm(state, cout, layer.g.out_size(), cin * kernel * kernel);
+  report_vnni_gemm(state, cout, layer.g.out_size(), cin * kernel * kernel);
 }
 BENCHMARK(BM_QConvVnni)
     ->Args({3, 64, 224, 7, 2})     // resnet18 stem
