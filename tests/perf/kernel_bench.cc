@@ -136,41 +136,34 @@ void int_gemm_shapes(benchmark::internal::Benchmark* b) {
   for (const auto& s : kIntGemmShapes) b->Args({s[0], s[1], s[2]});
 }
 
-// This core's int8 multiply-add rate (GOP/s per CPU second, like the GOP/s counters), measured once: the
-// denominator of the GEMMs' peak_frac.
+// GOP/s per CPU second of `calls` iterations of a peak loop doing ops_per_call operations each.
+double peak_gops(int32_t (*loop)(int64_t), double ops_per_call, int64_t calls) {
+  const std::clock_t t0 = std::clock();
+  benchmark::DoNotOptimize(loop(calls));
+  const double s = static_cast<double>(std::clock() - t0) / CLOCKS_PER_SEC;
+  return ops_per_call * static_cast<double>(calls) / s * 1e-9;
+}
+
+// This core's int8 multiply-add rate (like the GOP/s counters), measured once: the denominator of the GEMMs'
+// peak_frac; and its AVX-512 VNNI rate (vpdpbusd), the VNNI kernels' vnni_peak_frac.
 double peak_int8_gops() {
-  static const double gops = [] {
-    const std::clock_t t0 = std::clock();
-    benchmark::DoNotOptimize(peak_madd_i8(1 << 24));
-    const double s = static_cast<double>(std::clock() - t0) / CLOCKS_PER_SEC;
-    return static_cast<double>(kPeakMaddOpsPerCall) * (1 << 24) / s * 1e-9;
-  }();
+  static const double gops = peak_gops(peak_madd_i8, kPeakMaddOpsPerCall, 1 << 24);
   return gops;
 }
-
-// The same for the AVX-512 VNNI rate (vpdpbusd): the denominator of the VNNI kernels' vnni_peak_frac.
 double peak_vnni_gops() {
-  static const double gops = [] {
-    const std::clock_t t0 = std::clock();
-    benchmark::DoNotOptimize(peak_dpbusd_i8(1 << 22));
-    const double s = static_cast<double>(std::clock() - t0) / CLOCKS_PER_SEC;
-    return kPeakVnniOpsPerCall * (1 << 22) / s * 1e-9;
-  }();
+  static const double gops = peak_gops(peak_dpbusd_i8, kPeakVnniOpsPerCall, 1 << 22);
   return gops;
 }
 
-void report_int_gemm(benchmark::State& state, int64_t m, int64_t n, int64_t k) {
+// GOP/s and peak_frac: seconds the work takes at peak over the seconds it took (shown as a rate, "/s"); with
+// `vnni`, also vnni_peak_frac.
+void report_int_gemm(benchmark::State& state, int64_t m, int64_t n, int64_t k, bool vnni = false) {
   const double ops = 2.0 * static_cast<double>(m * n * k) * static_cast<double>(state.iterations());
   state.counters["GOP/s"] = benchmark::Counter(ops, benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
-  // Seconds the work takes at peak over the seconds it took (shown as a rate, "/s").
   state.counters["peak_frac"] = benchmark::Counter(ops * 1e-9 / peak_int8_gops(), benchmark::Counter::kIsRate);
-}
-
-// report_int_gemm for a kernel on vpdpbusd, plus its fraction of this core's VNNI rate (vnni_peak_frac, "/s" too).
-void report_vnni_gemm(benchmark::State& state, int64_t m, int64_t n, int64_t k) {
-  report_int_gemm(state, m, n, k);
-  const double ops = 2.0 * static_cast<double>(m * n * k) * static_cast<double>(state.iterations());
-  state.counters["vnni_peak_frac"] = benchmark::Counter(ops * 1e-9 / peak_vnni_gops(), benchmark::Counter::kIsRate);
+  if (vnni) {
+    state.counters["vnni_peak_frac"] = benchmark::Counter(ops * 1e-9 / peak_vnni_gops(), benchmark::Counter::kIsRate);
+  }
 }
 
 void BM_GemmS16(benchmark::State& state) {
@@ -227,7 +220,7 @@ void BM_GemmVnni(benchmark::State& state) {
     fast::gemm_vnni(packed, b.data(), n, false, n, c.data(), n, nullptr);
     benchmark::ClobberMemory();
   }
-  report_vnni_gemm(state, m, n, k);
+  report_int_gemm(state, m, n, k, true);
   state.SetLabel("avx512_vnni_8x32");
 }
 BENCHMARK(BM_GemmVnni)->Apply(int_gemm_shapes);
@@ -565,7 +558,7 @@ void BM_QConvVnni(benchmark::State& state) {
     benchmark::DoNotOptimize(fast::run_qconv_vnni(layer.ctx, layer.g, layer.group, layer.epilogue, weights));
     benchmark::ClobberMemory();
   }
-  report_vnni_gemm(state, cout, layer.g.out_size(), cin * kernel * kernel);
+  report_int_gemm(state, cout, layer.g.out_size(), cin * kernel * kernel, true);
 }
 BENCHMARK(BM_QConvVnni)
     ->Args({3, 64, 224, 7, 2})     // resnet18 stem

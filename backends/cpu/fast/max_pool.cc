@@ -93,12 +93,12 @@ class FastMaxPool : public FallbackKernel {
   template <typename T>
   int64_t vector_columns(const T* x, int64_t sd, const TapRange& rd, int64_t sh, const TapRange& rh, T* y) const {
     const int64_t stride = g_.stride[2], pad = g_.pad_begin[2], kernel = g_.kernel[2], in = g_.in[2], out = g_.out[2];
-    int64_t first = std::min(out, (pad + stride - 1) / stride);
-    int64_t last = in < kernel ? 0 : std::min(out, (in - kernel + pad) / stride + 1);
-    if (std::is_integral_v<T>) {
-      first = pad < kernel ? 0 : std::min(out, (pad - kernel) / stride + 1);
-      last = std::min(out, (in + pad + stride - 1) / stride);
-    }
+    // Integers: from the first window that reaches an input value to the last one; floats: whole windows.
+    const bool clipped = std::is_integral_v<T>;
+    const int64_t first = clipped ? (pad < kernel ? 0 : std::min(out, (pad - kernel) / stride + 1))
+                                  : std::min(out, (pad + stride - 1) / stride);
+    const int64_t last = clipped ? std::min(out, (in + pad + stride - 1) / stride)
+                                 : in < kernel ? 0 : std::min(out, (in - kernel + pad) / stride + 1);
     if (last <= first) return 0;
     for (int64_t ow = 0; ow < first; ++ow) y[ow] = window(x, sd, rd, sh, rh, ow);
     MaxPoolRow r;

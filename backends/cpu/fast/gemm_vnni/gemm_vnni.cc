@@ -1,6 +1,6 @@
 // The VNNI GEMM driver: per block of rows and columns, columns in kNc slices and k in kKc slices whose B slice the
 // B source packs into 32-column panels (from a matrix in memory, or from a convolution's input in place), then the
-// 8 x 32 micro-kernel over the weights' 8-row panels (packed once, whole k, so a slice is an offset). A B panel
+// 8 x 32 micro-kernel over the weights' 8-row panels (packed once, slice by slice: panel_slice_offset). A B panel
 // (kKc x 32 bytes) stays in L1 while the row panels of the slice stream from L2; a column block's sums (rows x kNc
 // int32) stay in L2 until the block is final, or, with one k slice, the tiles store levels straight from their
 // registers (gemm_vnni_levels). A row's last few columns take a 16-column tile and the one-column kernel rather than a

@@ -187,7 +187,8 @@ TEST(GemmVnni, ExtremeValuesAtLargeK) {
     std::vector<uint8_t> b(static_cast<size_t>(k * n), 255);
     for (int8_t level : {int8_t{-128}, int8_t{127}}) {
       std::vector<int8_t> w(static_cast<size_t>(m * k), level);
-      for (int64_t p = 0; p < k; p += 7) w[static_cast<size_t>(p)] = static_cast<int8_t>(-1 - level);  // row 0 not constant, still s8
+      // Row 0 not constant, still s8.
+      for (int64_t p = 0; p < k; p += 7) w[static_cast<size_t>(p)] = static_cast<int8_t>(-1 - level);
       for (int32_t bzp : {0, 255}) expect_gemm_exact(w, b, m, k, n, bzp);
     }
   }

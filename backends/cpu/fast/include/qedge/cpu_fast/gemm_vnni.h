@@ -25,7 +25,8 @@ bool gemm_vnni_exact(int64_t lo, int64_t hi, int64_t k);
 // [0, 15] (unsigned 4-bit weights with zero point 0).
 bool gemm_vnni_nibbles_fit(int64_t lo, int64_t hi);
 
-// W' packed into the micro-kernel's 8-row panels (rows past m are zero), and each row's starting value. Weights of at
+// W' packed into the micro-kernel's 8-row panels (rows past m are zero; stored k slice by k slice, each slice's panels
+// back to back), and each row's starting value. Weights of at
 // most 4 bits stay 4-bit in memory (`nibbles`: two quads of a panel per 32 bytes, k_pad a multiple of 8): the GEMM
 // widens one panel's k slice at a time into a small buffer in L1, which every column panel of the block then reads.
 struct VnniWeights {
