@@ -2,9 +2,10 @@
 // convolutions read without packing the activations, instead of ONNX's NCHW.
 //
 // A region is a connected set of cpu nodes that can run in either layout: Conv / qedge.FusedConv (which become
-// qedge.NhwcConv, weights rearranged to [M, kh, kw, C/group] here, once) and element-wise ops whose 4-D operands all
-// have the output's shape (Relu, Clip, Add of a residual, ...; they compute the same values in any layout). Inside a
-// region tensors stay NHWC; a Transpose enters it where an NCHW tensor comes in and one leaves it where a tensor goes
+// qedge.NhwcConv, weights rearranged to [M, kh, kw, C/group] here, once), GlobalAveragePool (which becomes
+// qedge.NhwcGlobalAveragePool: its [N, 1, 1, C] output leaves the region through a transpose that moves C values
+// instead of the whole feature map) and element-wise ops whose 4-D operands all have the output's shape (Relu, Clip,
+// Add of a residual, ...; they compute the same values in any layout). Inside a region tensors stay NHWC; a Transpose enters it where an NCHW tensor comes in and one leaves it where a tensor goes
 // out to an NCHW reader or is a graph output (which keeps its name and layout). So the fast path never transposes per
 // op, only at a region's edges, and a region is converted only when its convolutions' work dwarfs those transposes.
 //
@@ -57,6 +58,12 @@ bool is_region_conv(const IrModel& model, const IrNode& n) {
   return !winograd;
 }
 
+// A float 2-D GlobalAveragePool on the cpu backend.
+bool is_region_pool(const IrModel& model, const IrNode& n) {
+  return n.domain.empty() && n.op_type == "GlobalAveragePool" && n.backend == "cpu" && n.inputs.size() == 1 &&
+         n.outputs.size() == 1 && is_float_4d(model, n.inputs[0]) && is_float_4d(model, n.outputs[0]);
+}
+
 bool is_elementwise_op(const IrNode& n) {
   static const std::set<std::string> ops = {"Relu", "Clip",  "Sigmoid", "HardSwish", "HardSigmoid", "LeakyRelu",
                                             "Tanh", "Elu",   "Abs",     "Neg",       "Add",         "Sub",
@@ -83,9 +90,10 @@ bool is_region_elementwise(const IrModel& model, const IrNode& n) {
   return reads_4d;
 }
 
-// The inputs of region node `n` that are NCHW activations (the ones that change layout with the region).
-std::vector<int> activation_inputs(const IrModel& model, const IrNode& n, bool conv) {
-  if (conv) return {n.inputs[0]};
+// The inputs of region node `n` that are NCHW activations (the ones that change layout with the region): the first
+// one only for a convolution or a pool.
+std::vector<int> activation_inputs(const IrModel& model, const IrNode& n, bool first_only) {
+  if (first_only) return {n.inputs[0]};
   std::vector<int> a;
   for (int t : n.inputs) {
     if (t >= 0 && !is_scalar(model, t)) a.push_back(t);
@@ -178,6 +186,7 @@ class LayoutRewriter {
   void classify() {
     const size_t n = g_.nodes.size();
     conv_.assign(n, false);
+    pool_.assign(n, false);
     member_.assign(n, false);
     converted_.assign(n, false);
     leaves_.assign(n, false);
@@ -185,7 +194,8 @@ class LayoutRewriter {
     for (size_t k = 0; k < n; ++k) {
       const IrNode& node = g_.nodes[k];
       conv_[k] = is_region_conv(model_, node);
-      member_[k] = conv_[k] || is_region_elementwise(model_, node);
+      pool_[k] = is_region_pool(model_, node);
+      member_[k] = conv_[k] || pool_[k] || is_region_elementwise(model_, node);
       for (int t : node.outputs) {
         if (t >= 0) producer_[t] = static_cast<int>(k);
       }
@@ -198,7 +208,7 @@ class LayoutRewriter {
     std::iota(parent_.begin(), parent_.end(), 0);
     for (int k = 0; k < n; ++k) {
       if (!member_[k]) continue;
-      for (int t : activation_inputs(model_, g_.nodes[k], conv_[k])) {
+      for (int t : activation_inputs(model_, g_.nodes[k], first_only(k))) {
         const int p = producer_[t];
         if (p >= 0 && member_[p]) parent_[find_root(parent_, k)] = find_root(parent_, p);
       }
@@ -227,6 +237,8 @@ class LayoutRewriter {
     return num_elements(model_.tensors[n.outputs[0]].shape) * w[1] * w[2] * w[3];
   }
 
+  bool first_only(size_t k) const { return conv_[k] || pool_[k]; }
+
   bool in_region(int node, int root) { return node >= 0 && member_[node] && find_root(parent_, node) == root; }
 
   // Whether tensor `t`, made in the region of `root`, is read outside it (or is a graph output).
@@ -234,7 +246,7 @@ class LayoutRewriter {
     int inside = 0;
     for (size_t k = 0; k < g_.nodes.size(); ++k) {
       if (!in_region(static_cast<int>(k), root)) continue;
-      for (int a : activation_inputs(model_, g_.nodes[k], conv_[k])) inside += a == t;
+      for (int a : activation_inputs(model_, g_.nodes[k], first_only(k))) inside += a == t;
     }
     return is_graph_output(model_, t) || use_count(model_, t) > inside;
   }
@@ -245,7 +257,7 @@ class LayoutRewriter {
     std::set<int> edges;
     for (int k : r.nodes) {
       const IrNode& n = g_.nodes[k];
-      for (int t : activation_inputs(model_, n, conv_[k])) {
+      for (int t : activation_inputs(model_, n, first_only(k))) {
         if (!in_region(producer_[t], root)) edges.insert(t);
       }
       if (leaves_region(n.outputs[0], root)) edges.insert(n.outputs[0]);
@@ -276,7 +288,7 @@ class LayoutRewriter {
       }
       IrNode n = std::move(g_.nodes[k]);
       const int root = find_root(parent_, static_cast<int>(k));
-      for (int t : activation_inputs(model_, n, conv_[k])) {
+      for (int t : activation_inputs(model_, n, first_only(k))) {
         if (in_region(producer_[t], root) || nhwc_of.count(t)) continue;
         nhwc_of[t] = add_nhwc_tensor(t);
         out.push_back(make_transpose(model_, model_.tensors[t].name + "/to_nhwc", t, nhwc_of[t], kToNhwc));
@@ -290,6 +302,9 @@ class LayoutRewriter {
         n.inputs[1] = weight_of[w];
         n.domain = kQedgeDomain;
         n.op_type = "NhwcConv";
+      } else if (pool_[k]) {
+        n.domain = kQedgeDomain;
+        n.op_type = "NhwcGlobalAveragePool";
       }
       const int y = n.outputs[0];
       if (leaves_[k]) {
@@ -308,7 +323,7 @@ class LayoutRewriter {
 
   IrModel& model_;
   IrGraph& g_;
-  std::vector<bool> conv_, member_, converted_;
+  std::vector<bool> conv_, pool_, member_, converted_;
   std::vector<bool> leaves_;  // a converted node's output is read outside its region (decided before rewriting)
   std::vector<int> producer_, parent_;
 };

@@ -672,6 +672,23 @@ BENCHMARK(BM_FullyConnectedFast)
     ->Args({256, 512, 512});
 BENCHMARK(BM_FullyConnectedRef)->Args({1, 1280, 1000})->Args({64, 128, 384});
 
+// The edges of an NHWC region (float): an image entering it (args 3, 224: NCHW -> NHWC) and mobilenet_v2's last
+// feature map leaving it (1280, 7: NHWC -> NCHW), fast path against the reference. GB/s counts bytes read and written.
+void transpose_bench(benchmark::State& state, bool fast_path) {
+  const int64_t c = state.range(0), hw = state.range(1), to_nhwc = state.range(2);
+  AttrMap a;
+  a.set(ints_attr("perm", to_nhwc ? std::vector<int64_t>{0, 2, 3, 1} : std::vector<int64_t>{0, 3, 1, 2}));
+  const Dims x = to_nhwc ? Dims{1, c, hw, hw} : Dims{1, hw, hw, c};
+  PreparedKernel kernel(fast_path ? fast_registry() : testing::ref_registry(), "Transpose", a, {random_tensor(x)}, 1);
+  time_kernel(state, kernel, 0);
+  state.counters["GB/s"] = benchmark::Counter(8.0 * static_cast<double>(num_elements(x)) * state.iterations(),
+                                              benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+}
+void BM_TransposeFast(benchmark::State& state) { transpose_bench(state, true); }
+void BM_TransposeRef(benchmark::State& state) { transpose_bench(state, false); }
+BENCHMARK(BM_TransposeFast)->Args({3, 224, 1})->Args({1280, 7, 0});
+BENCHMARK(BM_TransposeRef)->Args({3, 224, 1})->Args({1280, 7, 0});
+
 // The same products on our blocked GEMM (what Gemm and MatMul ran before XNNPACK), B stored [N, K] as above.
 void BM_FullyConnectedGemmF32(benchmark::State& state) {
   fast::GemmShape s;

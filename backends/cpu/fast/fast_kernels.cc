@@ -10,6 +10,7 @@ void register_fast_matmul(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_max_pool(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_multi_threshold(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_nhwc_conv(KernelRegistry& r, const KernelRegistry& ref);
+void register_fast_nhwc_global_average_pool(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_qadd(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_qconv(KernelRegistry& r, const KernelRegistry& ref);
 void register_fast_qmatmul(KernelRegistry& r, const KernelRegistry& ref);
@@ -26,6 +27,7 @@ void register_fast_kernels(KernelRegistry& fast, const KernelRegistry& ref) {
   register_fast_max_pool(fast, ref);
   register_fast_multi_threshold(fast, ref);
   register_fast_nhwc_conv(fast, ref);
+  register_fast_nhwc_global_average_pool(fast, ref);
   register_fast_qadd(fast, ref);
   register_fast_qconv(fast, ref);
   register_fast_qmatmul(fast, ref);

@@ -1,8 +1,9 @@
 // Fast Transpose of elements of 1, 2, 4 or 8 bytes: the permutation is first simplified (unit dims dropped, input
-// dims that stay adjacent merged), then rows of the output are written in order: whole blocks copied when the
-// innermost dim stays innermost, else gathered with the input stride of the output's innermost dim (or, for a short
-// innermost dim, written a column at a time from contiguous input runs). Rows are split across threads. Other
-// element types use the reference kernel.
+// dims that stay adjacent merged). When the input's contiguous dim stays innermost, output rows are whole blocks
+// copied. Otherwise the walk pairs the output's innermost dim with the dim that is contiguous in the input and
+// copies square tiles of that plane, so both the reads and the writes stay within a few cache lines per tile (a row
+// by row gather touches a new line per element). Tiles are split across threads. Other element types use the
+// reference kernel.
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -13,16 +14,12 @@
 namespace qedge::fast {
 namespace {
 
+// y[p * y_stride + q] = x[p + q * x_stride] for p < np, q < nq: one tile, q the output's innermost dim.
 template <typename T>
-void gather_row(const T* x, int64_t stride, int64_t n, T* y) {
-  for (int64_t i = 0; i < n; ++i) y[i] = x[i * stride];
-}
-
-template <typename T>
-void scatter_columns(const T* x, int64_t stride, int64_t n, int64_t len, T* y) {
-  for (int64_t j = 0; j < n; ++j) {
-    const T* column = x + j * stride;
-    for (int64_t i = 0; i < len; ++i) y[i * n + j] = column[i];
+void copy_tile(const T* x, int64_t x_stride, int64_t np, int64_t nq, T* y, int64_t y_stride) {
+  for (int64_t q = 0; q < nq; ++q) {
+    const T* column = x + q * x_stride;
+    for (int64_t p = 0; p < np; ++p) y[p * y_stride + q] = column[p];
   }
 }
 
@@ -57,6 +54,12 @@ class FastTranspose : public FallbackKernel {
       }
     }
     if (sizes_.empty()) sizes_ = {1}, strides_ = {1};
+    out_strides_ = row_major_strides(sizes_);
+    // The dim contiguous in the input (stride 1 after merging; the last one if every dim was a unit dim).
+    contiguous_ = static_cast<int>(sizes_.size()) - 1;
+    for (int d = 0; d < static_cast<int>(sizes_.size()); ++d) {
+      if (strides_[d] == 1) contiguous_ = d;
+    }
     return Status::Ok();
   }
 
@@ -65,26 +68,33 @@ class FastTranspose : public FallbackKernel {
     auto* y = static_cast<uint8_t*>(ctx.output(0)->data);
     const int64_t total = ctx.output(0)->numel();
     if (total == 0) return Status::Ok();
-    const int rank = static_cast<int>(sizes_.size());
-    const int64_t inner = sizes_.back(), inner_stride = strides_.back(), rows = total / inner;
+    const int last = static_cast<int>(sizes_.size()) - 1;
     const auto es = static_cast<int64_t>(esize_);
-    // A short innermost output dim whose neighbour is contiguous in the input (NCHW -> NHWC with few channels): rows
-    // in runs along that neighbour, read contiguously, one output column at a time, instead of a tiny gather per row.
-    const int64_t run = rank >= 2 && strides_[rank - 2] == 1 && inner <= kShortRow ? sizes_[rank - 2] : 1;
-    ctx.parallel_for(rows, [&](int64_t begin, int64_t end) {
-      for (int64_t r = begin; r < end;) {
-        int64_t off = 0, rest = r;
-        for (int d = rank - 2; d >= 0; --d) {
-          off += (rest % sizes_[d]) * strides_[d];
+    if (contiguous_ == last) {
+      const int64_t inner = sizes_[last];
+      ctx.parallel_for(total / inner, [&](int64_t begin, int64_t end) {
+        for (int64_t r = begin; r < end; ++r) {
+          std::memcpy(y + r * inner * es, x + row_offset(r) * es, static_cast<size_t>(inner) * esize_);
+        }
+      });
+      return Status::Ok();
+    }
+    // Tiles of the (contiguous_, last) plane: kTile values of the contiguous dim by kTile of the innermost one.
+    const int64_t np = sizes_[contiguous_], nq = sizes_[last];
+    const int64_t p_tiles = (np + kTile - 1) / kTile, planes = total / (np * nq);
+    ctx.parallel_for(planes * p_tiles, [&](int64_t begin, int64_t end) {
+      for (int64_t item = begin; item < end; ++item) {
+        const int64_t plane = item / p_tiles, p0 = (item % p_tiles) * kTile, p_len = std::min(kTile, np - p0);
+        int64_t in_off = p0, out_off = p0 * out_strides_[contiguous_];
+        for (int64_t d = last - 1, rest = plane; d >= 0; --d) {
+          if (d == contiguous_) continue;
+          in_off += (rest % sizes_[d]) * strides_[d];
+          out_off += (rest % sizes_[d]) * out_strides_[d];
           rest /= sizes_[d];
         }
-        if (run > 1) {
-          const int64_t len = std::min(end - r, run - r % run);
-          copy_columns(x + off * es, inner_stride, inner, len, y + r * inner * es);
-          r += len;
-        } else {
-          copy_row(x + off * es, inner_stride, inner, y + r * inner * es);
-          ++r;
+        for (int64_t q0 = 0; q0 < nq; q0 += kTile) {
+          copy_tile_bytes(x + (in_off + q0 * strides_[last]) * es, p_len, std::min(kTile, nq - q0),
+                          y + (out_off + q0) * es);
         }
       }
     });
@@ -92,33 +102,32 @@ class FastTranspose : public FallbackKernel {
   }
 
  private:
-  static constexpr int64_t kShortRow = 16;
+  static constexpr int64_t kTile = 32;
 
-  // y[i * n + j] = x[i + j * stride] for i < len, j < n.
-  void copy_columns(const uint8_t* x, int64_t stride, int64_t n, int64_t len, uint8_t* y) const {
-    switch (esize_) {
-      case 1: scatter_columns(x, stride, n, len, y); break;
-      case 2: scatter_columns(reinterpret_cast<const uint16_t*>(x), stride, n, len, reinterpret_cast<uint16_t*>(y)); break;
-      case 4: scatter_columns(reinterpret_cast<const uint32_t*>(x), stride, n, len, reinterpret_cast<uint32_t*>(y)); break;
-      default: scatter_columns(reinterpret_cast<const uint64_t*>(x), stride, n, len, reinterpret_cast<uint64_t*>(y)); break;
+  // Input offset (elements) of output row r: rows run over every simplified dim but the innermost.
+  int64_t row_offset(int64_t r) const {
+    int64_t off = 0;
+    for (auto d = static_cast<int>(sizes_.size()) - 2; d >= 0; --d) {
+      off += (r % sizes_[d]) * strides_[d];
+      r /= sizes_[d];
     }
+    return off;
   }
 
-  void copy_row(const uint8_t* x, int64_t stride, int64_t n, uint8_t* y) const {
-    if (stride == 1) {
-      std::memcpy(y, x, static_cast<size_t>(n) * esize_);
-      return;
-    }
+  void copy_tile_bytes(const uint8_t* x, int64_t np, int64_t nq, uint8_t* y) const {
+    const int64_t xs = strides_.back(), ys = out_strides_[contiguous_];
     switch (esize_) {
-      case 1: gather_row(x, stride, n, y); break;
-      case 2: gather_row(reinterpret_cast<const uint16_t*>(x), stride, n, reinterpret_cast<uint16_t*>(y)); break;
-      case 4: gather_row(reinterpret_cast<const uint32_t*>(x), stride, n, reinterpret_cast<uint32_t*>(y)); break;
-      default: gather_row(reinterpret_cast<const uint64_t*>(x), stride, n, reinterpret_cast<uint64_t*>(y)); break;
+      case 1: copy_tile(x, xs, np, nq, y, ys); break;
+      case 2: copy_tile(reinterpret_cast<const uint16_t*>(x), xs, np, nq, reinterpret_cast<uint16_t*>(y), ys); break;
+      case 4: copy_tile(reinterpret_cast<const uint32_t*>(x), xs, np, nq, reinterpret_cast<uint32_t*>(y), ys); break;
+      default: copy_tile(reinterpret_cast<const uint64_t*>(x), xs, np, nq, reinterpret_cast<uint64_t*>(y), ys); break;
     }
   }
 
   size_t esize_ = 4;
   std::vector<int64_t> sizes_, strides_;  // simplified output dims and their input strides (elements)
+  std::vector<int64_t> out_strides_;      // the simplified dims' output strides
+  int contiguous_ = 0;                    // the simplified dim whose input stride is 1
 };
 
 }  // namespace

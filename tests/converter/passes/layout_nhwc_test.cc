@@ -1,7 +1,8 @@
 // The layout pass: a region of float convolutions (with their activations and residual Adds) runs channels-last as
 // qedge.NhwcConv between one Transpose in and one out, and computes what the NCHW model computes; 3x3 stride-1 dense
 // convolutions (the cpu backend's Winograd) and regions too small to pay for their edge transposes stay NCHW; a graph
-// output inside a region keeps its name and NCHW layout.
+// output inside a region keeps its name and NCHW layout; a GlobalAveragePool joins the region, so the transpose out
+// moves one value per channel.
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -42,8 +43,9 @@ struct Chain {
   TensorData wc = random_float_tensor({48, 1, 3, 3}, rng), bc = random_float_tensor({48}, rng);
   TensorData wd = random_float_tensor({1, 48, 1, 1}, rng);
 
-  // With `z`, also z = Sigmoid(y): y is then a graph output that a region node reads.
-  OnnxBuilder build(bool z) const {
+  // With `z`, also z = Sigmoid(y): y is then a graph output that a region node reads. With `pool`, the output is
+  // g = GlobalAveragePool(s) instead of y.
+  OnnxBuilder build(bool z, bool pool = false) const {
     OnnxBuilder b(13);
     b.input("x", DType::kFloat32, {1, 1, 20, 20});
     b.initializer("wa", wa).initializer("ba", ba).initializer("wb", wb).initializer("wc", wc).initializer("bc", bc);
@@ -58,6 +60,11 @@ struct Chain {
     OnnxBuilder::set_ints(dw, "pads", {1, 1, 1, 1});
     OnnxBuilder::set_int(dw, "group", 48);
     b.node("Add", {"c", "e"}, {"s"}, "residual");
+    if (pool) {
+      b.node("GlobalAveragePool", {"s"}, {"g"}, "pool");
+      b.output("g", DType::kFloat32);
+      return b;
+    }
     b.node("Conv", {"s", "wd"}, {"y"}, "conv_d");
     b.output("y", DType::kFloat32);
     if (z) {
@@ -72,11 +79,12 @@ struct Chain {
     return ref_run("Clip", {}, {ref_run("Conv", conv_attrs(1, 2), {a, wb}), scalar(0.0f), scalar(6.0f)});
   }
 
-  TensorData y() const {
+  TensorData s() const {
     const TensorData ev = e();
-    const TensorData c = ref_run("Conv", conv_attrs(1, 48), {ev, wc, bc});
-    return ref_run("Conv", conv_attrs(0), {ref_run("Add", {}, {c, ev}), wd});
+    return ref_run("Add", {}, {ref_run("Conv", conv_attrs(1, 48), {ev, wc, bc}), ev});
   }
+
+  TensorData y() const { return ref_run("Conv", conv_attrs(0), {s(), wd}); }
 };
 
 TEST(LayoutNhwc, ConvRegionRunsChannelsLastBetweenTwoTransposes) {
@@ -86,6 +94,18 @@ TEST(LayoutNhwc, ConvRegionRunsChannelsLastBetweenTwoTransposes) {
   EXPECT_EQ(report_ops(*r), (std::vector<std::string>{"Transpose", "qedge.NhwcConv", "qedge.NhwcConv",
                                                       "qedge.NhwcConv", "Add", "qedge.NhwcConv", "Transpose"}));
   const TensorData want = chain.y();
+  for (int threads : {1, 3}) expect_close(run_float_model(r->bytes, {chain.x}, threads, 2), want);
+}
+
+TEST(LayoutNhwc, GlobalAveragePoolEndsTheRegionChannelsLast) {
+  const Chain chain;
+  auto r = convert_built(chain.build(false, true));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(report_ops(*r), (std::vector<std::string>{"Transpose", "qedge.NhwcConv", "qedge.NhwcConv",
+                                                      "qedge.NhwcConv", "Add", "qedge.NhwcGlobalAveragePool",
+                                                      "Transpose"}));
+  const TensorData want = ref_run("GlobalAveragePool", {}, {chain.s()});
+  ASSERT_EQ(want.shape, (Dims{1, 48, 1, 1}));
   for (int threads : {1, 3}) expect_close(run_float_model(r->bytes, {chain.x}, threads, 2), want);
 }
 

@@ -55,8 +55,8 @@ TEST(FastMatMul, BatchedAndBroadcastBatchesMatchReference) {
   }
 }
 
-// Every permutation of rank-4 and some rank-5/6 shapes (unit dims, merged runs, short innermost rows), elements of 1,
-// 2, 4 and 8 bytes.
+// Every permutation of rank-4 and some rank-5/6 shapes (unit dims, merged runs, short innermost rows, dims longer than
+// a tile), elements of 1, 2, 4 and 8 bytes.
 TEST(FastTranspose, IdenticalToReference) {
   std::mt19937 rng(13);
   const auto check = [&](const Dims& shape, const std::vector<int64_t>& perm, DType t) {
@@ -81,6 +81,8 @@ TEST(FastTranspose, IdenticalToReference) {
   do {
     for (DType t : {DType::kUint8, DType::kFloat16, DType::kFloat32, DType::kInt64}) check({2, 3, 5, 7}, perm, t);
     check({1, 4, 1, 9}, perm, DType::kFloat32);
+    // Dims longer than a tile (32) on both sides of each tiled plane, split across threads mid-plane.
+    check({2, 67, 5, 41}, perm, DType::kFloat32);
   } while (std::next_permutation(perm.begin(), perm.end()));
   check({1, 64, 3, 4, 32}, {2, 0, 3, 1, 4}, DType::kFloat32);
   // NCHW -> NHWC images with few channels (runs of pixels, one channel at a time, split across threads mid-run), and
