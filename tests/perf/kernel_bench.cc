@@ -757,11 +757,26 @@ void mobilenet_depthwise_layers(benchmark::internal::Benchmark* b) {
 void mobilenet_depthwise_reference_layers(benchmark::internal::Benchmark* b) {
   b->Args({32, 112, 1})->Args({96, 112, 2})->Args({144, 56, 1})->Args({960, 7, 1})->Unit(benchmark::kMicrosecond);
 }
+// The same layers channels-last, as the converter's layout pass runs them: qedge.NhwcConv with weights [C, 3, 3, 1]
+// and a Relu6 bound (mobilenet_v2's Clip), on the fast registry.
+void BM_NhwcDepthwiseConv(benchmark::State& state) {
+  const int64_t c = state.range(0), hw = state.range(1), stride = state.range(2);
+  AttrMap a;
+  a.set(int_attr("group", c));
+  a.set(ints_attr("pads", {1, 1, 1, 1}));
+  a.set(ints_attr("strides", {stride, stride}));
+  a.set(string_attr("activation", "Clip"));
+  a.set(floats_attr("activation_params", {0.0f, 6.0f}));
+  PreparedKernel kernel(fast_registry(), "NhwcConv", a,
+                        {random_tensor({1, hw, hw, c}), random_tensor({c, 3, 3, 1}), random_tensor({c})}, 1, "qedge");
+  time_kernel(state, kernel, 2.0 * 9 * static_cast<double>(kernel.output_elements()));
+}
 BENCHMARK(BM_DepthwiseConvFast)->Apply(mobilenet_depthwise_layers);
 BENCHMARK(BM_DepthwiseConvRef)->Apply(mobilenet_depthwise_reference_layers);
 BENCHMARK(BM_DepthwiseQConvFast)->Apply(mobilenet_depthwise_layers);
 BENCHMARK(BM_DepthwiseQConvRef)->Apply(mobilenet_depthwise_reference_layers);
 BENCHMARK(BM_DepthwiseQConvFastS8)->Apply(mobilenet_depthwise_layers);
+BENCHMARK(BM_NhwcDepthwiseConv)->Apply(mobilenet_depthwise_layers);
 
 // The integer plane kernels alone (padding pass and sums, no epilogue) on the same layers' planes: uint8 levels
 // (zero point 128), int8 taps, one scratch and sum buffer as in a thread of QConv.

@@ -114,6 +114,59 @@ TEST(NhwcConv, FusedActivationsMatchReference) {
   }
 }
 
+// The depthwise 3x3 form on our channels-last kernel (nhwc/nhwc_depthwise_3x3.h, on CPUs with AVX2+FMA): rows of more
+// than six interior windows and their remainders, channel counts with a partial block of eight (or only one), strides
+// 1, 2 and 3 (one window at a time) and uneven ones, wide and asymmetric pads (several windows crossing a row's ends,
+// rows wholly in the padding), an image narrower than the window, batch 2; every fused activation, with and without
+// bias, weights as model constants (rearranged once) or not (per run), 1 and 3 threads.
+TEST(NhwcConv, Depthwise3x3FormsMatchReference) {
+  struct Case {
+    Dims x;
+    std::vector<int64_t> strides, pads;
+  };
+  const std::vector<Case> cases = {
+      {{1, 9, 20, 32}, {1, 1}, {1, 1, 1, 1}},  {{1, 11, 23, 19}, {1, 1}, {1, 1, 1, 1}},
+      {{2, 10, 17, 16}, {2, 2}, {1, 1, 1, 1}}, {{1, 13, 12, 24}, {1, 2}, {0, 2, 2, 0}},
+      {{1, 8, 9, 8}, {3, 3}, {1, 1, 1, 1}},    {{1, 2, 2, 8}, {1, 1}, {1, 1, 1, 1}},
+      {{1, 5, 4, 5}, {1, 1}, {2, 2, 2, 2}},    {{1, 6, 40, 64}, {1, 1}, {0, 0, 0, 0}},
+  };
+  const std::vector<std::pair<std::string, std::vector<float>>> acts = {
+      {"", {}}, {"Relu", {}}, {"Clip", {-0.25f, 0.5f}}, {"Clip", {0.5f, -0.5f}}, {"HardSwish", {}}};
+  std::mt19937 rng(37);
+  for (const Case& c : cases) {
+    const int64_t ch = c.x[3];
+    const TensorData x = random_tensor(c.x, rng), w = random_tensor({ch, 3, 3, 1}, rng), b = random_tensor({ch}, rng);
+    for (const auto& [name, params] : acts) {
+      SCOPED_TRACE(dims_to_string(c.x) + " strides " + std::to_string(c.strides[0]) + "," +
+                   std::to_string(c.strides[1]) + " activation " + name);
+      AttrMap a = attrs({int_attr("group", ch), ints_attr("strides", c.strides), ints_attr("pads", c.pads)});
+      if (!name.empty()) a.set(string_attr("activation", name));
+      if (!params.empty()) a.set(floats_attr("activation_params", params));
+      for (const bool bias : {true, false}) {
+        const std::vector<std::optional<TensorData>> in = {x, w, bias ? std::optional<TensorData>(b) : std::nullopt};
+        auto want = run_ref_kernel("NhwcConv", a, in, 1, 1, "qedge");
+        ASSERT_TRUE(want.ok()) << want.status().message();
+        const auto ref = values_of<float>((*want)[0]);
+        TestThreads threads;
+        for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), static_cast<ThreadPool*>(&threads)}) {
+          for (const bool constant : {false, true}) {
+            KernelRun run;
+            run.domain = "qedge";
+            run.opset = 1;
+            run.threads = pool;
+            if (constant) run.constant_inputs = {1, 2};
+            auto got = run_kernel(fast_registry(), "NhwcConv", a, in, run);
+            ASSERT_TRUE(got.ok()) << got.status().message();
+            ASSERT_EQ((*got)[0].shape, (*want)[0].shape);
+            const auto g = values_of<float>((*got)[0]);
+            for (size_t i = 0; i < g.size(); ++i) ASSERT_LE(std::fabs(g[i] - ref[i]), 1e-5 * (std::fabs(ref[i]) + 9.0)) << i;
+          }
+        }
+      }
+    }
+  }
+}
+
 // auto_pad and 1-D convolutions are not XNNPACK's: the fast NCHW conv runs them between channel moves.
 TEST(NhwcConv, OtherFormsRunOnTheNchwKernels) {
   std::mt19937 rng(29);
