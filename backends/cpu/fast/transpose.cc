@@ -1,9 +1,9 @@
 // Fast Transpose of elements of 1, 2, 4 or 8 bytes: the permutation is first simplified (unit dims dropped, input
 // dims that stay adjacent merged). When the input's contiguous dim stays innermost, output rows are whole blocks
 // copied. Otherwise the walk pairs the output's innermost dim with the dim that is contiguous in the input and
-// copies square tiles of that plane, so both the reads and the writes stay within a few cache lines per tile (a row
-// by row gather touches a new line per element). Tiles are split across threads. Other element types use the
-// reference kernel.
+// copies tiles of that plane (square, or longer along the contiguous dim when the innermost one is short), so both
+// the reads and the writes stay within a few cache lines per tile (a row by row gather touches a new line per
+// element). Tiles are split across threads. Other element types use the reference kernel.
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -14,9 +14,22 @@
 namespace qedge::fast {
 namespace {
 
+// copy_tile with nq = 3 and the output rows back to back (an RGB image entering a channels-last region): the
+// compiler interleaves the three input runs with vector shuffles when the count is known.
+template <typename T>
+void copy_tile3(const T* x, int64_t x_stride, int64_t np, T* y) {
+  const T *r = x, *g = x + x_stride, *b = x + 2 * x_stride;
+  for (int64_t p = 0; p < np; ++p) {
+    y[3 * p] = r[p];
+    y[3 * p + 1] = g[p];
+    y[3 * p + 2] = b[p];
+  }
+}
+
 // y[p * y_stride + q] = x[p + q * x_stride] for p < np, q < nq: one tile, q the output's innermost dim.
 template <typename T>
 void copy_tile(const T* x, int64_t x_stride, int64_t np, int64_t nq, T* y, int64_t y_stride) {
+  if (nq == 3 && y_stride == 3) return copy_tile3(x, x_stride, np, y);
   for (int64_t q = 0; q < nq; ++q) {
     const T* column = x + q * x_stride;
     for (int64_t p = 0; p < np; ++p) y[p * y_stride + q] = column[p];
@@ -79,12 +92,14 @@ class FastTranspose : public FallbackKernel {
       });
       return Status::Ok();
     }
-    // Tiles of the (contiguous_, last) plane: kTile values of the contiguous dim by kTile of the innermost one.
+    // Tiles of the (contiguous_, last) plane: kTile values of the innermost dim by kTile of the contiguous one, or
+    // as many more of the contiguous one as keep a tile at kTile * kTile values when the innermost dim is short.
     const int64_t np = sizes_[contiguous_], nq = sizes_[last];
-    const int64_t p_tiles = (np + kTile - 1) / kTile, planes = total / (np * nq);
+    const int64_t p_tile = nq < kTile ? kTile * kTile / nq : kTile;
+    const int64_t p_tiles = (np + p_tile - 1) / p_tile, planes = total / (np * nq);
     ctx.parallel_for(planes * p_tiles, [&](int64_t begin, int64_t end) {
       for (int64_t item = begin; item < end; ++item) {
-        const int64_t plane = item / p_tiles, p0 = (item % p_tiles) * kTile, p_len = std::min(kTile, np - p0);
+        const int64_t plane = item / p_tiles, p0 = (item % p_tiles) * p_tile, p_len = std::min(p_tile, np - p0);
         int64_t in_off = p0, out_off = p0 * out_strides_[contiguous_];
         for (int64_t d = last - 1, rest = plane; d >= 0; --d) {
           if (d == contiguous_) continue;

@@ -88,6 +88,9 @@ TEST(FastTranspose, IdenticalToReference) {
   // NCHW -> NHWC images with few channels (runs of pixels, one channel at a time, split across threads mid-run), and
   // just past the short-row limit.
   for (DType t : {DType::kUint8, DType::kFloat32, DType::kInt64}) check({2, 3, 41, 37}, {0, 2, 3, 1}, t);
+  // Three channels (the interleaving copy) over more pixels than one of its tiles (341), and their inverse.
+  check({1, 3, 29, 31}, {0, 2, 3, 1}, DType::kFloat32);
+  check({1, 29, 31, 3}, {0, 3, 1, 2}, DType::kFloat32);
   check({1, 16, 9, 11}, {0, 2, 3, 1}, DType::kFloat32);
   check({1, 17, 9, 11}, {0, 2, 3, 1}, DType::kFloat32);
   check({2, 3, 4, 5, 6, 7}, {5, 3, 4, 0, 2, 1}, DType::kInt8);
