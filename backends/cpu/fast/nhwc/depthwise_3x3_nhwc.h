@@ -13,8 +13,11 @@ struct DepthwiseNhwcRow {
   int64_t in_w = 0, channels = 0, stride = 1, pad_left = 0, out_w = 0;
   const float* w = nullptr;     // [9][channels] taps, tap-major
   const float* bias = nullptr;  // [channels]
-  float lo = 0.0f, hi = 0.0f;   // output bounds (-inf, inf without an activation)
-  float* y = nullptr;           // out_w * channels values
+  // Output bounds: Relu is lo = 0, hi = inf with relu set (NaN and -0 become +0, as Relu's x > 0 ? x : 0); otherwise
+  // values below lo become lo and above hi become hi, NaN passing (Clip with lo < hi; -inf, inf for no activation).
+  float lo = 0.0f, hi = 0.0f;
+  bool relu = false;
+  float* y = nullptr;  // out_w * channels values
 };
 
 #if defined(__x86_64__)

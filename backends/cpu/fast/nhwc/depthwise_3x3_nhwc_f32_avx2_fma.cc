@@ -12,6 +12,17 @@
 namespace qedge::fast {
 namespace {
 
+// The row's bounds on a sum. `vmaxps` and `vminps` return their second operand when either is NaN or both are zeros:
+// Relu puts the sum first (NaN and -0 give +0), Clip last (NaN and the sum's own zero pass, as its comparisons do).
+struct Bounds {
+  __m256 lo, hi;
+  bool relu;
+  explicit Bounds(const DepthwiseNhwcRow& r) : lo(_mm256_set1_ps(r.lo)), hi(_mm256_set1_ps(r.hi)), relu(r.relu) {}
+  __m256 operator()(__m256 v) const {
+    return relu ? _mm256_max_ps(v, lo) : _mm256_min_ps(hi, _mm256_max_ps(lo, v));
+  }
+};
+
 __m256i lane_mask(int64_t lanes) {
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(lanes)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
@@ -24,7 +35,7 @@ void interior(const DepthwiseNhwcRow& r, int64_t ox, int64_t full_channels) {
   constexpr int kColumns = (N - 1) * S + 3;
   const int64_t c = r.channels;
   const int64_t at = (ox * S - r.pad_left) * c;
-  const __m256 lo = _mm256_set1_ps(r.lo), hi = _mm256_set1_ps(r.hi);
+  const Bounds bounds(r);
   for (int64_t c0 = 0; c0 < full_channels; c0 += 8) {
     __m256 w[9];
     for (int k = 0; k < 9; ++k) w[k] = _mm256_loadu_ps(r.w + k * c + c0);
@@ -42,7 +53,7 @@ void interior(const DepthwiseNhwcRow& r, int64_t ox, int64_t full_channels) {
       }
     }
     float* y = r.y + ox * c + c0;
-    for (int i = 0; i < N; ++i) _mm256_storeu_ps(y + i * c, _mm256_min_ps(_mm256_max_ps(acc[i], lo), hi));
+    for (int i = 0; i < N; ++i) _mm256_storeu_ps(y + i * c, bounds(acc[i]));
   }
 }
 
@@ -74,7 +85,7 @@ void window(const DepthwiseNhwcRow& r, int64_t ox, int64_t c0, int64_t lanes) {
       acc = _mm256_fmadd_ps(load(r.rows[ky] + (x0 + kx) * c + c0), load(r.w + (ky * 3 + kx) * c + c0), acc);
     }
   }
-  const __m256 y = _mm256_min_ps(_mm256_max_ps(acc, _mm256_set1_ps(r.lo)), _mm256_set1_ps(r.hi));
+  const __m256 y = Bounds(r)(acc);
   if (Full) {
     _mm256_storeu_ps(r.y + ox * c + c0, y);
   } else {

@@ -60,6 +60,7 @@ class NhwcDepthwise3x3 : public OpKernel {
   NhwcDepthwise3x3(const Form& f, const ref::Activation& act) : form_(f) {
     if (act.kind == ref::ActivationKind::kRelu) {
       lo_ = 0.0f;
+      relu_ = true;
     } else if (act.kind == ref::ActivationKind::kClip && act.min < act.max) {
       lo_ = act.min, hi_ = act.max;
     } else {
@@ -88,7 +89,7 @@ class NhwcDepthwise3x3 : public OpKernel {
     ctx.parallel_for(f.batch * f.out_h, [&](int64_t begin, int64_t end) {
       DepthwiseNhwcRow r;
       r.in_w = f.in_w, r.channels = f.channels, r.stride = f.stride_w, r.pad_left = f.left, r.out_w = f.out_w;
-      r.w = taps_.data(), r.bias = bias_.data(), r.lo = lo_, r.hi = hi_;
+      r.w = taps_.data(), r.bias = bias_.data(), r.lo = lo_, r.hi = hi_, r.relu = relu_;
       for (int64_t row = begin; row < end; ++row) {
         const int64_t n = row / f.out_h, oy = row % f.out_h;
         for (int ky = 0; ky < 3; ++ky) {
@@ -120,6 +121,7 @@ class NhwcDepthwise3x3 : public OpKernel {
   Form form_;
   ref::Activation after_;
   float lo_ = -INFINITY, hi_ = INFINITY;
+  bool relu_ = false;
   std::vector<float> taps_, bias_, zeros_;
   bool packed_ = false;
 };

@@ -4,6 +4,7 @@
 // every fused activation, with and without bias; threads split maps, groups or (layers with few maps) output rows.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 
 #include "fast_test_support.h"
@@ -164,6 +165,25 @@ TEST(NhwcConv, Depthwise3x3FormsMatchReference) {
         }
       }
     }
+  }
+}
+
+// The depthwise kernel's bounds keep the reference's NaN and signed zeros: zero inputs, negative taps and a -0 bias
+// make every sum -0 but those whose window reaches the NaN; Relu gives +0 for both, Clip and no activation keep them.
+TEST(NhwcConv, Depthwise3x3NaNAndSignedZerosAsTheReference) {
+  const int64_t ch = 16;
+  std::vector<float> xv(static_cast<size_t>(6 * 7 * ch), 0.0f), wv(static_cast<size_t>(ch * 9), -0.5f);
+  xv[static_cast<size_t>((2 * 7 + 3) * ch + 5)] = std::numeric_limits<float>::quiet_NaN();
+  const TensorData x = make_tensor<float>(DType::kFloat32, {1, 6, 7, ch}, xv);
+  const TensorData w = make_tensor<float>(DType::kFloat32, {ch, 3, 3, 1}, wv);
+  const TensorData b = make_tensor<float>(DType::kFloat32, {ch}, std::vector<float>(static_cast<size_t>(ch), -0.0f));
+  for (const auto& [name, params] : std::vector<std::pair<std::string, std::vector<float>>>{
+           {"", {}}, {"Relu", {}}, {"Clip", {-1.0f, 1.0f}}}) {
+    SCOPED_TRACE("activation " + name);
+    AttrMap a = attrs({int_attr("group", ch), ints_attr("pads", {1, 1, 1, 1})});
+    if (!name.empty()) a.set(string_attr("activation", name));
+    if (!params.empty()) a.set(floats_attr("activation_params", params));
+    expect_identical_to_reference("NhwcConv", a, {x, w, b});
   }
 }
 
