@@ -5,9 +5,10 @@
 // qedge.NhwcConv, weights rearranged to [M, kh, kw, C/group] here, once), GlobalAveragePool (which becomes
 // qedge.NhwcGlobalAveragePool: its [N, 1, 1, C] output leaves the region through a transpose that moves C values
 // instead of the whole feature map) and element-wise ops whose 4-D operands all have the output's shape (Relu, Clip,
-// Add of a residual, ...; they compute the same values in any layout). Inside a region tensors stay NHWC; a Transpose enters it where an NCHW tensor comes in and one leaves it where a tensor goes
-// out to an NCHW reader or is a graph output (which keeps its name and layout). So the fast path never transposes per
-// op, only at a region's edges, and a region is converted only when its convolutions' work dwarfs those transposes.
+// Add of a residual, ...; they compute the same values in any layout). Inside a region tensors stay NHWC; a Transpose
+// enters it where an NCHW tensor comes in and one leaves it where a tensor goes out to an NCHW reader or is a graph
+// output (which keeps its name and layout). So the fast path never transposes per op, only at a region's edges, and a
+// region is converted only when its convolutions' work dwarfs those transposes.
 //
 // 3x3 stride-1 dense convolutions stay NCHW and end regions: the cpu backend runs them as NCHW Winograd, which does
 // fewer multiplies than any direct NHWC convolution.

@@ -161,7 +161,9 @@ TEST(NhwcConv, Depthwise3x3FormsMatchReference) {
             ASSERT_TRUE(got.ok()) << got.status().message();
             ASSERT_EQ((*got)[0].shape, (*want)[0].shape);
             const auto g = values_of<float>((*got)[0]);
-            for (size_t i = 0; i < g.size(); ++i) ASSERT_LE(std::fabs(g[i] - ref[i]), 1e-5 * (std::fabs(ref[i]) + 9.0)) << i;
+            for (size_t i = 0; i < g.size(); ++i) {
+              ASSERT_LE(std::fabs(g[i] - ref[i]), 1e-5 * (std::fabs(ref[i]) + 9.0)) << i;
+            }
           }
         }
       }

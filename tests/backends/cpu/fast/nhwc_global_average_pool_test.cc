@@ -13,7 +13,8 @@ namespace {
 
 TEST(NhwcGlobalAveragePool, IdenticalToReference) {
   std::mt19937 rng(17);
-  for (const Dims& x : std::vector<Dims>{{1, 7, 7, 1280}, {2, 5, 3, 37}, {1, 1, 1, 3}, {1, 13, 300}, {2, 3, 4, 2, 513}}) {
+  const std::vector<Dims> shapes = {{1, 7, 7, 1280}, {2, 5, 3, 37}, {1, 1, 1, 3}, {1, 13, 300}, {2, 3, 4, 2, 513}};
+  for (const Dims& x : shapes) {
     expect_identical_to_reference("NhwcGlobalAveragePool", attrs({}), {random_tensor(x, rng)});
   }
 }
