@@ -9,6 +9,19 @@ Result<ref::Activation> fused_activation(const KernelContext& ctx) {
   return ref::read_activation(ctx.attr(), std::string(ctx.op_type));
 }
 
+OutputClamp output_clamp(const ref::Activation& act) {
+  OutputClamp c;
+  if (act.kind == ref::ActivationKind::kRelu) {
+    c.lo = 0.0f;
+    c.relu = true;
+  } else if (act.kind == ref::ActivationKind::kClip && act.min < act.max) {
+    c.lo = act.min, c.hi = act.max;
+  } else {
+    c.after = act;
+  }
+  return c;
+}
+
 void bias_activation_rows(const ref::Activation& act, const float* bias, float* y, int64_t rows, int64_t cols) {
   if (bias == nullptr && act.kind == ref::ActivationKind::kNone) return;
   for (int64_t r = 0; r < rows; ++r) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 
 #include "common/activation.h"
 
@@ -10,6 +11,16 @@ namespace qedge::fast {
 
 // The activation of a qedge.Fused* node; none for the plain ONNX op (whose attributes mean nothing here).
 Result<ref::Activation> fused_activation(const KernelContext& ctx);
+
+// An activation as a kernel's output clamp where it is one: Relu (lo 0; `relu` marks it, whose NaN and -0 become +0)
+// and Clip with min < max (values outside go to the bounds, NaN passes). Any other activation (and Clip with
+// min >= max, which yields max) is `after`, to run over the output afterwards, with the clamp at [-inf, inf].
+struct OutputClamp {
+  float lo = -std::numeric_limits<float>::infinity(), hi = std::numeric_limits<float>::infinity();
+  bool relu = false;
+  ref::Activation after;
+};
+OutputClamp output_clamp(const ref::Activation& act);
 
 // y[r][c] = act(y[r][c] + bias[r]) for rows x cols values with row stride `cols`; bias may be null.
 void bias_activation_rows(const ref::Activation& act, const float* bias, float* y, int64_t rows, int64_t cols);

@@ -87,7 +87,7 @@ class FastTranspose : public FallbackKernel {
       const int64_t inner = sizes_[last];
       ctx.parallel_for(total / inner, [&](int64_t begin, int64_t end) {
         for (int64_t r = begin; r < end; ++r) {
-          std::memcpy(y + r * inner * es, x + row_offset(r) * es, static_cast<size_t>(inner) * esize_);
+          std::memcpy(y + r * inner * es, x + offsets(r, last).in * es, static_cast<size_t>(inner) * esize_);
         }
       });
       return Status::Ok();
@@ -99,14 +99,9 @@ class FastTranspose : public FallbackKernel {
     const int64_t p_tiles = (np + p_tile - 1) / p_tile, planes = total / (np * nq);
     ctx.parallel_for(planes * p_tiles, [&](int64_t begin, int64_t end) {
       for (int64_t item = begin; item < end; ++item) {
-        const int64_t plane = item / p_tiles, p0 = (item % p_tiles) * p_tile, p_len = std::min(p_tile, np - p0);
-        int64_t in_off = p0, out_off = p0 * out_strides_[contiguous_];
-        for (int64_t d = last - 1, rest = plane; d >= 0; --d) {
-          if (d == contiguous_) continue;
-          in_off += (rest % sizes_[d]) * strides_[d];
-          out_off += (rest % sizes_[d]) * out_strides_[d];
-          rest /= sizes_[d];
-        }
+        const int64_t p0 = (item % p_tiles) * p_tile, p_len = std::min(p_tile, np - p0);
+        const Offsets at = offsets(item / p_tiles, contiguous_);
+        const int64_t in_off = at.in + p0, out_off = at.out + p0 * out_strides_[contiguous_];
         for (int64_t q0 = 0; q0 < nq; q0 += kTile) {
           copy_tile_bytes(x + (in_off + q0 * strides_[last]) * es, p_len, std::min(kTile, nq - q0),
                           y + (out_off + q0) * es);
@@ -119,14 +114,21 @@ class FastTranspose : public FallbackKernel {
  private:
   static constexpr int64_t kTile = 32;
 
-  // Input offset (elements) of output row r: rows run over every simplified dim but the innermost.
-  int64_t row_offset(int64_t r) const {
-    int64_t off = 0;
+  struct Offsets {
+    int64_t in = 0, out = 0;
+  };
+
+  // The input and output offsets (elements) of the index'th combination of the simplified dims other than the
+  // innermost one and `skip` (the innermost one is always left out; skip may name it too).
+  Offsets offsets(int64_t index, int skip) const {
+    Offsets o;
     for (auto d = static_cast<int>(sizes_.size()) - 2; d >= 0; --d) {
-      off += (r % sizes_[d]) * strides_[d];
-      r /= sizes_[d];
+      if (d == skip) continue;
+      o.in += (index % sizes_[d]) * strides_[d];
+      o.out += (index % sizes_[d]) * out_strides_[d];
+      index /= sizes_[d];
     }
-    return off;
+    return o;
   }
 
   void copy_tile_bytes(const uint8_t* x, int64_t np, int64_t nq, uint8_t* y) const {

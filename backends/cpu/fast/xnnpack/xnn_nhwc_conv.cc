@@ -2,89 +2,27 @@
 // converter's [M, kh, kw, C/group] weights as they are and the activations without packing them. Relu and Clip fold
 // into the operator's output bounds; the other fused activations run over the output afterwards.
 #include <algorithm>
-#include <cmath>
 #include <vector>
 
 #include "activation_epilogue.h"
 #include "common/kernel_util.h"
+#include "nhwc/nhwc_conv_form.h"
 #include "xnn_paths.h"
 #include "xnn_runtime.h"
 
 namespace qedge::fast {
 namespace {
 
-struct NhwcConvForm {
-  int64_t batch = 0, in_h = 0, in_w = 0, channels = 0;  // x [N, H, W, C]
-  int64_t maps = 0, kh = 0, kw = 0;                      // w [M, kh, kw, C / group]
-  int64_t group = 1;
-  int64_t stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
-  int64_t top = 0, left = 0, bottom = 0, right = 0;
-  int64_t out_h = 0, out_w = 0;
-};
-
-bool is_float(const Tensor* t) { return t && t->dtype == DType::kFloat32; }
-
-bool positive(const std::vector<int64_t>& v) {
-  for (int64_t x : v) {
-    if (x < 1) return false;
-  }
-  return true;
-}
-
-// The node's geometry when XNNPACK can run it: explicit pads (auto_pad NOTSET), 2-D, consistent shapes. Anything else
-// goes to the other NhwcConv path, which reports what is wrong with the node.
-bool read_form(const KernelContext& ctx, NhwcConvForm* f) {
-  const Tensor* x = ctx.input(0);
-  const Tensor* w = ctx.input(1);
-  const Tensor* b = ctx.input(2);
-  if (!is_float(x) || !is_float(w) || (b && !is_float(b)) || x->rank() != 4 || w->rank() != 4) return false;
-  f->batch = x->shape[0], f->in_h = x->shape[1], f->in_w = x->shape[2], f->channels = x->shape[3];
-  f->maps = w->shape[0], f->kh = w->shape[1], f->kw = w->shape[2];
-  f->group = ctx.attr().get_int("group", 1);
-  if (f->group < 1 || f->channels < 1 || f->maps < 1 || f->channels % f->group != 0 || f->maps % f->group != 0 ||
-      w->shape[3] != f->channels / f->group || (b && b->shape != Dims{f->maps})) {
-    return false;
-  }
-  const std::vector<int64_t> kernel = ctx.attr().get_ints("kernel_shape", {f->kh, f->kw});
-  const std::vector<int64_t> strides = ctx.attr().get_ints("strides", {1, 1});
-  const std::vector<int64_t> dilations = ctx.attr().get_ints("dilations", {1, 1});
-  const std::vector<int64_t> pads = ctx.attr().get_ints("pads", {0, 0, 0, 0});
-  if (ctx.attr().get_string("auto_pad", "NOTSET") != "NOTSET" || kernel != std::vector<int64_t>{f->kh, f->kw} ||
-      strides.size() != 2 || dilations.size() != 2 || pads.size() != 4 || !positive(strides) ||
-      !positive(dilations) || !positive(kernel)) {
-    return false;
-  }
-  for (int64_t p : pads) {
-    if (p < 0) return false;
-  }
-  f->stride_h = strides[0], f->stride_w = strides[1];
-  f->dilation_h = dilations[0], f->dilation_w = dilations[1];
-  f->top = pads[0], f->left = pads[1], f->bottom = pads[2], f->right = pads[3];
-  const int64_t span_h = f->dilation_h * (f->kh - 1) + 1, span_w = f->dilation_w * (f->kw - 1) + 1;
-  const int64_t padded_h = f->in_h + f->top + f->bottom, padded_w = f->in_w + f->left + f->right;
-  if (padded_h < span_h || padded_w < span_w) return false;
-  f->out_h = (padded_h - span_h) / f->stride_h + 1;
-  f->out_w = (padded_w - span_w) / f->stride_w + 1;
-  return xnn::available();
-}
+// The node's form when XNNPACK can run it (and XNNPACK is ready).
+bool read_form(const KernelContext& ctx, NhwcConvForm* f) { return read_nhwc_conv_form(ctx, f) && xnn::available(); }
 
 // The parts of the threads' split are operators over ranges of output maps (one group) or of groups, each reading the
 // full input at its channel stride and writing its maps at the output's, or over ranges of output rows.
 class XnnNhwcConv : public XnnPath {
  public:
-  XnnNhwcConv(const NhwcConvForm& f, const ref::Activation& act) : form_(f) {
-    // Relu and a Clip with min < max are the operator's output bounds; others run afterwards (XNNPACK rejects bounds
-    // that are not strictly ordered, and Clip with min > max yields max).
-    if (act.kind == ref::ActivationKind::kRelu) {
-      lo_ = 0.0f;
-      after_ = ref::Activation();
-    } else if (act.kind == ref::ActivationKind::kClip && act.min < act.max) {
-      lo_ = act.min, hi_ = act.max;
-      after_ = ref::Activation();
-    } else {
-      after_ = act;
-    }
-  }
+  // Relu and a Clip with min < max are the operator's output bounds; others run afterwards (XNNPACK rejects bounds
+  // that are not strictly ordered, and Clip with min > max yields max).
+  XnnNhwcConv(const NhwcConvForm& f, const ref::Activation& act) : form_(f), clamp_(output_clamp(act)) {}
 
   Status run(KernelContext& ctx) override {
     const Tensor& x = *ctx.input(0);
@@ -116,7 +54,7 @@ class XnnNhwcConv : public XnnPath {
           "NHWC convolution setup"));
       return xnn::run(part.op, "NHWC convolution");
     }));
-    activation_rows_parallel(ctx, after_, y.data_as<float>(), y.numel() / form_.maps, form_.maps);
+    activation_rows_parallel(ctx, clamp_.after, y.data_as<float>(), y.numel() / form_.maps, form_.maps);
     return Status::Ok();
   }
 
@@ -241,15 +179,14 @@ class XnnNhwcConv : public XnnPath {
             u32(form_.stride_h), u32(form_.stride_w), u32(form_.dilation_h), u32(form_.dilation_w), u32(groups),
             static_cast<size_t>(channels_per_group), static_cast<size_t>(out_maps),
             static_cast<size_t>(form_.channels), static_cast<size_t>(form_.maps),
-            weights + first_map * taps * channels_per_group, bias + first_map, lo_, hi_, 0, &op),
+            weights + first_map * taps * channels_per_group, bias + first_map, clamp_.lo, clamp_.hi, 0, &op),
         "NHWC convolution"));
     out->reset(op);
     return Status::Ok();
   }
 
   NhwcConvForm form_;
-  ref::Activation after_;
-  float lo_ = -INFINITY, hi_ = INFINITY;
+  OutputClamp clamp_;
   std::vector<Part> parts_;
   bool by_rows_ = false;
   xnn::OperandSnapshot operands_;

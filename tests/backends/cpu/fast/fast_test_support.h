@@ -129,11 +129,11 @@ inline Result<TensorData> run_qedge_twice(const KernelRegistry& registry, const 
 }
 
 // Runs `op` on the reference kernel and on the fast kernels with 1 and 3 threads; check(got, want) judges each result.
-// `domain` "qedge" runs the integer ops (opset 1).
+// `domain` "qedge" runs the integer ops (opset 1); `constant_inputs` are given to the fast kernels as model constants.
 inline void compare_with_reference(const std::string& op, const AttrMap& a,
                                    const std::vector<std::optional<TensorData>>& in,
                                    const std::function<void(const TensorData& got, const TensorData& want)>& check,
-                                   const std::string& domain = "") {
+                                   const std::string& domain = "", const std::vector<size_t>& constant_inputs = {}) {
   const int opset = domain.empty() ? 22 : 1;
   auto want = run_ref_kernel(op, a, in, 1, opset, domain);
   ASSERT_TRUE(want.ok()) << want.status().message();
@@ -143,6 +143,7 @@ inline void compare_with_reference(const std::string& op, const AttrMap& a,
     run.domain = domain;
     run.opset = opset;
     run.threads = pool;
+    run.constant_inputs = constant_inputs;
     auto got = run_kernel(fast_registry(), op, a, in, run);
     ASSERT_TRUE(got.ok()) << got.status().message();
     ASSERT_EQ((*got)[0].shape, (*want)[0].shape);
